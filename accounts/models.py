@@ -1,0 +1,226 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from core.models import UndeletableModel
+
+from . import lookup
+
+
+def validate_city_email(value: str) -> None:
+    """P-4: the registered e-mail address is on the city's own domain."""
+    domain = value.rsplit("@", 1)[-1].lower()
+    if domain != settings.CITY_EMAIL_DOMAIN:
+        raise ValidationError(
+            "登録メールアドレスは市のドメイン（@%(domain)s）のアドレスにしてください。",
+            params={"domain": settings.CITY_EMAIL_DOMAIN},
+            code="city_domain",
+        )
+
+
+class Platform(UndeletableModel):
+    """A social media service. Services change over time (G-3-5), so they are data, not code (G-2)."""
+
+    code = models.SlugField("コード", max_length=30, unique=True)
+    name = models.CharField("名称", max_length=50)
+    former_name = models.CharField("旧称", max_length=50, blank=True, help_text="例：ツイッター")
+    operator = models.CharField(
+        "運営会社", max_length=100, blank=True, help_text="運用ポリシーの用語の定義に用いる（例：X Corp.）"
+    )
+    hosts = models.CharField(
+        "ドメイン",
+        max_length=200,
+        help_text="プロフィールURLのドメインを空白区切りで（先頭が正式）。例：x.com twitter.com",
+    )
+    profile_url_template = models.CharField(
+        "プロフィールURLの形", max_length=200, help_text="{handle} の位置にユーザー名が入ります。"
+    )
+    follower_word = models.CharField("フォロワーの呼び方", max_length=20, default="フォロワー")
+    post_word = models.CharField("投稿の呼び方", max_length=20, default="投稿")
+    verification_available = models.BooleanField("認証制度あり", default=True)
+    max_post_length = models.PositiveIntegerField("投稿の最大文字数", null=True, blank=True)
+    sort_order = models.PositiveIntegerField("表示順", default=0)
+    is_active = models.BooleanField("新規利用可", default=True)
+
+    class Meta:
+        verbose_name = "SNS"
+        verbose_name_plural = "SNS"
+        ordering = ["sort_order", "code"]
+
+    def __str__(self):
+        if self.former_name:
+            return f"{self.name}（旧{self.former_name}）"
+        return self.name
+
+    @property
+    def host_list(self) -> list[str]:
+        return [lookup.canonical_host(h) for h in self.hosts.split()]
+
+    def profile_url_for(self, handle: str) -> str:
+        return self.profile_url_template.replace("{handle}", handle)
+
+
+class AccountStatus(models.TextChoices):
+    PREPARING = "preparing", "開設準備"
+    ACTIVE = "active", "運用中"
+    NOTICE = "notice", "停止予告中"
+    SUSPENDED = "suspended", "運用停止"
+    CLOSED = "closed", "閉鎖（サービス終了）"
+
+
+# Shown on the public registry (P-7, P-8): what citizens may meet on the platform.
+PUBLIC_STATUSES = (AccountStatus.ACTIVE, AccountStatus.NOTICE, AccountStatus.SUSPENDED)
+
+
+class VerificationStatus(models.TextChoices):
+    NOT_APPLIED = "not_applied", "未申請"
+    APPLIED = "applied", "申請中"
+    VERIFIED = "verified", "認証済"
+    UNAVAILABLE = "unavailable", "認証制度なし"
+
+
+class Tone(models.TextChoices):
+    """表現の硬軟度合い (G-4-2-イ)."""
+
+    FORMAL = "formal", "硬い（公文書に準じた表現）"
+    STANDARD = "standard", "標準（丁寧語による平易な表現）"
+    FRIENDLY = "friendly", "柔らかい（親しみやすい表現・絵文字も可）"
+
+
+class ContentCategory(models.TextChoices):
+    """P-5: what the account posts. Wording of the 見本 (第５条)."""
+
+    GENERAL = "general", "市のイベント情報や新たな施策等、市政一般情報"
+    DISASTER = "disaster", "市民の生命・安全に影響を及ぼすおそれのある災害等に関する情報"
+    OTHER = "other", "その他課長が適当と認める情報"
+
+
+class OfficialAccount(UndeletableModel):
+    """An official account of the city on one platform. Never deleted (G-4-5-エ)."""
+
+    department = models.ForeignKey(
+        "org.Department", verbose_name="所管課", on_delete=models.PROTECT, related_name="accounts"
+    )
+    platform = models.ForeignKey(Platform, verbose_name="SNS", on_delete=models.PROTECT, related_name="accounts")
+    handle = models.CharField("ユーザー名", max_length=100, help_text="@ を除いたユーザー名（例：komae_city）")
+    handle_key = models.CharField(max_length=100, editable=False, db_index=True)
+    display_name = models.CharField("表示名", max_length=100)
+    profile_url = models.URLField("プロフィールURL", max_length=300)
+    platform_account_id = models.CharField(
+        "SNS上の固有ID",
+        max_length=100,
+        blank=True,
+        db_index=True,
+        help_text="ユーザー名を変えても変わらないID。分かる場合のみ（P-7：改名・なりすましの検知に使います）。",
+    )
+    # G-4-2-イ / G-4-3-ア: the profile must state who runs the account and what for.
+    profile_operator = models.CharField("運営主体（プロフィール表記）", max_length=200)
+    profile_purpose = models.TextField("目的（プロフィール表記）")
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="管理者",
+        on_delete=models.PROTECT,
+        related_name="managed_accounts",
+    )
+    contractors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="委託業者の利用者",
+        blank=True,
+        related_name="contracted_accounts",
+    )
+    content_categories = models.JSONField("発信する内容（P-5）", default=list, blank=True)
+    content_notes = models.TextField("発信する内容の補足", blank=True)
+    # P-6: restrictions of the 見本 (the follow rule allows following other public bodies' accounts).
+    restrict_follow = models.BooleanField("フォローを行わない（公的機関等の公式アカウントを除く）", default=True)
+    restrict_reply = models.BooleanField("返信（リプライ）を行わない", default=True)
+    restrict_contact = models.BooleanField("特定の事業者・個人への連絡手段として使用しない", default=True)
+    tone = models.CharField("表現の硬軟", max_length=20, choices=Tone.choices, default=Tone.STANDARD)
+    approval_required = models.BooleanField("投稿前の決裁を要する", default=True)
+    registered_email = models.EmailField(
+        "登録メールアドレス", validators=[validate_city_email], help_text="市のドメインのアドレス（P-4）"
+    )
+    verification_status = models.CharField(
+        "認証の状況", max_length=20, choices=VerificationStatus.choices, default=VerificationStatus.NOT_APPLIED
+    )
+    homepage_url = models.URLField("市ホームページの掲載ページ", max_length=300, blank=True)
+    linked_apps = models.TextField(
+        "連携しているサードパーティー製アプリ", blank=True, help_text="1行に1つ（G-4-3-カ：乗っ取り時に解除）"
+    )
+    # P-4: the password itself is never stored anywhere, only when it was last changed.
+    password_changed_on = models.DateField("パスワード最終変更日", null=True, blank=True)
+
+    status = models.CharField(
+        "状態", max_length=20, choices=AccountStatus.choices, default=AccountStatus.PREPARING, editable=False
+    )
+    status_changed_at = models.DateTimeField("状態変更日時", default=timezone.now, editable=False)
+    # P-8 / G-4-5-ウ: shown on the public registry while the account is being or has been stopped.
+    suspension_reason = models.TextField("停止の理由", blank=True, editable=False)
+    notice_starts_on = models.DateField("事前周知の開始日", null=True, blank=True, editable=False)
+    notice_ends_on = models.DateField("事前周知の終了日", null=True, blank=True, editable=False)
+    suspended_on = models.DateField("運用停止日", null=True, blank=True, editable=False)
+    successor = models.ForeignKey(
+        "self",
+        verbose_name="今後の情報提供元",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    created_at = models.DateTimeField("登録日時", auto_now_add=True)
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+
+    class Meta:
+        verbose_name = "公式アカウント"
+        verbose_name_plural = "公式アカウント"
+        ordering = ["department__sort_order", "platform__sort_order", "handle_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "handle_key"], name="account_unique_handle"),
+        ]
+
+    def __str__(self):
+        return f"{self.display_name}（{self.platform.name} @{self.handle}）"
+
+    def save(self, *args, **kwargs):
+        self.handle_key = lookup.normalize_handle(self.handle)
+        super().save(*args, **kwargs)
+
+    @property
+    def content_category_labels(self) -> list[str]:
+        labels = dict(ContentCategory.choices)
+        return [labels.get(c, c) for c in self.content_categories]
+
+    @property
+    def linked_app_list(self) -> list[str]:
+        return [line.strip() for line in self.linked_apps.splitlines() if line.strip()]
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_STATUSES
+
+
+class FollowerSnapshot(UndeletableModel):
+    """The follower count of an account on a day; the year-end reviews read their figures from here."""
+
+    account = models.ForeignKey(
+        OfficialAccount, verbose_name="アカウント", on_delete=models.PROTECT, related_name="follower_snapshots"
+    )
+    recorded_on = models.DateField("記録日")
+    count = models.PositiveIntegerField("フォロワー数")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="記録者", on_delete=models.PROTECT, null=True, blank=True
+    )
+    created_at = models.DateTimeField("記録日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "フォロワー数"
+        verbose_name_plural = "フォロワー数"
+        ordering = ["-recorded_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "recorded_on"], name="follower_snapshot_one_per_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.recorded_on} {self.count}"

@@ -1,0 +1,181 @@
+"""The public registry of official accounts (P-7, P-8): no login, read-only, citizens and press."""
+
+import csv
+import json
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from core.dates import to_wareki
+
+from . import lookup
+from .forms import SearchForm
+from .models import PUBLIC_STATUSES, AccountStatus, OfficialAccount
+from .selectors import account_search, accounts_matching_reference, accounts_public, platform_host_map
+
+MAX_QUERY_LENGTH = 500
+
+
+def registry_row(account: OfficialAccount) -> dict:
+    """Return what the public may know of an account: the same keys in HTML, JSON and CSV."""
+    successor = account.successor
+    return {
+        "department": account.department.full_name,
+        "platform": account.platform.name,
+        "display_name": account.display_name,
+        "handle": f"@{account.handle}",
+        "profile_url": account.profile_url,
+        "status": account.status,
+        "status_label": account.get_status_display(),
+        "verification": account.get_verification_status_display(),
+        "homepage_url": account.homepage_url,
+        "suspension_reason": account.suspension_reason,
+        "notice_ends_on": account.notice_ends_on,
+        "suspended_on": account.suspended_on,
+        "successor_name": successor.display_name if successor else "",
+        "successor_url": successor.profile_url if successor else "",
+    }
+
+
+@dataclass
+class Verdict:
+    query: str
+    kind: str  # official | notice | suspended | closed | not_found | unrecognized
+    message: str
+    recognized: lookup.ProfileRef | None = None
+    accounts: list = field(default_factory=list)
+
+    @property
+    def is_official(self) -> bool:
+        return self.kind in ("official", "notice")
+
+    def as_json(self) -> dict:
+        ref = self.recognized
+        return {
+            "query": self.query,
+            "result": self.kind,
+            "official": self.is_official,
+            "message": self.message,
+            "recognized": {"platform": ref.platform, "handle": ref.handle, "account_id": ref.account_id}
+            if ref
+            else None,
+            "accounts": [registry_row(a) for a in self.accounts],
+        }
+
+
+def verify(query: str) -> Verdict:
+    """Answer "is this URL or @handle an official account of the city?" (P-7)."""
+    query = (query or "").strip()[:MAX_QUERY_LENGTH]
+    ref = lookup.parse_reference(query, platform_host_map()) if query else None
+    if ref is None or not (ref.handle or ref.account_id):
+        return Verdict(
+            query,
+            "unrecognized",
+            "URL または @ユーザー名 として読み取れませんでした。アカウントのプロフィールURLを貼り付けてください。",
+            ref,
+        )
+    found = [a for a in accounts_matching_reference(ref) if a.status != AccountStatus.PREPARING]
+    if not found:
+        return Verdict(
+            query,
+            "not_found",
+            "狛江市の公式アカウントとして登録されていません。なりすましの可能性があります。"
+            "フォローや個人情報の入力はお控えください。",
+            ref,
+        )
+    # One reference may match the same handle on several platforms when no URL was pasted.
+    order = [AccountStatus.ACTIVE, AccountStatus.NOTICE, AccountStatus.SUSPENDED, AccountStatus.CLOSED]
+    found.sort(key=lambda a: order.index(a.status))
+    best = found[0]
+    if best.status == AccountStatus.ACTIVE:
+        kind, message = "official", f"狛江市の公式アカウントです（{best.department.full_name}）。"
+    elif best.status == AccountStatus.NOTICE:
+        kind = "notice"
+        message = f"狛江市の公式アカウントですが、{to_wareki(best.notice_ends_on)}をもって運用を停止する予定です。"
+    elif best.status == AccountStatus.SUSPENDED:
+        kind = "suspended"
+        message = "狛江市の公式アカウントでしたが、運用を停止しています。新しい情報は掲載されません。"
+    else:
+        kind, message = "closed", "狛江市の公式アカウントでしたが、サービスの終了により閉鎖しています。"
+    return Verdict(query, kind, message, ref, found)
+
+
+def _wants_json(request) -> bool:
+    accept = request.headers.get("Accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+@require_GET
+def registry_list(request):
+    form = SearchForm(request.GET or None, statuses=[(s.value, s.label) for s in PUBLIC_STATUSES])
+    qs = accounts_public()
+    if form.is_valid():
+        qs = account_search(qs, **form.cleaned_data)
+    accounts = list(qs)
+    return render(
+        request,
+        "registry/list.html",
+        {
+            "form": form,
+            "operating": [a for a in accounts if a.status != AccountStatus.SUSPENDED],
+            "suspended": [a for a in accounts if a.status == AccountStatus.SUSPENDED],
+        },
+    )
+
+
+@require_GET
+def registry_verify(request):
+    query = request.GET.get("q", "")
+    verdict = verify(query) if query.strip() else None
+    if _wants_json(request):
+        if verdict is None:
+            return JsonResponse({"error": "q に URL または @ユーザー名 を指定してください。"}, status=400)
+        return JsonResponse(verdict.as_json(), encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False})
+    return render(request, "registry/verify.html", {"query": query, "verdict": verdict})
+
+
+@require_GET
+def registry_json(request):
+    payload = {
+        "publisher": "狛江市",
+        "generated_at": timezone.now(),
+        "accounts": [registry_row(a) for a in accounts_public()],
+    }
+    body = json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
+
+
+CSV_FILENAME = "狛江市公式SNSアカウント一覧.csv"
+CSV_COLUMNS = [
+    ("department", "所管課"),
+    ("platform", "SNS"),
+    ("display_name", "アカウント名"),
+    ("handle", "ユーザー名"),
+    ("profile_url", "URL"),
+    ("status_label", "状態"),
+    ("verification", "認証"),
+    ("suspended_on", "運用停止日"),
+    ("suspension_reason", "停止の理由"),
+    ("successor_url", "今後の情報提供元"),
+]
+
+
+@require_GET
+def registry_csv(request):
+    # UTF-8 with BOM so that Excel, which most offices open CSV with, reads the Japanese correctly.
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"komae-sns-accounts.csv\"; filename*=UTF-8''{quote(CSV_FILENAME)}"
+    )
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow([label for _, label in CSV_COLUMNS])
+    for account in accounts_public():
+        row = registry_row(account)
+        writer.writerow(["" if row[key] is None else row[key] for key, _ in CSV_COLUMNS])
+    return response

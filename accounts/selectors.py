@@ -1,0 +1,195 @@
+"""Reads of official accounts, with the object rules of SPEC §1 built in so a view cannot forget them."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from org.roles import DEPARTMENT_ROLES, Role, has_role, roles_of, sees_all
+
+from .models import (
+    PUBLIC_STATUSES,
+    AccountStatus,
+    FollowerSnapshot,
+    OfficialAccount,
+    Platform,
+    VerificationStatus,
+)
+
+
+def _with_list_relations(qs: QuerySet) -> QuerySet:
+    latest = FollowerSnapshot.objects.filter(account=OuterRef("pk")).order_by("-recorded_on")
+    return qs.select_related("platform", "department", "department__parent", "manager").annotate(
+        latest_followers=Subquery(latest.values("count")[:1]),
+        latest_followers_on=Subquery(latest.values("recorded_on")[:1]),
+    )
+
+
+def accounts_visible_to(*, user) -> QuerySet[OfficialAccount]:
+    """Return the accounts `user` may see: all for committee, security officer and sysadmin;
+    the assigned ones for a contractor (G-4-1); their own 課's otherwise."""
+    qs = _with_list_relations(OfficialAccount.objects.all())
+    if sees_all(user):
+        return qs
+    if has_role(user, Role.CONTRACTOR):
+        return qs.filter(contractors=user)
+    if has_role(user, *DEPARTMENT_ROLES) and user.department_id:
+        return qs.filter(department_id=user.department_id)
+    return qs.none()
+
+
+def account_search(qs: QuerySet, *, q: str = "", platform: str = "", status: str = "") -> QuerySet:
+    if q:
+        qs = qs.filter(
+            Q(display_name__icontains=q)
+            | Q(handle__icontains=q)
+            | Q(department__name__icontains=q)
+            | Q(profile_operator__icontains=q)
+        )
+    if platform:
+        qs = qs.filter(platform__code=platform)
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def account_can_edit(*, user, account: OfficialAccount) -> bool:
+    """Edit the record and record followers: the 課's staff and 課長, the sysadmin."""
+    if has_role(user, Role.SYSADMIN):
+        return True
+    if has_role(user, Role.STAFF, Role.SECTION_HEAD) and account.department_id == user.department_id:
+        return True
+    return False
+
+
+def account_can_record_followers(*, user, account: OfficialAccount) -> bool:
+    if account_can_edit(user=user, account=account):
+        return True
+    return has_role(user, Role.CONTRACTOR) and account.contractors.filter(pk=user.pk).exists()
+
+
+def account_can_transition(*, user, account: OfficialAccount, sysadmin_only: bool = False) -> bool:
+    """Lifecycle transitions: the 課長 of the account's 課, or the sysadmin."""
+    if has_role(user, Role.SYSADMIN):
+        return True
+    if sysadmin_only:
+        return False
+    return has_role(user, Role.SECTION_HEAD) and account.department_id == user.department_id
+
+
+def user_can_register_accounts(*, user) -> bool:
+    roles = roles_of(user)
+    if Role.SYSADMIN in roles:
+        return True
+    return bool(roles & {Role.STAFF, Role.SECTION_HEAD}) and user.department_id is not None
+
+
+def accounts_public() -> QuerySet[OfficialAccount]:
+    """Return what the public registry lists (P-7, P-8): 運用中, 停止予告中 and 運用停止."""
+    return (
+        OfficialAccount.objects.filter(status__in=PUBLIC_STATUSES)
+        .select_related("platform", "department", "department__parent", "successor", "successor__platform")
+        .order_by("status", "department__sort_order", "platform__sort_order", "handle_key")
+    )
+
+
+def accounts_matching_reference(ref) -> QuerySet[OfficialAccount]:
+    """Return every registered account (any status) that a parsed URL or @handle points at."""
+    qs = OfficialAccount.objects.select_related("platform", "department", "department__parent", "successor")
+    cond = Q()
+    if ref.account_id:
+        cond |= Q(platform_account_id__iexact=ref.account_id)
+    if ref.handle:
+        cond |= Q(handle_key=ref.handle)
+    if not cond:
+        return qs.none()
+    qs = qs.filter(cond)
+    if ref.platform:
+        qs = qs.filter(platform__code=ref.platform)
+    return qs
+
+
+def platform_host_map() -> dict[str, str]:
+    """Return {canonical host: platform code} from the Platform table."""
+    return {host: p.code for p in Platform.objects.all() for host in p.host_list}
+
+
+def account_status_counts(qs: QuerySet) -> dict[str, int]:
+    counts = dict(qs.order_by().values_list("status").annotate(n=Count("pk")))
+    return {status: counts.get(status, 0) for status in AccountStatus.values}
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One "what waits for you" box of the dashboard."""
+
+    title: str
+    clause: str
+    accounts: list
+    total: int
+    empty_text: str
+
+
+PANEL_LIMIT = 10
+
+
+def _panel(title: str, clause: str, qs: QuerySet, empty_text: str) -> Panel:
+    return Panel(title, clause, list(qs[:PANEL_LIMIT]), qs.count(), empty_text)
+
+
+def account_panels(*, user) -> list[Panel]:
+    """Return the dashboard boxes about accounts that wait for `user`'s action, by role."""
+    visible = accounts_visible_to(user=user)
+    today = timezone.localdate()
+    panels = []
+    if has_role(user, Role.SECTION_HEAD, Role.STAFF, Role.SYSADMIN, Role.CONTRACTOR):
+        panels.append(
+            _panel(
+                "開設準備中のアカウント",
+                "G-4-2",
+                visible.filter(status=AccountStatus.PREPARING),
+                "開設準備中のアカウントはありません。",
+            )
+        )
+    if has_role(user, Role.SECTION_HEAD, Role.SYSADMIN):
+        panels.append(
+            _panel(
+                "事前周知の期間が終わった停止予告中のアカウント",
+                "G-4-5-ウ",
+                visible.filter(status=AccountStatus.NOTICE, notice_ends_on__lt=today),
+                "運用停止の手続を待つアカウントはありません。",
+            )
+        )
+    if has_role(user, Role.SECTION_HEAD, Role.STAFF, Role.SECURITY_OFFICER, Role.SYSADMIN):
+        due = today - timedelta(days=settings.PASSWORD_CHANGE_DUE_DAYS)
+        operating = visible.filter(status__in=(AccountStatus.ACTIVE, AccountStatus.NOTICE))
+        panels.append(
+            _panel(
+                "認証を申請していないアカウント",
+                "P-7-3",
+                operating.filter(
+                    verification_status=VerificationStatus.NOT_APPLIED, platform__verification_available=True
+                ),
+                "認証未申請のアカウントはありません。",
+            )
+        )
+        panels.append(
+            _panel(
+                f"パスワードを{settings.PASSWORD_CHANGE_DUE_DAYS}日以上変更していないアカウント",
+                "G-4-3-カ",
+                operating.filter(Q(password_changed_on__lt=due) | Q(password_changed_on__isnull=True)),
+                "パスワードの変更時期が来たアカウントはありません。",
+            )
+        )
+    if has_role(user, Role.SECURITY_OFFICER, Role.SYSADMIN, Role.SECTION_HEAD):
+        panels.append(
+            _panel(
+                "運用停止中のアカウント（定期的な状態確認の対象）",
+                "G-4-5-エ",
+                visible.filter(status=AccountStatus.SUSPENDED),
+                "運用停止中のアカウントはありません。",
+            )
+        )
+    return panels

@@ -1,0 +1,193 @@
+"""Screens of the 課 and the committee for official accounts. Thin: permission → form → service."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core.errors import TransitionError
+from core.models import AuditEvent
+from org.roles import Role, has_role
+
+from . import services
+from .forms import (
+    AccountForm,
+    AnnounceSuspensionForm,
+    FollowerForm,
+    RegisterAccountForm,
+    SearchForm,
+    TransitionForm,
+)
+from .selectors import (
+    account_can_edit,
+    account_can_record_followers,
+    account_can_transition,
+    account_search,
+    accounts_visible_to,
+    user_can_register_accounts,
+)
+
+PAGE_SIZE = 50
+
+
+def _visible_account(user, pk: int):
+    """Return the account or 404: another 課's record does not even exist for this user."""
+    return get_object_or_404(accounts_visible_to(user=user), pk=pk)
+
+
+@login_required
+def account_list(request):
+    form = SearchForm(request.GET or None)
+    qs = accounts_visible_to(user=request.user)
+    if form.is_valid():
+        qs = account_search(qs, **form.cleaned_data)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/account_list.html",
+        {
+            "form": form,
+            "page": page,
+            "accounts": page.object_list,
+            "can_register": user_can_register_accounts(user=request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_create(request):
+    user = request.user
+    if not user_can_register_accounts(user=user):
+        raise PermissionDenied("アカウントを登録する権限がありません。")
+    chooses = has_role(user, Role.SYSADMIN)
+    form = RegisterAccountForm(request.POST or None, department=user.department, can_choose_department=chooses)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = services.account_register(
+                actor=user,
+                department=form.cleaned_data["department"] if chooses else user.department,
+                fields=form.service_fields(),
+                contractors=form.cleaned_data["contractors"],
+                initial_status=form.cleaned_data["initial_status"],
+            )
+        except TransitionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"「{account.display_name}」を登録しました。")
+            return redirect("accounts:detail", pk=account.pk)
+    return render(request, "accounts/account_form.html", {"form": form, "account": None})
+
+
+@login_required
+def account_detail(request, pk: int):
+    account = _visible_account(request.user, pk)
+    user = request.user
+    return render(
+        request,
+        "accounts/account_detail.html",
+        {
+            "account": account,
+            "contractors": account.contractors.all(),
+            "snapshots": account.follower_snapshots.select_related("recorded_by")[:24],
+            "timeline": AuditEvent.objects.for_object(account).order_by("-at", "-id"),
+            "transitions": services.transitions_available(user=user, account=account),
+            "can_edit": account_can_edit(user=user, account=account),
+            "follower_form": FollowerForm(follower_word=account.platform.follower_word)
+            if account_can_record_followers(user=user, account=account)
+            else None,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_edit(request, pk: int):
+    account = _visible_account(request.user, pk)
+    if not account_can_edit(user=request.user, account=account):
+        raise PermissionDenied("このアカウントを編集する権限がありません。")
+    form = AccountForm(
+        request.POST or None,
+        instance=account,
+        department=account.department,
+        initial={"contractors": account.contractors.all()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_update(
+                account_id=account.pk,
+                actor=request.user,
+                fields=form.service_fields(),
+                contractors=list(form.cleaned_data["contractors"]),
+            )
+        except TransitionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "登録内容を更新しました。")
+            return redirect("accounts:detail", pk=account.pk)
+    return render(request, "accounts/account_form.html", {"form": form, "account": account})
+
+
+@login_required
+@require_POST
+def account_record_followers(request, pk: int):
+    account = _visible_account(request.user, pk)
+    if not account_can_record_followers(user=request.user, account=account):
+        raise PermissionDenied("フォロワー数を記録する権限がありません。")
+    form = FollowerForm(request.POST, follower_word=account.platform.follower_word)
+    if form.is_valid():
+        try:
+            services.account_record_followers(account_id=account.pk, actor=request.user, **form.cleaned_data)
+        except TransitionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"{account.platform.follower_word}数を記録しました。")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("accounts:detail", pk=account.pk)
+
+
+TRANSITION_SERVICES = {
+    "activate": services.account_activate,
+    "announce_suspension": services.account_announce_suspension,
+    "withdraw_notice": services.account_withdraw_notice,
+    "suspend": services.account_suspend,
+    "close": services.account_close,
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_transition(request, pk: int, action: str):
+    if action not in TRANSITION_SERVICES:
+        raise Http404
+    account = _visible_account(request.user, pk)
+    transition = services.TRANSITIONS[action]
+    if not account_can_transition(user=request.user, account=account, sysadmin_only=transition.sysadmin_only):
+        raise PermissionDenied(f"「{transition.label}」を行う権限がありません。")
+    if request.method == "GET" and account.status not in transition.sources:
+        # A stale link: say why instead of showing a form that is bound to fail.
+        messages.error(request, f"「{transition.label}」は現在行えません（状態：{account.get_status_display()}）。")
+        return redirect("accounts:detail", pk=account.pk)
+    form_class = AnnounceSuspensionForm if action == "announce_suspension" else TransitionForm
+    extra = {"account": account} if form_class is AnnounceSuspensionForm else {}
+    form = form_class(request.POST or None, **extra)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if "successor" in data:
+            data["successor_id"] = data.pop("successor").pk
+        try:
+            TRANSITION_SERVICES[action](account_id=account.pk, actor=request.user, **data)
+        except TransitionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"「{transition.label}」を行いました。")
+            return redirect("accounts:detail", pk=account.pk)
+    return render(
+        request, "accounts/account_transition.html", {"form": form, "account": account, "transition": transition}
+    )

@@ -1,0 +1,29 @@
+from django.contrib import admin
+
+from .models import AuditEvent
+
+
+class NoDeleteAdminMixin:
+    """Records here are retired, never deleted (G-4-5-エ): no delete button, no bulk delete action."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(NoDeleteAdminMixin, admin.ModelAdmin):
+    list_display = ("at", "content_type", "object_id", "summary", "actor")
+    list_filter = ("action", "content_type")
+    list_select_related = ("actor", "content_type")
+    search_fields = ("summary", "comment")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,83 @@
+"""Cross-cutting models: the append-only audit trail and the never-delete base."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+from .errors import DeletionForbidden
+
+
+class UndeletableQuerySet(models.QuerySet):
+    def delete(self):
+        raise DeletionForbidden(f"{self.model._meta.verbose_name}は削除できません。")
+
+
+class UndeletableModel(models.Model):
+    """A record that is never deleted: not by instance, not by queryset (G-4-5-エ).
+
+    Foreign keys pointing at such a model use PROTECT, because Django's cascade collector deletes
+    with raw queries; on PostgreSQL a trigger (see the app migrations) refuses DELETE as well.
+    """
+
+    objects = UndeletableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def delete(self, *args, **kwargs):
+        raise DeletionForbidden(f"{self._meta.verbose_name}は削除できません。")
+
+
+class AuditQuerySet(UndeletableQuerySet):
+    def update(self, **kwargs):
+        raise DeletionForbidden("監査記録は変更できません。")
+
+    def for_object(self, obj):
+        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk).select_related(
+            "actor"
+        )
+
+
+class AuditEvent(models.Model):
+    """One append-only row per change: who, when, what, from which state to which, with comment."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "登録"
+        UPDATED = "updated", "変更"
+        TRANSITION = "transition", "状態変更"
+        FOLLOWERS = "followers", "フォロワー数記録"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    action = models.CharField("種別", max_length=20, choices=Action.choices)
+    summary = models.CharField("内容", max_length=200)
+    from_state = models.CharField("変更前の状態", max_length=30, blank=True)
+    to_state = models.CharField("変更後の状態", max_length=30, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="実施者", on_delete=models.PROTECT, null=True, blank=True
+    )
+    comment = models.TextField("コメント", blank=True)
+    changes = models.JSONField("変更内容", default=dict, blank=True)
+    at = models.DateTimeField("日時", default=timezone.now)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "監査記録"
+        verbose_name_plural = "監査記録"
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.summary}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise DeletionForbidden("監査記録は変更できません。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise DeletionForbidden("監査記録は削除できません。")

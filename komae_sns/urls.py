@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from core import views as core_views
+from org.views import LoginView
+
+admin.site.site_header = "狛江市 公式SNSアカウント管理システム 管理画面"
+admin.site.site_title = "公式SNS管理"
+admin.site.index_title = "マスタ・利用者の管理"
+# Sign-in happens once, on our throttled form; the admin reuses it.
+admin.site.login = LoginView.as_view()
+
+urlpatterns = [
+    path("", core_views.dashboard, name="dashboard"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("login/", LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password/",
+        auth_views.PasswordChangeView.as_view(template_name="registration/password_change.html"),
+        name="password_change",
+    ),
+    path(
+        "password/done/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="registration/password_change_done.html"),
+        name="password_change_done",
+    ),
+    path("accounts/", include("accounts.urls")),
+    path("registry/", include("accounts.registry_urls")),
+    path("admin/", admin.site.urls),
+]

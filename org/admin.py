@@ -1,0 +1,43 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from core.admin import NoDeleteAdminMixin
+
+from .models import Department, User
+
+
+@admin.register(Department)
+class DepartmentAdmin(NoDeleteAdminMixin, admin.ModelAdmin):
+    list_display = ("code", "name", "kind", "parent", "sort_order", "is_active")
+    list_filter = ("kind", "is_active", "parent")
+    search_fields = ("name", "code")
+    list_select_related = ("parent",)
+    ordering = ("sort_order", "code")
+
+
+@admin.register(User)
+class UserAdmin(NoDeleteAdminMixin, BaseUserAdmin):
+    list_display = ("username", "display_name", "department", "title", "role_names", "is_active")
+    list_filter = ("groups", "is_active", "department__parent")
+    list_select_related = ("department",)
+    search_fields = ("username", "last_name", "first_name", "email")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("氏名・所属", {"fields": ("last_name", "first_name", "email", "department", "title")}),
+        ("役割・権限", {"fields": ("is_active", "groups", "is_staff", "is_superuser")}),
+        ("記録", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"fields": ("username", "password1", "password2")}),
+        ("氏名・所属", {"fields": ("last_name", "first_name", "email", "department", "title", "groups")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description="役割")
+    def role_names(self, obj):
+        from .roles import Role
+
+        labels = dict(Role.choices)
+        return "、".join(labels.get(g.name, g.name) for g in obj.groups.all())

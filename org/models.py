@@ -1,0 +1,85 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from core.models import UndeletableModel
+
+from .roles import roles_of
+
+
+class Department(UndeletableModel):
+    """A 部 or a 課 of the city (部 → 課). Departments are retired, never deleted."""
+
+    class Kind(models.TextChoices):
+        BU = "bu", "部"
+        KA = "ka", "課"
+
+    name = models.CharField("名称", max_length=100)
+    kind = models.CharField("区分", max_length=2, choices=Kind.choices, default=Kind.KA)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="所属する部",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        limit_choices_to={"kind": Kind.BU},
+    )
+    code = models.CharField("所属コード", max_length=20, unique=True)
+    sort_order = models.PositiveIntegerField("表示順", default=0)
+    is_active = models.BooleanField("使用中", default=True)
+
+    class Meta:
+        verbose_name = "部署"
+        verbose_name_plural = "部署"
+        ordering = ["sort_order", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="bu", parent__isnull=True) | models.Q(kind="ka"),
+                name="department_bu_has_no_parent",
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        """Return "△△部○○課" as the 運用ポリシー writes it (P-3)."""
+        if self.parent_id:
+            return f"{self.parent.name}{self.name}"
+        return self.name
+
+
+class User(AbstractUser):
+    """A city employee, committee member or contractor. Japanese names: family name first."""
+
+    department = models.ForeignKey(
+        Department,
+        verbose_name="所属課",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        limit_choices_to={"kind": Department.Kind.KA},
+    )
+    title = models.CharField("職名", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = "利用者"
+        verbose_name_plural = "利用者"
+        ordering = ["department__sort_order", "last_name", "first_name", "username"]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        name = f"{self.last_name} {self.first_name}".strip()
+        return name or self.username
+
+    def get_full_name(self):
+        return self.display_name
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return roles_of(self)
