@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.utils import timezone
 
 from core.forms import JapaneseDateField
@@ -11,6 +12,13 @@ from .models import AccountStatus, ContentCategory, OfficialAccount, Platform
 from .services import EDITABLE_FIELDS, REGISTRABLE_STATUSES
 
 User = get_user_model()
+
+
+def _formfield(model_field, **kwargs):
+    # A pasted "x.com/komae_city" means https (Django 6's default, asked for explicitly here).
+    if isinstance(model_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return model_field.formfield(**kwargs)
 
 
 class AccountForm(forms.ModelForm):
@@ -35,6 +43,7 @@ class AccountForm(forms.ModelForm):
     class Meta:
         model = OfficialAccount
         fields = [*EDITABLE_FIELDS, "contractors"]
+        formfield_callback = _formfield
         widgets = {
             "profile_purpose": forms.Textarea(attrs={"rows": 3}),
             "content_notes": forms.Textarea(attrs={"rows": 2}),

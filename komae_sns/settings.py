@@ -154,6 +154,9 @@ else:
         "data_folder_out": _queue_dir,
         "store_processed": False,
     }
+# The embedded defaults keep their files here; create the folders so a fresh checkout just runs.
+for _folder in (VAR_DIR / "broker", VAR_DIR / "cache", Path(STATIC_ROOT)):
+    _folder.mkdir(parents=True, exist_ok=True)
 CELERY_TIMEZONE = TIME_ZONE  # PITFALLS: crontab entries otherwise run in UTC in some setups
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"

@@ -2,6 +2,7 @@ import hashlib
 
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 
@@ -43,3 +44,12 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             raise
         cache.delete(key)
         return cleaned
+
+
+class ThrottledAdminAuthenticationForm(ThrottledAuthenticationForm, AdminAuthenticationForm):
+    """The admin's login form (staff only), throttled the same way."""
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        **ThrottledAuthenticationForm.error_messages,
+    }

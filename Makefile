@@ -1,0 +1,62 @@
+# komae-sns: `make run` starts the app on the embedded defaults, `make test` runs the whole suite.
+# Both install what is missing first (Debian packages, the virtualenv, Python packages).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Debian packages the project needs: Japanese fonts and HarfBuzz subsetting for WeasyPrint PDFs,
+# Pango, gettext for translations, chromium for the browser tests, venv for the virtualenv.
+APT_PACKAGES := python3-venv python3-dev fonts-ipaexfont-mincho fonts-ipaexfont-gothic libharfbuzz-subset0 \
+	libpango-1.0-0 libpangoft2-1.0-0 gettext chromium postgresql-client redis-tools
+
+# The suite runs against real PostgreSQL and Redis (given, or the local services).
+TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)
+TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/15)
+
+.PHONY: setup run test test-fast lint bench services clean
+
+setup: var/.apt-installed $(VENV)/.installed
+
+var/.apt-installed: Makefile
+	@mkdir -p var
+	@bash scripts/apt-install.sh $(APT_PACKAGES)
+	@touch $@
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[dev]'
+	@touch $@
+
+run: setup
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_demo
+	@bash scripts/run.sh $(HOST) $(PORT)
+
+services:
+	@bash scripts/services.sh
+
+test: setup services
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest
+	# The embedded default gets its own smoke run: SQLite and the filesystem broker.
+	env -u REDIS_URL DATABASE_URL=sqlite:///$(CURDIR)/var/smoke.sqlite3 $(VENV)/bin/pytest -m smoke -q
+
+test-fast: setup services
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest -m "not browser" -x -q
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+bench: setup services
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) bench/registry.py
+
+clean:
+	rm -rf var/staticfiles var/cache var/broker

@@ -1,0 +1,113 @@
+"""Named people per role (Healthchecks' alice/bob): 課A and 課B, the committee, the officers."""
+
+import pytest
+from django.core.cache import cache
+
+from accounts.models import AccountStatus
+from org.roles import Role
+
+from tests.factories import AccountFactory, BuFactory, DepartmentFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2's cost is a production feature; in tests it would dominate the run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # Login throttling and heartbeats live in the cache (Redis in the suite); start each test clean.
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def bu(db):
+    return BuFactory(code="B01", name="児童青少年部")
+
+
+@pytest.fixture
+def dept_a(bu):
+    return DepartmentFactory(code="KA", name="子ども政策課", parent=bu)
+
+
+@pytest.fixture
+def dept_b(db):
+    return DepartmentFactory(code="KB", name="環境政策課", parent=BuFactory(code="B02", name="市民生活部"))
+
+
+def _user(username, department, *roles):
+    return UserFactory(username=username, department=department, roles=list(roles))
+
+
+@pytest.fixture
+def staff_a(dept_a):
+    return _user("staff_a", dept_a, Role.STAFF)
+
+
+@pytest.fixture
+def head_a(dept_a):
+    return _user("head_a", dept_a, Role.SECTION_HEAD)
+
+
+@pytest.fixture
+def staff_b(dept_b):
+    return _user("staff_b", dept_b, Role.STAFF)
+
+
+@pytest.fixture
+def head_b(dept_b):
+    return _user("head_b", dept_b, Role.SECTION_HEAD)
+
+
+@pytest.fixture
+def contractor(db):
+    return _user("contractor", None, Role.CONTRACTOR)
+
+
+@pytest.fixture
+def member(dept_b):
+    return _user("member", dept_b, Role.COMMITTEE)
+
+
+@pytest.fixture
+def chair(dept_b):
+    return _user("chair", dept_b, Role.COMMITTEE_CHAIR, Role.COMMITTEE)
+
+
+@pytest.fixture
+def security_officer(dept_b):
+    return _user("security_officer", dept_b, Role.SECURITY_OFFICER)
+
+
+@pytest.fixture
+def pr_officer(dept_b):
+    return _user("pr_officer", dept_b, Role.PR_OFFICE)
+
+
+@pytest.fixture
+def admin(dept_b):
+    user = _user("admin", dept_b, Role.SYSADMIN)
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    return user
+
+
+@pytest.fixture
+def account_a(dept_a, head_a):
+    """An 運用中 account of 課A, managed by its 課長."""
+    return AccountFactory(department=dept_a, manager=head_a, handle="komae_kodomo", display_name="こまえ子ども")
+
+
+@pytest.fixture
+def pr_account(dept_b, head_b):
+    """The city's PR account, where suspended accounts send their followers (G-4-5-ウ)."""
+    return AccountFactory(department=dept_b, manager=head_b, handle="komae_city", display_name="狛江市")
+
+
+@pytest.fixture
+def preparing_a(dept_a, head_a):
+    return AccountFactory(
+        department=dept_a, manager=head_a, handle="komae_junbi", status=AccountStatus.PREPARING
+    )

@@ -1,0 +1,152 @@
+"""Every URL × every role (and anonymous) → the expected answer, generated from the URL conf.
+
+A new view without a row in RULES fails `test_every_url_has_a_rule`, so nobody can add a page and
+forget to decide who may open it.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import AccountStatus
+from tests.factories import AccountFactory
+
+PEOPLE = [
+    "anonymous",
+    "staff_a",
+    "head_a",
+    "staff_b",
+    "head_b",
+    "contractor",
+    "member",
+    "chair",
+    "security_officer",
+    "pr_officer",
+    "admin",
+]
+LOGIN = "login"  # a redirect to the login page
+PUBLIC = dict.fromkeys(PEOPLE, 200)
+ANY_USER = {"anonymous": LOGIN, **dict.fromkeys(PEOPLE[1:], 200)}
+
+
+def _rule(default, **overrides):
+    row = {"anonymous": LOGIN, **dict.fromkeys(PEOPLE[1:], default)}
+    row.update(overrides)
+    return row
+
+
+# Who sees 課A's account: its own 課, the roles that see all (SPEC §1), the contractor assigned to it.
+SEES_A = {"staff_a": 200, "head_a": 200, "member": 200, "chair": 200, "security_officer": 200, "admin": 200}
+
+# url name → (method, kwargs builder name, {person: expected status or LOGIN})
+RULES = {
+    "dashboard": ("get", None, ANY_USER),
+    "healthz": ("get", None, PUBLIC),
+    "login": ("get", None, {"anonymous": 200, **dict.fromkeys(PEOPLE[1:], 302)}),
+    "logout": ("post", None, dict.fromkeys(PEOPLE, 302)),
+    "password_change": ("get", None, ANY_USER),
+    "password_change_done": ("get", None, ANY_USER),
+    "accounts:list": ("get", None, ANY_USER),
+    "accounts:create": (
+        "get",
+        None,
+        _rule(403, staff_a=200, head_a=200, staff_b=200, head_b=200, admin=200, pr_officer=403),
+    ),
+    "accounts:detail": ("get", "account", _rule(404, **SEES_A, contractor=200)),
+    "accounts:edit": (
+        "get",
+        "account",
+        _rule(404, staff_a=200, head_a=200, admin=200, member=403, chair=403, security_officer=403, contractor=403),
+    ),
+    # POST with an empty form: the allowed go back to the page with a message.
+    "accounts:followers": (
+        "post",
+        "account",
+        _rule(404, staff_a=302, head_a=302, admin=302, contractor=302, member=403, chair=403, security_officer=403),
+    ),
+    "accounts:transition": (
+        "get",
+        "transition",
+        _rule(404, head_a=200, admin=200, staff_a=403, member=403, chair=403, security_officer=403),
+    ),
+    "registry:list": ("get", None, PUBLIC),
+    "registry:verify": ("get", None, PUBLIC),
+    "registry:json": ("get", None, PUBLIC),
+    "registry:csv": ("get", None, PUBLIC),
+}
+# Django admin has its own guard (is_staff); its index stands for all its pages here.
+ADMIN_RULE = {**dict.fromkeys(PEOPLE, 302), "admin": 200}
+
+
+def _url_names(resolver=None, namespace=None):
+    resolver = resolver or get_resolver()
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            if p.namespace == "admin":
+                continue
+            ns = p.namespace or namespace
+            yield from _url_names(p, ns)
+        elif isinstance(p, URLPattern) and p.name:
+            yield f"{namespace}:{p.name}" if namespace else p.name
+
+
+def test_every_url_has_a_rule():
+    names = set(_url_names())
+    assert names - set(RULES) == set(), "a view without a permission rule: add it to RULES"
+    assert set(RULES) - names == set(), "a rule for a URL that no longer exists"
+
+
+@pytest.fixture
+def world(request, account_a, preparing_a, contractor):
+    account_a.contractors.add(contractor)
+    return {
+        "account": {"pk": account_a.pk},
+        # The transition page that 課A's 課長 may open: 運用開始 of an account in 開設準備.
+        "transition": {"pk": preparing_a.pk, "action": "activate"},
+    }
+
+
+@pytest.fixture
+def people(request):
+    def get(name):
+        return None if name == "anonymous" else request.getfixturevalue(name)
+
+    return get
+
+
+CASES = [(name, person) for name in RULES for person in PEOPLE]
+
+
+@pytest.mark.parametrize(("url_name", "person"), CASES, ids=[f"{n}-{p}" for n, p in CASES])
+def test_permission_matrix(client, world, people, url_name, person):
+    method, kwargs_name, expected_by_person = RULES[url_name]
+    user = people(person)
+    if user is not None:
+        client.force_login(user)
+    url = reverse(url_name, kwargs=world[kwargs_name] if kwargs_name else None)
+    response = getattr(client, method)(url)
+    expected = expected_by_person[person]
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+    else:
+        assert response.status_code == expected, f"{person} → {url_name}: {response.status_code}"
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_admin_only_for_the_sysadmin(client, world, people, person):
+    user = people(person)
+    if user is not None:
+        client.force_login(user)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == ADMIN_RULE[person]
+
+
+def test_contractor_sees_only_assigned_accounts(client, contractor, account_a, dept_a, head_a):
+    other = AccountFactory(department=dept_a, manager=head_a, status=AccountStatus.ACTIVE)
+    account_a.contractors.add(contractor)
+    client.force_login(contractor)
+    assert client.get(reverse("accounts:detail", args=[account_a.pk])).status_code == 200
+    assert client.get(reverse("accounts:detail", args=[other.pk])).status_code == 404
+    listing = client.get(reverse("accounts:list")).content.decode()
+    assert account_a.display_name in listing
+    assert other.display_name not in listing
