@@ -29,9 +29,6 @@ class OfficialAccountAdmin(NoDeleteAdminMixin, admin.ModelAdmin):
         # Viewing is allowed; every write goes through accounts.services so it is audited.
         return False
 
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff
-
 
 @admin.register(FollowerSnapshot)
 class FollowerSnapshotAdmin(NoDeleteAdminMixin, admin.ModelAdmin):

@@ -39,7 +39,7 @@ if NENDO_2019_ERA not in ("令和", "平成"):
 PASSWORD_CHANGE_DUE_DAYS = env.int("PASSWORD_CHANGE_DUE_DAYS", default=180)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.admin_site.KomaeAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -6,9 +6,6 @@ from core import views as core_views
 from org.forms import ThrottledAdminAuthenticationForm
 from org.views import LoginView
 
-admin.site.site_header = "狛江市 公式SNSアカウント管理システム 管理画面"
-admin.site.site_title = "公式SNS管理"
-admin.site.index_title = "マスタ・利用者の管理"
 # The admin's sign-in is throttled like ours (SPEC §7).
 admin.site.login_form = ThrottledAdminAuthenticationForm
 

@@ -24,7 +24,7 @@ class UserAdmin(NoDeleteAdminMixin, BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("氏名・所属", {"fields": ("last_name", "first_name", "email", "department", "title")}),
-        ("役割・権限", {"fields": ("is_active", "groups", "is_staff", "is_superuser")}),
+        ("役割・権限", {"fields": ("is_active", "groups")}),
         ("記録", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (

@@ -53,3 +53,10 @@ class ThrottledAdminAuthenticationForm(ThrottledAuthenticationForm, AdminAuthent
         **AdminAuthenticationForm.error_messages,
         **ThrottledAuthenticationForm.error_messages,
     }
+
+    def confirm_login_allowed(self, user):
+        from core.admin_site import is_sysadmin
+
+        AuthenticationForm.confirm_login_allowed(self, user)
+        if not is_sysadmin(user):
+            raise forms.ValidationError("管理画面はシステム管理者のみ利用できます。", code="invalid_login")

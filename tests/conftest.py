@@ -88,10 +88,7 @@ def pr_officer(dept_b):
 
 @pytest.fixture
 def admin(dept_b):
-    user = _user("admin", dept_b, Role.SYSADMIN)
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    return user
+    return _user("admin", dept_b, Role.SYSADMIN)
 
 
 @pytest.fixture

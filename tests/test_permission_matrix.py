@@ -73,7 +73,7 @@ RULES = {
     "registry:json": ("get", None, PUBLIC),
     "registry:csv": ("get", None, PUBLIC),
 }
-# Django admin has its own guard (is_staff); its index stands for all its pages here.
+# Django admin is for the sysadmin role (core.admin_site); its index stands for all its pages here.
 ADMIN_RULE = {**dict.fromkeys(PEOPLE, 302), "admin": 200}
 
 

@@ -132,8 +132,6 @@ class Command(BaseCommand):
             user.last_name, user.first_name, user.title = last, first, title
             user.department = departments.get(dept_code)
             user.email = f"{username}@{settings.CITY_EMAIL_DOMAIN}"
-            # The demo sysadmin also works in Django admin (SPEC §1: masters and users).
-            user.is_staff = user.is_superuser = Role.SYSADMIN in roles
             user.set_password(DEMO_PASSWORD)
             user.save()
             user.groups.set(Group.objects.filter(name__in=roles))

@@ -1,0 +1,24 @@
+"""Django admin for the `sysadmin` role (SPEC §1): masters, users and roles; never deletes."""
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+
+from org.roles import Role, has_role
+
+
+def is_sysadmin(user) -> bool:
+    return user.is_active and (user.is_superuser or has_role(user, Role.SYSADMIN))
+
+
+class KomaeAdminSite(admin.AdminSite):
+    site_header = "狛江市 公式SNSアカウント管理システム 管理画面"
+    site_title = "公式SNS管理"
+    index_title = "マスタ・利用者の管理"
+
+    def has_permission(self, request):
+        # The role decides, not Django's is_staff flag: one place to grant and revoke it.
+        return is_sysadmin(request.user)
+
+
+class KomaeAdminConfig(AdminConfig):
+    default_site = "core.admin_site.KomaeAdminSite"

@@ -1,0 +1,261 @@
+"""開設準備 → 運用中 → 停止予告中 → 運用停止 → 閉鎖: every allowed step, every refused one, the audit."""
+
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.contrib import admin as django_admin
+from django.db import IntegrityError, connection, transaction
+from django.test import RequestFactory
+from django.urls import reverse
+
+from accounts import services
+from accounts.models import AccountStatus, FollowerSnapshot, OfficialAccount
+from core.errors import DeletionForbidden, TransitionError
+from core.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 11, 24)
+
+
+def _events(account):
+    return list(AuditEvent.objects.for_object(account).filter(action=AuditEvent.Action.TRANSITION))
+
+
+def _announce(account, actor, successor, *, starts=TODAY, ends=TODAY + timedelta(days=30)):
+    return services.account_announce_suspension(
+        account_id=account.pk,
+        actor=actor,
+        reason="情報を市公式アカウントに集約するため",
+        notice_starts_on=starts,
+        notice_ends_on=ends,
+        successor_id=successor.pk,
+    )
+
+
+@time_machine.travel("2026-11-24 10:00 +0900", tick=False)
+def test_the_whole_lifecycle_is_audited_step_by_step(preparing_a, head_a, admin, pr_account):
+    services.account_activate(account_id=preparing_a.pk, actor=head_a, comment="開設しました")
+    _announce(preparing_a, head_a, pr_account, starts=TODAY - timedelta(days=40), ends=TODAY - timedelta(days=1))
+    services.account_suspend(account_id=preparing_a.pk, actor=head_a)
+    services.account_close(account_id=preparing_a.pk, actor=admin, comment="サービス終了の告知があったため")
+
+    preparing_a.refresh_from_db()
+    assert preparing_a.status == AccountStatus.CLOSED
+    assert preparing_a.suspended_on == TODAY
+    steps = [(e.from_state, e.to_state, e.actor) for e in _events(preparing_a)]
+    assert steps == [
+        ("preparing", "active", head_a),
+        ("active", "notice", head_a),
+        ("notice", "suspended", head_a),
+        ("suspended", "closed", admin),
+    ]
+    assert _events(preparing_a)[0].comment == "開設しました"
+    assert "運用開始：開設準備 → 運用中" in _events(preparing_a)[0].summary
+
+
+@pytest.mark.parametrize(
+    ("status", "action"),
+    [
+        (AccountStatus.ACTIVE, "activate"),
+        (AccountStatus.PREPARING, "suspend"),
+        (AccountStatus.ACTIVE, "suspend"),
+        (AccountStatus.PREPARING, "announce_suspension"),
+        (AccountStatus.SUSPENDED, "activate"),
+        (AccountStatus.SUSPENDED, "withdraw_notice"),
+        (AccountStatus.CLOSED, "activate"),
+        (AccountStatus.ACTIVE, "close"),
+        (AccountStatus.NOTICE, "close"),
+    ],
+)
+def test_a_transition_from_the_wrong_state_is_refused_in_japanese(account_a, admin, pr_account, status, action):
+    OfficialAccount.objects.filter(pk=account_a.pk).update(status=status)
+    kwargs = {"comment": "理由"}
+    if action == "announce_suspension":
+        kwargs = {
+            "reason": "理由",
+            "notice_starts_on": TODAY,
+            "notice_ends_on": TODAY,
+            "successor_id": pr_account.pk,
+        }
+    service = getattr(services, f"account_{action}")
+    with pytest.raises(TransitionError, match="現在の状態（.*）では「.*」を行えません"):
+        service(account_id=account_a.pk, actor=admin, **kwargs)
+    account_a.refresh_from_db()
+    assert account_a.status == status
+    assert _events(account_a) == []
+
+
+@pytest.mark.parametrize("person", ["staff_a", "member", "chair", "security_officer", "head_b", "contractor"])
+def test_only_the_section_head_or_sysadmin_moves_an_account(request, preparing_a, person):
+    actor = request.getfixturevalue(person)
+    with pytest.raises(TransitionError, match="所管課の課長またはシステム管理者のみ"):
+        services.account_activate(account_id=preparing_a.pk, actor=actor)
+    preparing_a.refresh_from_db()
+    assert preparing_a.status == AccountStatus.PREPARING
+
+
+def test_only_the_sysadmin_records_a_closure(account_a, head_a, pr_account):
+    OfficialAccount.objects.filter(pk=account_a.pk).update(status=AccountStatus.SUSPENDED)
+    with pytest.raises(TransitionError, match="システム管理者のみ"):
+        services.account_close(account_id=account_a.pk, actor=head_a, comment="終了")
+
+
+@time_machine.travel("2026-11-24 10:00 +0900", tick=False)
+def test_no_suspension_before_the_notice_period_ends(account_a, head_a, admin, pr_account):
+    _announce(account_a, head_a, pr_account, ends=TODAY)
+    with pytest.raises(TransitionError, match="事前周知の期間（令和8年11月24日まで）が終わるまで"):
+        services.account_suspend(account_id=account_a.pk, actor=head_a)
+    # The sysadmin may cut it short, but only with the reason on record.
+    with pytest.raises(TransitionError, match="理由をコメントに記録"):
+        services.account_suspend(account_id=account_a.pk, actor=admin)
+    services.account_suspend(account_id=account_a.pk, actor=admin, comment="乗っ取りの恐れがあり緊急停止")
+    account_a.refresh_from_db()
+    assert account_a.status == AccountStatus.SUSPENDED
+    assert _events(account_a)[-1].comment == "乗っ取りの恐れがあり緊急停止"
+
+
+def test_the_notice_names_a_reason_and_an_operating_successor(account_a, head_a, pr_account):
+    with pytest.raises(TransitionError, match="停止の理由を入力"):
+        services.account_announce_suspension(
+            account_id=account_a.pk,
+            actor=head_a,
+            reason="  ",
+            notice_starts_on=TODAY,
+            notice_ends_on=TODAY,
+            successor_id=pr_account.pk,
+        )
+    with pytest.raises(TransitionError, match="誘導先には運用中の別の公式アカウント"):
+        _announce(account_a, head_a, account_a)
+    OfficialAccount.objects.filter(pk=pr_account.pk).update(status=AccountStatus.SUSPENDED)
+    with pytest.raises(TransitionError, match="誘導先には運用中の別の公式アカウント"):
+        _announce(account_a, head_a, pr_account)
+    account_a.refresh_from_db()
+    assert (account_a.status, account_a.suspension_reason) == (AccountStatus.ACTIVE, "")
+
+
+def test_withdrawing_the_notice_clears_the_public_reason(account_a, head_a, pr_account):
+    _announce(account_a, head_a, pr_account)
+    services.account_withdraw_notice(account_id=account_a.pk, actor=head_a, comment="方針変更のため継続")
+    account_a.refresh_from_db()
+    assert account_a.status == AccountStatus.ACTIVE
+    assert (account_a.suspension_reason, account_a.successor, account_a.notice_ends_on) == ("", None, None)
+
+
+# --- G-4-5-エ: no account is ever deleted --------------------------------------------------------
+
+
+def test_an_account_cannot_be_deleted_by_the_model(account_a):
+    with pytest.raises(DeletionForbidden, match="削除できません"):
+        account_a.delete()
+    assert OfficialAccount.objects.filter(pk=account_a.pk).exists()
+
+
+def test_an_account_cannot_be_deleted_by_a_queryset(account_a):
+    with pytest.raises(DeletionForbidden):
+        OfficialAccount.objects.filter(pk=account_a.pk).delete()
+    with pytest.raises(DeletionForbidden):
+        OfficialAccount.objects.all().delete()
+    assert OfficialAccount.objects.filter(pk=account_a.pk).exists()
+
+
+def test_deleting_the_department_or_manager_is_refused_while_accounts_exist(account_a, dept_a, head_a):
+    from django.db.models import ProtectedError
+
+    with pytest.raises((ProtectedError, DeletionForbidden)):
+        dept_a.delete()
+    with pytest.raises(ProtectedError):
+        head_a.delete()
+    assert OfficialAccount.objects.filter(pk=account_a.pk).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL")
+def test_even_raw_sql_cannot_delete_an_account(account_a):
+    with pytest.raises(IntegrityError, match="kept forever"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM accounts_officialaccount WHERE id = %s", [account_a.pk])
+    assert OfficialAccount.objects.filter(pk=account_a.pk).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL")
+def test_the_audit_trail_cannot_be_rewritten_even_by_sql(account_a, head_a):
+    services.account_update(account_id=account_a.pk, actor=head_a, fields={"display_name": "新しい名前"})
+    event = AuditEvent.objects.for_object(account_a).get()
+    with pytest.raises(DeletionForbidden):
+        event.delete()
+    with pytest.raises(DeletionForbidden):
+        AuditEvent.objects.filter(pk=event.pk).update(summary="改ざん")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE core_auditevent SET summary = 'x' WHERE id = %s", [event.pk])
+
+
+def test_the_admin_offers_no_delete(rf: RequestFactory, admin, account_a):
+    request = rf.get("/admin/")
+    request.user = admin
+    for model in (OfficialAccount, FollowerSnapshot, AuditEvent):
+        model_admin = django_admin.site._registry[model]
+        assert model_admin.has_delete_permission(request, None) is False
+        assert "delete_selected" not in model_admin.get_actions(request)
+
+
+def test_the_admin_delete_page_is_refused(client, admin, account_a):
+    client.force_login(admin)
+    response = client.post(reverse("admin:accounts_officialaccount_delete", args=[account_a.pk]), {"post": "yes"})
+    assert response.status_code == 403
+    assert OfficialAccount.objects.filter(pk=account_a.pk).exists()
+
+
+# --- the screens: a refused transition shows its message, nothing changes ------------------------
+
+
+def test_a_stale_transition_link_explains_itself(client, head_a, account_a):
+    client.force_login(head_a)
+    response = client.get(reverse("accounts:transition", args=[account_a.pk, "activate"]), follow=True)
+    assert "「運用開始」は現在行えません（状態：運用中）" in response.content.decode()
+
+
+def test_posting_a_transition_twice_changes_the_state_once(client, head_a, preparing_a):
+    client.force_login(head_a)
+    url = reverse("accounts:transition", args=[preparing_a.pk, "activate"])
+    first = client.post(url, {"comment": ""})
+    assert first.status_code == 302
+    second = client.post(url, {"comment": ""})
+    assert second.status_code == 200
+    assert "現在の状態（運用中）では「運用開始」を行えません" in second.content.decode()
+    assert len(_events(preparing_a)) == 1
+
+
+@time_machine.travel("2026-11-24 10:00 +0900", tick=False)
+def test_the_notice_form_keeps_the_input_and_explains_bad_dates(client, head_a, account_a, pr_account):
+    client.force_login(head_a)
+    url = reverse("accounts:transition", args=[account_a.pk, "announce_suspension"])
+    response = client.post(
+        url,
+        {
+            "reason": "集約のため",
+            "notice_starts_on": "令和8年12月1日",
+            "notice_ends_on": "R8.11.30",
+            "successor": pr_account.pk,
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "終了日は開始日以降の日付にしてください" in body
+    assert "集約のため" in body
+    account_a.refresh_from_db()
+    assert account_a.status == AccountStatus.ACTIVE
+
+    response = client.post(
+        url,
+        {
+            "reason": "集約のため",
+            "notice_starts_on": "令和8年12月1日",
+            "notice_ends_on": "2027/1/31",
+            "successor": pr_account.pk,
+        },
+    )
+    assert response.status_code == 302
+    account_a.refresh_from_db()
+    assert (account_a.status, account_a.notice_ends_on) == (AccountStatus.NOTICE, date(2027, 1, 31))

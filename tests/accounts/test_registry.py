@@ -1,0 +1,165 @@
+"""The public registry (P-7, P-8): citizens list, search and verify accounts without logging in."""
+
+import csv
+import io
+import json
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import AccountStatus
+from tests.factories import AccountFactory, platform
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def registry(dept_a, dept_b, head_a, head_b):
+    """X @komae_city (運用中, the PR account), YouTube channel with its permanent id, a suspended
+    account, one in 開設準備 and one closed."""
+    city = AccountFactory(
+        department=dept_b, manager=head_b, handle="komae_city", display_name="狛江市", platform=platform("x")
+    )
+    youtube = AccountFactory(
+        department=dept_b,
+        manager=head_b,
+        platform=platform("youtube"),
+        handle="komae_channel",
+        display_name="狛江市公式チャンネル",
+        platform_account_id="UCabcdefghijklmnopqrstuv",
+    )
+    gomi = AccountFactory(
+        department=dept_a,
+        manager=head_a,
+        handle="komae_gomi",
+        display_name="狛江市ごみ分別",
+        status=AccountStatus.SUSPENDED,
+        suspension_reason="市公式アカウントに集約したため",
+        suspended_on=date(2026, 3, 31),
+        successor=city,
+    )
+    AccountFactory(department=dept_a, manager=head_a, handle="komae_junbi", status=AccountStatus.PREPARING)
+    AccountFactory(
+        department=dept_a,
+        manager=head_a,
+        handle="komae_old",
+        display_name="旧アカウント",
+        status=AccountStatus.CLOSED,
+    )
+    return {"city": city, "youtube": youtube, "gomi": gomi}
+
+
+PASTED_OFFICIAL = [
+    "https://x.com/komae_city",
+    "http://x.com/komae_city",
+    "x.com/komae_city",
+    "https://www.x.com/komae_city/",
+    "https://twitter.com/komae_city",
+    "https://mobile.twitter.com/Komae_City?s=20&t=abc",
+    "https://m.twitter.com/komae_city/status/1234567890",
+    "HTTPS://X.COM/KOMAE_CITY",
+    "  https://x.com/komae_city#top  ",
+    "@komae_city",
+    "＠ｋｏｍａｅ＿ｃｉｔｙ",
+    "komae_city",
+    "https://www.youtube.com/@komae_channel",
+    "https://youtube.com/channel/UCabcdefghijklmnopqrstuv",
+    "https://m.youtube.com/@Komae_Channel/videos",
+]
+
+
+@pytest.mark.parametrize("pasted", PASTED_OFFICIAL)
+def test_verify_recognises_what_citizens_paste(client, registry, pasted):
+    response = client.get(reverse("registry:verify"), {"q": pasted}, HTTP_ACCEPT="application/json")
+    data = response.json()
+    assert response.status_code == 200
+    assert data["result"] == "official", data
+    assert data["official"] is True
+
+
+@pytest.mark.parametrize(
+    ("pasted", "result"),
+    [
+        ("https://x.com/komae_city_official", "not_found"),  # an impostor's look-alike
+        ("https://www.instagram.com/komae_city/", "not_found"),  # same name, platform we are not on
+        ("@komae_junbi", "not_found"),  # not announced yet
+        ("https://x.com/komae_gomi", "suspended"),
+        ("https://x.com/komae_old", "closed"),
+        ("https://example.com/komae_city", "unrecognized"),
+        ("https://x.com/home", "unrecognized"),
+        ("<script>alert(1)</script>", "unrecognized"),
+    ],
+)
+def test_verify_near_misses(client, registry, pasted, result):
+    data = client.get(reverse("registry:verify"), {"q": pasted}, HTTP_ACCEPT="application/json").json()
+    assert data["result"] == result
+    assert data["official"] is False
+
+
+def test_verify_answers_html_to_a_browser(client, registry):
+    body = client.get(reverse("registry:verify"), {"q": "twitter.com/komae_city"}).content.decode()
+    assert "確認結果：公式アカウントです" in body
+    body = client.get(reverse("registry:verify"), {"q": "https://x.com/komae_city_jp"}).content.decode()
+    assert "公式アカウントではありません" in body
+    assert "なりすましの可能性があります" in body
+
+
+def test_verify_of_a_suspended_account_points_to_its_successor(client, registry):
+    body = client.get(reverse("registry:verify"), {"q": "@komae_gomi"}).content.decode()
+    assert "運用を停止した公式アカウントです" in body
+    assert "市公式アカウントに集約したため" in body
+    assert "https://x.com/komae_city" in body
+
+
+def test_verify_without_a_query_shows_the_form_or_a_json_error(client, registry):
+    assert client.get(reverse("registry:verify")).status_code == 200
+    response = client.get(reverse("registry:verify"), HTTP_ACCEPT="application/json")
+    assert response.status_code == 400
+    assert "q に URL" in response.json()["error"]
+
+
+@pytest.mark.smoke
+def test_the_registry_lists_public_accounts_and_suspended_ones_with_reason(client, registry):
+    body = client.get(reverse("registry:list")).content.decode()
+    assert "狛江市公式チャンネル" in body
+    assert "狛江市ごみ分別" in body
+    assert "市公式アカウントに集約したため" in body
+    assert "2026年3月31日（令和8年3月31日）" in body
+    assert "komae_junbi" not in body
+    assert "旧アカウント" not in body
+
+
+def test_the_registry_search(client, registry):
+    body = client.get(reverse("registry:list"), {"q": "チャンネル"}).content.decode()
+    assert "狛江市公式チャンネル" in body and "狛江市ごみ分別" not in body
+    body = client.get(reverse("registry:list"), {"platform": "youtube"}).content.decode()
+    assert "狛江市公式チャンネル" in body and "ごみ分別" not in body
+    body = client.get(reverse("registry:list"), {"status": "suspended"}).content.decode()
+    assert "ごみ分別" in body and "公式チャンネル" not in body
+
+
+def test_json_and_csv_carry_the_same_list(client, registry):
+    payload = json.loads(client.get(reverse("registry:json")).content)
+    handles = sorted(a["handle"] for a in payload["accounts"])
+    assert handles == ["@komae_channel", "@komae_city", "@komae_gomi"]
+    gomi = next(a for a in payload["accounts"] if a["handle"] == "@komae_gomi")
+    assert gomi["status_label"] == "運用停止"
+    assert gomi["suspension_reason"] == "市公式アカウントに集約したため"
+    assert gomi["suspended_on"] == "2026-03-31"
+    assert gomi["successor_url"] == "https://x.com/komae_city"
+
+    response = client.get(reverse("registry:csv"))
+    raw = response.content
+    assert raw.startswith(b"\xef\xbb\xbf"), "Excel needs the BOM to read UTF-8"
+    assert "filename*=UTF-8''" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["所管課", "SNS", "アカウント名", "ユーザー名"]
+    assert sorted(r[3] for r in rows[1:]) == handles
+    assert any(r[8] == "市公式アカウントに集約したため" for r in rows[1:])
+
+
+def test_the_registry_reveals_nothing_internal(client, registry):
+    payload = client.get(reverse("registry:json")).content.decode()
+    for secret in ("registered_email", "city.komae.lg.jp", "manager", "linked_apps", "password"):
+        assert secret not in payload

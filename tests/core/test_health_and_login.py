@@ -1,0 +1,118 @@
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.smoke
+def test_healthz_reports_database_and_broker(client, settings):
+    response = client.get(reverse("healthz"))
+    data = response.json()
+    assert response.status_code == 200
+    assert (data["status"], data["database"], data["broker"]) == ("ok", "ok", "ok")
+    expected = "redis" if settings.REDIS_URL else "filesystem"
+    assert data["broker_transport"] == expected
+
+
+def test_healthz_says_when_the_broker_is_down(client, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["broker"].startswith("error")
+    assert response.json()["database"] == "ok"
+
+
+def test_login_is_in_japanese_and_lands_on_the_dashboard(client, staff_a):
+    from tests.factories import PASSWORD
+
+    page = client.get(reverse("login")).content.decode()
+    assert "職員ログイン" in page and 'lang="ja"' in page
+    response = client.post(reverse("login"), {"username": "staff_a", "password": PASSWORD}, follow=True)
+    assert "ダッシュボード" in response.content.decode()
+    assert response.context["user"] == staff_a
+
+
+def test_repeated_login_failures_lock_the_pair_for_a_while(client, staff_a, settings):
+    from tests.factories import PASSWORD
+
+    settings.LOGIN_FAILURE_LIMIT = 3
+    for _ in range(3):
+        body = client.post(reverse("login"), {"username": "staff_a", "password": "wrong"}).content.decode()
+        assert "ユーザー名またはパスワードが正しくありません" in body
+    body = client.post(reverse("login"), {"username": "staff_a", "password": PASSWORD}).content.decode()
+    assert "ログインの失敗が続いたため" in body
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_admin_login_is_throttled_too(client, admin, settings):
+    settings.LOGIN_FAILURE_LIMIT = 2
+    for _ in range(2):
+        client.post("/admin/login/", {"username": "admin", "password": "wrong"})
+    body = client.post("/admin/login/", {"username": "admin", "password": "x"}).content.decode()
+    assert "ログインの失敗が続いたため" in body
+
+
+def test_every_page_sends_a_content_security_policy(client):
+    response = client.get(reverse("registry:list"))
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp
+    assert "cdn" not in response.content.decode().lower()
+
+
+def test_production_settings_pass_the_deploy_check(monkeypatch):
+    """`check --deploy` is clean with DEBUG=false and a real secret (SPEC §7)."""
+    import subprocess
+    import sys
+
+    env = {
+        "DEBUG": "false",
+        "SECRET_KEY": "k" * 20 + "-production-secret-for-the-deploy-check-only-0123456789",
+        "ALLOWED_HOSTS": "sns.city.komae.lg.jp",
+        "PATH": "/usr/bin:/bin",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_the_dev_secret_key():
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        env={"DEBUG": "false", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.smoke
+def test_seed_demo_is_idempotent_and_every_state_is_there(client, capsys):
+    from accounts.models import AccountStatus, OfficialAccount
+    from org.models import User
+
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="本番設定"):
+        call_command("seed_demo")  # pytest-django runs with DEBUG=False, like production
+    call_command("seed_demo", force=True)
+    first = OfficialAccount.objects.count()
+    call_command("seed_demo", force=True)
+    out = capsys.readouterr().out
+    assert OfficialAccount.objects.count() == first >= 12
+    assert set(OfficialAccount.objects.values_list("status", flat=True)) == set(AccountStatus.values)
+    assert "kodomo_staff" in out and "komae-demo-2026" in out
+    assert User.objects.filter(groups__name="sysadmin").exists()
+    client.login(username="kodomo_staff", password="komae-demo-2026")
+    assert "こまえ子育て応援" in client.get(reverse("accounts:list")).content.decode()
