@@ -152,6 +152,7 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": _queue_dir,
         "data_folder_out": _queue_dir,
+        "control_folder": str(VAR_DIR / "broker" / "control"),
         "store_processed": False,
     }
 # The embedded defaults keep their files here; create the folders so a fresh checkout just runs.

@@ -5,7 +5,6 @@ from django.core.cache import cache
 
 from accounts.models import AccountStatus
 from org.roles import Role
-
 from tests.factories import AccountFactory, BuFactory, DepartmentFactory, UserFactory
 
 
@@ -105,6 +104,4 @@ def pr_account(dept_b, head_b):
 
 @pytest.fixture
 def preparing_a(dept_a, head_a):
-    return AccountFactory(
-        department=dept_a, manager=head_a, handle="komae_junbi", status=AccountStatus.PREPARING
-    )
+    return AccountFactory(department=dept_a, manager=head_a, handle="komae_junbi", status=AccountStatus.PREPARING)

@@ -80,7 +80,7 @@ def test_a_transition_from_the_wrong_state_is_refused_in_japanese(account_a, adm
             "successor_id": pr_account.pk,
         }
     service = getattr(services, f"account_{action}")
-    with pytest.raises(TransitionError, match="現在の状態（.*）では「.*」を行えません"):
+    with pytest.raises(TransitionError, match=r"現在の状態（.*）では「.*」を行えません"):
         service(account_id=account_a.pk, actor=admin, **kwargs)
     account_a.refresh_from_db()
     assert account_a.status == status

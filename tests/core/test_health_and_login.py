@@ -99,10 +99,10 @@ def test_production_refuses_the_dev_secret_key():
 
 @pytest.mark.smoke
 def test_seed_demo_is_idempotent_and_every_state_is_there(client, capsys):
+    from django.core.management.base import CommandError
+
     from accounts.models import AccountStatus, OfficialAccount
     from org.models import User
-
-    from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="本番設定"):
         call_command("seed_demo")  # pytest-django runs with DEBUG=False, like production
