@@ -1,0 +1,122 @@
+"""Median server time of the public registry and the account list at N accounts.
+
+Run: `make bench` (or `python bench/registry.py --accounts 1000`). Uses a throwaway test database on
+DATABASE_URL; prints figures and never fails. The floor is a bare view that renders the same rows
+from values_list, so the ratio shows what our selectors and templates cost on top of it.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "komae_sns.settings")
+os.environ.setdefault("DEBUG", "true")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.template import engines  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_databases, teardown_databases  # noqa: E402
+
+FLOOR_TEMPLATE = engines["django"].from_string(
+    "<table>{% for r in rows %}<tr><td>{{ r.0 }}</td><td>{{ r.1 }}</td><td>{{ r.2 }}</td></tr>{% endfor %}</table>"
+)
+
+
+def _fill(n: int):
+    from django.contrib.auth.models import Group
+
+    from accounts.models import AccountStatus, OfficialAccount, Platform
+    from org.models import Department, User
+
+    bu = Department.objects.create(code="B", name="部", kind="bu")
+    depts = [Department.objects.create(code=f"K{i}", name=f"課{i}", parent=bu) for i in range(20)]
+    head = User.objects.create(username="head", department=depts[0])
+    admin = User.objects.create(username="admin", department=depts[0])
+    admin.groups.add(Group.objects.get(name="sysadmin"))
+    platforms = list(Platform.objects.all())
+    statuses = [AccountStatus.ACTIVE] * 8 + [AccountStatus.NOTICE, AccountStatus.SUSPENDED]
+    OfficialAccount.objects.bulk_create(
+        OfficialAccount(
+            department=depts[i % 20],
+            platform=platforms[i % len(platforms)],
+            handle=f"komae_{i}",
+            handle_key=f"komae_{i}",
+            display_name=f"狛江市アカウント{i}",
+            profile_url=f"https://x.com/komae_{i}",
+            profile_operator="狛江市",
+            profile_purpose="市政情報",
+            manager=head,
+            registered_email=f"a{i}@city.komae.lg.jp",
+            status=statuses[i % len(statuses)],
+            suspension_reason="集約のため" if i % 10 == 9 else "",
+        )
+        for i in range(n)
+    )
+    return admin
+
+
+def _median_ms(fn, runs: int) -> float:
+    fn()  # warm-up
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--accounts", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+
+    old = setup_databases(verbosity=0, interactive=False)
+    try:
+        admin = _fill(args.accounts)
+        client = Client(HTTP_HOST="127.0.0.1")
+        staff = Client(HTTP_HOST="127.0.0.1")
+        staff.force_login(admin)
+
+        def get(c, url, **params):
+            def call():
+                response = c.get(url, params)
+                assert response.status_code == 200, (url, response.status_code)
+
+            return call
+
+
+        def floor():
+            from accounts.models import OfficialAccount
+
+            rows = OfficialAccount.objects.values_list("display_name", "handle", "department__name")
+            FLOOR_TEMPLATE.render({"rows": list(rows)})
+
+        figures = {
+            "floor (values_list + bare template)": _median_ms(floor, args.runs),
+            "/registry/": _median_ms(get(client, "/registry/"), args.runs),
+            "/registry/accounts.json": _median_ms(get(client, "/registry/accounts.json"), args.runs),
+            "/registry/verify?q=…": _median_ms(
+                get(client, "/registry/verify", q="https://twitter.com/Komae_500?s=20"), args.runs
+            ),
+            "/accounts/ (sysadmin, 50 a page)": _median_ms(get(staff, "/accounts/"), args.runs),
+            "/ dashboard (sysadmin)": _median_ms(get(staff, "/"), args.runs),
+        }
+        print(f"{args.accounts} accounts, {connection.vendor}, median of {args.runs} runs (server time, ms)")
+        base = figures["floor (values_list + bare template)"]
+        for name, ms in figures.items():
+            print(f"  {name:<40} {ms:8.1f} ms   ×{ms / base:5.1f} of the floor")
+    finally:
+        teardown_databases(old, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
