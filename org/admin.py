@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from core.admin import NoDeleteAdminMixin
 
 from .models import Department, User
+from .roles import Role
 
 
 @admin.register(Department)
@@ -32,12 +33,20 @@ class UserAdmin(NoDeleteAdminMixin, BaseUserAdmin):
         ("氏名・所属", {"fields": ("last_name", "first_name", "email", "department", "title", "groups")}),
     )
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups":
+            # Roles are Groups named by code (SPEC §1); show the Japanese role names.
+            labels = dict(Role.choices)
+            field.label = "役割"
+            field.help_text = ""
+            field.label_from_instance = lambda group: labels.get(group.name, group.name)
+        return field
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
 
     @admin.display(description="役割")
     def role_names(self, obj):
-        from .roles import Role
-
         labels = dict(Role.choices)
         return "、".join(labels.get(g.name, g.name) for g in obj.groups.all())
