@@ -93,7 +93,6 @@ def main():
 
             return call
 
-
         def floor():
             from accounts.models import OfficialAccount
 

@@ -25,6 +25,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("accounts/", include("accounts.urls")),
+    path("", include("policies.urls")),
     path("registry/", include("accounts.registry_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -15,6 +15,12 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    # Stored PDFs and uploads go to a per-test folder, never into the work tree.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     # Login throttling and heartbeats live in the cache (Redis in the suite); start each test clean.
     cache.clear()

@@ -4,10 +4,13 @@ A new view without a row in RULES fails `test_every_url_has_a_rule`, so nobody c
 forget to decide who may open it.
 """
 
+from datetime import date
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import AccountStatus
+from policies import services as policy_services
 from tests.factories import AccountFactory
 
 PEOPLE = [
@@ -68,6 +71,25 @@ RULES = {
         "transition",
         _rule(404, head_a=200, admin=200, staff_a=403, member=403, chair=403, security_officer=403),
     ),
+    "policies:overview": ("get", "account", _rule(404, **SEES_A, contractor=200)),
+    "policies:draft": (
+        "get",
+        "account",
+        _rule(404, staff_a=200, head_a=200, admin=200, member=403, chair=403, security_officer=403, contractor=403),
+    ),
+    "policies:draft_start": (
+        "post",
+        "account",
+        _rule(404, staff_a=302, head_a=302, admin=302, member=403, chair=403, security_officer=403, contractor=403),
+    ),
+    "policies:draft_pdf": ("get", "account", _rule(404, **SEES_A, contractor=200)),
+    "policies:issue": (
+        "get",
+        "account",
+        _rule(404, head_a=200, admin=200, staff_a=403, member=403, chair=403, security_officer=403, contractor=403),
+    ),
+    "policies:version": ("get", "version", _rule(404, **SEES_A, contractor=200)),
+    "policies:version_pdf": ("get", "version", _rule(404, **SEES_A, contractor=200)),
     "registry:list": ("get", None, PUBLIC),
     "registry:verify": ("get", None, PUBLIC),
     "registry:json": ("get", None, PUBLIC),
@@ -96,10 +118,13 @@ def test_every_url_has_a_rule():
 
 
 @pytest.fixture
-def world(request, account_a, preparing_a, contractor):
+def world(request, account_a, preparing_a, contractor, head_a):
     account_a.contractors.add(contractor)
+    policy_services.policy_draft_start(account_id=account_a.pk, actor=head_a)
+    version = policy_services.policy_issue(account_id=account_a.pk, actor=head_a, issued_on=date(2026, 4, 1))
     return {
         "account": {"pk": account_a.pk},
+        "version": {"pk": account_a.pk, "number": version.number},
         # The transition page that 課A's 課長 may open: 運用開始 of an account in 開設準備.
         "transition": {"pk": preparing_a.pk, "action": "activate"},
     }

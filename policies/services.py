@@ -1,0 +1,334 @@
+"""運用ポリシー: drafts filled from the template, issued versions (制定・改正), their PDFs (SPEC §3)."""
+
+import difflib
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from accounts.models import OfficialAccount
+from accounts.selectors import account_can_edit, account_can_transition
+from core.audit import audit_record
+from core.dates import to_wareki
+from core.errors import TransitionError
+from core.models import AuditEvent
+
+from . import text
+from .models import PolicyDraft, PolicyTemplate, PolicyVersion, TemplateRevision
+from .sample import CONTENT_ITEMS, RESTRICTION_ITEMS
+
+
+def template_for(platform) -> PolicyTemplate:
+    """Return the platform's own template, or the default one (the 見本)."""
+    template = PolicyTemplate.objects.filter(platform=platform).first()
+    if template is None:
+        template = PolicyTemplate.objects.filter(platform__isnull=True).order_by("pk").first()
+    if template is None:
+        raise TransitionError("運用ポリシーのテンプレートがありません。システム管理者に登録を依頼してください。")
+    return template
+
+
+def policy_values(account: OfficialAccount, template: PolicyTemplate) -> dict:
+    """Return the placeholder values of the template for `account`."""
+    department = account.department
+    manager_title = f"{department.full_name}長"
+    values = {
+        "名称": f"狛江市{department.name}{account.platform.name}",
+        "課名": department.name,
+        "部課名": department.full_name,
+        "管理者": manager_title,
+        "サービス名": account.platform.name,
+        "運営会社": account.platform.operator or account.platform.name,
+        "ユーザー名": account.handle,
+        "登録メールアドレス": account.registered_email,
+    }
+    values["サービスの説明"] = text.fill(template.service_description, values)
+    categories = [CONTENT_ITEMS[c] for c in account.content_categories if c in CONTENT_ITEMS]
+    notes = [line.strip() for line in account.content_notes.splitlines() if line.strip()]
+    values["発信する内容"] = [text.fill(item, values) for item in categories + notes]
+    restrictions = [item for flag, item in RESTRICTION_ITEMS.items() if getattr(account, flag)]
+    values["制限事項"] = [text.fill(item, values) for item in restrictions] or ["特になし"]
+    return values
+
+
+def _template_articles(template: PolicyTemplate) -> list[dict]:
+    return [{"number": a.number, "heading": a.heading, "body": a.body} for a in template.articles.all()]
+
+
+def _filled_draft(account: OfficialAccount, template: PolicyTemplate) -> dict:
+    values = policy_values(account, template)
+    return {
+        "title": text.fill(template.title, values),
+        "articles": [
+            {"number": a["number"], "heading": a["heading"], "body": text.fill(a["body"], values)}
+            for a in _template_articles(template)
+        ],
+        "template": template,
+        "template_revision": template.revision,
+    }
+
+
+def _check_can_draft(actor, account: OfficialAccount) -> None:
+    if not account_can_edit(user=actor, account=account):
+        raise PermissionDenied("この運用ポリシーを編集する権限がありません。")
+
+
+@transaction.atomic
+def policy_draft_start(*, account_id: int, actor, reset: bool = False) -> PolicyDraft:
+    """Fill a draft from the template and the account (or refill it, with reset=True)."""
+    account = OfficialAccount.objects.select_for_update().select_related("platform", "department").get(pk=account_id)
+    _check_can_draft(actor, account)
+    draft = PolicyDraft.objects.filter(account=account).first()
+    if draft is not None and not reset:
+        return draft
+    fields = _filled_draft(account, template_for(account.platform))
+    draft, _ = PolicyDraft.objects.update_or_create(account=account, defaults={**fields, "updated_by": actor})
+    audit_record(
+        target=account,
+        actor=actor,
+        action=AuditEvent.Action.UPDATED,
+        summary="運用ポリシー案をテンプレートから作成" if not reset else "運用ポリシー案をテンプレートから作り直し",
+    )
+    return draft
+
+
+@transaction.atomic
+def policy_draft_update(*, account_id: int, actor, title: str, articles: list[dict]) -> PolicyDraft:
+    """Save the 課's edits of the draft (headings and bodies); numbering follows the order given."""
+    account = OfficialAccount.objects.select_for_update().get(pk=account_id)
+    _check_can_draft(actor, account)
+    draft = PolicyDraft.objects.filter(account=account).first()
+    if draft is None:
+        raise TransitionError("運用ポリシー案がありません。先に案を作成してください。")
+    cleaned = [
+        {"number": n, "heading": a["heading"].strip(), "body": a["body"].strip()}
+        for n, a in enumerate((a for a in articles if a["heading"].strip() or a["body"].strip()), start=1)
+    ]
+    if not title.strip() or not cleaned:
+        raise TransitionError("表題と少なくとも1つの条が必要です。")
+    for article in cleaned:
+        if not article["heading"] or not article["body"]:
+            raise TransitionError(f"第{article['number']}条の見出しと本文を入力してください。")
+    draft.title, draft.articles, draft.updated_by = title.strip(), cleaned, actor
+    draft.save()
+    return draft
+
+
+def structured_articles(articles: list[dict]) -> list[dict]:
+    """Turn draft articles (plain-text bodies) into the printed structure of paragraphs and items."""
+    return [
+        {
+            "number": a["number"],
+            "heading": a["heading"],
+            "paragraphs": [{"text": p.text, "items": p.items} for p in text.parse_body(a["body"])],
+        }
+        for a in articles
+    ]
+
+
+@transaction.atomic
+def policy_issue(*, account_id: int, actor, issued_on: date, comment: str = "") -> PolicyVersion:
+    """Fix the draft as the next version: 制定 (version 1) or 改正. Its PDF is rendered after commit."""
+    account = OfficialAccount.objects.select_for_update().select_related("department").get(pk=account_id)
+    if not account_can_transition(user=actor, account=account):
+        raise TransitionError("運用ポリシーの制定・改正は所管課の課長またはシステム管理者のみ行えます。")
+    draft = PolicyDraft.objects.filter(account=account).select_related("template").first()
+    if draft is None:
+        raise TransitionError("運用ポリシー案がありません。先に案を作成してください。")
+    leftovers = sorted({name for a in draft.articles for name in text.unfilled(a["body"])})
+    if leftovers:
+        raise TransitionError("差込項目が残っています：" + "、".join("{" + n + "}" for n in leftovers))
+    previous = account.policy_versions.order_by("-number").first()
+    if previous is not None and issued_on < previous.issued_on:
+        raise TransitionError(f"改正日は前の版の日付（{to_wareki(previous.issued_on)}）以降にしてください。")
+    articles = structured_articles(draft.articles)
+    if previous is not None and previous.articles == articles and previous.title == draft.title:
+        raise TransitionError("前の版から変更がありません。案を修正してから改正してください。")
+    kind = PolicyVersion.Kind.ENACT if previous is None else PolicyVersion.Kind.AMEND
+    version = PolicyVersion.objects.create(
+        account=account,
+        number=1 if previous is None else previous.number + 1,
+        kind=kind,
+        title=draft.title,
+        articles=articles,
+        issued_on=issued_on,
+        history=[*(previous.history if previous else []), [kind, issued_on.isoformat()]],
+        template_revision=f"{draft.template.name} 第{draft.template_revision}版",
+        issued_by=actor,
+        comment=comment,
+    )
+    audit_record(
+        target=account,
+        actor=actor,
+        action=AuditEvent.Action.UPDATED,
+        summary=f"運用ポリシー第{version.number}版を{version.get_kind_display()}（{to_wareki(issued_on)}）",
+        comment=comment,
+    )
+    # Slow work after commit, never inside the lock (STYLE: state transitions).
+    transaction.on_commit(lambda: policy_version_render(version_id=version.pk))
+    return version
+
+
+def document_context(*, title: str, articles: list[dict], history: list, draft: bool) -> dict:
+    """Return what policies/pdf/policy.html needs: 全角 numbers and 和暦 dates (SPEC §3)."""
+    kinds = dict(PolicyVersion.Kind.choices)
+    return {
+        "title": title,
+        "draft": draft,
+        "history": [f"{to_wareki(date.fromisoformat(on), zenkaku=True)}{kinds[kind]}" for kind, on in history],
+        "articles": [
+            {
+                "number": text.zenkaku_number(a["number"]),
+                "heading": a["heading"],
+                "paragraphs": [
+                    {
+                        "number": text.zenkaku_number(i),
+                        "text": p["text"],
+                        "items": [(text.zenkaku_number(j), item) for j, item in enumerate(p["items"], start=1)],
+                    }
+                    for i, p in enumerate(a["paragraphs"], start=1)
+                ],
+            }
+            for a in articles
+        ],
+    }
+
+
+def policy_version_render(*, version_id: int) -> PolicyVersion:
+    """Render an issued version's PDF once and store it with its SHA-256; later calls reuse it."""
+    from .pdf import render_pdf
+
+    version = PolicyVersion.objects.get(pk=version_id)
+    if version.pdf:
+        return version
+    pdf = render_pdf(
+        "policies/pdf/policy.html",
+        document_context(title=version.title, articles=version.articles, history=version.history, draft=False),
+    )
+    digest = hashlib.sha256(pdf).hexdigest()
+    name = default_storage.save(f"policies/{version.account_id}/v{version.number}-{digest[:12]}.pdf", ContentFile(pdf))
+    claimed = PolicyVersion.objects.filter(pk=version.pk, pdf="").update(pdf=name, pdf_sha256=digest)
+    if not claimed:  # another process stored it first: keep theirs
+        default_storage.delete(name)
+    return PolicyVersion.objects.get(pk=version_id)
+
+
+def draft_pdf(draft: PolicyDraft) -> bytes:
+    """Render the draft with the 「案」 watermark (not stored: a draft changes)."""
+    from .pdf import render_pdf
+
+    history = [[PolicyVersion.Kind.ENACT, timezone.localdate().isoformat()]]
+    last = draft.account.policy_versions.order_by("-number").first()
+    if last is not None:
+        history = [*last.history, [PolicyVersion.Kind.AMEND, timezone.localdate().isoformat()]]
+    return render_pdf(
+        "policies/pdf/policy.html",
+        document_context(title=draft.title, articles=structured_articles(draft.articles), history=history, draft=True),
+    )
+
+
+# --- article-by-article differences between two versions ------------------------------------------
+
+
+@dataclass
+class ArticleDiff:
+    number: int
+    heading: str
+    change: str  # 新設 / 削除 / 変更 / 変更なし
+    old_html: SafeString
+    new_html: SafeString
+
+
+def _article_text(article: dict | None) -> str:
+    if article is None:
+        return ""
+    lines = []
+    for i, p in enumerate(article["paragraphs"], start=1):
+        lines.append((f"{i} " if i > 1 else "") + p["text"])
+        lines.extend(f"({j}) {item}" for j, item in enumerate(p["items"], start=1))
+    return f"（{article['heading']}）\n" + "\n".join(lines)
+
+
+def _marked(a: str, b: str) -> tuple[SafeString, SafeString]:
+    """Mark deleted text in the old version and inserted text in the new one, character by character."""
+    old, new = [], []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            old.append(escape(a[i1:i2]))
+            new.append(escape(b[j1:j2]))
+            continue
+        if i2 > i1:
+            old.append(f"<del>{escape(a[i1:i2])}</del>")
+        if j2 > j1:
+            new.append(f"<ins>{escape(b[j1:j2])}</ins>")
+    return mark_safe("".join(old)), mark_safe("".join(new))  # noqa: S308 - every piece is escaped above
+
+
+def version_diff(old: PolicyVersion | None, new: PolicyVersion) -> list[ArticleDiff]:
+    """Compare two versions article by article (by article number)."""
+    before = {a["number"]: a for a in (old.articles if old else [])}
+    after = {a["number"]: a for a in new.articles}
+    diffs = []
+    for number in sorted(before.keys() | after.keys()):
+        a, b = before.get(number), after.get(number)
+        old_text, new_text = _article_text(a), _article_text(b)
+        if a is None:
+            change = "新設"
+        elif b is None:
+            change = "削除"
+        else:
+            change = "変更なし" if old_text == new_text else "変更"
+        old_html, new_html = _marked(old_text, new_text)
+        diffs.append(ArticleDiff(number, (b or a)["heading"], change, old_html, new_html))
+    return diffs
+
+
+# --- templates ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def template_record_revision(*, template_id: int, actor) -> PolicyTemplate:
+    """After an edit in the admin: bump the template's revision and keep a snapshot of its articles."""
+    template = PolicyTemplate.objects.select_for_update().get(pk=template_id)
+    latest = template.revisions.order_by("-revision").first()
+    articles = _template_articles(template)
+    if latest is not None and (latest.articles, latest.title, latest.service_description) == (
+        articles,
+        template.title,
+        template.service_description,
+    ):
+        return template
+    if latest is not None:
+        template.revision = latest.revision + 1
+        PolicyTemplate.objects.filter(pk=template.pk).update(revision=template.revision)
+    TemplateRevision.objects.create(
+        template=template,
+        revision=template.revision,
+        title=template.title,
+        service_description=template.service_description,
+        articles=articles,
+        saved_by=actor,
+    )
+    return template
+
+
+@transaction.atomic
+def template_copy(*, template_id: int, actor) -> PolicyTemplate:
+    """Copy a template (e.g. the 見本) as the start of another platform's wording: data, not code."""
+    source = PolicyTemplate.objects.get(pk=template_id)
+    copy = PolicyTemplate.objects.create(
+        platform=None,
+        name=f"{source.name}のコピー（{timezone.localtime():%Y%m%d%H%M%S}）",
+        title=source.title,
+        service_description=source.service_description,
+    )
+    for article in source.articles.all():
+        copy.articles.create(number=article.number, heading=article.heading, body=article.body)
+    return template_record_revision(template_id=copy.pk, actor=actor)
