@@ -57,6 +57,7 @@ lint: setup
 
 bench: setup services
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) bench/registry.py
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) bench/pdf.py
 
 clean:
 	rm -rf var/staticfiles var/cache var/broker
