@@ -58,7 +58,7 @@ class ArticleForm(forms.Form):
     body = forms.CharField(
         label="本文",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=forms.Textarea(attrs={"rows": 8}),
         help_text="号は「・」で始まる行に、２項以降は空行のあとに書きます。番号は印刷時に付きます。",
     )
 
