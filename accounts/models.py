@@ -88,6 +88,19 @@ class Tone(models.TextChoices):
     FRIENDLY = "friendly", "柔らかい（親しみやすい表現・絵文字も可）"
 
 
+class Field(models.TextChoices):
+    """分野: what a new-account request is compared with first (G-4-2-ア)."""
+
+    GENERAL = "general", "市政全般・広報"
+    SAFETY = "safety", "防災・防犯・安全"
+    CHILDREN = "children", "子育て・教育"
+    WELFARE = "welfare", "福祉・健康"
+    ENVIRONMENT = "environment", "環境・ごみ"
+    TOURISM = "tourism", "観光・産業・文化"
+    TOWN = "town", "まちづくり・交通"
+    OTHER = "other", "その他"
+
+
 class ContentCategory(models.TextChoices):
     """P-5: what the account posts. Wording of the 見本 (第５条)."""
 
@@ -103,6 +116,7 @@ class OfficialAccount(UndeletableModel):
         "org.Department", verbose_name="所管課", on_delete=models.PROTECT, related_name="accounts"
     )
     platform = models.ForeignKey(Platform, verbose_name="SNS", on_delete=models.PROTECT, related_name="accounts")
+    field = models.CharField("分野", max_length=20, choices=Field.choices, default=Field.GENERAL)
     handle = models.CharField("ユーザー名", max_length=100, help_text="@ を除いたユーザー名（例：komae_city）")
     handle_key = models.CharField(max_length=100, editable=False, db_index=True)
     display_name = models.CharField("表示名", max_length=100)

@@ -26,6 +26,7 @@ from .selectors import (
 # change only through the transition services below.
 EDITABLE_FIELDS = (
     "platform",
+    "field",
     "handle",
     "display_name",
     "profile_url",

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 def _form(head, **overrides):
     data = {
         "platform": platform("instagram").pk,
+        "field": "children",
         "handle": "@Komae_Kosodate",
         "display_name": "こまえ子育て",
         "profile_url": "https://www.instagram.com/komae_kosodate/",

@@ -12,6 +12,7 @@ from accounts import services
 from accounts.models import (
     AccountStatus,
     ContentCategory,
+    Field,
     OfficialAccount,
     Platform,
     Tone,
@@ -21,6 +22,13 @@ from org.models import Department, User
 from org.roles import Role
 
 DEMO_PASSWORD = "komae-demo-2026"
+DEPARTMENT_FIELDS = {
+    "120": Field.GENERAL,
+    "230": Field.SAFETY,
+    "310": Field.TOURISM,
+    "320": Field.ENVIRONMENT,
+    "410": Field.CHILDREN,
+}
 
 # (code, 部, [(code, 課)]) — a subset of 狛江市's organisation, enough to show isolation between 課.
 DEPARTMENTS = [
@@ -164,6 +172,7 @@ class Command(BaseCommand):
             contractors=[users["itaku"]] if extra.get("contractor") else [],
             fields={
                 "platform": platform,
+                "field": DEPARTMENT_FIELDS.get(department.code, Field.OTHER),
                 "handle": handle,
                 "display_name": name,
                 "profile_url": platform.profile_url_for(handle),
