@@ -12,6 +12,7 @@ from kombu import Connection
 
 from accounts.models import AccountStatus
 from accounts.selectors import account_panels, account_status_counts, accounts_visible_to
+from approvals.selectors import requests_waiting_for
 from org.roles import sees_all
 
 from .tasks import HEARTBEAT_KEY
@@ -27,6 +28,7 @@ def dashboard(request):
         "core/dashboard.html",
         {
             "panels": account_panels(user=request.user),
+            "waiting_requests": list(requests_waiting_for(user=request.user)[:20]),
             "scope_label": "全庁の" if sees_all(request.user) else "担当の",
             "status_counts": [(s.label, s.value, counts[s.value]) for s in AccountStatus],
         },

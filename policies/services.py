@@ -85,6 +85,10 @@ def policy_draft_start(*, account_id: int, actor, reset: bool = False) -> Policy
     """Fill a draft from the template and the account (or refill it, with reset=True)."""
     account = OfficialAccount.objects.select_for_update().select_related("platform", "department").get(pk=account_id)
     _check_can_draft(actor, account)
+    return _fill_draft(account, actor, reset=reset)
+
+
+def _fill_draft(account: OfficialAccount, actor, *, reset: bool) -> PolicyDraft:
     draft = PolicyDraft.objects.filter(account=account).first()
     if draft is not None and not reset:
         return draft
@@ -139,6 +143,17 @@ def policy_issue(*, account_id: int, actor, issued_on: date, comment: str = "") 
     account = OfficialAccount.objects.select_for_update().select_related("department").get(pk=account_id)
     if not account_can_transition(user=actor, account=account):
         raise TransitionError("運用ポリシーの制定・改正は所管課の課長またはシステム管理者のみ行えます。")
+    return _issue(account, actor, issued_on=issued_on, comment=comment)
+
+
+def policy_enact_approved(*, account: OfficialAccount, actor, issued_on: date, comment: str) -> PolicyVersion:
+    """Enact version 1 of a newly approved account inside the approval's transaction (SPEC §4.1):
+    the committee's decision is the authority here, not the 課長's role."""
+    _fill_draft(account, actor, reset=True)
+    return _issue(account, actor, issued_on=issued_on, comment=comment)
+
+
+def _issue(account: OfficialAccount, actor, *, issued_on: date, comment: str) -> PolicyVersion:
     draft = PolicyDraft.objects.filter(account=account).select_related("template").first()
     if draft is None:
         raise TransitionError("運用ポリシー案がありません。先に案を作成してください。")
@@ -174,6 +189,17 @@ def policy_issue(*, account_id: int, actor, issued_on: date, comment: str = "") 
     # Slow work after commit, never inside the lock (STYLE: state transitions).
     transaction.on_commit(lambda: policy_version_render(version_id=version.pk))
     return version
+
+
+def policy_preview(account: OfficialAccount) -> dict:
+    """The policy as it would be printed for `account` (which may be unsaved: a request's draft)."""
+    fields = _filled_draft(account, template_for(account.platform))
+    return document_context(
+        title=fields["title"],
+        articles=structured_articles(fields["articles"]),
+        history=[],
+        draft=True,
+    )
 
 
 def document_context(*, title: str, articles: list[dict], history: list, draft: bool) -> dict:

@@ -71,3 +71,40 @@ class AccountFactory(factory.django.DjangoModelFactory):
     content_categories = factory.LazyFunction(lambda: [ContentCategory.GENERAL])
     registered_email = factory.Sequence(lambda n: f"sns{n}@{settings.CITY_EMAIL_DOMAIN}")
     status = AccountStatus.ACTIVE
+
+
+def complete_request_fields(manager, *, handle: str = "komae_kosodate_line", platform_code: str = "line") -> dict:
+    """Every field a new-account request needs for submission (the 第４号様式 and the policy)."""
+    from datetime import date
+
+    return {
+        "platform": platform(platform_code),
+        "field": "children",
+        "desired_handle": handle,
+        "display_name": "こまえ子育てLINE",
+        "reuse_fits": "no",
+        "reuse_fits_reason": "子育て世帯に個別の通知が必要で、市公式LINEの配信では届け分けができないため。",
+        "reuse_too_light": "no",
+        "reuse_too_light_reason": "毎週の健診・予防接種の案内があり、軽微ではないため。",
+        "reuse_crowds": "yes",
+        "reuse_crowds_reason": "週3回の配信は市公式アカウントの配信を圧迫するため。",
+        "title": "子育て情報LINEアカウントの開設",
+        "purpose": "子育て世帯に健診・予防接種・子育て支援の情報を届ける。",
+        "audience": "市内の子育て世帯",
+        "content": "健診・予防接種の案内、子育てイベント、災害時の子ども向け情報",
+        "frequency": "週2〜3回",
+        "start_on": date(2027, 4, 1),
+        "cost": "なし（無料の範囲で運用）",
+        "personal_data": "取り扱わない（個別の相談には応じない）",
+        "security": "二段階認証、端末の限定、パスワードの定期変更",
+        "linked_apps": "なし",
+        "manager": manager,
+        "content_categories": ["general", "disaster"],
+        "content_notes": "",
+        "restrict_follow": True,
+        "restrict_reply": True,
+        "restrict_contact": True,
+        "tone": "friendly",
+        "approval_required": True,
+        "registered_email": "kosodate-line@city.komae.lg.jp",
+    }

@@ -10,8 +10,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import AccountStatus
+from approvals import services as approval_services
 from policies import services as policy_services
-from tests.factories import AccountFactory
+from tests.factories import AccountFactory, complete_request_fields
 
 PEOPLE = [
     "anonymous",
@@ -39,6 +40,8 @@ def _rule(default, **overrides):
 
 # Who sees 課A's account: its own 課, the roles that see all (SPEC §1), the contractor assigned to it.
 SEES_A = {"staff_a": 200, "head_a": 200, "member": 200, "chair": 200, "security_officer": 200, "admin": 200}
+
+SEES_A_403 = dict.fromkeys(SEES_A, 403)
 
 # url name → (method, kwargs builder name, {person: expected status or LOGIN})
 RULES = {
@@ -90,6 +93,18 @@ RULES = {
     ),
     "policies:version": ("get", "version", _rule(404, **SEES_A, contractor=200)),
     "policies:version_pdf": ("get", "version", _rule(404, **SEES_A, contractor=200)),
+    "approvals:list": ("get", None, ANY_USER),
+    "approvals:create": ("get", None, _rule(403, staff_a=200, head_a=200, staff_b=200, head_b=200)),
+    "approvals:detail": ("get", "request", _rule(404, **SEES_A)),
+    "approvals:edit": (
+        "get",
+        "request",
+        _rule(404, staff_a=302, head_a=302, member=403, chair=403, security_officer=403, admin=403),
+    ),
+    "approvals:vote": ("post", "request", _rule(404, **{**SEES_A_403, "member": 302, "chair": 302})),
+    "approvals:comment": ("post", "request", _rule(404, **{**SEES_A_403, "member": 302, "chair": 302})),
+    "approvals:decide": ("get", "request", _rule(404, **{**SEES_A_403, "chair": 200})),
+    "approvals:form4_pdf": ("get", "request", _rule(404, **SEES_A)),
     "registry:list": ("get", None, PUBLIC),
     "registry:verify": ("get", None, PUBLIC),
     "registry:json": ("get", None, PUBLIC),
@@ -117,12 +132,19 @@ def test_every_url_has_a_rule():
     assert set(RULES) - names == set(), "a rule for a URL that no longer exists"
 
 
+def _submitted_request(department, head):
+    request = approval_services.request_create(actor=head, fields=complete_request_fields(head, handle="komae_new"))
+    return approval_services.request_submit(request_id=request.pk, actor=head)
+
+
 @pytest.fixture
 def world(request, account_a, preparing_a, contractor, head_a):
     account_a.contractors.add(contractor)
     policy_services.policy_draft_start(account_id=account_a.pk, actor=head_a)
     version = policy_services.policy_issue(account_id=account_a.pk, actor=head_a, issued_on=date(2026, 4, 1))
+    submitted = _submitted_request(account_a.department, head_a)
     return {
+        "request": {"pk": submitted.pk},
         "account": {"pk": account_a.pk},
         "version": {"pk": account_a.pk, "number": version.number},
         # The transition page that 課A's 課長 may open: 運用開始 of an account in 開設準備.

@@ -1,0 +1,96 @@
+from django import forms
+from django.contrib.auth import get_user_model
+
+from accounts.models import ContentCategory, Field, Platform
+from core.forms import JapaneseDateField
+
+from .models import AccountRequest, Vote, YesNo
+from .services import DECISIONS, EDITABLE_FIELDS
+
+User = get_user_model()
+
+
+class StartForm(forms.Form):
+    """Step 1: the 分野 and the platform, so the existing accounts can be shown first (G-4-2-ア)."""
+
+    field = forms.ChoiceField(label="分野", choices=[("", "選択してください"), *Field.choices])
+    platform = forms.ModelChoiceField(
+        label="利用したいSNS", queryset=Platform.objects.filter(is_active=True), empty_label="選択してください"
+    )
+
+
+class RequestForm(forms.ModelForm):
+    """The request as the 課 writes it. A draft saves with partial data; submission checks the rest."""
+
+    start_on = JapaneseDateField(label="開始予定日", required=False)
+    content_categories = forms.MultipleChoiceField(
+        label="発信する内容（P-5）",
+        choices=ContentCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = AccountRequest
+        fields = EDITABLE_FIELDS
+        widgets = {
+            "reuse_fits": forms.RadioSelect,
+            "reuse_too_light": forms.RadioSelect,
+            "reuse_crowds": forms.RadioSelect,
+            **{
+                name: forms.Textarea(attrs={"rows": 3})
+                for name in (
+                    "reuse_fits_reason",
+                    "reuse_too_light_reason",
+                    "reuse_crowds_reason",
+                    "purpose",
+                    "audience",
+                    "content",
+                    "personal_data",
+                    "security",
+                    "linked_apps",
+                    "content_notes",
+                )
+            },
+        }
+
+    def __init__(self, *args, department, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("reuse_fits", "reuse_too_light", "reuse_crowds"):
+            self.fields[name].choices = YesNo.choices
+        self.fields["platform"].queryset = Platform.objects.filter(is_active=True)
+        self.fields["manager"].queryset = User.objects.filter(is_active=True, department=department)
+        self.fields["manager"].label_from_instance = lambda u: f"{u.display_name}（{u.title or u.department}）"
+        self.fields["frequency"].widget.attrs["placeholder"] = "例：週2〜3回"
+        self.fields["cost"].widget.attrs["placeholder"] = "例：なし（無料の範囲で運用）"
+        self.fields["registered_email"].widget.attrs["placeholder"] = "example@city.komae.lg.jp"
+
+    def clean_desired_handle(self):
+        return self.cleaned_data["desired_handle"].strip().lstrip("@＠")
+
+
+class VoteForm(forms.Form):
+    choice = forms.ChoiceField(label="賛否", choices=Vote.Choice.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label="意見", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label="コメント", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label="決定", widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label="理由・コメント",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="否認・差戻し・委員長特認のときは必須です。差戻しのコメントは課に伝えられます。",
+    )
+
+    def __init__(self, *args, exception_only: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if exception_only:
+            self.fields["decision"].choices = [("approve", "委員長特認により承認")]
+            self.fields["decision"].initial = "approve"
+        else:
+            self.fields["decision"].choices = list(DECISIONS.items())

@@ -1,0 +1,194 @@
+"""New-account requests: the 電子計算組織処理計画書 (第４号様式) and the committee's decision (G-4-2)."""
+
+from django.conf import settings
+from django.db import models
+
+from accounts.models import Field, Tone, validate_city_email
+from core.models import UndeletableModel
+
+
+class RequestStatus(models.TextChoices):
+    DRAFT = "draft", "下書き"
+    SUBMITTED = "submitted", "提出済"
+    IN_REVIEW = "in_review", "審査中"
+    APPROVED = "approved", "承認"
+    REJECTED = "rejected", "否認"
+
+
+class YesNo(models.TextChoices):
+    YES = "yes", "はい"
+    NO = "no", "いいえ"
+
+
+class AccountRequest(UndeletableModel):
+    """A 課's request to open a new official account. Kept forever with its history."""
+
+    department = models.ForeignKey(
+        "org.Department", verbose_name="所管課", on_delete=models.PROTECT, related_name="account_requests"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="作成者", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField("状態", max_length=20, choices=RequestStatus.choices, default=RequestStatus.DRAFT)
+    # 令和8年度-001: given at the first submission, kept through 差戻し and resubmission.
+    fiscal_year = models.PositiveIntegerField("年度", null=True, blank=True)
+    sequence = models.PositiveIntegerField("年度内の番号", null=True, blank=True)
+    round = models.PositiveIntegerField("提出回数", default=0)
+    returned = models.BooleanField("差戻し", default=False)
+
+    # The account asked for.
+    platform = models.ForeignKey(
+        "accounts.Platform", verbose_name="SNS", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    field = models.CharField("分野", max_length=20, choices=Field.choices, blank=True)
+    desired_handle = models.CharField("希望するユーザー名", max_length=100, blank=True)
+    display_name = models.CharField("表示名", max_length=100, blank=True)
+
+    # G-4-2-ア: the reuse-first questions, each answered with a reason.
+    reuse_fits = models.CharField(
+        "(ア) 既存の公式アカウントでの情報集約になじむか", max_length=3, choices=YesNo.choices, blank=True
+    )
+    reuse_fits_reason = models.TextField("(ア) の理由", blank=True)
+    reuse_too_light = models.CharField(
+        "(イ) 内容が軽微で、既存のアカウントでの発信になじむか", max_length=3, choices=YesNo.choices, blank=True
+    )
+    reuse_too_light_reason = models.TextField("(イ) の理由", blank=True)
+    reuse_crowds = models.CharField(
+        "(ウ) 発信の回数が既存のアカウントの発信を阻害するか", max_length=3, choices=YesNo.choices, blank=True
+    )
+    reuse_crowds_reason = models.TextField("(ウ) の理由", blank=True)
+
+    # 電子計算組織処理計画書（第４号様式）.
+    title = models.CharField("件名", max_length=200, blank=True)
+    purpose = models.TextField("目的", blank=True)
+    audience = models.TextField("対象者", blank=True)
+    content = models.TextField("発信内容", blank=True)
+    frequency = models.CharField("想定投稿頻度", max_length=100, blank=True)
+    start_on = models.DateField("開始予定日", null=True, blank=True)
+    cost = models.CharField("経費", max_length=200, blank=True)
+    personal_data = models.TextField("個人情報の取扱い", blank=True)
+    security = models.TextField("セキュリティ対策", blank=True)
+    linked_apps = models.TextField("連携アプリの利用", blank=True)
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="管理者",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    # The draft 運用ポリシー (G-4-2-イ): what it posts, how, and who approves each post.
+    content_categories = models.JSONField("発信する内容（P-5）", default=list, blank=True)
+    content_notes = models.TextField("発信する内容の補足", blank=True)
+    restrict_follow = models.BooleanField("フォローを行わない（公的機関等の公式アカウントを除く）", default=True)
+    restrict_reply = models.BooleanField("返信（リプライ）を行わない", default=True)
+    restrict_contact = models.BooleanField("特定の事業者・個人への連絡手段として使用しない", default=True)
+    tone = models.CharField("表現の硬軟", max_length=20, choices=Tone.choices, blank=True)
+    approval_required = models.BooleanField("投稿前の決裁を要する", default=True)
+    registered_email = models.EmailField("登録メールアドレス", blank=True, validators=[validate_city_email])
+
+    # The decision (G-4-2-ウ).
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="決定者",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("決定日時", null=True, blank=True)
+    decision_reason = models.TextField("決定の理由", blank=True)
+    chair_exception = models.BooleanField("委員長特認", default=False)
+    account = models.OneToOneField(
+        "accounts.OfficialAccount",
+        verbose_name="開設したアカウント",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="request",
+    )
+
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+    submitted_at = models.DateTimeField("提出日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "新規アカウントの申請"
+        verbose_name_plural = "新規アカウントの申請"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["fiscal_year", "sequence"], name="request_number_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference or '（未提出）'} {self.title or '（件名未入力）'}"
+
+    @property
+    def reference(self) -> str:
+        """The reference number: 令和8年度-001."""
+        if self.fiscal_year is None:
+            return ""
+        from core.dates import fiscal_year_label
+
+        return f"{fiscal_year_label(self.fiscal_year)}-{self.sequence:03d}"
+
+    @property
+    def status_label(self) -> str:
+        if self.status == RequestStatus.DRAFT and self.returned:
+            return "下書き（差戻し）"
+        return self.get_status_display()
+
+
+class RequestCounter(models.Model):
+    """The last reference number given in a 年度; its row is locked while numbering."""
+
+    fiscal_year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.fiscal_year}: {self.last}"
+
+
+class Vote(models.Model):
+    class Choice(models.TextChoices):
+        FOR = "for", "賛成"
+        AGAINST = "against", "反対"
+        ABSTAIN = "hold", "保留"
+
+    request = models.ForeignKey(AccountRequest, on_delete=models.PROTECT, related_name="votes")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="委員", on_delete=models.PROTECT, related_name="+"
+    )
+    round = models.PositiveIntegerField("提出回数")
+    choice = models.CharField("賛否", max_length=10, choices=Choice.choices)
+    comment = models.TextField("意見", blank=True)
+    at = models.DateTimeField("日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "委員の賛否"
+        verbose_name_plural = "委員の賛否"
+        ordering = ["at"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "member", "round"], name="one_vote_per_member_and_round")
+        ]
+
+    def __str__(self):
+        return f"{self.member} {self.get_choice_display()}"
+
+
+class RequestComment(models.Model):
+    request = models.ForeignKey(AccountRequest, on_delete=models.PROTECT, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="記入者", on_delete=models.PROTECT, related_name="+"
+    )
+    body = models.TextField("コメント")
+    at = models.DateTimeField("日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "審査のコメント"
+        verbose_name_plural = "審査のコメント"
+        ordering = ["at"]
+
+    def __str__(self):
+        return self.body[:30]

@@ -1,0 +1,374 @@
+"""New-account requests (SPEC §4.1): 下書き → 提出済 → 審査中 → 承認 | 否認 | 差戻し(→ 下書き).
+
+Every step is one service: it locks the request, re-checks its state and the actor's right, writes
+the audit event, and queues the e-mails for after the commit.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mass_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import lookup
+from accounts.models import AccountStatus, OfficialAccount
+from core.audit import audit_record
+from core.dates import fiscal_year, to_wareki
+from core.errors import TransitionError
+from core.models import AuditEvent
+from org.roles import Role, has_role
+from policies import services as policies
+
+from .models import AccountRequest, RequestComment, RequestCounter, RequestStatus, Vote
+from .selectors import (
+    request_can_comment,
+    request_can_decide,
+    request_can_edit,
+    request_can_submit,
+    request_can_vote,
+)
+
+User = get_user_model()
+
+EDITABLE_FIELDS = (
+    "platform",
+    "field",
+    "desired_handle",
+    "display_name",
+    "reuse_fits",
+    "reuse_fits_reason",
+    "reuse_too_light",
+    "reuse_too_light_reason",
+    "reuse_crowds",
+    "reuse_crowds_reason",
+    "title",
+    "purpose",
+    "audience",
+    "content",
+    "frequency",
+    "start_on",
+    "cost",
+    "personal_data",
+    "security",
+    "linked_apps",
+    "manager",
+    "content_categories",
+    "content_notes",
+    "restrict_follow",
+    "restrict_reply",
+    "restrict_contact",
+    "tone",
+    "approval_required",
+    "registered_email",
+)
+# Filled in before submission (the 第４号様式 and the policy choices). Booleans always have a value.
+REQUIRED_FOR_SUBMISSION = [
+    name
+    for name in EDITABLE_FIELDS
+    if name not in ("content_notes", "restrict_follow", "restrict_reply", "restrict_contact", "approval_required")
+]
+
+
+def _label(name: str) -> str:
+    return str(AccountRequest._meta.get_field(name).verbose_name)
+
+
+def request_missing(request: AccountRequest) -> dict[str, str]:
+    """Return {field: Japanese message} for everything a submission still lacks."""
+    missing = {}
+    for name in REQUIRED_FOR_SUBMISSION:
+        value = getattr(request, name if name not in ("platform", "manager") else f"{name}_id")
+        if value in (None, "", []):
+            missing[name] = f"提出するには「{_label(name)}」が必要です。"
+    if request.manager_id and request.manager.department_id != request.department_id:
+        missing["manager"] = "管理者は申請する課の職員から選んでください。"
+    if request.desired_handle and not lookup.normalize_handle(request.desired_handle):
+        missing["desired_handle"] = "ユーザー名を入力してください（@ は不要です）。"
+    return missing
+
+
+def _check_editable(actor, request: AccountRequest) -> None:
+    if not request_can_edit(user=actor, request=request):
+        if request.status != RequestStatus.DRAFT:
+            raise TransitionError(f"{request.get_status_display()}の申請は変更できません。")
+        raise PermissionDenied("この申請を編集する権限がありません。")
+
+
+def _only_editable(fields: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    return fields
+
+
+def _audit(request: AccountRequest, actor, summary: str, *, old: str = "", comment: str = ""):
+    audit_record(
+        target=request,
+        actor=actor,
+        action=AuditEvent.Action.TRANSITION if old else AuditEvent.Action.UPDATED,
+        summary=summary,
+        from_state=old,
+        to_state=request.status if old else "",
+        comment=comment,
+    )
+
+
+def _set_status(request: AccountRequest, to: str, actor, summary: str, *, comment: str = "", fields=()):
+    old = request.status
+    request.status = to
+    request.save(update_fields=["status", "updated_at", *fields])
+    labels = dict(RequestStatus.choices)
+    _audit(request, actor, f"{summary}：{labels[old]} → {labels[to]}", old=old, comment=comment)
+
+
+# --- e-mail (after commit; the console backend in development) ----------------------------------
+
+
+def _emails_of(users) -> list[str]:
+    return sorted({u.email for u in users if u.email})
+
+
+def _committee():
+    return User.objects.filter(is_active=True, groups__name__in=(Role.COMMITTEE, Role.COMMITTEE_CHAIR)).distinct()
+
+
+def _section(request: AccountRequest):
+    heads = User.objects.filter(is_active=True, department=request.department, groups__name=Role.SECTION_HEAD)
+    return [*heads, request.created_by]
+
+
+def _notify(request: AccountRequest, subject: str, body: str, recipients) -> None:
+    to = _emails_of(recipients)
+    if not to:
+        return
+    url = reverse("approvals:detail", args=[request.pk])
+    text = f"{body}\n\n件名：{request.title}\n所管課：{request.department.full_name}\n{url}\n"
+    message = (f"[公式SNS] {subject}", text, settings.DEFAULT_FROM_EMAIL, to)
+    transaction.on_commit(lambda: send_mass_mail([message], fail_silently=False))
+
+
+# --- the 課 ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_create(*, actor, fields: dict[str, Any]) -> AccountRequest:
+    """Start a draft in the actor's own 課; a draft may be saved with partial data."""
+    if not has_role(actor, Role.STAFF, Role.SECTION_HEAD) or actor.department_id is None:
+        raise PermissionDenied("新規アカウントの申請を作成できるのは課の職員です。")
+    request = AccountRequest.objects.create(department=actor.department, created_by=actor, **_only_editable(fields))
+    _audit(request, actor, "申請の下書きを作成")
+    return request
+
+
+@transaction.atomic
+def request_update(*, request_id: int, actor, fields: dict[str, Any]) -> AccountRequest:
+    request = AccountRequest.objects.select_for_update().get(pk=request_id)
+    _check_editable(actor, request)
+    for name, value in _only_editable(fields).items():
+        setattr(request, name, value)
+    request.save()
+    return request
+
+
+def _next_sequence(year: int) -> int:
+    """Number the request within its 年度; the counter row lock makes simultaneous submissions queue."""
+    try:
+        with transaction.atomic():
+            RequestCounter.objects.get_or_create(fiscal_year=year)
+    except IntegrityError:
+        pass  # another submission created the row first
+    counter = RequestCounter.objects.select_for_update().get(fiscal_year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+@transaction.atomic
+def request_submit(*, request_id: int, actor) -> AccountRequest:
+    """The 課長 submits the 第４号様式 with the draft policy (G-4-2-イ); numbered at the first time."""
+    request = AccountRequest.objects.select_for_update(of=("self",)).select_related("manager").get(pk=request_id)
+    if request.status != RequestStatus.DRAFT:
+        raise TransitionError(f"{request.get_status_display()}の申請は提出できません。")
+    if not request_can_submit(user=actor, request=request):
+        raise TransitionError("申請を提出できるのは、申請する課の課長です。")
+    missing = request_missing(request)
+    if missing:
+        raise SubmissionIncomplete(missing)
+    if OfficialAccount.objects.filter(
+        platform=request.platform, handle_key=lookup.normalize_handle(request.desired_handle)
+    ).exists():
+        raise SubmissionIncomplete(
+            {"desired_handle": "このSNSのこのユーザー名は既に公式アカウントとして登録されています。"}
+        )
+    fields = ["round", "returned", "submitted_at"]
+    if request.fiscal_year is None:
+        request.fiscal_year = fiscal_year(timezone.localdate())
+        request.sequence = _next_sequence(request.fiscal_year)
+        fields += ["fiscal_year", "sequence"]
+    request.round += 1
+    request.returned = False
+    request.submitted_at = timezone.now()
+    summary = "提出" if request.round == 1 else f"再提出（{request.round}回目）"
+    _set_status(request, RequestStatus.SUBMITTED, actor, f"{summary} {request.reference}", fields=fields)
+    _notify(
+        request,
+        f"新規アカウントの申請 {request.reference} が提出されました",
+        "行政情報化推進委員会で審査をお願いします。",
+        _committee(),
+    )
+    return request
+
+
+class SubmissionIncomplete(TransitionError):
+    """A submission that lacks fields; `missing` maps each field to its Japanese message."""
+
+    def __init__(self, missing: dict[str, str]):
+        self.missing = missing
+        super().__init__("提出に必要な項目が入力されていません：" + "、".join(_label(n) for n in missing))
+
+
+# --- the committee --------------------------------------------------------------------------------
+
+
+def _begin_review(request: AccountRequest, actor) -> None:
+    if request.status == RequestStatus.SUBMITTED:
+        _set_status(request, RequestStatus.IN_REVIEW, actor, "審査開始")
+
+
+@transaction.atomic
+def request_comment(*, request_id: int, actor, body: str) -> RequestComment:
+    request = AccountRequest.objects.select_for_update().get(pk=request_id)
+    if not request_can_comment(user=actor, request=request):
+        raise TransitionError("コメントできるのは、審査中の申請に対する委員会の委員です。")
+    if not body.strip():
+        raise TransitionError("コメントを入力してください。")
+    _begin_review(request, actor)
+    comment = RequestComment.objects.create(request=request, author=actor, body=body.strip())
+    _audit(request, actor, "委員会のコメント", comment=comment.body)
+    return comment
+
+
+@transaction.atomic
+def request_vote(*, request_id: int, actor, choice: str, comment: str = "") -> Vote:
+    """A member's 賛成 / 反対 / 保留, once per member and submission."""
+    request = AccountRequest.objects.select_for_update().get(pk=request_id)
+    if request.status not in (RequestStatus.SUBMITTED, RequestStatus.IN_REVIEW):
+        raise TransitionError(f"{request.get_status_display()}の申請には投票できません。")
+    if Vote.objects.filter(request=request, member=actor, round=request.round).exists():
+        raise TransitionError("この申請には既に賛否を表明しています。")
+    if not request_can_vote(user=actor, request=request):
+        raise TransitionError("賛否を表明できるのは、申請した課以外の委員会の委員です。")
+    if choice not in Vote.Choice.values:
+        raise TransitionError("賛成・反対・保留のいずれかを選んでください。")
+    _begin_review(request, actor)
+    vote = Vote.objects.create(request=request, member=actor, round=request.round, choice=choice, comment=comment)
+    _audit(request, actor, f"委員の賛否：{vote.get_choice_display()}", comment=comment)
+    return vote
+
+
+DECISIONS = {"approve": "承認", "reject": "否認", "return": "差戻し"}
+
+
+@transaction.atomic
+def request_decide(*, request_id: int, actor, decision: str, reason: str = "") -> AccountRequest:
+    """The chair records the committee's decision (G-4-2-ウ).
+
+    From 審査中: 承認, 否認 (reason required) or 差戻し (back to the 課 as a draft, comment required).
+    From 提出済 only 承認, as 委員長特認 with its reason (G-4-2-イ/ウ ただし書).
+    """
+    request = (
+        AccountRequest.objects.select_for_update(of=("self",))
+        .select_related("department", "platform")
+        .get(pk=request_id)
+    )
+    if decision not in DECISIONS:
+        raise TransitionError("承認・否認・差戻しのいずれかを選んでください。")
+    if request.status not in (RequestStatus.SUBMITTED, RequestStatus.IN_REVIEW):
+        raise TransitionError(f"この申請は既に{request.status_label}です。")
+    if not request_can_decide(user=actor, request=request):
+        raise TransitionError("決定できるのは行政情報化推進委員会の委員長です（申請した課の委員長を除く）。")
+    reason = reason.strip()
+    exception = request.status == RequestStatus.SUBMITTED
+    if exception and decision != "approve":
+        raise TransitionError("審査前の申請に対して行えるのは、委員長特認による承認だけです。")
+    if (exception or decision != "approve") and not reason:
+        what = "委員長特認の理由" if exception else f"{DECISIONS[decision]}の理由"
+        raise TransitionError(f"{what}を入力してください。")
+
+    request.decided_by, request.decided_at, request.decision_reason = actor, timezone.now(), reason
+    request.chair_exception = exception
+    fields = ["decided_by", "decided_at", "decision_reason", "chair_exception"]
+    if decision == "return":
+        request.returned = True
+        _set_status(request, RequestStatus.DRAFT, actor, "差戻し", comment=reason, fields=[*fields, "returned"])
+        _notify(
+            request, f"申請 {request.reference} が差し戻されました", f"委員会のコメント：{reason}", _section(request)
+        )
+        return request
+    if decision == "reject":
+        _set_status(request, RequestStatus.REJECTED, actor, "否認", comment=reason, fields=fields)
+        _notify(request, f"申請 {request.reference} は否認されました", f"理由：{reason}", _section(request))
+        return request
+
+    request.account = _open_account(request, actor)
+    summary = "承認（委員長特認）" if exception else "承認"
+    _set_status(request, RequestStatus.APPROVED, actor, summary, comment=reason, fields=[*fields, "account"])
+    _notify(
+        request,
+        f"申請 {request.reference} が{summary}されました",
+        "公式アカウントを「開設準備」で登録し、運用ポリシー第1版を制定しました。次の手順を進めてください：\n"
+        "1. アカウントを取得し、ユーザー名とSNS上の固有IDを登録する\n"
+        "2. 認証（公式マーク）を申請する（P-7-3）\n"
+        "3. 市公式ホームページに掲載する（P-7-1）",
+        [*_section(request), *_committee()],
+    )
+    return request
+
+
+def _open_account(request: AccountRequest, actor) -> OfficialAccount:
+    """On 承認: the account in 開設準備 with the request's data, and its policy version 1 (SPEC §4.1)."""
+    platform = request.platform
+    account = OfficialAccount(
+        department=request.department,
+        platform=platform,
+        field=request.field,
+        handle=request.desired_handle.strip().lstrip("@＠"),
+        display_name=request.display_name,
+        profile_url=platform.profile_url_for(request.desired_handle.strip().lstrip("@＠")),
+        profile_operator=f"狛江市{request.department.name}",
+        profile_purpose=request.purpose,
+        manager=request.manager,
+        content_categories=request.content_categories,
+        content_notes=request.content_notes,
+        restrict_follow=request.restrict_follow,
+        restrict_reply=request.restrict_reply,
+        restrict_contact=request.restrict_contact,
+        tone=request.tone,
+        approval_required=request.approval_required,
+        registered_email=request.registered_email,
+        linked_apps=request.linked_apps,
+        status=AccountStatus.PREPARING,
+    )
+    try:
+        with transaction.atomic():
+            account.save()
+    except IntegrityError as exc:
+        raise TransitionError("このSNSのこのユーザー名は既に公式アカウントとして登録されています。") from exc
+    audit_record(
+        target=account,
+        actor=actor,
+        action=AuditEvent.Action.CREATED,
+        summary=f"申請 {request.reference} の承認により登録（開設準備）",
+        to_state=AccountStatus.PREPARING,
+    )
+    policies.policy_enact_approved(
+        account=account,
+        actor=actor,
+        issued_on=timezone.localdate(),
+        comment=f"行政情報化推進委員会の承認（申請 {request.reference}、{to_wareki(timezone.localdate())}）",
+    )
+    return account

@@ -1,0 +1,311 @@
+"""New-account request screens: the 課 drafts and submits, the committee votes, the chair decides."""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import ContentCategory, OfficialAccount
+from core.dates import to_wareki
+from core.errors import TransitionError
+from core.models import AuditEvent
+from org.roles import Role, has_role
+from policies.pdf import DocumentFontMissing, render_pdf
+from policies.services import policy_preview
+
+from . import services
+from .forms import CommentForm, DecisionForm, RequestForm, StartForm, VoteForm
+from .models import RequestStatus
+from .selectors import (
+    related_accounts,
+    request_can_comment,
+    request_can_decide,
+    request_can_edit,
+    request_can_submit,
+    request_can_vote,
+    requests_visible_to,
+)
+
+
+def _visible(user, pk):
+    return get_object_or_404(requests_visible_to(user=user), pk=pk)
+
+
+@login_required
+def request_list(request):
+    status = request.GET.get("status", "")
+    qs = requests_visible_to(user=request.user)
+    if status in RequestStatus.values:
+        qs = qs.filter(status=status)
+    return render(
+        request,
+        "approvals/list.html",
+        {
+            "requests": qs[:200],
+            "status": status,
+            "statuses": RequestStatus.choices,
+            "can_create": has_role(request.user, Role.STAFF, Role.SECTION_HEAD) and request.user.department_id,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_create(request):
+    user = request.user
+    if not (has_role(user, Role.STAFF, Role.SECTION_HEAD) and user.department_id):
+        raise PermissionDenied("新規アカウントの申請を作成できるのは課の職員です。")
+    start = StartForm(request.GET or None)
+    if not start.is_valid():
+        # Step 1: the 分野 and the SNS first, so that the existing accounts can be weighed (G-4-2-ア).
+        return render(request, "approvals/start.html", {"form": start})
+    field, platform = start.cleaned_data["field"], start.cleaned_data["platform"]
+    form = RequestForm(request.POST or None, department=user.department, initial={"field": field, "platform": platform})
+    if request.method == "POST" and form.is_valid():
+        created = services.request_create(actor=user, fields=form.cleaned_data)
+        messages.success(request, "下書きを保存しました。")
+        return redirect("approvals:detail", pk=created.pk)
+    return render(
+        request,
+        "approvals/form.html",
+        {"form": form, "related": related_accounts(field=field, platform_id=platform.pk), "object": None},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_edit(request, pk: int):
+    obj = _visible(request.user, pk)
+    if not (has_role(request.user, Role.STAFF, Role.SECTION_HEAD) and request.user.department_id == obj.department_id):
+        raise PermissionDenied("この申請を編集する権限がありません。")
+    if not request_can_edit(user=request.user, request=obj):
+        messages.error(request, f"{obj.status_label}の申請は変更できません。")
+        return redirect("approvals:detail", pk=obj.pk)
+    form = RequestForm(request.POST or None, instance=obj, department=obj.department)
+    submitting = "submit" in request.POST
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_update(request_id=obj.pk, actor=request.user, fields=form.cleaned_data)
+            if submitting:
+                services.request_submit(request_id=obj.pk, actor=request.user)
+        except services.SubmissionIncomplete as exc:
+            # The draft is saved; show what is missing beside each field.
+            for name, message in exc.missing.items():
+                form.add_error(name, message)
+            messages.warning(request, "下書きは保存しました。提出するには、赤字の項目を入力してください。")
+        except TransitionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            obj.refresh_from_db()
+            text = f"{obj.reference} として提出しました。" if submitting else "下書きを保存しました。"
+            messages.success(request, text)
+            return redirect("approvals:detail", pk=obj.pk)
+    return render(
+        request,
+        "approvals/form.html",
+        {
+            "form": form,
+            "object": obj,
+            "related": related_accounts(field=obj.field, platform_id=obj.platform_id),
+            "can_submit": request_can_submit(user=request.user, request=obj),
+        },
+    )
+
+
+SECTIONS = [
+    ("申請するアカウント", ["field", "platform", "desired_handle", "display_name"]),
+    (
+        "既存アカウントの活用の検討（G-4-2-ア）",
+        [
+            "reuse_fits",
+            "reuse_fits_reason",
+            "reuse_too_light",
+            "reuse_too_light_reason",
+            "reuse_crowds",
+            "reuse_crowds_reason",
+        ],
+    ),
+    (
+        "電子計算組織処理計画書（第４号様式）",
+        [
+            "title",
+            "purpose",
+            "audience",
+            "content",
+            "frequency",
+            "start_on",
+            "cost",
+            "personal_data",
+            "security",
+            "linked_apps",
+            "manager",
+        ],
+    ),
+    (
+        "運用ポリシー案（G-4-2-イ）",
+        [
+            "content_categories",
+            "content_notes",
+            "restrict_follow",
+            "restrict_reply",
+            "restrict_contact",
+            "tone",
+            "approval_required",
+            "registered_email",
+        ],
+    ),
+]
+
+
+def _display(obj, name: str):
+    field = obj._meta.get_field(name)
+    value = getattr(obj, name)
+    if name == "content_categories":
+        labels = dict(ContentCategory.choices)
+        return "、".join(labels.get(v, v) for v in value)
+    if field.choices:
+        return getattr(obj, f"get_{name}_display")()
+    if isinstance(value, bool):
+        return "はい" if value else "いいえ"
+    if name == "start_on" and value:
+        return f"{value.year}年{value.month}月{value.day}日（{to_wareki(value)}）"
+    if name == "manager" and value:
+        return value.display_name
+    return value if value not in (None, "") else ""
+
+
+def request_sections(obj) -> list[tuple[str, list[tuple[str, str, object]]]]:
+    """The request's fields as (legend, [(name, label, value)]) for the page and the 第４号様式."""
+    return [
+        (legend, [(name, obj._meta.get_field(name).verbose_name, _display(obj, name)) for name in names])
+        for legend, names in SECTIONS
+    ]
+
+
+def _preview(obj):
+    """The draft policy as it would be issued, from the request's choices (never saved)."""
+    if not (obj.platform_id and obj.desired_handle):
+        return None
+    account = OfficialAccount(
+        department=obj.department,
+        platform=obj.platform,
+        handle=obj.desired_handle,
+        registered_email=obj.registered_email or "（未入力）",
+        content_categories=obj.content_categories,
+        content_notes=obj.content_notes,
+        restrict_follow=obj.restrict_follow,
+        restrict_reply=obj.restrict_reply,
+        restrict_contact=obj.restrict_contact,
+    )
+    try:
+        return policy_preview(account)
+    except TransitionError:
+        return None
+
+
+@login_required
+def request_detail(request, pk: int):
+    obj = _visible(request.user, pk)
+    user = request.user
+    return render(
+        request,
+        "approvals/detail.html",
+        {
+            "object": obj,
+            "sections": request_sections(obj),
+            "missing": services.request_missing(obj) if obj.status == RequestStatus.DRAFT else {},
+            "votes": obj.votes.select_related("member").order_by("round", "at"),
+            "comments": obj.comments.select_related("author"),
+            "timeline": AuditEvent.objects.for_object(obj).order_by("-at", "-id"),
+            "policy": _preview(obj),
+            "related": related_accounts(field=obj.field, platform_id=obj.platform_id),
+            "can_edit": request_can_edit(user=user, request=obj),
+            "can_submit": request_can_submit(user=user, request=obj),
+            "vote_form": VoteForm() if request_can_vote(user=user, request=obj) else None,
+            "comment_form": CommentForm() if request_can_comment(user=user, request=obj) else None,
+            "can_decide": request_can_decide(user=user, request=obj),
+        },
+    )
+
+
+def _committee_only(user) -> None:
+    if not has_role(user, Role.COMMITTEE, Role.COMMITTEE_CHAIR):
+        raise PermissionDenied("委員会の委員だけが行えます。")
+
+
+@login_required
+@require_POST
+def request_vote(request, pk: int):
+    obj = _visible(request.user, pk)
+    _committee_only(request.user)
+    form = VoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "賛成・反対・保留のいずれかを選んでください。")
+        return redirect("approvals:detail", pk=obj.pk)
+    try:
+        vote = services.request_vote(request_id=obj.pk, actor=request.user, **form.cleaned_data)
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"「{vote.get_choice_display()}」を記録しました。")
+    return redirect("approvals:detail", pk=obj.pk)
+
+
+@login_required
+@require_POST
+def request_comment(request, pk: int):
+    obj = _visible(request.user, pk)
+    _committee_only(request.user)
+    form = CommentForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise TransitionError("コメントを入力してください。")
+        services.request_comment(request_id=obj.pk, actor=request.user, body=form.cleaned_data["body"])
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "コメントを記録しました。")
+    return redirect("approvals:detail", pk=obj.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_decide(request, pk: int):
+    obj = _visible(request.user, pk)
+    if not has_role(request.user, Role.COMMITTEE_CHAIR):
+        raise PermissionDenied("決定できるのは行政情報化推進委員会の委員長です。")
+    if request.method == "GET" and not request_can_decide(user=request.user, request=obj):
+        messages.error(request, f"この申請（{obj.status_label}）は決定できません。")
+        return redirect("approvals:detail", pk=obj.pk)
+    form = DecisionForm(request.POST or None, exception_only=obj.status == RequestStatus.SUBMITTED)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_decide(request_id=obj.pk, actor=request.user, **form.cleaned_data)
+        except TransitionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            obj.refresh_from_db()
+            messages.success(request, f"「{obj.status_label}」を記録しました。")
+            return redirect("approvals:detail", pk=obj.pk)
+    return render(request, "approvals/decide.html", {"object": obj, "form": form})
+
+
+@login_required
+def request_form4_pdf(request, pk: int):
+    """The 電子計算組織処理計画書（第４号様式）, printed through the one PDF service."""
+    obj = _visible(request.user, pk)
+    try:
+        pdf = render_pdf(
+            "approvals/pdf/form4.html", {"object": obj, "sections": request_sections(obj), "policy": _preview(obj)}
+        )
+    except DocumentFontMissing as exc:
+        messages.error(request, str(exc))
+        return redirect("approvals:detail", pk=obj.pk)
+    name = f"電子計算組織処理計画書_{obj.reference or '下書き'}.pdf"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename=\"form4.pdf\"; filename*=UTF-8''{quote(name)}"
+    return response

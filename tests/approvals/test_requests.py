@@ -1,0 +1,279 @@
+"""New-account requests (SPEC §4.1): every transition allowed and refused per role, the reuse
+questions, numbering per 年度, the 委員長特認 path, the account and policy created on 承認."""
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from accounts.models import AccountStatus
+from approvals import services
+from approvals.models import AccountRequest, RequestStatus, Vote
+from core.errors import TransitionError
+from core.models import AuditEvent
+from policies.models import PolicyVersion
+from tests.factories import AccountFactory, complete_request_fields
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft(staff_a, head_a):
+    return services.request_create(actor=staff_a, fields=complete_request_fields(head_a))
+
+
+@pytest.fixture
+def submitted(draft, head_a):
+    return services.request_submit(request_id=draft.pk, actor=head_a)
+
+
+def _steps(obj):
+    events = AuditEvent.objects.for_object(obj).filter(action="transition").order_by("id")
+    return [(e.from_state, e.to_state) for e in events]
+
+
+# --- drafting and submitting ---------------------------------------------------------------------
+
+
+def test_a_draft_saves_with_partial_data(staff_a):
+    obj = services.request_create(actor=staff_a, fields={"title": "子育てLINE"})
+    assert obj.status == RequestStatus.DRAFT
+    assert "reuse_fits" in services.request_missing(obj)
+
+
+@pytest.mark.parametrize("person", ["member", "chair", "security_officer", "contractor", "admin"])
+def test_only_section_people_start_a_request(request, person):
+    with pytest.raises(PermissionDenied):
+        services.request_create(actor=request.getfixturevalue(person), fields={})
+
+
+def test_staff_cannot_submit_only_the_section_head(draft, staff_a, head_b):
+    with pytest.raises(TransitionError, match="課長です"):
+        services.request_submit(request_id=draft.pk, actor=staff_a)
+    with pytest.raises(TransitionError, match="課長です"):
+        services.request_submit(request_id=draft.pk, actor=head_b)  # another 課's 課長
+    draft.refresh_from_db()
+    assert draft.status == RequestStatus.DRAFT and draft.fiscal_year is None
+
+
+@pytest.mark.parametrize(
+    "field", ["reuse_fits", "reuse_fits_reason", "reuse_too_light_reason", "reuse_crowds", "title", "manager"]
+)
+def test_submission_requires_the_reuse_answers_and_the_form(staff_a, head_a, field):
+    fields = complete_request_fields(head_a)
+    fields[field] = None if field == "manager" else ""
+    obj = services.request_create(actor=staff_a, fields=fields)
+    with pytest.raises(services.SubmissionIncomplete) as info:
+        services.request_submit(request_id=obj.pk, actor=head_a)
+    assert field in info.value.missing
+    assert "提出するには" in info.value.missing[field]
+
+
+@time_machine.travel("2026-11-24 10:00 +0900", tick=False)
+def test_submission_numbers_per_fiscal_year(staff_a, head_a):
+    first = services.request_create(actor=staff_a, fields=complete_request_fields(head_a, handle="a1"))
+    second = services.request_create(actor=staff_a, fields=complete_request_fields(head_a, handle="a2"))
+    assert services.request_submit(request_id=first.pk, actor=head_a).reference == "令和8年度-001"
+    assert services.request_submit(request_id=second.pk, actor=head_a).reference == "令和8年度-002"
+    with time_machine.travel("2027-04-01 09:00 +0900", tick=False):
+        third = services.request_create(actor=staff_a, fields=complete_request_fields(head_a, handle="a3"))
+        assert services.request_submit(request_id=third.pk, actor=head_a).reference == "令和9年度-001"
+
+
+def test_nobody_edits_a_submitted_request(submitted, staff_a, head_a):
+    for actor in (staff_a, head_a):
+        with pytest.raises(TransitionError, match="提出済の申請は変更できません"):
+            services.request_update(request_id=submitted.pk, actor=actor, fields={"title": "書き換え"})
+
+
+def test_a_handle_already_official_cannot_be_requested(draft, head_a, dept_b, head_b):
+    AccountFactory(department=dept_b, manager=head_b, handle="komae_kosodate_line", platform=draft.platform)
+    with pytest.raises(services.SubmissionIncomplete) as info:
+        services.request_submit(request_id=draft.pk, actor=head_a)
+    assert "既に公式アカウントとして登録" in info.value.missing["desired_handle"]
+
+
+def test_submission_emails_the_committee(mailoutbox, django_capture_on_commit_callbacks, draft, head_a, member):
+    member.email = "member@city.komae.lg.jp"
+    member.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_submit(request_id=draft.pk, actor=head_a)
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["member@city.komae.lg.jp"]
+    assert "提出されました" in mailoutbox[0].subject
+
+
+# --- the committee --------------------------------------------------------------------------------
+
+
+def test_a_member_votes_once_and_review_begins(submitted, member):
+    services.request_vote(request_id=submitted.pk, actor=member, choice="for", comment="妥当")
+    submitted.refresh_from_db()
+    assert submitted.status == RequestStatus.IN_REVIEW
+    with pytest.raises(TransitionError, match="既に賛否を表明しています"):
+        services.request_vote(request_id=submitted.pk, actor=member, choice="against")
+    assert Vote.objects.filter(request=submitted).count() == 1
+
+
+def test_the_requesting_section_cannot_vote_or_decide(submitted, dept_a):
+    from tests.factories import UserFactory
+
+    insider = UserFactory(username="insider", department=dept_a, roles=["committee", "committee_chair"])
+    with pytest.raises(TransitionError, match="申請した課以外"):
+        services.request_vote(request_id=submitted.pk, actor=insider, choice="for")
+    with pytest.raises(TransitionError, match="申請した課の委員長を除く"):
+        services.request_decide(request_id=submitted.pk, actor=insider, decision="approve", reason="特認")
+
+
+@pytest.mark.parametrize("person", ["staff_a", "head_a", "security_officer", "admin"])
+def test_only_committee_members_vote(request, submitted, person):
+    with pytest.raises(TransitionError):
+        services.request_vote(request_id=submitted.pk, actor=request.getfixturevalue(person), choice="for")
+
+
+def test_a_member_cannot_decide(submitted, member):
+    services.request_vote(request_id=submitted.pk, actor=member, choice="for")
+    with pytest.raises(TransitionError, match="委員長です"):
+        services.request_decide(request_id=submitted.pk, actor=member, decision="approve")
+
+
+@time_machine.travel("2026-11-24 10:00 +0900", tick=False)
+def test_approval_opens_the_account_with_policy_version_1(submitted, member, chair, head_a):
+    services.request_vote(request_id=submitted.pk, actor=member, choice="for")
+    services.request_decide(request_id=submitted.pk, actor=chair, decision="approve")
+    submitted.refresh_from_db()
+    account = submitted.account
+    assert submitted.status == RequestStatus.APPROVED and not submitted.chair_exception
+    assert (account.status, account.department, account.handle) == (
+        AccountStatus.PREPARING,
+        submitted.department,
+        "komae_kosodate_line",
+    )
+    assert (account.manager, account.tone, account.registered_email) == (
+        head_a,
+        "friendly",
+        "kosodate-line@city.komae.lg.jp",
+    )
+    version = PolicyVersion.objects.get(account=account)
+    assert (version.number, version.kind, version.issued_on) == (1, "enact", date(2026, 11, 24))
+    assert _steps(submitted) == [("draft", "submitted"), ("submitted", "in_review"), ("in_review", "approved")]
+
+
+def test_rejection_needs_a_reason(submitted, member, chair):
+    services.request_vote(request_id=submitted.pk, actor=member, choice="against")
+    with pytest.raises(TransitionError, match="否認の理由を入力"):
+        services.request_decide(request_id=submitted.pk, actor=chair, decision="reject")
+    services.request_decide(request_id=submitted.pk, actor=chair, decision="reject", reason="既存アカウントで足りる")
+    submitted.refresh_from_db()
+    assert submitted.status == RequestStatus.REJECTED and submitted.account is None
+
+
+def test_return_goes_back_to_draft_and_resubmission_keeps_the_number(submitted, member, chair, staff_a, head_a):
+    number = submitted.reference
+    services.request_comment(request_id=submitted.pk, actor=member, body="(ウ)の理由をもう少し具体的に")
+    services.request_decide(request_id=submitted.pk, actor=chair, decision="return", reason="(ウ)を補足してください")
+    submitted.refresh_from_db()
+    assert (submitted.status, submitted.status_label) == (RequestStatus.DRAFT, "下書き（差戻し）")
+    services.request_update(request_id=submitted.pk, actor=staff_a, fields={"reuse_crowds_reason": "週3回配信のため"})
+    again = services.request_submit(request_id=submitted.pk, actor=head_a)
+    assert again.reference == number and again.round == 2
+    # A new round: the member may vote again.
+    services.request_vote(request_id=submitted.pk, actor=member, choice="for")
+    assert Vote.objects.filter(request=submitted, member=member).count() == 1
+
+
+def test_the_chair_exception_from_submitted_is_recorded_as_such(client, submitted, chair):
+    with pytest.raises(TransitionError, match="委員長特認の理由を入力"):
+        services.request_decide(request_id=submitted.pk, actor=chair, decision="approve")
+    with pytest.raises(TransitionError, match="委員長特認による承認だけ"):
+        services.request_decide(request_id=submitted.pk, actor=chair, decision="reject", reason="x")
+    services.request_decide(request_id=submitted.pk, actor=chair, decision="approve", reason="災害対応で急を要する")
+    submitted.refresh_from_db()
+    assert submitted.chair_exception and submitted.status == RequestStatus.APPROVED
+    assert _steps(submitted)[-1] == ("submitted", "approved")
+    assert "承認（委員長特認）" in AuditEvent.objects.for_object(submitted).last().summary
+    client.force_login(chair)
+    page = client.get(reverse("approvals:detail", args=[submitted.pk])).content.decode()
+    assert "委員長特認" in page and "災害対応で急を要する" in page
+    listing = client.get(reverse("approvals:list")).content.decode()
+    assert "委員長特認" in listing
+
+
+def test_a_decided_request_cannot_be_decided_again(submitted, chair):
+    services.request_decide(request_id=submitted.pk, actor=chair, decision="approve", reason="特認")
+    with pytest.raises(TransitionError, match="既に承認です"):
+        services.request_decide(request_id=submitted.pk, actor=chair, decision="reject", reason="x")
+
+
+# --- the screens ------------------------------------------------------------------------------------
+
+
+def test_the_form_first_shows_related_existing_accounts(client, staff_a, pr_account, dept_b, head_b):
+    AccountFactory(department=dept_b, manager=head_b, field="children", display_name="こまえ子ども応援X")
+    client.force_login(staff_a)
+    step1 = client.get(reverse("approvals:create")).content.decode()
+    assert "分野" in step1 and "利用したいSNS" in step1
+    page = client.get(reverse("approvals:create"), {"field": "children", "platform": pr_account.platform_id})
+    body = page.content.decode()
+    assert "関係する市の既存アカウント" in body
+    assert "こまえ子ども応援X" in body  # same 分野
+    assert pr_account.display_name in body  # same platform
+    assert "(ア) 既存の公式アカウントでの情報集約になじむか" in body
+
+
+def test_submitting_from_the_form_shows_each_missing_field(client, staff_a, head_a):
+    client.force_login(staff_a)
+    client.post(
+        reverse("approvals:create") + "?field=children&platform=1",
+        {"title": "子育てLINE", "field": "children"},
+    )
+    obj = AccountRequest.objects.get()
+    client.force_login(head_a)
+    response = client.post(reverse("approvals:edit", args=[obj.pk]), {"title": "子育てLINE", "submit": "1"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "提出するには「(ア) 既存の公式アカウントでの情報集約になじむか」が必要です" in body
+    assert "子育てLINE" in body
+    obj.refresh_from_db()
+    assert obj.status == RequestStatus.DRAFT and obj.title == "子育てLINE"
+
+
+def test_the_section_head_submits_from_the_form(client, draft, head_a):
+    client.force_login(head_a)
+    data = {k: v for k, v in complete_request_fields(head_a).items() if v is not None}
+    data.update(platform=data["platform"].pk, manager=head_a.pk, start_on="令和9年4月1日", submit="1")
+    data = {k: v for k, v in data.items() if v is not False}
+    response = client.post(reverse("approvals:edit", args=[draft.pk]), data, follow=True)
+    draft.refresh_from_db()
+    assert draft.status == RequestStatus.SUBMITTED
+    assert f"{draft.reference} として提出しました" in response.content.decode()
+
+
+def test_the_form4_prints_as_pdf_with_number_and_wareki(client, submitted, member):
+    import io
+
+    from pypdf import PdfReader
+
+    client.force_login(member)
+    response = client.get(reverse("approvals:form4_pdf", args=[submitted.pk]))
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "電子計算組織処理計画書" in text
+    assert submitted.reference in text
+    assert "令和9年4月1日" in text  # 開始予定日 in 和暦
+    assert "子育て情報LINEアカウントの開設" in text
+
+
+def test_section_b_does_not_see_section_a_requests(client, submitted, staff_b):
+    client.force_login(staff_b)
+    assert client.get(reverse("approvals:detail", args=[submitted.pk])).status_code == 404
+    assert submitted.title not in client.get(reverse("approvals:list")).content.decode()
+
+
+def test_the_committee_sees_submitted_requests_not_drafts(client, draft, member, head_a):
+    client.force_login(member)
+    assert client.get(reverse("approvals:detail", args=[draft.pk])).status_code == 404
+    services.request_submit(request_id=draft.pk, actor=head_a)
+    assert client.get(reverse("approvals:detail", args=[draft.pk])).status_code == 200
+    assert draft.title in client.get(reverse("dashboard")).content.decode()
