@@ -249,6 +249,7 @@ def request_comment(*, request_id: int, actor, body: str) -> RequestComment:
     _begin_review(request, actor)
     comment = RequestComment.objects.create(request=request, author=actor, body=body.strip())
     _audit(request, actor, "委員会のコメント", comment=comment.body)
+    _notify(request, f"申請 {request.reference} に委員会のコメント", comment.body, _section(request))
     return comment
 
 
@@ -267,6 +268,13 @@ def request_vote(*, request_id: int, actor, choice: str, comment: str = "") -> V
     _begin_review(request, actor)
     vote = Vote.objects.create(request=request, member=actor, round=request.round, choice=choice, comment=comment)
     _audit(request, actor, f"委員の賛否：{vote.get_choice_display()}", comment=comment)
+    chairs = User.objects.filter(is_active=True, groups__name=Role.COMMITTEE_CHAIR)
+    _notify(
+        request,
+        f"申請 {request.reference} に{actor.display_name}委員が「{vote.get_choice_display()}」",
+        f"意見：{comment or '（なし）'}",
+        chairs,
+    )
     return vote
 
 

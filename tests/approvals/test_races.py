@@ -60,10 +60,7 @@ def test_simultaneous_submissions_get_distinct_numbers(dept_a, dept_b, staff_a, 
         obj = services.request_create(actor=staff, fields=complete_request_fields(head, handle=handle))
         heads_and_requests.append((head, obj))
     outcomes = _at_once(
-        *[
-            (lambda h=head, o=obj: services.request_submit(request_id=o.pk, actor=h))
-            for head, obj in heads_and_requests
-        ]
+        *[(lambda h=head, o=obj: services.request_submit(request_id=o.pk, actor=h)) for head, obj in heads_and_requests]
     )
     assert outcomes == ["ok", "ok"]
     numbers = sorted(AccountRequest.objects.values_list("sequence", flat=True))

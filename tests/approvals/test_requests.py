@@ -277,3 +277,23 @@ def test_the_committee_sees_submitted_requests_not_drafts(client, draft, member,
     services.request_submit(request_id=draft.pk, actor=head_a)
     assert client.get(reverse("approvals:detail", args=[draft.pk])).status_code == 200
     assert draft.title in client.get(reverse("dashboard")).content.decode()
+
+
+def test_everyone_concerned_is_emailed_at_each_step(
+    mailoutbox, django_capture_on_commit_callbacks, draft, head_a, staff_a, member, chair
+):
+    for user, address in ((head_a, "head"), (staff_a, "staff"), (member, "member"), (chair, "chair")):
+        user.email = f"{address}@city.komae.lg.jp"
+        user.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_submit(request_id=draft.pk, actor=head_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_vote(request_id=draft.pk, actor=member, choice="for")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_decide(request_id=draft.pk, actor=chair, decision="approve")
+    sent = [(m.subject, sorted(m.to)) for m in mailoutbox]
+    assert "chair@city.komae.lg.jp" in sent[0][1] and "member@city.komae.lg.jp" in sent[0][1]
+    assert sent[1][1] == ["chair@city.komae.lg.jp"] and "賛成" in sent[1][0]
+    assert {"head@city.komae.lg.jp", "staff@city.komae.lg.jp"} <= set(sent[2][1])
+    assert "承認されました" in sent[2][0]
+    assert "認証（公式マーク）を申請する" in mailoutbox[2].body
