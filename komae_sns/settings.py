@@ -35,6 +35,16 @@ CITY_HOMEPAGE_URL = env.str("CITY_HOMEPAGE_URL", default="https://www.city.komae
 NENDO_2019_ERA = env.str("NENDO_2019_ERA", default="令和")
 if NENDO_2019_ERA not in ("令和", "平成"):
     raise ImproperlyConfigured("NENDO_2019_ERA must be 令和 or 平成.")
+# G-4-5-イ: the impact of stopping an account, by follower count: "below:label:notice days", the
+# last entry without a bound. Levels and the notice period they suggest are the city's to set.
+SUSPENSION_IMPACT_LEVELS = []
+for _entry in env.list("SUSPENSION_IMPACT_LEVELS", default=["1000:小:30", "10000:中:60", "*:大:90"]):
+    _bound, _label, _days = _entry.split(":")
+    SUSPENSION_IMPACT_LEVELS.append((None if _bound == "*" else int(_bound), _label, int(_days)))
+if not SUSPENSION_IMPACT_LEVELS or SUSPENSION_IMPACT_LEVELS[-1][0] is not None:
+    raise ImproperlyConfigured("SUSPENSION_IMPACT_LEVELS must end with an unbounded level (*:大:90).")
+# Year-end reviews open in February of the 年度's last quarter (G-4-5-ア).
+REVIEW_OPENS_MONTH = env.int("REVIEW_OPENS_MONTH", default=2)
 # Reminder thresholds used by the dashboards (days).
 PASSWORD_CHANGE_DUE_DAYS = env.int("PASSWORD_CHANGE_DUE_DAYS", default=180)
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("policies.urls")),
     path("requests/", include("approvals.urls")),
+    path("monitoring/", include("monitoring.urls")),
     path("registry/", include("accounts.registry_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,8 +11,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import AccountStatus
 from approvals import services as approval_services
+from monitoring import services as monitoring_services
 from policies import services as policy_services
 from tests.factories import AccountFactory, complete_request_fields
+from tests.monitoring.test_reviews import complete_review
 
 PEOPLE = [
     "anonymous",
@@ -105,6 +107,20 @@ RULES = {
     "approvals:comment": ("post", "request", _rule(404, **{**SEES_A_403, "member": 302, "chair": 302})),
     "approvals:decide": ("get", "request", _rule(404, **{**SEES_A_403, "chair": 200})),
     "approvals:form4_pdf": ("get", "request", _rule(404, **SEES_A)),
+    "monitoring:reviews": ("get", None, ANY_USER),
+    "monitoring:dashboard": ("get", None, ANY_USER),
+    "monitoring:review_start": (
+        "post",
+        "review_start",
+        _rule(404, **{**SEES_A_403, "staff_a": 302, "head_a": 302, "contractor": 403}),
+    ),
+    "monitoring:review": ("get", "review", _rule(404, **SEES_A, contractor=200)),
+    "monitoring:plan_create": (
+        "get",
+        "review",
+        _rule(404, **{**SEES_A_403, "head_a": 200, "admin": 200, "contractor": 403}),
+    ),
+    "monitoring:plan": ("get", "plan", _rule(404, **SEES_A, contractor=200)),
     "registry:list": ("get", None, PUBLIC),
     "registry:verify": ("get", None, PUBLIC),
     "registry:json": ("get", None, PUBLIC),
@@ -138,12 +154,23 @@ def _submitted_request(department, head):
 
 
 @pytest.fixture
-def world(request, account_a, preparing_a, contractor, head_a):
+def world(request, account_a, preparing_a, contractor, head_a, pr_account):
     account_a.contractors.add(contractor)
     policy_services.policy_draft_start(account_id=account_a.pk, actor=head_a)
     version = policy_services.policy_issue(account_id=account_a.pk, actor=head_a, issued_on=date(2026, 4, 1))
     submitted = _submitted_request(account_a.department, head_a)
+    review = monitoring_services.review_start(account_id=account_a.pk, actor=head_a, fiscal_year=2025)
+    monitoring_services.review_update(
+        review_id=review.pk, actor=head_a, fields=complete_review(pr_account, "consider_suspension")
+    )
+    monitoring_services.review_sign_off(review_id=review.pk, actor=head_a)
+    plan = monitoring_services.suspension_plan_create(
+        review_id=review.pk, actor=head_a, reason="集約のため", notice_starts_on=date(2026, 4, 1)
+    )
     return {
+        "review_start": {"account_pk": account_a.pk, "fy": 2026},
+        "review": {"pk": review.pk},
+        "plan": {"pk": plan.pk},
         "request": {"pk": submitted.pk},
         "account": {"pk": account_a.pk},
         "version": {"pk": account_a.pk, "number": version.number},

@@ -1,0 +1,226 @@
+"""Year-end reviews (G-4-5-ア) and the suspension procedure (G-4-5-イ/ウ/エ)."""
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts import services as accounts
+from accounts.models import AccountStatus, FollowerSnapshot, OfficialAccount
+from core.audit import audit_record
+from core.dates import fiscal_year_label, fiscal_year_range, to_wareki
+from core.errors import TransitionError
+from core.models import AuditEvent
+from org.roles import Role, has_role
+
+from .models import ReviewDecision, SuspensionPlan, YearEndReview
+
+REVIEW_FIELDS = (
+    "followers_start",
+    "followers_end",
+    "posts",
+    "engagement",
+    "reuse_fits",
+    "reuse_fits_reason",
+    "reuse_too_light",
+    "reuse_too_light_reason",
+    "reuse_crowds",
+    "reuse_crowds_reason",
+    "effect",
+    "effect_reason",
+    "uniqueness",
+    "uniqueness_reason",
+    "decision",
+    "consolidate_into",
+)
+REQUIRED_FOR_SIGN_OFF = [f for f in REVIEW_FIELDS if f not in ("engagement", "consolidate_into")]
+
+
+def _same_section(user, account) -> bool:
+    return user.department_id is not None and user.department_id == account.department_id
+
+
+def _label(name: str) -> str:
+    return str(YearEndReview._meta.get_field(name).verbose_name)
+
+
+def followers_at(account: OfficialAccount, fiscal_year: int) -> tuple[int | None, int | None]:
+    """Return the follower counts recorded nearest the start and the end of the 年度."""
+    start, end = fiscal_year_range(fiscal_year)
+    snapshots = FollowerSnapshot.objects.filter(account=account)
+    first = snapshots.filter(recorded_on__lte=start).order_by("-recorded_on").first()
+    first = first or snapshots.filter(recorded_on__range=(start, end)).order_by("recorded_on").first()
+    last = snapshots.filter(recorded_on__lte=end).order_by("-recorded_on").first()
+    return (first.count if first else None), (last.count if last else None)
+
+
+@transaction.atomic
+def review_start(*, account_id: int, actor, fiscal_year: int) -> YearEndReview:
+    """Open the 年度's review of an account, with the follower figures the app already has."""
+    account = OfficialAccount.objects.select_for_update().get(pk=account_id)
+    if not (has_role(actor, Role.STAFF, Role.SECTION_HEAD) and _same_section(actor, account)):
+        raise PermissionDenied("効果測定を作成できるのは所管課の職員です。")
+    existing = YearEndReview.objects.filter(account=account, fiscal_year=fiscal_year).first()
+    if existing:
+        return existing
+    if account.status != AccountStatus.ACTIVE:
+        raise TransitionError("効果測定の対象は運用中のアカウントです。")
+    start, end = followers_at(account, fiscal_year)
+    review = YearEndReview.objects.create(
+        account=account, fiscal_year=fiscal_year, drafted_by=actor, followers_start=start, followers_end=end
+    )
+    audit_record(
+        target=account,
+        actor=actor,
+        action=AuditEvent.Action.UPDATED,
+        summary=f"{fiscal_year_label(fiscal_year)}の効果測定を作成",
+    )
+    return review
+
+
+def _check_draft(actor, review: YearEndReview) -> None:
+    if review.status == YearEndReview.Status.SIGNED:
+        raise TransitionError("課長が確認した効果測定は変更できません。")
+    if not (has_role(actor, Role.STAFF, Role.SECTION_HEAD) and _same_section(actor, review.account)):
+        raise PermissionDenied("この効果測定を編集する権限がありません。")
+
+
+@transaction.atomic
+def review_update(*, review_id: int, actor, fields: dict[str, Any]) -> YearEndReview:
+    review = YearEndReview.objects.select_for_update().select_related("account").get(pk=review_id)
+    _check_draft(actor, review)
+    unknown = set(fields) - set(REVIEW_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(review, name, value)
+    review.save()
+    return review
+
+
+def review_missing(review: YearEndReview) -> dict[str, str]:
+    missing = {
+        name: f"課長の確認には「{_label(name)}」が必要です。"
+        for name in REQUIRED_FOR_SIGN_OFF
+        if getattr(review, name) in (None, "")
+    }
+    if review.decision == ReviewDecision.CONSIDER_SUSPENSION and review.consolidate_into_id is None:
+        missing["consolidate_into"] = "停止検討では、集約先の市広報アカウントを選んでください（G-4-5-ア）。"
+    return missing
+
+
+class ReviewIncomplete(TransitionError):
+    def __init__(self, missing: dict[str, str]):
+        self.missing = missing
+        super().__init__("確認に必要な項目が入力されていません：" + "、".join(_label(n) for n in missing))
+
+
+@transaction.atomic
+def review_sign_off(*, review_id: int, actor) -> YearEndReview:
+    """The 課長 signs the review off; from then on it is fixed."""
+    review = YearEndReview.objects.select_for_update(of=("self",)).select_related("account").get(pk=review_id)
+    if review.status == YearEndReview.Status.SIGNED:
+        raise TransitionError("この効果測定は既に課長が確認しています。")
+    if not (has_role(actor, Role.SECTION_HEAD) and _same_section(actor, review.account)):
+        raise TransitionError("効果測定を確認できるのは所管課の課長です。")
+    missing = review_missing(review)
+    if missing:
+        raise ReviewIncomplete(missing)
+    review.status, review.signed_by, review.signed_at = YearEndReview.Status.SIGNED, actor, timezone.now()
+    review.save(update_fields=["status", "signed_by", "signed_at", "updated_at"])
+    audit_record(
+        target=review.account,
+        actor=actor,
+        action=AuditEvent.Action.UPDATED,
+        summary=f"{fiscal_year_label(review.fiscal_year)}の効果測定を課長が確認（{review.get_decision_display()}）",
+    )
+    return review
+
+
+# --- the suspension procedure ------------------------------------------------------------------
+
+
+def impact_of(followers: int) -> tuple[str, int]:
+    """G-4-5-イ: the impact level of stopping, and the notice period it suggests (days)."""
+    for bound, label, days in settings.SUSPENSION_IMPACT_LEVELS:
+        if bound is None or followers < bound:
+            return label, days
+    raise AssertionError("SUSPENSION_IMPACT_LEVELS ends with an unbounded level")
+
+
+def notice_text_for(account: OfficialAccount, redirect_to: OfficialAccount, ends_on: date) -> str:
+    """G-4-5-ウ: the advance notice that leads followers to the city's PR account."""
+    return (
+        f"【お知らせ】{account.display_name}は、{to_wareki(ends_on)}をもって運用を停止します。"
+        f"今後の情報は「{redirect_to.display_name}」（{redirect_to.profile_url}）でお届けします。"
+        "これまでご覧いただき、ありがとうございました。"
+    )
+
+
+@transaction.atomic
+def suspension_plan_create(
+    *,
+    review_id: int,
+    actor,
+    reason: str,
+    notice_starts_on: date,
+    notice_ends_on: date | None = None,
+    notice_text: str = "",
+) -> SuspensionPlan:
+    """Turn a signed 停止検討 review into a suspension plan, in one step."""
+    review = YearEndReview.objects.select_for_update(of=("self",)).select_related("account").get(pk=review_id)
+    account = review.account
+    if not (has_role(actor, Role.SECTION_HEAD) and _same_section(actor, account)) and not has_role(
+        actor, Role.SYSADMIN
+    ):
+        raise TransitionError("運用停止の計画を作成できるのは所管課の課長またはシステム管理者です。")
+    if review.status != YearEndReview.Status.SIGNED or review.decision != ReviewDecision.CONSIDER_SUSPENSION:
+        raise TransitionError("課長が確認した「停止検討」の効果測定から計画を作成してください。")
+    if not reason.strip():
+        raise TransitionError("停止の理由を入力してください（市ホームページに掲載されます：P-8）。")
+    followers = review.followers_end or 0
+    impact, days = impact_of(followers)
+    ends = notice_ends_on or date.fromordinal(notice_starts_on.toordinal() + days)
+    if ends < notice_starts_on:
+        raise TransitionError("事前周知の終了日は開始日以降の日付にしてください。")
+    redirect_to = review.consolidate_into
+    try:
+        with transaction.atomic():
+            plan = SuspensionPlan.objects.create(
+                account=account,
+                review=review,
+                followers=followers,
+                impact=impact,
+                reason=reason.strip(),
+                notice_starts_on=notice_starts_on,
+                notice_ends_on=ends,
+                notice_text=notice_text.strip() or notice_text_for(account, redirect_to, ends),
+                redirect_to=redirect_to,
+                created_by=actor,
+            )
+    except IntegrityError as exc:
+        raise TransitionError("この効果測定からは既に計画を作成しています。") from exc
+    audit_record(
+        target=account,
+        actor=actor,
+        action=AuditEvent.Action.UPDATED,
+        summary=f"運用停止の計画を作成（影響度：{impact}、{followers:,}人）",
+    )
+    return plan
+
+
+def suspension_plan_publish(*, plan_id: int, actor, comment: str = "") -> OfficialAccount:
+    """Publish the notice: 運用中 → 停止予告中 with the plan's reason, period and redirect (P-8)."""
+    plan = SuspensionPlan.objects.get(pk=plan_id)
+    return accounts.account_announce_suspension(
+        account_id=plan.account_id,
+        actor=actor,
+        reason=plan.reason,
+        notice_starts_on=plan.notice_starts_on,
+        notice_ends_on=plan.notice_ends_on,
+        successor_id=plan.redirect_to_id,
+        comment=comment or f"周知文：{plan.notice_text}",
+    )

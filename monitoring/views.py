@@ -1,0 +1,260 @@
+"""Year-end reviews, the dashboard and suspension plans."""
+
+import csv
+from urllib.parse import quote
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import AccountStatus, OfficialAccount, Platform
+from accounts.selectors import account_can_transition, accounts_visible_to
+from core.dates import current_fiscal_year, fiscal_year_label
+from core.errors import TransitionError
+from core.forms import JapaneseDateField
+from org.models import Department
+from org.roles import Role, has_role
+
+from . import services
+from .models import SuspensionPlan, YearEndReview
+from .selectors import follower_trends, review_targets, reviews_open, year_end_dashboard
+
+
+def _fiscal_year(request) -> int:
+    try:
+        return int(request.GET.get("fy") or current_fiscal_year())
+    except ValueError:
+        return current_fiscal_year()
+
+
+def _visible_review(user, pk) -> YearEndReview:
+    review = get_object_or_404(YearEndReview.objects.select_related("account", "account__platform"), pk=pk)
+    if not accounts_visible_to(user=user).filter(pk=review.account_id).exists():
+        raise Http404("効果測定が見つかりません。")
+    return review
+
+
+@login_required
+def review_list(request):
+    fy = _fiscal_year(request)
+    targets = review_targets(user=request.user, fiscal_year=fy).order_by("department__sort_order", "handle_key")
+    return render(
+        request,
+        "monitoring/review_list.html",
+        {
+            "fy": fy,
+            "fy_label": fiscal_year_label(fy),
+            "targets": targets,
+            "is_open": reviews_open() or fy < current_fiscal_year(),
+            "can_start": has_role(request.user, Role.STAFF, Role.SECTION_HEAD),
+        },
+    )
+
+
+@login_required
+@require_POST
+def review_start(request, account_pk: int, fy: int):
+    account = get_object_or_404(accounts_visible_to(user=request.user), pk=account_pk)
+    try:
+        review = services.review_start(account_id=account.pk, actor=request.user, fiscal_year=fy)
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+        return redirect(f"{reverse('monitoring:reviews')}?fy={fy}")
+    return redirect("monitoring:review", pk=review.pk)
+
+
+class ReviewForm(forms.ModelForm):
+    class Meta:
+        model = YearEndReview
+        fields = services.REVIEW_FIELDS
+        widgets = {
+            **{f: forms.RadioSelect for f in ("reuse_fits", "reuse_too_light", "reuse_crowds", "effect", "uniqueness")},
+            "decision": forms.RadioSelect,
+            **{
+                f: forms.Textarea(attrs={"rows": 2})
+                for f in (
+                    "reuse_fits_reason",
+                    "reuse_too_light_reason",
+                    "reuse_crowds_reason",
+                    "effect_reason",
+                    "uniqueness_reason",
+                )
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("reuse_fits", "reuse_too_light", "reuse_crowds", "effect", "uniqueness", "decision"):
+            self.fields[name].choices = [c for c in self.fields[name].choices if c[0]]
+        self.fields["consolidate_into"].queryset = OfficialAccount.objects.filter(status=AccountStatus.ACTIVE).exclude(
+            pk=self.instance.account_id
+        )
+        self.fields["consolidate_into"].help_text = "停止検討のときに選びます（通常は市広報アカウント）。"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_detail(request, pk: int):
+    review = _visible_review(request.user, pk)
+    user = request.user
+    editable = review.status == YearEndReview.Status.DRAFT and has_role(user, Role.STAFF, Role.SECTION_HEAD)
+    editable = editable and user.department_id == review.account.department_id
+    form = ReviewForm(request.POST or None, instance=review) if editable else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied("この効果測定は変更できません。")
+        if form.is_valid():
+            try:
+                services.review_update(review_id=review.pk, actor=user, fields=form.cleaned_data)
+                if "sign" in request.POST:
+                    services.review_sign_off(review_id=review.pk, actor=user)
+            except services.ReviewIncomplete as exc:
+                for name, message in exc.missing.items():
+                    form.add_error(name, message)
+                messages.warning(request, "入力内容は保存しました。確認するには、赤字の項目を入力してください。")
+            except TransitionError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, "課長が確認しました。" if "sign" in request.POST else "保存しました。")
+                return redirect("monitoring:review", pk=review.pk)
+    return render(
+        request,
+        "monitoring/review.html",
+        {
+            "review": review,
+            "form": form,
+            "fy_label": fiscal_year_label(review.fiscal_year),
+            "can_sign": has_role(user, Role.SECTION_HEAD) and editable,
+            "plan": getattr(review, "plan", None),
+            "can_plan": review.status == YearEndReview.Status.SIGNED
+            and review.decision == "consider_suspension"
+            and not hasattr(review, "plan")
+            and (
+                has_role(user, Role.SYSADMIN)
+                or (has_role(user, Role.SECTION_HEAD) and user.department_id == review.account.department_id)
+            ),
+        },
+    )
+
+
+class PlanForm(forms.Form):
+    reason = forms.CharField(
+        label="停止の理由（公開）",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="市公式ホームページと公開の一覧に掲載されます（P-8）。",
+    )
+    notice_starts_on = JapaneseDateField(label="事前周知の開始日")
+    notice_ends_on = JapaneseDateField(
+        label="事前周知の終了日", required=False, help_text="空欄なら影響度に応じた期間で設定します。"
+    )
+    notice_text = forms.CharField(
+        label="周知文", required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text="空欄なら自動で作成します。"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_create(request, pk: int):
+    review = _visible_review(request.user, pk)
+    same_section = request.user.department_id == review.account.department_id
+    if not (has_role(request.user, Role.SYSADMIN) or (has_role(request.user, Role.SECTION_HEAD) and same_section)):
+        raise PermissionDenied("運用停止の計画を作成できるのは所管課の課長またはシステム管理者です。")
+    followers = review.followers_end or 0
+    impact, days = services.impact_of(followers)
+    form = PlanForm(request.POST or None, initial={"notice_starts_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.suspension_plan_create(review_id=review.pk, actor=request.user, **form.cleaned_data)
+        except TransitionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "運用停止の計画を作成しました。周知文を確認し、周知を開始してください。")
+            return redirect("monitoring:plan", pk=plan.pk)
+    return render(
+        request,
+        "monitoring/plan_form.html",
+        {"review": review, "form": form, "followers": followers, "impact": impact, "days": days},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_detail(request, pk: int):
+    plan = get_object_or_404(SuspensionPlan.objects.select_related("account", "redirect_to"), pk=pk)
+    account = get_object_or_404(accounts_visible_to(user=request.user), pk=plan.account_id)
+    if request.method == "POST":
+        if not account_can_transition(user=request.user, account=account):
+            raise PermissionDenied("周知を開始できるのは所管課の課長またはシステム管理者です。")
+        try:
+            services.suspension_plan_publish(plan_id=plan.pk, actor=request.user)
+        except TransitionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "停止予告を開始しました。公開の一覧に理由と期間が表示されます。")
+            return redirect("accounts:detail", pk=account.pk)
+    return render(request, "monitoring/plan.html", {"plan": plan, "account": account})
+
+
+@login_required
+def dashboard(request):
+    fy = _fiscal_year(request)
+    department, platform = request.GET.get("department", ""), request.GET.get("platform", "")
+    data = year_end_dashboard(user=request.user, fiscal_year=fy, department=department, platform=platform)
+    qs = review_targets(user=request.user, fiscal_year=fy).order_by("department__sort_order", "handle_key")
+    if department:
+        qs = qs.filter(department__code=department)
+    if platform:
+        qs = qs.filter(platform__code=platform)
+    if request.GET.get("format") == "csv":
+        return _dashboard_csv(qs, fy)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    accounts = list(page.object_list)
+    trends = follower_trends(accounts, last_year=fy)
+    return render(
+        request,
+        "monitoring/dashboard.html",
+        {
+            "data": data,
+            "fy": fy,
+            "fy_label": fiscal_year_label(fy),
+            "years": [(y, fiscal_year_label(y)) for y in range(current_fiscal_year(), current_fiscal_year() - 6, -1)],
+            "departments": Department.objects.filter(kind=Department.Kind.KA, is_active=True),
+            "platforms": Platform.objects.all(),
+            "department": department,
+            "platform": platform,
+            "page": page,
+            "rows": [(a, trends[a.pk]) for a in accounts],
+            "trend_years": [fiscal_year_label(y) for y in trends[accounts[0].pk].years] if accounts else [],
+        },
+    )
+
+
+def _dashboard_csv(qs, fy: int) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"効果測定_{fiscal_year_label(fy)}.csv"
+    response["Content-Disposition"] = f"attachment; filename=\"reviews.csv\"; filename*=UTF-8''{quote(name)}"
+    response.write("\ufeff")  # Excel reads UTF-8 only with the BOM
+    writer = csv.writer(response)
+    writer.writerow(["年度", "所管課", "SNS", "アカウント", "ユーザー名", "効果測定", "結論"])
+    labels = dict(YearEndReview.Status.choices)
+    decisions = {"continue": "継続", "consider_suspension": "停止検討"}
+    for a in qs:
+        writer.writerow(
+            [
+                fiscal_year_label(fy),
+                a.department.name,
+                a.platform.name,
+                a.display_name,
+                f"@{a.handle}",
+                labels.get(a.review_status, "未着手"),
+                decisions.get(a.review_decision or "", ""),
+            ]
+        )
+    return response

@@ -1,0 +1,160 @@
+"""Year-end reviews (G-4-5-ア) and the suspension plan (G-4-5-イ/ウ)."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from accounts import services as accounts
+from accounts.models import AccountStatus
+from core.errors import TransitionError
+from monitoring import services
+from monitoring.models import YearEndReview
+from monitoring.selectors import follower_trends, reviews_open, year_end_dashboard
+
+pytestmark = pytest.mark.django_db
+
+
+def complete_review(consolidate_into=None, decision="continue"):
+    return {
+        "followers_start": 1000,
+        "followers_end": 1200,
+        "posts": 150,
+        "engagement": "",
+        "reuse_fits": "no",
+        "reuse_fits_reason": "子育て世帯向けの独自の内容のため",
+        "reuse_too_light": "no",
+        "reuse_too_light_reason": "毎週の案内があるため",
+        "reuse_crowds": "yes",
+        "reuse_crowds_reason": "投稿数が多いため",
+        "effect": "assured" if decision == "continue" else "not_assured",
+        "effect_reason": "フォロワーが増えている",
+        "uniqueness": "assured" if decision == "continue" else "not_assured",
+        "uniqueness_reason": "他に同じ情報はない",
+        "decision": decision,
+        "consolidate_into": consolidate_into,
+    }
+
+
+def signed_review(account, staff, head, pr_account, decision="consider_suspension", fy=2025):
+    review = services.review_start(account_id=account.pk, actor=staff, fiscal_year=fy)
+    services.review_update(review_id=review.pk, actor=staff, fields=complete_review(pr_account, decision))
+    return services.review_sign_off(review_id=review.pk, actor=head)
+
+
+@pytest.mark.parametrize(
+    ("today", "is_open"),
+    [(date(2027, 1, 31), False), (date(2027, 2, 1), True), (date(2027, 3, 31), True), (date(2027, 4, 1), False)],
+)
+def test_reviews_open_in_february_until_the_end_of_the_fiscal_year(today, is_open):
+    assert reviews_open(today) is is_open
+
+
+def test_the_review_starts_with_the_recorded_follower_figures(account_a, staff_a, head_a):
+    accounts.account_record_followers(account_id=account_a.pk, actor=head_a, recorded_on=date(2025, 3, 31), count=800)
+    accounts.account_record_followers(account_id=account_a.pk, actor=head_a, recorded_on=date(2026, 3, 31), count=950)
+    review = services.review_start(account_id=account_a.pk, actor=staff_a, fiscal_year=2025)
+    assert (review.followers_start, review.followers_end) == (800, 950)
+
+
+def test_staff_drafts_the_section_head_signs_and_then_it_is_fixed(account_a, staff_a, head_a, pr_account):
+    review = services.review_start(account_id=account_a.pk, actor=staff_a, fiscal_year=2025)
+    services.review_update(review_id=review.pk, actor=staff_a, fields=complete_review())
+    with pytest.raises(TransitionError, match="所管課の課長です"):
+        services.review_sign_off(review_id=review.pk, actor=staff_a)
+    services.review_sign_off(review_id=review.pk, actor=head_a)
+    with pytest.raises(TransitionError, match="課長が確認した効果測定は変更できません"):
+        services.review_update(review_id=review.pk, actor=head_a, fields={"posts": 1})
+    review.refresh_from_db()
+    assert review.status == YearEndReview.Status.SIGNED and review.posts == 150
+
+
+def test_consider_suspension_needs_the_pr_account_to_consolidate_into(account_a, staff_a, head_a):
+    review = services.review_start(account_id=account_a.pk, actor=staff_a, fiscal_year=2025)
+    services.review_update(review_id=review.pk, actor=staff_a, fields=complete_review(None, "consider_suspension"))
+    with pytest.raises(services.ReviewIncomplete) as info:
+        services.review_sign_off(review_id=review.pk, actor=head_a)
+    assert "集約先の市広報アカウント" in info.value.missing["consolidate_into"]
+
+
+def test_section_b_cannot_review_section_a(account_a, staff_b):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.review_start(account_id=account_a.pk, actor=staff_b, fiscal_year=2025)
+
+
+@pytest.mark.parametrize(("followers", "impact"), [(999, "小"), (1000, "中"), (9999, "中"), (10000, "大")])
+def test_impact_levels_follow_the_follower_count(followers, impact):
+    assert services.impact_of(followers)[0] == impact
+
+
+@time_machine.travel("2026-04-10 10:00 +0900", tick=False)
+def test_a_consider_review_becomes_a_plan_then_notice_then_suspension(account_a, staff_a, head_a, pr_account):
+    review = signed_review(account_a, staff_a, head_a, pr_account)
+    plan = services.suspension_plan_create(
+        review_id=review.pk, actor=head_a, reason="市公式アカウントに集約するため", notice_starts_on=date(2026, 4, 10)
+    )
+    assert (plan.impact, plan.notice_ends_on) == ("中", date(2026, 6, 9))  # 1,200 followers: 60 days
+    assert "狛江市" in plan.notice_text and "令和8年6月9日をもって運用を停止" in plan.notice_text
+    services.suspension_plan_publish(plan_id=plan.pk, actor=head_a)
+    account_a.refresh_from_db()
+    assert (account_a.status, account_a.successor) == (AccountStatus.NOTICE, pr_account)
+    with pytest.raises(TransitionError, match="事前周知の期間"):
+        accounts.account_suspend(account_id=account_a.pk, actor=head_a)
+    with time_machine.travel("2026-06-10 09:00 +0900", tick=False):
+        accounts.account_suspend(account_id=account_a.pk, actor=head_a)
+    account_a.refresh_from_db()
+    assert account_a.status == AccountStatus.SUSPENDED
+
+
+def test_a_continue_review_gives_no_plan(account_a, staff_a, head_a, pr_account):
+    review = signed_review(account_a, staff_a, head_a, pr_account, decision="continue")
+    with pytest.raises(TransitionError, match="停止検討"):
+        services.suspension_plan_create(
+            review_id=review.pk, actor=head_a, reason="x", notice_starts_on=date(2026, 4, 1)
+        )
+
+
+@time_machine.travel("2027-05-01 10:00 +0900", tick=False)
+def test_the_dashboard_counts_done_pending_overdue_and_consider(client, account_a, staff_a, head_a, pr_account, admin):
+    signed_review(account_a, staff_a, head_a, pr_account, fy=2026)
+    data = year_end_dashboard(user=admin, fiscal_year=2026)
+    assert data.overdue  # 年度 2026 ended on 2027-03-31
+    assert (data.totals.total, data.totals.done, data.totals.pending, data.totals.consider) == (2, 1, 1, 1)
+    assert data.totals.overdue == 1
+    client.force_login(admin)
+    body = client.get(reverse("monitoring:dashboard"), {"fy": 2026}).content.decode()
+    assert "令和8年度" in body and "停止検討 1件" in body
+    response = client.get(reverse("monitoring:dashboard"), {"fy": 2026, "format": "csv"})
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][0] == "年度" and any(r[6] == "停止検討" for r in rows[1:])
+
+
+def test_follower_trends_take_each_fiscal_year_end(account_a, head_a):
+    for on, count in ((date(2024, 3, 31), 100), (date(2024, 10, 1), 150), (date(2025, 3, 31), 200)):
+        accounts.account_record_followers(account_id=account_a.pk, actor=head_a, recorded_on=on, count=count)
+    trend = follower_trends([account_a], last_year=2025, years=3)[account_a.pk]
+    assert trend.years == [2023, 2024, 2025]
+    assert trend.counts == [100, 200, None]
+    assert trend.points.count(",") == 2
+
+
+def test_the_staff_journey_in_the_screens(client, account_a, staff_a, head_a, pr_account):
+    with time_machine.travel("2027-02-10 10:00 +0900", tick=False):
+        client.force_login(staff_a)
+        page = client.get(reverse("monitoring:reviews")).content.decode()
+        assert "令和8年度の効果測定" in page and "作成する" in page
+        response = client.post(reverse("monitoring:review_start", args=[account_a.pk, 2026]))
+    review = YearEndReview.objects.get()
+    assert response.url == reverse("monitoring:review", args=[review.pk])
+    data = {k: v for k, v in complete_review(pr_account.pk, "consider_suspension").items() if v is not None}
+    client.post(reverse("monitoring:review", args=[review.pk]), data)
+    client.force_login(head_a)
+    response = client.post(reverse("monitoring:review", args=[review.pk]), {**data, "sign": "1"}, follow=True)
+    assert "課長が確認しました" in response.content.decode()
+    assert "運用停止の計画を作成する" in response.content.decode()
