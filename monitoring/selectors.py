@@ -48,17 +48,17 @@ class Tally:
     consider: int = 0
 
 
-def _tallies(qs: QuerySet, key: str, overdue: bool) -> list[Tally]:
+def _tallies(qs: QuerySet, key: str, order: str, overdue: bool) -> list[Tally]:
     signed = Q(review_status=YearEndReview.Status.SIGNED)
     rows = (
         qs.order_by()
-        .values(key)
+        .values(key, order)
         .annotate(
             total=Count("pk", distinct=True),
             done=Count("pk", filter=signed, distinct=True),
             consider=Count("pk", filter=signed & Q(review_decision=ReviewDecision.CONSIDER_SUSPENSION), distinct=True),
         )
-        .order_by(key)
+        .order_by(order, key)
     )
     result = []
     for row in rows:
@@ -85,8 +85,8 @@ def year_end_dashboard(*, user, fiscal_year: int, department: str = "", platform
     if platform:
         qs = qs.filter(platform__code=platform)
     overdue = timezone.localdate() > fiscal_year_range(fiscal_year)[1]
-    by_department = _tallies(qs, "department__name", overdue)
-    by_platform = _tallies(qs, "platform__name", overdue)
+    by_department = _tallies(qs, "department__name", "department__sort_order", overdue)
+    by_platform = _tallies(qs, "platform__name", "platform__sort_order", overdue)
     totals = Tally("合計")
     for t in by_department:
         totals.total += t.total
