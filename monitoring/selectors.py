@@ -28,13 +28,13 @@ def review_targets(*, user, fiscal_year: int) -> QuerySet[OfficialAccount]:
     reviews = YearEndReview.objects.filter(account=OuterRef("pk"), fiscal_year=fiscal_year)
     return (
         accounts_visible_to(user=user)
-        .filter(Q(status=AccountStatus.ACTIVE) | Q(reviews__fiscal_year=fiscal_year), created_at__date__lte=end)
-        .distinct()
+        .filter(created_at__date__lte=end)
         .annotate(
             review_id=Subquery(reviews.values("pk")[:1]),
             review_status=Subquery(reviews.values("status")[:1]),
             review_decision=Subquery(reviews.values("decision")[:1]),
         )
+        .filter(Q(status=AccountStatus.ACTIVE) | Q(review_id__isnull=False))
     )
 
 

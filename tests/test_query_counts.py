@@ -19,6 +19,8 @@ PAGES = [
     ("dashboard", "head_a"),
     ("dashboard", "security_officer"),
     ("registry:list", None),
+    ("monitoring:dashboard", "admin"),
+    ("monitoring:reviews", "head_a"),
     ("registry:json", None),
     ("registry:csv", None),
 ]
