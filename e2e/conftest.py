@@ -1,0 +1,104 @@
+"""Fixtures of the browser tests: one headless Chromium per run, a fresh context per test.
+
+The named people and accounts of tests/conftest.py (staff_a, head_a, account_a, …) are available here
+too. Pages are served by pytest-django's ``live_server`` (a real HTTP server in a thread of this
+process, static files included); every test that uses it runs on ``transactional_db``, with
+serialized rollback (see ``page``). ``login`` signs a user in through the real login form.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from e2e.browser import launch_chromium
+
+# Fixtures of the unit tests, by name; `import *` skips the autouse ones (leading underscore), so
+# those are imported explicitly: fast password hashing, media in tmp, a clean cache per test.
+from tests.conftest import *  # noqa: F403
+from tests.conftest import _clear_cache, _fast_password_hashing, _media_in_tmp  # noqa: F401
+from tests.factories import PASSWORD
+
+# Playwright's sync API runs an asyncio event loop in the test's thread; Django would otherwise refuse
+# every ORM call made from that thread (factories, assertions) as "async unsafe".
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+LOCALE = "ja-JP"
+VIEWPORT = {"width": 1280, "height": 900}
+TIMEOUT_MS = 10_000
+
+
+@pytest.fixture(scope="session")
+def playwright(django_db_setup) -> Iterator:
+    """Playwright's sync API, for the whole run, in this (the main) thread.
+
+    Playwright leaves its asyncio event loop set as the running loop of this thread. Django keeps
+    database connections in an ``asgiref`` thread-critical local, which then switches from the
+    thread's storage to a context-local one: without the lines below, this thread would get new
+    connection objects, which lack the test database's serialized contents (so serialized rollback
+    silently restores nothing) while the originals stay open and block dropping the test database.
+    The connections set up by ``django_db_setup`` are therefore put back as this thread's.
+    """
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    wrappers = {alias: connections[alias] for alias in connections}
+    with sync_playwright() as pw:
+        for alias, wrapper in wrappers.items():
+            connections[alias] = wrapper
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(playwright, live_server) -> Iterator:
+    # Set up after the live server, so closed before it: Chromium's keep-alive connections end (and
+    # the server's request threads close their database connections) before the test database goes.
+    chromium = launch_chromium(playwright)
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server, django_db_serialized_rollback) -> Iterator:
+    """A page in a new browser context (ja-JP, 1280x900); the test fails if the page logs an error.
+
+    The test runs on ``transactional_db`` (``live_server`` serves the pages from another thread, so
+    the data must be committed) with serialized rollback, like every transactional test of the
+    suite: the flush at the end of a transactional test empties every table, including what the data
+    migrations seeded (the SNS platforms, the role groups, the 見本 template, the content types), and
+    serialized rollback restores those rows before the next such test. Mixing in a transactional test
+    without it breaks its neighbours (content types recreated under new ids, or missing).
+
+    Console errors include a Content-Security-Policy violation and a static asset that failed to
+    load (404); uncaught JavaScript exceptions come through ``pageerror``.
+    """
+    context = browser.new_context(locale=LOCALE, viewport=VIEWPORT, base_url=live_server.url)
+    context.set_default_timeout(TIMEOUT_MS)
+    new_page = context.new_page()
+    errors: list[str] = []
+
+    def on_console(message) -> None:
+        if message.type == "error":
+            location = message.location or {}
+            errors.append(f"console error at {location.get('url', new_page.url)}: {message.text}")
+
+    def on_page_error(error) -> None:
+        errors.append(f"uncaught exception at {new_page.url}: {error}")
+
+    new_page.on("console", on_console)
+    new_page.on("pageerror", on_page_error)
+    yield new_page
+    context.close()
+    assert not errors, "the page logged errors:\n" + "\n".join(errors)
+
+
+def login(page, live_server, user, password: str = PASSWORD) -> None:
+    """Sign in through the real login form, as the user would; wait until the dashboard is shown."""
+    page.goto(f"{live_server.url}/login/")
+    page.locator("#id_username").fill(user.username)
+    page.locator("#id_password").fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="ログイン").click()
+    assert page.url == f"{live_server.url}/", f"login of {user.username} failed: still at {page.url}"
