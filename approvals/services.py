@@ -366,11 +366,12 @@ def _open_account(request: AccountRequest, actor) -> OfficialAccount:
             account.save()
     except IntegrityError as exc:
         raise TransitionError("このSNSのこのユーザー名は既に公式アカウントとして登録されています。") from exc
+    how = "委員長特認による" if request.chair_exception else ""
     audit_record(
         target=account,
         actor=actor,
         action=AuditEvent.Action.CREATED,
-        summary=f"申請 {request.reference} の承認により登録（開設準備）",
+        summary=f"申請 {request.reference} の{how}承認により登録（開設準備）",
         to_state=AccountStatus.PREPARING,
     )
     policies.policy_enact_approved(

@@ -194,6 +194,8 @@ def test_the_chair_exception_from_submitted_is_recorded_as_such(client, submitte
     assert submitted.chair_exception and submitted.status == RequestStatus.APPROVED
     assert _steps(submitted)[-1] == ("submitted", "approved")
     assert "承認（委員長特認）" in AuditEvent.objects.for_object(submitted).last().summary
+    account_events = [e.summary for e in AuditEvent.objects.for_object(submitted.account)]
+    assert f"申請 {submitted.reference} の委員長特認による承認により登録（開設準備）" in account_events
     client.force_login(chair)
     page = client.get(reverse("approvals:detail", args=[submitted.pk])).content.decode()
     assert "委員長特認" in page and "災害対応で急を要する" in page
