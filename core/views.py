@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,7 +14,10 @@ from kombu import Connection
 from accounts.models import AccountStatus
 from accounts.selectors import account_panels, account_status_counts, accounts_visible_to
 from approvals.selectors import requests_waiting_for
-from org.roles import sees_all
+from core.dates import current_fiscal_year
+from monitoring.models import YearEndReview
+from monitoring.selectors import review_targets, reviews_open
+from org.roles import Role, has_role, sees_all
 
 from .tasks import HEARTBEAT_KEY
 
@@ -29,10 +33,21 @@ def dashboard(request):
         {
             "panels": account_panels(user=request.user),
             "waiting_requests": list(requests_waiting_for(user=request.user)[:20]),
+            "reviews_due": _reviews_due(request.user),
+            "review_year": current_fiscal_year(),
             "scope_label": "全庁の" if sees_all(request.user) else "担当の",
             "status_counts": [(s.label, s.value, counts[s.value]) for s in AccountStatus],
         },
     )
+
+
+def _reviews_due(user) -> list:
+    """G-4-5-ア: from February, the 課's 運用中 accounts whose review of this 年度 is not signed off."""
+    if not reviews_open() or not has_role(user, Role.STAFF, Role.SECTION_HEAD):
+        return []
+    targets = review_targets(user=user, fiscal_year=current_fiscal_year())
+    due = targets.filter(Q(review_status__isnull=True) | Q(review_status=YearEndReview.Status.DRAFT))
+    return list(due.filter(department_id=user.department_id)[:20])
 
 
 def _check_database() -> str:

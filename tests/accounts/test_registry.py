@@ -163,3 +163,19 @@ def test_the_registry_reveals_nothing_internal(client, registry):
     payload = client.get(reverse("registry:json")).content.decode()
     for secret in ("registered_email", "city.komae.lg.jp", "manager", "linked_apps", "password"):
         assert secret not in payload
+
+
+def test_an_account_under_notice_shows_its_date_reason_and_successor(client, registry, dept_a, head_a):
+    AccountFactory(
+        department=dept_a,
+        manager=head_a,
+        handle="komae_kankyo",
+        display_name="狛江市環境",
+        status=AccountStatus.NOTICE,
+        suspension_reason="市公式アカウントに集約するため",
+        notice_ends_on=date(2027, 1, 31),
+        successor=registry["city"],
+    )
+    body = client.get(reverse("registry:list")).content.decode()
+    assert "令和9年1月31日で停止予定。市公式アカウントに集約するため" in body
+    assert "今後は" in body

@@ -158,3 +158,14 @@ def test_the_staff_journey_in_the_screens(client, account_a, staff_a, head_a, pr
     response = client.post(reverse("monitoring:review", args=[review.pk]), {**data, "sign": "1"}, follow=True)
     assert "課長が確認しました" in response.content.decode()
     assert "運用停止の計画を作成する" in response.content.decode()
+
+
+def test_from_february_the_dashboard_lists_the_reviews_due(client, account_a, staff_a):
+    with time_machine.travel("2027-01-31 10:00 +0900", tick=False):
+        client.force_login(staff_a)
+        assert "年度末の効果測定がまだのアカウント" not in client.get(reverse("dashboard")).content.decode()
+    with time_machine.travel("2027-02-01 10:00 +0900", tick=False):
+        client.force_login(staff_a)
+        body = client.get(reverse("dashboard")).content.decode()
+        assert "年度末の効果測定がまだのアカウント（令和8年度" in body
+        assert account_a.display_name in body
