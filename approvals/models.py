@@ -20,7 +20,31 @@ class YesNo(models.TextChoices):
     NO = "no", "いいえ"
 
 
-class AccountRequest(UndeletableModel):
+class ReuseQuestions(models.Model):
+    """G-4-2-ア (ア)(イ)(ウ): can an existing account carry this instead? Each answer has a reason.
+
+    Asked when a new account is requested, and again at every 年度末 review (G-4-5-ア).
+    """
+
+    reuse_fits = models.CharField(
+        "(ア) 既存の公式アカウントでの情報集約になじむか", max_length=3, choices=YesNo.choices, blank=True
+    )
+    reuse_fits_reason = models.TextField("(ア) の理由", blank=True)
+    reuse_too_light = models.CharField(
+        "(イ) 内容が軽微で、既存のアカウントでの発信になじむか", max_length=3, choices=YesNo.choices, blank=True
+    )
+    reuse_too_light_reason = models.TextField("(イ) の理由", blank=True)
+    reuse_crowds = models.CharField(
+        "(ウ) 発信の回数が既存のアカウントの発信を阻害するか", max_length=3, choices=YesNo.choices, blank=True
+    )
+    reuse_crowds_reason = models.TextField("(ウ) の理由", blank=True)
+
+
+    class Meta:
+        abstract = True
+
+
+class AccountRequest(ReuseQuestions, UndeletableModel):
     """A 課's request to open a new official account. Kept forever with its history."""
 
     department = models.ForeignKey(
@@ -43,20 +67,6 @@ class AccountRequest(UndeletableModel):
     field = models.CharField("分野", max_length=20, choices=Field.choices, blank=True)
     desired_handle = models.CharField("希望するユーザー名", max_length=100, blank=True)
     display_name = models.CharField("表示名", max_length=100, blank=True)
-
-    # G-4-2-ア: the reuse-first questions, each answered with a reason.
-    reuse_fits = models.CharField(
-        "(ア) 既存の公式アカウントでの情報集約になじむか", max_length=3, choices=YesNo.choices, blank=True
-    )
-    reuse_fits_reason = models.TextField("(ア) の理由", blank=True)
-    reuse_too_light = models.CharField(
-        "(イ) 内容が軽微で、既存のアカウントでの発信になじむか", max_length=3, choices=YesNo.choices, blank=True
-    )
-    reuse_too_light_reason = models.TextField("(イ) の理由", blank=True)
-    reuse_crowds = models.CharField(
-        "(ウ) 発信の回数が既存のアカウントの発信を阻害するか", max_length=3, choices=YesNo.choices, blank=True
-    )
-    reuse_crowds_reason = models.TextField("(ウ) の理由", blank=True)
 
     # 電子計算組織処理計画書（第４号様式）.
     title = models.CharField("件名", max_length=200, blank=True)

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from approvals.models import YesNo
+from approvals.models import ReuseQuestions
 from core.models import UndeletableModel
 
 
@@ -17,8 +17,11 @@ class Assessment(models.TextChoices):
     NOT_ASSURED = "not_assured", "担保できていない"
 
 
-class YearEndReview(UndeletableModel):
-    """One review per 運用中 account per 年度 (G-4-5-ア). Drafted by staff, signed off by the 課長."""
+class YearEndReview(ReuseQuestions, UndeletableModel):
+    """One review per 運用中 account per 年度 (G-4-5-ア): (ア)〜(ウ) as they stand now, 効果 and 独自性.
+
+    Drafted by staff, signed off by the 課長.
+    """
 
     class Status(models.TextChoices):
         DRAFT = "draft", "作成中"
@@ -34,20 +37,6 @@ class YearEndReview(UndeletableModel):
     followers_end = models.PositiveIntegerField("年度末のフォロワー数", null=True, blank=True)
     posts = models.PositiveIntegerField("年度内の投稿数", null=True, blank=True)
     engagement = models.CharField("反応（いいね・共有など、分かれば）", max_length=200, blank=True)
-
-    # G-4-2-ア (ア)〜(ウ) as they stand now.
-    reuse_fits = models.CharField(
-        "(ア) 既存の公式アカウントでの情報集約になじむか", max_length=3, choices=YesNo.choices, blank=True
-    )
-    reuse_fits_reason = models.TextField("(ア) の理由", blank=True)
-    reuse_too_light = models.CharField(
-        "(イ) 内容が軽微で、既存のアカウントでの発信になじむか", max_length=3, choices=YesNo.choices, blank=True
-    )
-    reuse_too_light_reason = models.TextField("(イ) の理由", blank=True)
-    reuse_crowds = models.CharField(
-        "(ウ) 発信の回数が既存のアカウントの発信を阻害するか", max_length=3, choices=YesNo.choices, blank=True
-    )
-    reuse_crowds_reason = models.TextField("(ウ) の理由", blank=True)
 
     effect = models.CharField("運用の効果", max_length=20, choices=Assessment.choices, blank=True)
     effect_reason = models.TextField("効果の判断の理由", blank=True)
