@@ -11,4 +11,5 @@ urlpatterns = [
     path("reviews/<int:pk>/plan/", views.plan_create, name="plan_create"),
     path("plans/<int:pk>/", views.plan_detail, name="plan"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/report.pdf", views.report_pdf, name="report_pdf"),
 ]

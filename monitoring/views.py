@@ -21,6 +21,7 @@ from core.errors import TransitionError
 from core.forms import JapaneseDateField
 from org.models import Department
 from org.roles import Role, has_role
+from policies.pdf import DocumentFontMissing, render_pdf
 
 from . import services
 from .models import SuspensionPlan, YearEndReview
@@ -234,6 +235,36 @@ def dashboard(request):
             "trend_years": [fiscal_year_label(y) for y in trends[accounts[0].pk].years] if accounts else [],
         },
     )
+
+
+@login_required
+def report_pdf(request):
+    """The year-end review report of a 年度, through the one PDF service (policies.pdf)."""
+    fy = _fiscal_year(request)
+    data = year_end_dashboard(user=request.user, fiscal_year=fy)
+    visible = accounts_visible_to(user=request.user).values("pk")
+    considered = (
+        YearEndReview.objects.filter(
+            fiscal_year=fy, status=YearEndReview.Status.SIGNED, decision="consider_suspension", account__in=visible
+        )
+        .select_related("account", "account__platform", "account__department", "consolidate_into")
+        .order_by("account__department__sort_order")
+    )
+    context = {
+        "data": data,
+        "fy_label": fiscal_year_label(fy),
+        "considered": considered,
+        "today": timezone.localdate(),
+    }
+    try:
+        pdf = render_pdf("monitoring/pdf/report.html", context)
+    except DocumentFontMissing as exc:
+        messages.error(request, str(exc))
+        return redirect(f"{reverse('monitoring:dashboard')}?fy={fy}")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"効果測定報告_{fiscal_year_label(fy)}.pdf"
+    response["Content-Disposition"] = f"inline; filename=\"report.pdf\"; filename*=UTF-8''{quote(name)}"
+    return response
 
 
 def _dashboard_csv(qs, fy: int) -> HttpResponse:

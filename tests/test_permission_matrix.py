@@ -109,6 +109,7 @@ RULES = {
     "approvals:form4_pdf": ("get", "request", _rule(404, **SEES_A)),
     "monitoring:reviews": ("get", None, ANY_USER),
     "monitoring:dashboard": ("get", None, ANY_USER),
+    "monitoring:report_pdf": ("get", None, ANY_USER),
     "monitoring:review_start": (
         "post",
         "review_start",

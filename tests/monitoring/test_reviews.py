@@ -169,3 +169,17 @@ def test_from_february_the_dashboard_lists_the_reviews_due(client, account_a, st
         body = client.get(reverse("dashboard")).content.decode()
         assert "年度末の効果測定がまだのアカウント（令和8年度" in body
         assert account_a.display_name in body
+
+
+@time_machine.travel("2027-05-01 10:00 +0900", tick=False)
+def test_the_year_end_report_prints_through_the_pdf_service(client, account_a, staff_a, head_a, pr_account, admin):
+    from pypdf import PdfReader
+
+    signed_review(account_a, staff_a, head_a, pr_account, fy=2026)
+    client.force_login(admin)
+    response = client.get(reverse("monitoring:report_pdf"), {"fy": 2026})
+    assert response["Content-Type"] == "application/pdf"
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "令和8年度" in text and "効果測定報告" in text
+    assert "停止を検討するアカウント" in text and account_a.display_name in text
+    assert "令和９年５月１日" in text
