@@ -39,7 +39,6 @@ class ReuseQuestions(models.Model):
     )
     reuse_crowds_reason = models.TextField("(ウ) の理由", blank=True)
 
-
     class Meta:
         abstract = True
 

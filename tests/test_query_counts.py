@@ -1,5 +1,6 @@
 """List pages run the same number of SQL queries at 1 and at 50 accounts (no N+1)."""
 
+import io
 from datetime import date
 
 import pytest
@@ -56,3 +57,20 @@ def test_query_count_does_not_grow_with_rows(request, client, dept_a, head_a, pr
     _fill(49, dept_a, head_a, pr_account, contractor)
     at_fifty = _count(client, url_name)
     assert at_fifty == at_one, f"{url_name}: {at_one} queries at 1 account, {at_fifty} at 50"
+
+
+@pytest.mark.parametrize(("url_name", "params"), [("registry:list", {}), ("monitoring:dashboard", {"fy": 2025})])
+def test_dashboard_and_registry_at_10_and_1000_accounts(client, admin, url_name, params):
+    """SPEC §7 / the reviews issue: the same number of queries at 10 and at 1,000 accounts × 5 年度."""
+    from django.core.management import call_command
+
+    client.force_login(admin)
+    call_command("seed_bulk", accounts=10, years=5, force=True, stdout=io.StringIO())
+    client.get(reverse(url_name), params)  # warm caches
+    with CaptureQueriesContext(connection) as at_ten:
+        assert client.get(reverse(url_name), params).status_code == 200
+    call_command("seed_bulk", accounts=1000, years=5, force=True, stdout=io.StringIO())
+    with CaptureQueriesContext(connection) as at_thousand:
+        response = client.get(reverse(url_name), params)
+    assert response.status_code == 200
+    assert len(at_thousand.captured_queries) == len(at_ten.captured_queries)
