@@ -183,3 +183,14 @@ def test_the_year_end_report_prints_through_the_pdf_service(client, account_a, s
     assert "令和8年度" in text and "効果測定報告" in text
     assert "停止を検討するアカウント" in text and account_a.display_name in text
     assert "令和９年５月１日" in text
+
+
+@pytest.mark.parametrize(
+    ("utc", "label"),
+    [("2027-03-31T14:59:59Z", "令和8年度"), ("2027-03-31T15:00:00Z", "令和9年度")],  # 4/1 00:00 JST
+)
+def test_the_review_year_turns_at_midnight_in_tokyo_not_utc(client, staff_a, utc, label):
+    with time_machine.travel(utc, tick=False):
+        client.force_login(staff_a)
+        body = client.get(reverse("monitoring:reviews")).content.decode()
+    assert f"{label}の効果測定（年度末）" in body
