@@ -43,6 +43,8 @@ for _entry in env.list("SUSPENSION_IMPACT_LEVELS", default=["1000:小:30", "1000
     SUSPENSION_IMPACT_LEVELS.append((None if _bound == "*" else int(_bound), _label, int(_days)))
 if not SUSPENSION_IMPACT_LEVELS or SUSPENSION_IMPACT_LEVELS[-1][0] is not None:
     raise ImproperlyConfigured("SUSPENSION_IMPACT_LEVELS must end with an unbounded level (*:大:90).")
+# G-4-3-カ: an account with no post for this many days is flagged dormant (a hijack risk).
+DORMANT_DAYS = env.int("DORMANT_DAYS", default=90)
 # Year-end reviews open in February of the 年度's last quarter (G-4-5-ア).
 REVIEW_OPENS_MONTH = env.int("REVIEW_OPENS_MONTH", default=2)
 # Reminder thresholds used by the dashboards (days).

@@ -111,3 +111,91 @@ class SuspensionPlan(UndeletableModel):
 
     def __str__(self):
         return f"{self.account} の運用停止計画"
+
+
+class StatusCheck(models.Model):
+    """One reading of an account's public profile (G-4-5-エ, G-4-3-カ); recorded once per run key."""
+
+    class Outcome(models.TextChoices):
+        OK = "ok", "異常なし"
+        ANOMALY = "anomaly", "異常あり"
+        ERROR = "error", "確認できず"
+
+    account = models.ForeignKey(
+        "accounts.OfficialAccount", verbose_name="アカウント", on_delete=models.PROTECT, related_name="status_checks"
+    )
+    run_key = models.CharField("実行キー", max_length=100, unique=True)
+    checked_at = models.DateTimeField("確認日時", auto_now_add=True)
+    outcome = models.CharField("結果", max_length=10, choices=Outcome.choices)
+    http_status = models.PositiveIntegerField("HTTPステータス", null=True, blank=True)
+    display_name = models.CharField("表示名", max_length=200, blank=True)
+    platform_account_id = models.CharField("SNS上の固有ID", max_length=100, blank=True)
+    last_post = models.CharField("最新投稿の目印", max_length=100, blank=True)
+    profile_states_operator = models.BooleanField("プロフィールに運営主体", default=False)
+    profile_states_purpose = models.BooleanField("プロフィールに目的", default=False)
+    profile_links_city = models.BooleanField("市のサイトへのリンク", default=False)
+    dormant = models.BooleanField("休眠", default=False)
+    anomalies = models.JSONField("検知した異常", default=list, blank=True)
+    error = models.CharField("エラー", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "状態確認"
+        verbose_name_plural = "状態確認"
+        ordering = ["-checked_at", "-id"]
+        indexes = [models.Index(fields=["account", "-checked_at"])]
+
+    def __str__(self):
+        return f"{self.account} {self.checked_at:%Y-%m-%d %H:%M} {self.get_outcome_display()}"
+
+
+class Incident(UndeletableModel):
+    """なりすまし・乗っ取り・重要な記述・誤投稿 (G-4-3-オ/カ, P-5-2): handled step by step, kept."""
+
+    class Kind(models.TextChoices):
+        IMPERSONATION = "impersonation", "なりすまし"
+        HIJACK = "hijack", "乗っ取り"
+        IMPORTANT_MENTION = "important_mention", "重要な記述"
+        WRONG_POST = "wrong_post", "誤投稿"
+        OTHER = "other", "その他"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "対応中"
+        CLOSED = "closed", "完了"
+
+    account = models.ForeignKey(
+        "accounts.OfficialAccount", verbose_name="アカウント", on_delete=models.PROTECT, related_name="incidents"
+    )
+    kind = models.CharField("種別", max_length=30, choices=Kind.choices)
+    status = models.CharField("状態", max_length=10, choices=Status.choices, default=Status.OPEN)
+    title = models.CharField("件名", max_length=200)
+    description = models.TextField("内容", blank=True)
+    # The anomaly a check found; one open incident per account and anomaly (no duplicates).
+    anomaly = models.CharField("検知した異常", max_length=40, blank=True)
+    source_check = models.ForeignKey(
+        StatusCheck, verbose_name="検知した状態確認", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="起票者",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    opened_at = models.DateTimeField("起票日時", auto_now_add=True)
+    closed_at = models.DateTimeField("完了日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "インシデント"
+        verbose_name_plural = "インシデント"
+        ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "anomaly"],
+                condition=models.Q(status="open") & ~models.Q(anomaly=""),
+                name="one_open_incident_per_anomaly",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}：{self.title}"

@@ -1,0 +1,214 @@
+"""Public-profile status checks (G-4-5-エ, G-4-3-カ 常時監視, P-3): fetch, read, compare.
+
+Checkers are per-platform adapters behind one interface. The generic adapter reads what profile
+pages publish for search engines and link previews: schema.org JSON-LD (ProfilePage → mainEntity:
+name, identifier, description, url; dateModified / the newest post), then Open Graph tags. A
+platform whose page differs gets its own adapter in ADAPTERS.
+
+HTTP rules: a timeout per request, a cap on the body size, redirects followed only within the
+same host (an account that now redirects elsewhere is itself an anomaly), retries with backoff on
+network errors, and bounded concurrency when many accounts are checked at once.
+"""
+
+import json
+import re
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+TIMEOUT_SECONDS = 5.0
+MAX_BODY_BYTES = 2 * 1024 * 1024
+MAX_REDIRECTS = 3
+RETRIES = 2
+BACKOFF_SECONDS = 0.5
+USER_AGENT = "komae-sns-status-check/1.0 (+https://www.city.komae.tokyo.jp/)"
+
+
+@dataclass
+class ProfileState:
+    """What a public profile page shows now. `reachable` False means the page is gone or failed."""
+
+    reachable: bool
+    http_status: int | None = None
+    display_name: str = ""
+    platform_account_id: str = ""
+    last_post: str = ""
+    profile_text: str = ""
+    links: list[str] = field(default_factory=list)
+    error: str = ""
+
+
+class _PageReader(HTMLParser):
+    """Collect the meta tags, JSON-LD blocks and links of a page; tolerant of broken HTML."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.meta: dict[str, str] = {}
+        self.json_ld: list[str] = []
+        self.links: list[str] = []
+        self.title = ""
+        self._in_ld = False
+        self._in_title = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = {k.lower(): (v or "") for k, v in attrs}
+        if tag == "meta":
+            key = attrs.get("property") or attrs.get("name")
+            if key and "content" in attrs:
+                self.meta.setdefault(key.lower(), attrs["content"])
+        elif tag == "script" and attrs.get("type", "").lower() == "application/ld+json":
+            self._in_ld = True
+            self.json_ld.append("")
+        elif tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        elif tag == "link" and attrs.get("rel", "").lower() == "me" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        elif tag == "title":
+            self._in_title = True
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_ld = False
+        elif tag == "title":
+            self._in_title = False
+
+    def handle_data(self, data):
+        if self._in_ld:
+            self.json_ld[-1] += data
+        elif self._in_title:
+            self.title += data
+
+
+def _profile_entity(blocks: list[str]) -> dict:
+    for raw in blocks:
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            continue
+        for item in data if isinstance(data, list) else [data]:
+            if isinstance(item, dict) and item.get("@type") == "ProfilePage":
+                entity = item.get("mainEntity") or {}
+                if isinstance(entity, dict):
+                    return {**entity, "dateModified": item.get("dateModified", "")}
+    return {}
+
+
+class GenericAdapter:
+    """Reads schema.org ProfilePage JSON-LD, falling back to Open Graph tags."""
+
+    def profile_url(self, account) -> str:
+        return account.profile_url
+
+    def parse(self, html: str, base_url: str) -> ProfileState:
+        reader = _PageReader()
+        try:
+            reader.feed(html)
+            reader.close()
+        except Exception as exc:  # any broken page is a result, not a crash
+            return ProfileState(reachable=True, error=f"読み取れないページです（{exc.__class__.__name__}）")
+        entity = _profile_entity(reader.json_ld)
+        meta = reader.meta
+        identifier = entity.get("identifier") or meta.get("profile:id") or ""
+        if isinstance(identifier, dict):
+            identifier = identifier.get("value", "")
+        return ProfileState(
+            reachable=True,
+            display_name=str(entity.get("name") or meta.get("og:title") or reader.title).strip()[:200],
+            platform_account_id=str(identifier).strip()[:100],
+            last_post=str(entity.get("dateModified") or meta.get("article:modified_time") or "").strip()[:100],
+            profile_text=str(entity.get("description") or meta.get("og:description") or "").strip()[:2000],
+            links=[urljoin(base_url, href) for href in reader.links][:200],
+        )
+
+
+ADAPTERS: dict[str, GenericAdapter] = {}
+
+
+def adapter_for(platform_code: str) -> GenericAdapter:
+    return ADAPTERS.get(platform_code, GenericAdapter())
+
+
+def fetch(url: str, *, client: httpx.Client) -> tuple[int, str]:
+    """GET `url` following redirects only within its host; return (status, text) within the size cap."""
+    host = urlsplit(url).hostname
+    for _ in range(MAX_REDIRECTS + 1):
+        with client.stream("GET", url, follow_redirects=False) as response:
+            if response.is_redirect:
+                target = urljoin(url, response.headers.get("location", ""))
+                if urlsplit(target).hostname != host:
+                    raise CheckError(f"別のサイトへ転送されます（{urlsplit(target).hostname}）")
+                url = target
+                continue
+            body = b""
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > MAX_BODY_BYTES:
+                    raise CheckError("ページが大きすぎます（上限 2 MB）")
+            return response.status_code, body.decode(response.encoding or "utf-8", errors="replace")
+    raise CheckError("転送が多すぎます（転送の繰り返し）")
+
+
+class CheckError(Exception):
+    """A check that could not read the page; the message is Japanese and shown in the history."""
+
+
+def check_profile(account, *, client: httpx.Client) -> ProfileState:
+    """Fetch and read one account's public profile, retrying network failures with backoff."""
+    adapter = adapter_for(account.platform.code)
+    return check_url(adapter.profile_url(account), adapter, client=client)
+
+
+def check_url(url: str, adapter: GenericAdapter, *, client: httpx.Client) -> ProfileState:
+    last_error = ""
+    for attempt in range(RETRIES + 1):
+        try:
+            status, text = fetch(url, client=client)
+        except CheckError as exc:
+            return ProfileState(reachable=False, error=str(exc))
+        except httpx.TimeoutException:
+            last_error = "応答がありません（タイムアウト）"
+        except httpx.HTTPError as exc:
+            last_error = f"接続できません（{exc.__class__.__name__}）"
+        else:
+            if status >= 400:
+                return ProfileState(reachable=False, http_status=status, error=f"ページがありません（HTTP {status}）")
+            state = adapter.parse(text, url)
+            state.http_status = status
+            return state
+        if attempt < RETRIES:
+            time.sleep(BACKOFF_SECONDS * (2**attempt))
+    return ProfileState(reachable=False, error=last_error)
+
+
+def new_client() -> httpx.Client:
+    return httpx.Client(
+        timeout=httpx.Timeout(TIMEOUT_SECONDS),
+        headers={"User-Agent": USER_AGENT},
+        limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
+    )
+
+
+def check_profiles(accounts: list, *, concurrency: int = 16) -> list[tuple[object, ProfileState]]:
+    """Check many accounts with bounded concurrency; results in the order given."""
+    # Resolve adapters and URLs here: the worker threads do HTTP only, never the database.
+    jobs = [(adapter_for(a.platform.code), a) for a in accounts]
+    jobs = [(adapter.profile_url(a), adapter) for adapter, a in jobs]
+    with new_client() as client, ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        states = list(pool.map(lambda job: check_url(*job, client=client), jobs))
+    return list(zip(accounts, states, strict=True))
+
+
+_URL_HOST = re.compile(r"^https?://", re.I)
+
+
+def names_city_site(state: ProfileState, city_url: str) -> bool:
+    """P-3 / G-4-2-イ: the profile links to the city's own site."""
+    city_host = urlsplit(city_url).hostname or ""
+    hosts = {urlsplit(link).hostname or "" for link in state.links if _URL_HOST.match(link)}
+    return any(h == city_host or h.endswith("." + city_host.removeprefix("www.")) for h in hosts) or (
+        city_host in state.profile_text
+    )

@@ -1,0 +1,165 @@
+"""Record status checks and turn anomalies into incidents (G-4-5-エ, G-4-3-カ, P-3)."""
+
+import uuid
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mass_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from accounts.models import AccountStatus, OfficialAccount
+from org.roles import Role
+
+from . import checks
+from .models import Incident, StatusCheck
+
+User = get_user_model()
+
+ANOMALIES = {
+    "gone": ("乗っ取り", Incident.Kind.HIJACK, "プロフィールが表示されません（削除・凍結・乗っ取りの恐れ）"),
+    "renamed": ("乗っ取り", Incident.Kind.HIJACK, "表示名が変わっています"),
+    "id_changed": ("なりすまし", Incident.Kind.IMPERSONATION, "SNS上の固有IDが登録と違います（別のアカウントの恐れ）"),
+    "posts_while_suspended": ("乗っ取り", Incident.Kind.HIJACK, "運用停止中のアカウントに新しい投稿があります"),
+    "not_official": (
+        "その他",
+        Incident.Kind.OTHER,
+        "プロフィールに運営主体・目的・市のサイトへのリンクがありません（P-3）",
+    ),
+}
+
+
+def _is_dormant(last_post: str, now: datetime) -> bool:
+    posted = parse_datetime(last_post) if last_post else None
+    if posted is None:
+        return False
+    if timezone.is_naive(posted):
+        posted = timezone.make_aware(posted)
+    return now - posted > timedelta(days=settings.DORMANT_DAYS)
+
+
+def anomalies_of(account: OfficialAccount, state: checks.ProfileState, last_good: StatusCheck | None) -> list[str]:
+    """Compare what the page shows with the registry and the last good reading."""
+    if not state.reachable:
+        return ["gone"] if state.http_status in (404, 410) else []
+    found = []
+    expected_name = last_good.display_name if last_good else account.display_name
+    if state.display_name and expected_name and state.display_name != expected_name:
+        found.append("renamed")
+    if account.platform_account_id and state.platform_account_id:
+        if state.platform_account_id.lower() != account.platform_account_id.lower():
+            found.append("id_changed")
+    if account.status == AccountStatus.SUSPENDED and last_good and state.last_post != last_good.last_post:
+        found.append("posts_while_suspended")
+    if account.status in (AccountStatus.ACTIVE, AccountStatus.NOTICE) and not _states_official(account, state):
+        found.append("not_official")
+    return found
+
+
+def _states_official(account, state) -> bool:
+    return all(_profile_facts(account, state).values())
+
+
+def _profile_facts(account, state) -> dict[str, bool]:
+    text = state.profile_text
+    return {
+        "operator": bool(account.profile_operator) and account.profile_operator in text,
+        "purpose": bool(text.strip()),
+        "city": checks.names_city_site(state, settings.CITY_HOMEPAGE_URL),
+    }
+
+
+@transaction.atomic
+def status_check_record(*, account_id: int, state: checks.ProfileState, run_key: str | None = None) -> StatusCheck:
+    """Store a reading once per run key; open an incident per new anomaly and notify after commit."""
+    run_key = run_key or f"manual:{uuid.uuid4()}"
+    existing = StatusCheck.objects.filter(run_key=run_key).first()
+    if existing:  # the same task delivered twice (acks_late): the first result stands
+        return existing
+    account = OfficialAccount.objects.select_for_update().select_related("platform").get(pk=account_id)
+    last_good = account.status_checks.filter(outcome=StatusCheck.Outcome.OK).order_by("-checked_at", "-id").first()
+    found = anomalies_of(account, state, last_good)
+    facts = _profile_facts(account, state) if state.reachable else dict.fromkeys(("operator", "purpose", "city"), False)
+    outcome = (
+        StatusCheck.Outcome.ANOMALY
+        if found
+        else (StatusCheck.Outcome.OK if state.reachable else StatusCheck.Outcome.ERROR)
+    )
+    try:
+        with transaction.atomic():
+            check = StatusCheck.objects.create(
+                account=account,
+                run_key=run_key,
+                outcome=outcome,
+                http_status=state.http_status,
+                display_name=state.display_name,
+                platform_account_id=state.platform_account_id,
+                last_post=state.last_post,
+                profile_states_operator=facts["operator"],
+                profile_states_purpose=facts["purpose"],
+                profile_links_city=facts["city"],
+                dormant=_is_dormant(state.last_post, timezone.now()),
+                anomalies=found,
+                error=state.error[:200],
+            )
+    except IntegrityError:
+        return StatusCheck.objects.get(run_key=run_key)
+    for anomaly in found:
+        _open_incident(account, anomaly, check)
+    return check
+
+
+def _open_incident(account: OfficialAccount, anomaly: str, check: StatusCheck) -> Incident | None:
+    """One open incident per account and anomaly: a repeated finding adds nothing new."""
+    if Incident.objects.filter(account=account, anomaly=anomaly, status=Incident.Status.OPEN).exists():
+        return None
+    _, kind, text = ANOMALIES[anomaly]
+    try:
+        with transaction.atomic():
+            incident = Incident.objects.create(
+                account=account,
+                kind=kind,
+                title=f"{account.display_name}：{text}",
+                description=f"状態確認（{timezone.localtime(check.checked_at):%Y-%m-%d %H:%M}）で検知しました。",
+                anomaly=anomaly,
+                source_check=check,
+            )
+    except IntegrityError:
+        return None
+    _notify(account, incident)
+    return incident
+
+
+def _notify(account: OfficialAccount, incident: Incident) -> None:
+    """G-4-3-カ: the 管理者, the 所属長 and the 統括情報セキュリティ責任者 hear of it at once."""
+    people = [account.manager]
+    people += list(User.objects.filter(is_active=True, department=account.department, groups__name=Role.SECTION_HEAD))
+    people += list(User.objects.filter(is_active=True, groups__name=Role.SECURITY_OFFICER))
+    to = sorted({u.email for u in people if u.email})
+    if not to:
+        return
+    message = (
+        f"[公式SNS] 異常を検知しました：{incident.title}",
+        f"{incident.description}\nアカウント：{account.profile_url}\n所管課：{account.department.full_name}\n",
+        settings.DEFAULT_FROM_EMAIL,
+        to,
+    )
+    transaction.on_commit(lambda: send_mass_mail([message], fail_silently=False))
+
+
+def accounts_due_for_checks():
+    """G-4-5-エ and G-4-3-カ: every 運用停止 account and every 運用中 / 停止予告中 account."""
+    return OfficialAccount.objects.filter(
+        status__in=(AccountStatus.ACTIVE, AccountStatus.NOTICE, AccountStatus.SUSPENDED)
+    ).select_related("platform")
+
+
+def check_now(accounts, *, run_prefix: str | None = None, concurrency: int = 16) -> list[StatusCheck]:
+    """Check the given accounts now and record each result (the command and the 今すぐ確認 button)."""
+    results = []
+    for account, state in checks.check_profiles(list(accounts), concurrency=concurrency):
+        key = f"{run_prefix}:{account.pk}" if run_prefix else None
+        results.append(status_check_record(account_id=account.pk, state=state, run_key=key))
+    return results

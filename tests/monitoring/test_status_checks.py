@@ -1,0 +1,130 @@
+"""Status checks against a local server that plays the platforms (G-4-5-エ, G-4-3-カ, P-3)."""
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import AccountStatus, OfficialAccount
+from monitoring import checks, status
+from monitoring.models import Incident, StatusCheck
+from tests.platform_server import PlatformServer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def platform():
+    with PlatformServer() as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def _fast_http(monkeypatch):
+    monkeypatch.setattr(checks, "TIMEOUT_SECONDS", 1.0)
+    monkeypatch.setattr(checks, "BACKOFF_SECONDS", 0.01)
+
+
+def _point(account, url):
+    OfficialAccount.objects.filter(pk=account.pk).update(profile_url=url)
+    account.refresh_from_db()
+    return account
+
+
+def _check(account):
+    return status.check_now([account])[0]
+
+
+def test_an_official_profile_is_ok_and_its_facts_recorded(platform, account_a):
+    _point(
+        account_a, f"{platform.url}/profile/komae_kodomo?title=こまえ子ども&id=1234&posted=2026-11-20T09:00:00%2B09:00"
+    )
+    account_a.profile_operator = "狛江市"
+    account_a.save()
+    check = _check(account_a)
+    assert check.outcome == StatusCheck.Outcome.OK, check.anomalies
+    assert (check.display_name, check.platform_account_id) == ("こまえ子ども", "1234")
+    assert check.profile_states_operator and check.profile_links_city
+    assert not Incident.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("path", "error"),
+    [
+        ("/slow", "タイムアウト"),
+        ("/loop", "転送が多すぎます"),
+        ("/away", "別のサイトへ転送されます"),
+        ("/huge", "ページが大きすぎます"),
+    ],
+)
+def test_pages_that_cannot_be_read_are_recorded_as_errors(platform, account_a, path, error):
+    check = _check(_point(account_a, platform.url + path))
+    assert check.outcome == StatusCheck.Outcome.ERROR
+    assert error in check.error
+
+
+def test_invalid_html_does_not_crash_the_check(platform, account_a):
+    check = _check(_point(account_a, platform.url + "/broken"))
+    assert check.outcome in (StatusCheck.Outcome.ANOMALY, StatusCheck.Outcome.OK)
+
+
+def test_a_gone_profile_opens_one_incident_and_emails_the_chain(
+    mailoutbox, django_capture_on_commit_callbacks, platform, account_a, head_a, security_officer
+):
+    head_a.email, security_officer.email = "head@city.komae.lg.jp", "ciso@city.komae.lg.jp"
+    head_a.save()
+    security_officer.save()
+    _point(account_a, platform.url + "/gone")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _check(account_a)
+        _check(account_a)  # the same anomaly again: no second incident
+    assert first.anomalies == ["gone"]
+    incident = Incident.objects.get()
+    assert (incident.kind, incident.status) == (Incident.Kind.HIJACK, Incident.Status.OPEN)
+    assert len(mailoutbox) == 1
+    assert set(mailoutbox[0].to) == {"head@city.komae.lg.jp", "ciso@city.komae.lg.jp"}
+
+
+def test_a_renamed_account_and_a_changed_id_are_anomalies(platform, account_a):
+    account_a.platform_account_id = "1234"
+    account_a.save()
+    _point(account_a, f"{platform.url}/profile/x?title=こまえ子ども&id=1234")
+    assert _check(account_a).outcome == StatusCheck.Outcome.OK
+    _point(account_a, f"{platform.url}/profile/x?title=プレゼント企画実施中&id=9999")
+    check = _check(account_a)
+    assert set(check.anomalies) == {"renamed", "id_changed"}
+    assert Incident.objects.filter(anomaly="renamed").exists()
+
+
+def test_new_posts_on_a_suspended_account_are_an_anomaly(platform, account_a):
+    OfficialAccount.objects.filter(pk=account_a.pk).update(status=AccountStatus.SUSPENDED)
+    _point(account_a, f"{platform.url}/profile/x?title=こまえ子ども&posted=2026-01-01T00:00:00Z")
+    assert _check(account_a).outcome == StatusCheck.Outcome.OK
+    _point(account_a, f"{platform.url}/profile/x?title=こまえ子ども&posted=2026-11-24T00:00:00Z")
+    assert _check(account_a).anomalies == ["posts_while_suspended"]
+
+
+def test_a_profile_without_operator_or_city_link_is_not_official(platform, account_a):
+    _point(account_a, f"{platform.url}/profile/x?title=こまえ子ども&desc=よろしく&city=https://example.com/")
+    check = _check(account_a)
+    assert "not_official" in check.anomalies
+    assert not check.profile_links_city
+
+
+def test_an_account_without_posts_for_long_is_flagged_dormant(platform, account_a, settings):
+    settings.DORMANT_DAYS = 30
+    _point(account_a, f"{platform.url}/profile/x?title=こまえ子ども&posted=2020-01-01T00:00:00Z")
+    assert _check(account_a).dormant
+
+
+def test_a_run_key_records_one_result_even_if_the_task_runs_twice(platform, account_a):
+    _point(account_a, f"{platform.url}/profile/x?title=こまえ子ども")
+    state = checks.check_profile(account_a, client=checks.new_client())
+    first = status.status_check_record(account_id=account_a.pk, state=state, run_key="beat:2026-11-24T06:00:1")
+    again = status.status_check_record(account_id=account_a.pk, state=state, run_key="beat:2026-11-24T06:00:1")
+    assert first.pk == again.pk and StatusCheck.objects.count() == 1
+
+
+def test_check_accounts_command_prints_the_results(platform, account_a, capsys):
+    _point(account_a, platform.url + "/gone")
+    call_command("check_accounts", "--account", str(account_a.pk))
+    out = capsys.readouterr().out
+    assert "異常あり" in out and "gone" in out

@@ -1,0 +1,100 @@
+"""A local HTTP server that plays the SNS platforms for the status checks (no network, no mocks).
+
+Paths: /profile/<name>?title=…&id=…&posted=…&desc=… (200 with JSON-LD and Open Graph),
+/gone (404), /slow (answers after SLOW_SECONDS), /loop (redirects to itself), /away (redirects to
+another host), /huge (3 MB), /broken (not HTML at all). LATENCY adds a delay to every answer.
+"""
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+SLOW_SECONDS = 3.0
+
+
+class PlatformHandler(BaseHTTPRequestHandler):
+    latency = 0.0
+    hits: list[str] = []
+
+    def do_GET(self):
+        PlatformHandler.hits.append(self.path)
+        if self.latency:
+            time.sleep(self.latency)
+        url = urlsplit(self.path)
+        q = {k: v[0] for k, v in parse_qs(url.query).items()}
+        if url.path.startswith("/profile/"):
+            return self._profile(url.path.removeprefix("/profile/"), q)
+        if url.path == "/gone":
+            return self._send(404, "<html><body>このアカウントは存在しません</body></html>")
+        if url.path == "/slow":
+            time.sleep(SLOW_SECONDS)
+            return self._send(200, "<html></html>")
+        if url.path == "/loop":
+            return self._redirect(self.path)
+        if url.path == "/away":
+            return self._redirect("http://127.0.0.2:9/elsewhere")
+        if url.path == "/huge":
+            return self._send(200, "<html>" + "x" * (3 * 1024 * 1024) + "</html>")
+        if url.path == "/broken":
+            return self._send(200, "<<<<>>>><script type='application/ld+json'>{not json")
+        return self._send(404, "not found")
+
+    def _profile(self, name: str, q: dict) -> None:
+        entity = {
+            "@type": "Person",
+            "name": q.get("title", "狛江市"),
+            "identifier": q.get("id", ""),
+            "description": q.get("desc", "狛江市 の公式アカウントです。市政情報をお届けします。"),
+            "url": f"https://x.com/{name}",
+        }
+        ld = {"@context": "https://schema.org", "@type": "ProfilePage", "mainEntity": entity}
+        if q.get("posted"):
+            ld["dateModified"] = q["posted"]
+        city = q.get("city", "https://www.city.komae.tokyo.jp/")
+        html = (
+            f"<html><head><title>{entity['name']}</title>"
+            f'<meta property="og:title" content="{entity["name"]}">'
+            f'<script type="application/ld+json">{json.dumps(ld, ensure_ascii=False)}</script></head>'
+            f'<body><a href="{city}">市のホームページ</a></body></html>'
+        )
+        self._send(200, html)
+
+    def _send(self, status: int, body: str) -> None:
+        data = body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        try:
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def _redirect(self, location: str) -> None:
+        self.send_response(302)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+class PlatformServer:
+    def __init__(self, latency: float = 0.0):
+        handler = type("Handler", (PlatformHandler,), {"latency": latency})
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        PlatformHandler.hits = []
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
