@@ -1,9 +1,12 @@
 """Screens of the 課 and the committee for official accounts. Thin: permission → form → service."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -96,6 +99,8 @@ def account_detail(request, pk: int):
             "timeline": AuditEvent.objects.for_object(account).order_by("-at", "-id"),
             "transitions": services.transitions_available(user=user, account=account),
             "can_edit": account_can_edit(user=user, account=account),
+            "checks": account.status_checks.all()[:10],
+            "can_check": account_can_edit(user=user, account=account),
             "follower_form": FollowerForm(follower_word=account.platform.follower_word)
             if account_can_record_followers(user=user, account=account)
             else None,
@@ -149,6 +154,21 @@ def account_record_followers(request, pk: int):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
+    return redirect("accounts:detail", pk=account.pk)
+
+
+@login_required
+@require_POST
+def account_check_now(request, pk: int):
+    """A 管理者 asks for a status check now; a worker runs it (G-4-3-カ)."""
+    account = _visible_account(request.user, pk)
+    if not account_can_edit(user=request.user, account=account):
+        raise PermissionDenied("状態確認を依頼する権限がありません。")
+    from monitoring.tasks import check_account
+
+    run_key = f"manual:{uuid.uuid4()}"
+    transaction.on_commit(lambda: check_account.delay(account.pk, run_key))
+    messages.success(request, "状態確認を依頼しました。しばらくしてからこのページを再読み込みしてください。")
     return redirect("accounts:detail", pk=account.pk)
 
 

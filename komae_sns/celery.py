@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "komae_sns.settings")
 
@@ -10,8 +11,10 @@ app = Celery("komae_sns")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# A static schedule in Asia/Tokyo (CELERY_TIMEZONE). Status checks and reminders join it with
-# the monitoring issue; the heartbeat lets /healthz tell whether the worker and beat are alive.
+# A static schedule in Asia/Tokyo (CELERY_TIMEZONE); the heartbeat lets /healthz tell whether the
+# worker and beat are alive.
 app.conf.beat_schedule = {
     "heartbeat": {"task": "core.tasks.heartbeat", "schedule": 60.0},
+    # G-4-5-エ / G-4-3-カ: every due account's public profile, twice a day (Asia/Tokyo).
+    "status-checks": {"task": "monitoring.tasks.schedule_status_checks", "schedule": crontab(minute=0, hour="7,19")},
 }

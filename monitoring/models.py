@@ -113,6 +113,20 @@ class SuspensionPlan(UndeletableModel):
         return f"{self.account} の運用停止計画"
 
 
+# What a status check can find: code → (label, incident kind, text of the incident).
+ANOMALIES = {
+    "gone": ("表示されない", "hijack", "プロフィールが表示されません（削除・凍結・乗っ取りの恐れ）"),
+    "renamed": ("表示名の変更", "hijack", "表示名が変わっています"),
+    "id_changed": ("固有IDの相違", "impersonation", "SNS上の固有IDが登録と違います（別のアカウントの恐れ）"),
+    "posts_while_suspended": ("停止中の投稿", "hijack", "運用停止中のアカウントに新しい投稿があります"),
+    "not_official": (
+        "公式の表示なし",
+        "other",
+        "プロフィールに運営主体・目的・市のサイトへのリンクがありません（P-3）",
+    ),
+}
+
+
 class StatusCheck(models.Model):
     """One reading of an account's public profile (G-4-5-エ, G-4-3-カ); recorded once per run key."""
 
@@ -146,6 +160,10 @@ class StatusCheck(models.Model):
 
     def __str__(self):
         return f"{self.account} {self.checked_at:%Y-%m-%d %H:%M} {self.get_outcome_display()}"
+
+    @property
+    def anomaly_labels(self) -> list[str]:
+        return [ANOMALIES[a][0] if a in ANOMALIES else a for a in self.anomalies]
 
 
 class Incident(UndeletableModel):

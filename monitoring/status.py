@@ -14,21 +14,9 @@ from accounts.models import AccountStatus, OfficialAccount
 from org.roles import Role
 
 from . import checks
-from .models import Incident, StatusCheck
+from .models import ANOMALIES, Incident, StatusCheck
 
 User = get_user_model()
-
-ANOMALIES = {
-    "gone": ("乗っ取り", Incident.Kind.HIJACK, "プロフィールが表示されません（削除・凍結・乗っ取りの恐れ）"),
-    "renamed": ("乗っ取り", Incident.Kind.HIJACK, "表示名が変わっています"),
-    "id_changed": ("なりすまし", Incident.Kind.IMPERSONATION, "SNS上の固有IDが登録と違います（別のアカウントの恐れ）"),
-    "posts_while_suspended": ("乗っ取り", Incident.Kind.HIJACK, "運用停止中のアカウントに新しい投稿があります"),
-    "not_official": (
-        "その他",
-        Incident.Kind.OTHER,
-        "プロフィールに運営主体・目的・市のサイトへのリンクがありません（P-3）",
-    ),
-}
 
 
 def _is_dormant(last_post: str, now: datetime) -> bool:

@@ -71,6 +71,11 @@ RULES = {
         "account",
         _rule(404, staff_a=302, head_a=302, admin=302, contractor=302, member=403, chair=403, security_officer=403),
     ),
+    "accounts:check": (
+        "post",
+        "account",
+        _rule(404, staff_a=302, head_a=302, admin=302, member=403, chair=403, security_officer=403, contractor=403),
+    ),
     "accounts:transition": (
         "get",
         "transition",

@@ -1,0 +1,51 @@
+"""The scheduled checks through a real Celery worker and the real broker (Redis in the suite)."""
+
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.db import connection
+
+from accounts.models import OfficialAccount
+from komae_sns.celery import app
+from monitoring.models import StatusCheck
+from monitoring.tasks import check_account, schedule_status_checks
+from tests.platform_server import PlatformServer
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def _wait_for(predicate, seconds=20):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_beat_queues_a_check_per_account_and_the_worker_records_each_once(account_a, pr_account):
+    with PlatformServer() as platform:
+        for account in (account_a, pr_account):
+            OfficialAccount.objects.filter(pk=account.pk).update(profile_url=f"{platform.url}/profile/x?title=狛江市")
+        with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=10):
+            assert schedule_status_checks() == 2
+            assert _wait_for(lambda: StatusCheck.objects.count() == 2)
+            schedule_status_checks()  # the same slot again: the run keys are taken
+            time.sleep(1.0)
+    connection.close()
+    assert StatusCheck.objects.count() == 2
+    assert set(StatusCheck.objects.values_list("account_id", flat=True)) == {account_a.pk, pr_account.pk}
+
+
+def test_a_task_delivered_twice_records_once(account_a):
+    with PlatformServer() as platform:
+        OfficialAccount.objects.filter(pk=account_a.pk).update(profile_url=f"{platform.url}/gone")
+        with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=10):
+            check_account.delay(account_a.pk, "beat:test:1")
+            check_account.delay(account_a.pk, "beat:test:1")
+            assert _wait_for(lambda: StatusCheck.objects.exists())
+            time.sleep(1.0)
+    connection.close()
+    assert StatusCheck.objects.filter(run_key="beat:test:1").count() == 1
+    assert account_a.incidents.count() == 1
