@@ -100,6 +100,17 @@ class RegisterAccountForm(AccountForm):
         help_text="既に運用しているアカウントは「運用中」で登録します。",
     )
 
+    def __init__(self, *args, may_activate: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_activate:
+            self.fields["initial_status"].choices = [(AccountStatus.PREPARING.value, AccountStatus.PREPARING.label)]
+            self.fields["initial_status"].initial = AccountStatus.PREPARING
+            self.fields[
+                "initial_status"
+            ].help_text = (
+                "担当職員の登録は「開設準備」になります。運用中のアカウントは、課長が内容を確かめて「運用開始」します。"
+            )
+
 
 class FollowerForm(forms.Form):
     recorded_on = JapaneseDateField(label="記録日")

@@ -94,6 +94,13 @@ def verify(query: str) -> Verdict:
     best = found[0]
     if best.status == AccountStatus.ACTIVE:
         kind, message = "official", f"狛江市の公式アカウントです（{best.department.full_name}）。"
+        if ref.platform is None:
+            # Only a name was given: impersonators reuse the same name on other services (P-7).
+            where = "・".join(sorted({a.platform.name for a in found if a.status == AccountStatus.ACTIVE}))
+            message = (
+                f"このユーザー名は、{where}上の狛江市の公式アカウントです（{best.department.full_name}）。"
+                "他のSNSで同じ名前のアカウントは公式ではありません。URLで確かめると確実です。"
+            )
     elif best.status == AccountStatus.NOTICE:
         kind = "notice"
         message = f"狛江市の公式アカウントですが、{to_wareki(best.notice_ends_on)}をもって運用を停止する予定です。"

@@ -81,6 +81,10 @@ def account_register(
         raise PermissionDenied("アカウントを登録する権限がありません。")
     if initial_status not in REGISTRABLE_STATUSES:
         raise TransitionError("登録時の状態は「開設準備」か「運用中」です。")
+    # Only the 課長 (or the sysadmin) vouches that an account is already official; a clerk's entry
+    # waits in 開設準備 for the 課長's 運用開始 (G-4-2-イ: the 課の長 answers for the account).
+    if initial_status == AccountStatus.ACTIVE and not has_role(actor, Role.SECTION_HEAD, Role.SYSADMIN):
+        raise TransitionError("「運用中」として登録できるのは課長です。開設準備で登録し、課長が運用開始してください。")
     if not has_role(actor, Role.SYSADMIN) and department.pk != actor.department_id:
         raise PermissionDenied("他の課のアカウントは登録できません。")
     account = OfficialAccount(department=department, status=initial_status, **_only_editable(fields))
@@ -115,6 +119,16 @@ def account_update(*, account_id: int, actor, fields: dict[str, Any], contractor
         raise PermissionDenied("このアカウントを編集する権限がありません。")
     if account.status == AccountStatus.CLOSED:
         raise TransitionError("閉鎖したアカウントの記録は変更できません。")
+    # SPEC §1: the 課長 appoints the 管理者 and decides who the contractors are.
+    may_appoint = has_role(actor, Role.SECTION_HEAD, Role.SYSADMIN)
+    if not may_appoint and "manager" in fields and fields["manager"] != account.manager:
+        raise TransitionError("管理者を変更できるのは課長です。")
+    if (
+        not may_appoint
+        and contractors is not None
+        and {u.pk for u in contractors} != set(account.contractors.values_list("pk", flat=True))
+    ):
+        raise TransitionError("委託業者を変更できるのは課長です。")
     changes = {}
     for name, value in _only_editable(fields).items():
         old = getattr(account, name)

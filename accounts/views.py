@@ -67,7 +67,12 @@ def account_create(request):
     if not user_can_register_accounts(user=user):
         raise PermissionDenied("アカウントを登録する権限がありません。")
     chooses = has_role(user, Role.SYSADMIN)
-    form = RegisterAccountForm(request.POST or None, department=user.department, can_choose_department=chooses)
+    form = RegisterAccountForm(
+        request.POST or None,
+        department=user.department,
+        can_choose_department=chooses,
+        may_activate=has_role(user, Role.SECTION_HEAD, Role.SYSADMIN),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             account = services.account_register(

@@ -148,7 +148,8 @@ def _notify(request: AccountRequest, subject: str, body: str, recipients) -> Non
     url = reverse("approvals:detail", args=[request.pk])
     text = f"{body}\n\n件名：{request.title}\n所管課：{request.department.full_name}\n{url}\n"
     message = (f"[公式SNS] {subject}", text, settings.DEFAULT_FROM_EMAIL, to)
-    transaction.on_commit(lambda: send_mass_mail([message], fail_silently=False))
+    # robust: a mail server that refuses must not turn a committed decision into an error page.
+    transaction.on_commit(lambda: send_mass_mail([message], fail_silently=False), robust=True)
 
 
 # --- the 課 ---------------------------------------------------------------------------------------

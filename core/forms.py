@@ -32,12 +32,22 @@ class JapaneseDateField(forms.DateField):
         "invalid": "日付として読み取れません。2026-04-01、2026/4/1、令和8年4月1日、R8.4.1 の形で入力してください。"
     }
 
+    # SNS accounts exist from the 2000s on; a typo such as 1026-04-01 must not reach a record.
+    MIN_DATE = date(2000, 1, 1)
+    MAX_DATE = date(2100, 12, 31)
+
     def to_python(self, value):
         if value in self.empty_values:
             return None
         if isinstance(value, date):
-            return value
-        try:
-            return parse_date(str(value))
-        except ValueError as exc:
-            raise ValidationError(str(exc), code="invalid") from exc
+            parsed = value
+        else:
+            try:
+                parsed = parse_date(str(value))
+            except ValueError as exc:
+                raise ValidationError(str(exc), code="invalid") from exc
+        if not self.MIN_DATE <= parsed <= self.MAX_DATE:
+            raise ValidationError(
+                "日付は2000年1月1日から2100年12月31日までの範囲で入力してください。", code="out_of_range"
+            )
+        return parsed

@@ -72,7 +72,8 @@ def test_staff_registers_an_existing_account(page: Page, live_server, staff_a, h
     page.get_by_label("市のイベント情報や新たな施策等、市政一般情報").check()
     page.get_by_label("登録メールアドレス").fill("komae.kosodate@gmail.com")
     page.get_by_label("パスワード最終変更日").fill("令和8年4月1日")
-    page.get_by_label("現在の状態").select_option(label="運用中")
+    # A clerk's registration waits in 開設準備 for the 課長's 運用開始.
+    page.get_by_label("現在の状態").select_option(label="開設準備")
     page.get_by_role("button", name="登録する").click()
 
     # Refused: the reason in Japanese beside the field, and nothing the clerk typed is lost.
@@ -93,7 +94,7 @@ def test_staff_registers_an_existing_account(page: Page, live_server, staff_a, h
     expect(page.locator("#id_manager option:checked")).to_have_text(manager_label)
     expect(page.get_by_label("市のイベント情報や新たな施策等、市政一般情報")).to_be_checked()
     expect(page.get_by_label("パスワード最終変更日")).to_have_value("令和8年4月1日")
-    expect(page.locator("#id_initial_status option:checked")).to_have_text("運用中")
+    expect(page.locator("#id_initial_status option:checked")).to_have_text("開設準備")
     assert not OfficialAccount.objects.exists()
     assert_accessible(page)
 
@@ -109,14 +110,14 @@ def test_staff_registers_an_existing_account(page: Page, live_server, staff_a, h
     )
     expect(page.get_by_text("2026年4月1日（令和8年4月1日）")).to_be_visible()
     timeline = page.get_by_role("region", name="経過（監査記録）")
-    entry = timeline.get_by_role("listitem").filter(has_text="アカウントを登録（運用中）")
+    entry = timeline.get_by_role("listitem").filter(has_text="アカウントを登録（開設準備）")
     expect(entry).to_have_count(1)
     registered_at = AuditEvent.objects.for_object(account).get().at
     expect(entry.locator("time")).to_contain_text(to_wareki(timezone.localtime(registered_at).date()))
     expect(entry).to_contain_text(staff_a.display_name)
     assert (account.handle, account.status, account.manager, account.password_changed_on) == (
         "komae_kosodate",
-        AccountStatus.ACTIVE,
+        AccountStatus.PREPARING,
         head_a,
         datetime.date(2026, 4, 1),
     )
@@ -126,7 +127,7 @@ def test_staff_registers_an_existing_account(page: Page, live_server, staff_a, h
     row = page.get_by_role("row").filter(has=page.get_by_role("link", name="こまえ子育て"))
     expect(row).to_have_count(1)
     expect(row).to_contain_text("Instagram")
-    expect(row).to_contain_text("運用中")
+    expect(row).to_contain_text("開設準備")
     expect(page.locator("caption")).to_have_text("1件")
     assert_accessible(page)
 

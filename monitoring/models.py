@@ -202,6 +202,15 @@ class Incident(UndeletableModel):
     )
     opened_at = models.DateTimeField("起票日時", auto_now_add=True)
     closed_at = models.DateTimeField("完了日時", null=True, blank=True)
+    # G-4-3-オ/カ: 管理者 → 所属長 → 統括情報セキュリティ責任者, each step timed.
+    reported_to_head_at = models.DateTimeField("所属長への報告", null=True, blank=True)
+    reported_to_head_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reported_to_ciso_at = models.DateTimeField("統括情報セキュリティ責任者への報告", null=True, blank=True)
+    reported_to_ciso_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = "インシデント"
@@ -217,3 +226,85 @@ class Incident(UndeletableModel):
 
     def __str__(self):
         return f"{self.get_kind_display()}：{self.title}"
+
+
+# The response checklist of each kind (G-4-3-オ/カ, P-5-2, P-7-2): code → label.
+CHECKLISTS = {
+    "impersonation": [
+        ("record", "画面を保存するなど記録を残す"),
+        ("report_platform", "SNS運営会社へ通報する"),
+        ("homepage_notice", "市公式ホームページで注意喚起する（P-7-2）"),
+    ],
+    "hijack": [
+        ("confirm", "掲載された情報の内容を確認する"),
+        ("record", "画面を保存するなど記録を残す"),
+        ("delete_post", "当該情報を削除する"),
+        ("change_password", "パスワードを変更する"),
+        ("revoke_apps", "連携しているサードパーティー製アプリを解除する"),
+        ("homepage_notice", "市公式ホームページで注意喚起する（P-7-2）"),
+    ],
+    "important_mention": [
+        ("record", "記述を確認し、記録を残す（個人の判断で否定・反論しない）"),
+    ],
+    "wrong_post": [
+        ("delete_post", "誤った投稿を直ちに削除する（P-5-2）"),
+        ("post_correction", "訂正した内容を改めて投稿する（P-5-2）"),
+    ],
+    "other": [("confirm", "内容を確認し、記録を残す")],
+}
+
+
+class IncidentStep(models.Model):
+    """One item of an incident's checklist, with who did it and when."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="steps")
+    code = models.CharField(max_length=30)
+    label = models.CharField("手順", max_length=100)
+    order = models.PositiveSmallIntegerField()
+    done_at = models.DateTimeField("実施日時", null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="実施者",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.CharField("メモ", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "対応手順"
+        verbose_name_plural = "対応手順"
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["incident", "code"], name="incident_step_unique")]
+
+    def __str__(self):
+        return self.label
+
+
+def evidence_path(instance, filename):
+    # Stored under a generated name; the uploaded name is only kept as data.
+    import uuid
+
+    return f"evidence/{instance.incident_id}/{uuid.uuid4().hex}"
+
+
+class Evidence(models.Model):
+    """A screenshot or PDF kept for an incident (G-4-3-カ 画面の保存); served only to those allowed."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(upload_to=evidence_path)
+    content_type = models.CharField(max_length=50)
+    original_name = models.CharField("ファイル名", max_length=200)
+    size = models.PositiveIntegerField("サイズ")
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "証拠ファイル"
+        verbose_name_plural = "証拠ファイル"
+        ordering = ["uploaded_at"]
+
+    def __str__(self):
+        return self.original_name

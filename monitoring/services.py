@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts import services as accounts
 from accounts.models import AccountStatus, FollowerSnapshot, OfficialAccount
 from core.audit import audit_record
-from core.dates import fiscal_year_label, fiscal_year_range, to_wareki
+from core.dates import current_fiscal_year, fiscal_year_label, fiscal_year_range, to_wareki
 from core.errors import TransitionError
 from core.models import AuditEvent
 from org.roles import Role, has_role
@@ -63,6 +63,9 @@ def review_start(*, account_id: int, actor, fiscal_year: int) -> YearEndReview:
     account = OfficialAccount.objects.select_for_update().get(pk=account_id)
     if not (has_role(actor, Role.STAFF, Role.SECTION_HEAD) and _same_section(actor, account)):
         raise PermissionDenied("効果測定を作成できるのは所管課の職員です。")
+    current = current_fiscal_year()
+    if fiscal_year > current or fiscal_year < 2010:
+        raise TransitionError("効果測定は今年度までの年度について作成できます。")
     existing = YearEndReview.objects.filter(account=account, fiscal_year=fiscal_year).first()
     if existing:
         return existing

@@ -14,6 +14,7 @@ from accounts.models import AccountStatus, OfficialAccount
 from org.roles import Role
 
 from . import checks
+from .incidents import ensure_steps
 from .models import ANOMALIES, Incident, StatusCheck
 
 User = get_user_model()
@@ -116,6 +117,7 @@ def _open_incident(account: OfficialAccount, anomaly: str, check: StatusCheck) -
             )
     except IntegrityError:
         return None
+    ensure_steps(incident)
     _notify(account, incident)
     return incident
 
@@ -134,7 +136,7 @@ def _notify(account: OfficialAccount, incident: Incident) -> None:
         settings.DEFAULT_FROM_EMAIL,
         to,
     )
-    transaction.on_commit(lambda: send_mass_mail([message], fail_silently=False))
+    transaction.on_commit(lambda: send_mass_mail([message], fail_silently=False), robust=True)
 
 
 def accounts_due_for_checks():

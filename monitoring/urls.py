@@ -12,4 +12,9 @@ urlpatterns = [
     path("plans/<int:pk>/", views.plan_detail, name="plan"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/report.pdf", views.report_pdf, name="report_pdf"),
+    path("incidents/", views.incident_list, name="incidents"),
+    path("incidents/new/<int:account_pk>/", views.incident_new, name="incident_new"),
+    path("incidents/<int:pk>/", views.incident_detail, name="incident"),
+    path("incidents/<int:pk>/<slug:action>/", views.incident_act, name="incident_act"),
+    path("evidence/<int:pk>/", views.evidence_file, name="evidence"),
 ]

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,20 +19,25 @@ from accounts.selectors import account_can_transition, accounts_visible_to
 from core.dates import current_fiscal_year, fiscal_year_label
 from core.errors import TransitionError
 from core.forms import JapaneseDateField
+from core.models import AuditEvent
 from org.models import Department
 from org.roles import Role, has_role
 from policies.pdf import DocumentFontMissing, render_pdf
 
-from . import services
-from .models import SuspensionPlan, YearEndReview
+from . import incidents, services
+from .models import Evidence, Incident, SuspensionPlan, YearEndReview
 from .selectors import follower_trends, review_targets, reviews_open, year_end_dashboard
+
+FIRST_FISCAL_YEAR = 2010  # before any of the city's accounts
 
 
 def _fiscal_year(request) -> int:
+    """The 年度 asked for in ?fy=, kept within the years the city has accounts for."""
     try:
-        return int(request.GET.get("fy") or current_fiscal_year())
+        fy = int(request.GET.get("fy") or current_fiscal_year())
     except ValueError:
         return current_fiscal_year()
+    return min(max(fy, FIRST_FISCAL_YEAR), current_fiscal_year())
 
 
 def _visible_review(user, pk) -> YearEndReview:
@@ -288,4 +293,108 @@ def _dashboard_csv(qs, fy: int) -> HttpResponse:
                 decisions.get(a.review_decision or "", ""),
             ]
         )
+    return response
+
+
+# --- incidents (SPEC §4.5) -------------------------------------------------------------------------
+
+
+class IncidentForm(forms.Form):
+    kind = forms.ChoiceField(label="種別", choices=Incident.Kind.choices)
+    title = forms.CharField(label="件名", max_length=200)
+    description = forms.CharField(label="内容", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+@login_required
+def incident_list(request):
+    qs = incidents.incidents_visible_to(user=request.user)
+    status = request.GET.get("status", "open")
+    if status in Incident.Status.values:
+        qs = qs.filter(status=status)
+    return render(request, "monitoring/incident_list.html", {"incidents": qs[:200], "status": status})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def incident_new(request, account_pk: int):
+    account = get_object_or_404(accounts_visible_to(user=request.user), pk=account_pk)
+    form = IncidentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            incident = incidents.incident_open(account_id=account.pk, actor=request.user, **form.cleaned_data)
+        except TransitionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "インシデントを起票しました。手順に沿って対応してください。")
+            return redirect("monitoring:incident", pk=incident.pk)
+    return render(request, "monitoring/incident_form.html", {"account": account, "form": form})
+
+
+def _visible_incident(user, pk) -> Incident:
+    return get_object_or_404(incidents.incidents_visible_to(user=user), pk=pk)
+
+
+@login_required
+def incident_detail(request, pk: int):
+    incident = _visible_incident(request.user, pk)
+    return render(
+        request,
+        "monitoring/incident.html",
+        {
+            "incident": incident,
+            "steps": incident.steps.select_related("done_by"),
+            "evidence": incident.evidence.select_related("uploaded_by"),
+            "timeline": AuditEvent.objects.for_object(incident).order_by("-at", "-id"),
+            "can_work": incidents.can_work_on(request.user, incident) and incident.status == Incident.Status.OPEN,
+        },
+    )
+
+
+@login_required
+@require_POST
+def incident_act(request, pk: int, action: str):
+    incident = _visible_incident(request.user, pk)
+    if not incidents.can_work_on(request.user, incident):
+        raise PermissionDenied("このインシデントに対応する権限がありません。")
+    try:
+        if action == "step":
+            step = incidents.incident_step_done(
+                incident_id=incident.pk,
+                actor=request.user,
+                code=request.POST.get("code", ""),
+                note=request.POST.get("note", ""),
+            )
+            messages.success(request, f"「{step.label}」を記録しました。")
+        elif action == "escalate":
+            incidents.incident_escalate(incident_id=incident.pk, actor=request.user)
+            messages.success(request, "報告を記録しました。")
+        elif action == "close":
+            incidents.incident_close(
+                incident_id=incident.pk, actor=request.user, comment=request.POST.get("comment", "")
+            )
+            messages.success(request, "インシデントを完了しました。")
+        elif action == "evidence":
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise TransitionError("ファイルを選んでください。")
+            incidents.evidence_add(incident_id=incident.pk, actor=request.user, upload=upload)
+            messages.success(request, "証拠ファイルを保存しました。")
+        else:
+            raise Http404
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+    return redirect("monitoring:incident", pk=incident.pk)
+
+
+@login_required
+def evidence_file(request, pk: int):
+    """Serve evidence only to those who see its incident; never rendered inline as HTML."""
+    evidence = get_object_or_404(
+        Evidence.objects.filter(incident__in=incidents.incidents_visible_to(user=request.user).values("pk")), pk=pk
+    )
+    response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type)
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"evidence\"; filename*=UTF-8''{quote(evidence.original_name)}"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -20,7 +20,7 @@ class DepartmentAdmin(NoDeleteAdminMixin, admin.ModelAdmin):
 class UserAdmin(NoDeleteAdminMixin, BaseUserAdmin):
     list_display = ("username", "display_name", "department", "title", "role_names", "is_active")
     list_filter = ("groups", "is_active", "department__parent")
-    list_select_related = ("department",)
+    list_select_related = ("department", "department__parent")
     search_fields = ("username", "last_name", "first_name", "email")
     fieldsets = (
         (None, {"fields": ("username", "password")}),

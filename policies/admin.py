@@ -1,18 +1,22 @@
 from django.contrib import admin, messages
 
 from core.admin import NoDeleteAdminMixin
+from core.admin_site import is_sysadmin
 
 from . import services
 from .models import PolicyTemplate, PolicyVersion, TemplateArticle, TemplateRevision
 
 
-class TemplateArticleInline(admin.StackedInline):
+class TemplateArticleInline(NoDeleteAdminMixin, admin.StackedInline):
     model = TemplateArticle
     extra = 0
 
+    def has_add_permission(self, request, obj=None):
+        return is_sysadmin(request.user)
+
     def has_delete_permission(self, request, obj=None):
         # An article may be removed from a template; issued policies keep their own copy of the text.
-        return True
+        return is_sysadmin(request.user)
 
 
 @admin.register(PolicyTemplate)

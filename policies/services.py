@@ -187,7 +187,7 @@ def _issue(account: OfficialAccount, actor, *, issued_on: date, comment: str) ->
         comment=comment,
     )
     # Slow work after commit, never inside the lock (STYLE: state transitions).
-    transaction.on_commit(lambda: policy_version_render(version_id=version.pk))
+    transaction.on_commit(lambda: policy_version_render(version_id=version.pk), robust=True)
     return version
 
 

@@ -7,10 +7,12 @@ forget to decide who may open it.
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import AccountStatus
 from approvals import services as approval_services
+from monitoring import incidents as monitoring_incidents
 from monitoring import services as monitoring_services
 from policies import services as policy_services
 from tests.factories import AccountFactory, complete_request_fields
@@ -127,6 +129,15 @@ RULES = {
         _rule(404, **{**SEES_A_403, "head_a": 200, "admin": 200, "contractor": 403}),
     ),
     "monitoring:plan": ("get", "plan", _rule(404, **SEES_A, contractor=200)),
+    "monitoring:incidents": ("get", None, ANY_USER),
+    "monitoring:incident_new": ("get", "incident_new", _rule(404, **SEES_A, contractor=200)),
+    "monitoring:incident": ("get", "incident", _rule(404, **SEES_A, contractor=200)),
+    "monitoring:incident_act": (
+        "post",
+        "incident_act",
+        _rule(404, staff_a=302, head_a=302, admin=302, security_officer=302, member=403, chair=403, contractor=403),
+    ),
+    "monitoring:evidence": ("get", "evidence", _rule(404, **SEES_A, contractor=200)),
     "registry:list": ("get", None, PUBLIC),
     "registry:verify": ("get", None, PUBLIC),
     "registry:json": ("get", None, PUBLIC),
@@ -173,7 +184,16 @@ def world(request, account_a, preparing_a, contractor, head_a, pr_account):
     plan = monitoring_services.suspension_plan_create(
         review_id=review.pk, actor=head_a, reason="集約のため", notice_starts_on=date(2026, 4, 1)
     )
+    incident = monitoring_incidents.incident_open(
+        account_id=account_a.pk, actor=head_a, kind="hijack", title="心当たりのない投稿"
+    )
+    png = SimpleUploadedFile("screen.png", b"\x89PNG\r\n\x1a\n" + b"0" * 32, content_type="image/png")
+    evidence = monitoring_incidents.evidence_add(incident_id=incident.pk, actor=head_a, upload=png)
     return {
+        "incident": {"pk": incident.pk},
+        "incident_new": {"account_pk": account_a.pk},
+        "incident_act": {"pk": incident.pk, "action": "escalate"},
+        "evidence": {"pk": evidence.pk},
         "review_start": {"account_pk": account_a.pk, "fy": 2026},
         "review": {"pk": review.pk},
         "plan": {"pk": plan.pk},

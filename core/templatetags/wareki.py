@@ -22,7 +22,10 @@ def wareki(value, arg=""):
     d = _as_date(value)
     if d is None:
         return ""
-    return dates.to_wareki(d, zenkaku=arg == "zenkaku")
+    try:
+        return dates.to_wareki(d, zenkaku=arg == "zenkaku")
+    except ValueError:  # before 明治: show the 西暦 rather than fail the page
+        return d.isoformat()
 
 
 @register.filter
@@ -31,7 +34,7 @@ def seireki_wareki(value):
     d = _as_date(value)
     if d is None:
         return ""
-    return f"{d.year}年{d.month}月{d.day}日（{dates.to_wareki(d)}）"
+    return f"{d.year}年{d.month}月{d.day}日（{wareki(d)}）"
 
 
 @register.filter

@@ -37,7 +37,7 @@ def _form(head, **overrides):
         "homepage_url": "",
         "linked_apps": "予約投稿ツールA\n分析ツールB",
         "password_changed_on": "令和8年4月1日",
-        "initial_status": AccountStatus.ACTIVE,
+        "initial_status": AccountStatus.PREPARING,
     }
     data.update(overrides)
     return data
@@ -52,14 +52,41 @@ def test_staff_registers_an_existing_account_of_their_own_section(client, staff_
     assert response.url == reverse("accounts:detail", args=[account.pk])
     assert account.department == dept_a
     assert (account.handle, account.handle_key) == ("Komae_Kosodate", "komae_kosodate")
-    assert account.status == AccountStatus.ACTIVE
+    assert account.status == AccountStatus.PREPARING  # the 課長's 運用開始 makes it official
     assert account.password_changed_on == date(2026, 4, 1)
     assert account.linked_app_list == ["予約投稿ツールA", "分析ツールB"]
     event = AuditEvent.objects.for_object(account).get()
-    assert (event.actor, event.summary) == (staff_a, "アカウントを登録（運用中）")
+    assert (event.actor, event.summary) == (staff_a, "アカウントを登録（開設準備）")
     page = client.get(response.url).content.decode()
-    assert "アカウントを登録（運用中）" in page
+    assert "アカウントを登録（開設準備）" in page
     assert "2026年4月1日（令和8年4月1日）" in page
+
+
+def test_only_the_section_head_registers_an_account_as_operating(client, staff_a, head_a):
+    client.force_login(staff_a)
+    response = client.post(reverse("accounts:create"), _form(head_a, initial_status=AccountStatus.ACTIVE))
+    assert response.status_code == 200 and not OfficialAccount.objects.exists()
+    client.force_login(head_a)
+    client.post(reverse("accounts:create"), _form(head_a, initial_status=AccountStatus.ACTIVE))
+    assert OfficialAccount.objects.get().status == AccountStatus.ACTIVE
+
+
+def test_staff_cannot_appoint_the_manager_or_contractors(staff_a, head_a, account_a, contractor):
+    with pytest.raises(TransitionError, match="管理者を変更できるのは課長です"):
+        services.account_update(account_id=account_a.pk, actor=staff_a, fields={"manager": staff_a})
+    with pytest.raises(TransitionError, match="委託業者を変更できるのは課長です"):
+        services.account_update(account_id=account_a.pk, actor=staff_a, fields={}, contractors=[contractor])
+    services.account_update(account_id=account_a.pk, actor=head_a, fields={"manager": head_a}, contractors=[contractor])
+    assert list(account_a.contractors.all()) == [contractor]
+
+
+def test_a_date_out_of_range_is_refused_with_a_message(client, head_a, account_a):
+    client.force_login(head_a)
+    response = client.post(
+        reverse("accounts:followers", args=[account_a.pk]), {"recorded_on": "1800-01-01", "count": "5"}, follow=True
+    )
+    assert "2000年1月1日から2100年12月31日まで" in response.content.decode()
+    assert not FollowerSnapshot.objects.exists()
 
 
 def test_the_form_never_asks_for_the_sns_password(client, staff_a):

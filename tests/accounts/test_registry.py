@@ -179,3 +179,10 @@ def test_an_account_under_notice_shows_its_date_reason_and_successor(client, reg
     body = client.get(reverse("registry:list")).content.decode()
     assert "令和9年1月31日で停止予定。市公式アカウントに集約するため" in body
     assert "今後は" in body
+
+
+def test_a_bare_handle_names_the_platforms_it_is_official_on(client, registry):
+    data = client.get(reverse("registry:verify"), {"q": "@komae_city"}, HTTP_ACCEPT="application/json").json()
+    assert data["result"] == "official"
+    assert "X上の狛江市の公式アカウントです" in data["message"]
+    assert "他のSNSで同じ名前のアカウントは公式ではありません" in data["message"]

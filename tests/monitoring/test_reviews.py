@@ -194,3 +194,17 @@ def test_the_review_year_turns_at_midnight_in_tokyo_not_utc(client, staff_a, utc
         client.force_login(staff_a)
         body = client.get(reverse("monitoring:reviews")).content.decode()
     assert f"{label}の効果測定（年度末）" in body
+
+
+@pytest.mark.parametrize("fy", ["abc", "99999", "0", "-3", "1800"])
+def test_any_fiscal_year_in_the_address_gives_a_page(client, admin, fy):
+    client.force_login(admin)
+    for name in ("monitoring:reviews", "monitoring:dashboard", "monitoring:report_pdf"):
+        assert client.get(reverse(name), {"fy": fy}).status_code == 200
+
+
+def test_a_review_for_a_future_year_is_refused(client, account_a, staff_a):
+    client.force_login(staff_a)
+    response = client.post(reverse("monitoring:review_start", args=[account_a.pk, 2099]), follow=True)
+    assert "今年度までの年度について作成できます" in response.content.decode()
+    assert not YearEndReview.objects.exists()

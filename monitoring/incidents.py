@@ -1,0 +1,162 @@
+"""Incidents (SPEC §4.5): opened by a check or a person, worked through a checklist, escalated
+管理者 → 所属長 → 統括情報セキュリティ責任者 with timestamps, evidence kept (G-4-3-オ/カ, P-5-2)."""
+
+import hashlib
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import OfficialAccount
+from accounts.selectors import accounts_visible_to
+from core.audit import audit_record
+from core.errors import TransitionError
+from core.models import AuditEvent
+from org.roles import Role, has_role
+
+from .models import CHECKLISTS, Evidence, Incident, IncidentStep
+
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+# Checked by content, never by the file name (a renamed executable stays refused).
+SIGNATURES = [
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+    (b"%PDF-", "application/pdf"),
+]
+
+
+def incidents_visible_to(*, user):
+    """Incidents of the accounts the user sees; the security officer sees every one (SPEC §1)."""
+    return Incident.objects.filter(account__in=accounts_visible_to(user=user).values("pk")).select_related(
+        "account", "account__platform", "account__department", "opened_by"
+    )
+
+
+def can_work_on(user, incident: Incident) -> bool:
+    """The 課 of the account (its 管理者, staff, 所属長), the security officer and the sysadmin."""
+    if has_role(user, Role.SECURITY_OFFICER, Role.SYSADMIN):
+        return True
+    account = incident.account
+    return account.manager_id == user.pk or (
+        has_role(user, Role.STAFF, Role.SECTION_HEAD) and user.department_id == account.department_id
+    )
+
+
+def _steps_for(incident: Incident) -> None:
+    for order, (code, label) in enumerate(CHECKLISTS[incident.kind], start=1):
+        IncidentStep.objects.get_or_create(incident=incident, code=code, defaults={"label": label, "order": order})
+
+
+def _lock(incident_id: int, actor) -> Incident:
+    incident = Incident.objects.select_for_update(of=("self",)).select_related("account").get(pk=incident_id)
+    if not can_work_on(actor, incident):
+        raise PermissionDenied("このインシデントに対応する権限がありません。")
+    if incident.status == Incident.Status.CLOSED:
+        raise TransitionError("完了したインシデントは変更できません。")
+    return incident
+
+
+def _audit(incident: Incident, actor, summary: str, comment: str = "") -> None:
+    audit_record(target=incident, actor=actor, action=AuditEvent.Action.UPDATED, summary=summary, comment=comment)
+
+
+@transaction.atomic
+def incident_open(*, account_id: int, actor, kind: str, title: str, description: str = "") -> Incident:
+    """A person reports an incident (the 管理者 is the first reporter, G-4-3-オ/カ)."""
+    account = OfficialAccount.objects.get(pk=account_id)
+    if not accounts_visible_to(user=actor).filter(pk=account.pk).exists():
+        raise PermissionDenied("このアカウントのインシデントは起票できません。")
+    if kind not in CHECKLISTS:
+        raise TransitionError("種別を選んでください。")
+    if not title.strip():
+        raise TransitionError("件名を入力してください。")
+    incident = Incident.objects.create(
+        account=account, kind=kind, title=title.strip(), description=description.strip(), opened_by=actor
+    )
+    _steps_for(incident)
+    _audit(incident, actor, f"起票（{incident.get_kind_display()}）")
+    return incident
+
+
+def ensure_steps(incident: Incident) -> None:
+    """Incidents opened by a check get their checklist the first time someone opens them."""
+    _steps_for(incident)
+
+
+@transaction.atomic
+def incident_step_done(*, incident_id: int, actor, code: str, note: str = "") -> IncidentStep:
+    incident = _lock(incident_id, actor)
+    step = IncidentStep.objects.select_for_update().filter(incident=incident, code=code).first()
+    if step is None:
+        raise TransitionError("その手順はこのインシデントにありません。")
+    if step.done_at:
+        raise TransitionError(f"「{step.label}」は既に実施済みです。")
+    step.done_at, step.done_by, step.note = timezone.now(), actor, note.strip()[:200]
+    step.save(update_fields=["done_at", "done_by", "note"])
+    _audit(incident, actor, f"実施：{step.label}", note)
+    return step
+
+
+@transaction.atomic
+def incident_escalate(*, incident_id: int, actor) -> Incident:
+    """Report up the chain: first to the 所属長, then to the 統括情報セキュリティ責任者."""
+    incident = _lock(incident_id, actor)
+    now = timezone.now()
+    if incident.reported_to_head_at is None:
+        incident.reported_to_head_at, incident.reported_to_head_by = now, actor
+        summary = "所属長へ報告"
+    elif incident.reported_to_ciso_at is None:
+        if not has_role(actor, Role.SECTION_HEAD, Role.SECURITY_OFFICER, Role.SYSADMIN):
+            raise TransitionError("統括情報セキュリティ責任者への報告は所属長が行います（G-4-3-オ/カ）。")
+        incident.reported_to_ciso_at, incident.reported_to_ciso_by = now, actor
+        summary = "統括情報セキュリティ責任者へ報告"
+    else:
+        raise TransitionError("既に統括情報セキュリティ責任者まで報告しています。")
+    incident.save()
+    _audit(incident, actor, summary)
+    return incident
+
+
+@transaction.atomic
+def incident_close(*, incident_id: int, actor, comment: str = "") -> Incident:
+    incident = _lock(incident_id, actor)
+    pending = [s.label for s in incident.steps.filter(done_at__isnull=True)]
+    if pending:
+        raise TransitionError("未実施の手順があります：" + "、".join(pending))
+    if incident.reported_to_ciso_at is None and incident.kind in ("hijack", "impersonation", "important_mention"):
+        raise TransitionError("統括情報セキュリティ責任者への報告が済んでいません（G-4-3-オ/カ）。")
+    incident.status, incident.closed_at = Incident.Status.CLOSED, timezone.now()
+    incident.save(update_fields=["status", "closed_at"])
+    _audit(incident, actor, "完了", comment)
+    return incident
+
+
+def sniff(head: bytes) -> str | None:
+    return next((kind for magic, kind in SIGNATURES if head.startswith(magic)), None)
+
+
+@transaction.atomic
+def evidence_add(*, incident_id: int, actor, upload) -> Evidence:
+    """Keep a screenshot or PDF: type by content, size-limited, stored under a generated name."""
+    incident = _lock(incident_id, actor)
+    if upload.size > MAX_EVIDENCE_BYTES:
+        raise TransitionError("ファイルが大きすぎます（10 MBまで）。")
+    data = upload.read()
+    content_type = sniff(data[:16])
+    if content_type is None:
+        raise TransitionError("画像（PNG・JPEG・GIF）またはPDFだけを添付できます。")
+    evidence = Evidence(
+        incident=incident,
+        content_type=content_type,
+        original_name=(upload.name or "file")[-200:],
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=actor,
+    )
+    upload.seek(0)
+    evidence.file.save("evidence", upload, save=False)
+    evidence.save()
+    _audit(incident, actor, f"証拠ファイルを追加（{evidence.original_name}）")
+    return evidence
