@@ -58,6 +58,7 @@ lint: setup
 bench: setup services
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) bench/pages.py
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) bench/pdf.py
+	$(PY) bench/checks.py
 
 clean:
 	rm -rf var/staticfiles var/cache var/broker

@@ -227,5 +227,6 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},
     },
 }
