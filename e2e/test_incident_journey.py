@@ -1,0 +1,59 @@
+"""Browser journey of an incident raised by a status check: the security officer works through
+its checklist, keeps a screenshot and closes it (G-4-3-カ, G-4-5-エ)."""
+
+import pytest
+
+from accounts.models import OfficialAccount
+from e2e.browser import axe_violations, format_violations
+from monitoring import status
+from monitoring.models import Incident
+from tests.factories import PASSWORD
+from tests.platform_server import PlatformServer
+
+pytestmark = pytest.mark.browser
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def accessible(page):
+    violations = axe_violations(page)
+    assert violations == [], f"{page.url}\n{format_violations(violations)}"
+
+
+def test_the_security_officer_works_through_an_incident_raised_by_a_check(
+    page, live_server, account_a, security_officer
+):
+    with PlatformServer() as platform:
+        OfficialAccount.objects.filter(pk=account_a.pk).update(profile_url=f"{platform.url}/gone")
+        account_a.refresh_from_db()
+        status.check_now([account_a])
+    incident = Incident.objects.get()
+
+    page.goto("/login/")
+    page.locator("#id_username").fill(security_officer.username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+    page.get_by_role("navigation", name="メインメニュー").get_by_role("link", name="インシデント").click()
+    accessible(page)
+    page.get_by_role("link", name=incident.title).click()
+    assert page.get_by_text("状態確認による自動検知").is_visible()
+    accessible(page)
+
+    page.get_by_role("button", name="所属長へ報告した").click()
+    page.get_by_role("button", name="統括情報セキュリティ責任者へ報告した").click()
+    assert page.get_by_text("報告を記録しました。").is_visible()
+    for step in incident.steps.all():
+        row = page.get_by_role("row").filter(has_text=step.label)
+        row.get_by_label(f"メモ（{step.label}）").fill("対応済み")
+        row.get_by_role("button", name="実施した").click()
+        assert page.get_by_text(f"「{step.label}」を記録しました。").is_visible()
+    page.get_by_label("画像（PNG・JPEG・GIF）またはPDF、10 MBまで").set_input_files(
+        files=[{"name": "画面の保存.png", "mimeType": "image/png", "buffer": PNG}]
+    )
+    page.get_by_role("button", name="添付する").click()
+    assert page.get_by_role("link", name="画面の保存.png").is_visible()
+    accessible(page)
+    page.get_by_role("button", name="対応を完了する").click()
+    assert page.get_by_text("インシデントを完了しました。").is_visible()
+    incident.refresh_from_db()
+    assert incident.status == Incident.Status.CLOSED and incident.reported_to_ciso_by == security_officer
