@@ -105,6 +105,7 @@ def account_detail(request, pk: int):
             "transitions": services.transitions_available(user=user, account=account),
             "can_edit": account_can_edit(user=user, account=account),
             "checks": account.status_checks.all()[:10],
+            "last_content_check": account.content_checks.select_related("checked_by").first(),
             "can_check": account_can_edit(user=user, account=account),
             "follower_form": FollowerForm(follower_word=account.platform.follower_word)
             if account_can_record_followers(user=user, account=account)

@@ -16,5 +16,6 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "heartbeat": {"task": "core.tasks.heartbeat", "schedule": 60.0},
     # G-4-5-エ / G-4-3-カ: every due account's public profile, twice a day (Asia/Tokyo).
+    "reminders": {"task": "monitoring.tasks.send_daily_reminders", "schedule": crontab(minute=0, hour=8)},
     "status-checks": {"task": "monitoring.tasks.schedule_status_checks", "schedule": crontab(minute=0, hour="7,19")},
 }

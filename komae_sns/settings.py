@@ -45,6 +45,10 @@ if not SUSPENSION_IMPACT_LEVELS or SUSPENSION_IMPACT_LEVELS[-1][0] is not None:
     raise ImproperlyConfigured("SUSPENSION_IMPACT_LEVELS must end with an unbounded level (*:大:90).")
 # G-4-3-カ: an account with no post for this many days is flagged dormant (a hijack risk).
 DORMANT_DAYS = env.int("DORMANT_DAYS", default=90)
+# G-4-3-ア: remind the 管理者 when the last logged content check is older than this (days).
+CONTENT_CHECK_DAYS = env.int("CONTENT_CHECK_DAYS", default=30)
+# Remind the 課長 this many days before a notice period ends (G-4-5-ウ).
+NOTICE_ENDING_DAYS = env.int("NOTICE_ENDING_DAYS", default=7)
 # Year-end reviews open in February of the 年度's last quarter (G-4-5-ア).
 REVIEW_OPENS_MONTH = env.int("REVIEW_OPENS_MONTH", default=2)
 # Reminder thresholds used by the dashboards (days).

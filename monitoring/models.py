@@ -308,3 +308,38 @@ class Evidence(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class ContentCheck(models.Model):
+    """G-4-3-ア: the 管理者 checks the account's posts regularly; each check is logged."""
+
+    account = models.ForeignKey(
+        "accounts.OfficialAccount", verbose_name="アカウント", on_delete=models.PROTECT, related_name="content_checks"
+    )
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="確認者", on_delete=models.PROTECT, related_name="+"
+    )
+    checked_at = models.DateTimeField("確認日時", auto_now_add=True)
+    note = models.CharField("メモ", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "発言内容の確認"
+        verbose_name_plural = "発言内容の確認"
+        ordering = ["-checked_at"]
+
+    def __str__(self):
+        return f"{self.account} {self.checked_at:%Y-%m-%d}"
+
+
+class ReminderSent(models.Model):
+    """One reminder mail per person and day, however often the daily job runs."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_on = models.DateField()
+    items = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "sent_on"], name="one_reminder_per_day")]
+
+    def __str__(self):
+        return f"{self.user} {self.sent_on}"

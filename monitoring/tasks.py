@@ -32,3 +32,10 @@ def schedule_status_checks() -> int:
     for pk in ids:
         check_account.delay(pk, f"beat:{slot}:{pk}")
     return len(ids)
+
+
+@shared_task(ignore_result=True)
+def send_daily_reminders() -> int:
+    from .reminders import send_reminders
+
+    return send_reminders(timezone.localdate())

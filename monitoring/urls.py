@@ -17,4 +17,5 @@ urlpatterns = [
     path("incidents/<int:pk>/", views.incident_detail, name="incident"),
     path("incidents/<int:pk>/<slug:action>/", views.incident_act, name="incident_act"),
     path("evidence/<int:pk>/", views.evidence_file, name="evidence"),
+    path("content-check/<int:account_pk>/", views.content_check, name="content_check"),
 ]

@@ -24,7 +24,7 @@ from org.models import Department
 from org.roles import Role, has_role
 from policies.pdf import DocumentFontMissing, render_pdf
 
-from . import incidents, services
+from . import incidents, reminders, services
 from .models import Evidence, Incident, SuspensionPlan, YearEndReview
 from .selectors import follower_trends, review_targets, reviews_open, year_end_dashboard
 
@@ -398,3 +398,17 @@ def evidence_file(request, pk: int):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@require_POST
+def content_check(request, account_pk: int):
+    """G-4-3-ア: log that the account's posts were checked."""
+    account = get_object_or_404(accounts_visible_to(user=request.user), pk=account_pk)
+    try:
+        reminders.content_check_log(account_id=account.pk, actor=request.user, note=request.POST.get("note", ""))
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "発言内容の確認を記録しました。")
+    return redirect("accounts:detail", pk=account.pk)

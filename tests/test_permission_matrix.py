@@ -138,6 +138,11 @@ RULES = {
         _rule(404, staff_a=302, head_a=302, admin=302, security_officer=302, member=403, chair=403, contractor=403),
     ),
     "monitoring:evidence": ("get", "evidence", _rule(404, **SEES_A, contractor=200)),
+    "monitoring:content_check": (
+        "post",
+        "incident_new",
+        _rule(404, staff_a=302, head_a=302, admin=302, member=302, chair=302, security_officer=302, contractor=302),
+    ),
     "registry:list": ("get", None, PUBLIC),
     "registry:verify": ("get", None, PUBLIC),
     "registry:json": ("get", None, PUBLIC),

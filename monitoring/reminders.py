@@ -1,0 +1,96 @@
+"""Daily reminders by e-mail (SPEC §5): content checks, reviews, passwords, verification, notices."""
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mass_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from accounts.models import AccountStatus, OfficialAccount, VerificationStatus
+from core.audit import audit_record
+from core.dates import fiscal_year, fiscal_year_label, to_wareki
+from core.errors import TransitionError
+from core.models import AuditEvent
+from org.roles import Role, has_role
+
+from .models import ContentCheck, ReminderSent, YearEndReview
+
+User = get_user_model()
+
+
+@transaction.atomic
+def content_check_log(*, account_id: int, actor, note: str = "") -> ContentCheck:
+    """G-4-3-ア: the 管理者 (or the 課) records that the posts were checked."""
+    account = OfficialAccount.objects.select_for_update().get(pk=account_id)
+    if account.manager_id != actor.pk and not (
+        actor.department_id == account.department_id and has_role(actor, Role.STAFF, Role.SECTION_HEAD)
+    ):
+        raise TransitionError("発言内容の確認を記録できるのは、管理者と所管課の職員です。")
+    check = ContentCheck.objects.create(account=account, checked_by=actor, note=note.strip()[:200])
+    audit_record(target=account, actor=actor, action=AuditEvent.Action.UPDATED, summary="発言内容を確認（G-4-3-ア）")
+    return check
+
+
+def reminders_due(today: date) -> dict:
+    """Return {user: [reminder lines]} for everything that waits on someone today."""
+    due = defaultdict(list)
+    operating = OfficialAccount.objects.filter(status__in=(AccountStatus.ACTIVE, AccountStatus.NOTICE)).select_related(
+        "manager", "platform", "department"
+    )
+    last_checks = dict(
+        ContentCheck.objects.values("account_id").annotate(last=Max("checked_at")).values_list("account_id", "last")
+    )
+    content_limit = today - timedelta(days=settings.CONTENT_CHECK_DAYS)
+    password_limit = today - timedelta(days=settings.PASSWORD_CHANGE_DUE_DAYS)
+    for account in operating:
+        last = last_checks.get(account.pk)
+        if last is None or last.date() < content_limit:
+            due[account.manager].append(f"{account}：発言内容の定期確認（G-4-3-ア）")
+        if account.password_changed_on is None or account.password_changed_on < password_limit:
+            due[account.manager].append(
+                f"{account}：パスワードの変更（最終変更から{settings.PASSWORD_CHANGE_DUE_DAYS}日以上）"
+            )
+        if account.platform.verification_available and account.verification_status in (
+            VerificationStatus.NOT_APPLIED,
+            VerificationStatus.APPLIED,
+        ):
+            due[account.manager].append(
+                f"{account}：認証の申請・確認（P-7-3：{account.get_verification_status_display()}）"
+            )
+    heads = defaultdict(list)
+    for head in User.objects.filter(is_active=True, groups__name=Role.SECTION_HEAD).select_related("department"):
+        heads[head.department_id].append(head)
+    ending = OfficialAccount.objects.filter(
+        status=AccountStatus.NOTICE, notice_ends_on__lte=today + timedelta(days=settings.NOTICE_ENDING_DAYS)
+    )
+    for account in ending:
+        for head in heads[account.department_id]:
+            due[head].append(f"{account}：事前周知が{to_wareki(account.notice_ends_on)}に終わります（G-4-5-ウ）")
+    if today.month in (2, 3):
+        fy = fiscal_year(today)
+        signed = YearEndReview.objects.filter(fiscal_year=fy, status=YearEndReview.Status.SIGNED).values("account_id")
+        for account in OfficialAccount.objects.filter(status=AccountStatus.ACTIVE).exclude(pk__in=signed):
+            for head in heads[account.department_id]:
+                due[head].append(f"{account}：{fiscal_year_label(fy)}の効果測定（G-4-5-ア）")
+    return due
+
+
+def send_reminders(today: date) -> int:
+    """Send each person one mail a day with all that waits; a second run the same day sends nothing."""
+    sent = 0
+    for user, items in reminders_due(today).items():
+        if not user.email or not user.is_active:
+            continue
+        try:
+            with transaction.atomic():
+                ReminderSent.objects.create(user=user, sent_on=today, items=items)
+                body = "次の対応をお願いします。\n\n" + "\n".join(f"・{line}" for line in items)
+                message = ("[公式SNS] 対応のお知らせ", body, settings.DEFAULT_FROM_EMAIL, [user.email])
+                transaction.on_commit(lambda m=message: send_mass_mail([m]), robust=True)
+        except IntegrityError:
+            continue  # already reminded today
+        sent += 1
+    return sent
