@@ -49,3 +49,70 @@ def test_a_task_delivered_twice_records_once(account_a):
     connection.close()
     assert StatusCheck.objects.filter(run_key="beat:test:1").count() == 1
     assert account_a.incidents.count() == 1
+
+
+def _worker(env):
+    import subprocess
+    import sys
+
+    return subprocess.Popen(  # our own worker, fixed arguments
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "komae_sns",
+            "worker",
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=WARNING",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the worker process needs a shared database")
+def test_a_worker_killed_mid_check_leaves_the_check_to_be_done_again_and_recorded_once(account_a, settings):
+    import os
+    import signal
+
+    from tests.platform_server import PlatformHandler
+
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": (
+            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+        ),
+        "REDIS_URL": settings.REDIS_URL,
+        "CELERY_VISIBILITY_TIMEOUT": "2",
+        "CELERY_UNACKED_RESTORE_INTERVAL": "1",
+        "CELERY_UNACKED_RESTORE_THROTTLE": "1",
+    }
+    app.control.purge()
+    with PlatformServer(latency=2.0) as platform:
+        OfficialAccount.objects.filter(pk=account_a.pk).update(profile_url=f"{platform.url}/profile/x?title=狛江市")
+        first = _worker(env)
+        try:
+            check_account.delay(account_a.pk, "kill:1")
+            assert _wait_for(lambda: PlatformHandler.hits, seconds=30), "the first worker never started the check"
+            os.kill(first.pid, signal.SIGKILL)  # dies in the middle of the check, before recording
+            first.wait(timeout=10)
+            assert not StatusCheck.objects.exists()
+            second = _worker(env)
+            try:
+                assert _wait_for(lambda: StatusCheck.objects.filter(run_key="kill:1").exists(), seconds=60)
+                time.sleep(3)  # room for any further redelivery
+            finally:
+                second.terminate()
+                second.wait(timeout=20)
+        finally:
+            if first.poll() is None:
+                first.kill()
+    connection.close()
+    assert StatusCheck.objects.filter(run_key="kill:1").count() == 1
+    assert len(PlatformHandler.hits) >= 2  # the check was really done again
