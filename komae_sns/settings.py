@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "approvals",
     "policies",
     "monitoring",
+    "screening",
 ]
 
 MIDDLEWARE = [

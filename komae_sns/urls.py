@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("policies.urls")),
     path("requests/", include("approvals.urls")),
     path("monitoring/", include("monitoring.urls")),
+    path("screening/", include("screening.urls")),
     path("registry/", include("accounts.registry_urls")),
     path("admin/", admin.site.urls),
 ]

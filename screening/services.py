@@ -1,0 +1,58 @@
+"""投稿前チェック (SPEC §6): screen a draft against the guideline, keep the record."""
+
+from django.db import transaction
+
+from accounts.models import OfficialAccount
+from accounts.selectors import account_can_record_followers
+from core.errors import TransitionError
+
+from . import rules
+from .models import DictionaryTerm, ScreenedDraft
+
+MAX_DRAFT_LENGTH = 10_000
+EARLIER_DRAFTS = 200
+
+
+def dictionary_terms() -> list[tuple[str, str, str]]:
+    labels = dict(DictionaryTerm.Category.choices)
+    return [
+        (t.term, labels[t.category], DictionaryTerm.CLAUSES[t.category])
+        for t in DictionaryTerm.objects.filter(is_active=True)
+    ]
+
+
+def screen_draft(*, account: OfficialAccount, text: str, terms=None) -> list[rules.Finding]:
+    """Findings for a draft on this account: earlier screened drafts count as posted before."""
+    if not text.strip():
+        raise TransitionError("下書きを入力してください。")
+    if len(text) > MAX_DRAFT_LENGTH:
+        raise TransitionError(f"下書きが長すぎます（{MAX_DRAFT_LENGTH:,}文字まで）。")
+    earlier = list(account.screened_drafts.values_list("text", flat=True)[:EARLIER_DRAFTS])
+    return rules.screen(
+        text,
+        platform_code=account.platform.code,
+        max_length=account.platform.max_post_length,
+        terms=dictionary_terms() if terms is None else terms,
+        earlier=earlier,
+    )
+
+
+@transaction.atomic
+def draft_keep(*, account_id: int, actor, text: str, consent_confirmed: bool, note: str = "") -> ScreenedDraft:
+    """Keep the draft with its findings and the clerk's answers, for the 課長 to see (決裁)."""
+    account = OfficialAccount.objects.select_related("platform").get(pk=account_id)
+    if not account_can_record_followers(user=actor, account=account):
+        raise TransitionError("このアカウントの投稿前チェックは記録できません。")
+    findings = screen_draft(account=account, text=text)
+    if any(f.code == "consent" for f in findings) and not consent_confirmed:
+        raise TransitionError(
+            "人物が特定できる内容です。本人・所属団体の了解を確かめてから記録してください（G-4-3-エ）。"
+        )
+    return ScreenedDraft.objects.create(
+        account=account,
+        author=actor,
+        text=text,
+        findings=[f.as_dict() for f in findings],
+        consent_confirmed=consent_confirmed,
+        kept_note=note.strip()[:300],
+    )

@@ -1,0 +1,107 @@
+"""投稿前チェックの画面と JSON エンドポイント."""
+
+import json
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import OfficialAccount
+from accounts.selectors import accounts_visible_to
+from core.errors import TransitionError
+from org.roles import Role, has_role
+
+from . import rules, services
+from .models import ScreenedDraft
+
+WHOLE_TEXT = ("length", "repeat")
+
+
+def _accounts(user):
+    qs = accounts_visible_to(user=user).filter(status__in=("preparing", "active", "notice"))
+    if has_role(user, Role.STAFF, Role.SECTION_HEAD, Role.PR_OFFICE, Role.CONTRACTOR, Role.SYSADMIN):
+        return qs
+    return qs.none()
+
+
+class DraftForm(forms.Form):
+    account = forms.ModelChoiceField(label="アカウント", queryset=OfficialAccount.objects.none())
+    text = forms.CharField(label="投稿の下書き", widget=forms.Textarea(attrs={"rows": 6}), max_length=10_000)
+    consent_confirmed = forms.BooleanField(
+        label="写っている人・名前の出る人（団体）の了解を得ています（G-4-3-エ）", required=False
+    )
+    note = forms.CharField(label="指摘への対応（記録する場合）", required=False, max_length=300)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = _accounts(user)
+
+
+def marked(text: str, findings: list[dict]) -> str:
+    """The draft with each finding's span in <mark>, every piece escaped."""
+    pieces, at = [], 0
+    for f in sorted(findings, key=lambda f: (f["start"], f["end"])):
+        if f["code"] in WHOLE_TEXT or f["start"] < at:
+            continue
+        pieces.append(escape(text[at : f["start"]]))
+        pieces.append(f'<mark title="{escape(f["clause"])}">{escape(text[f["start"] : f["end"]])}</mark>')
+        at = f["end"]
+    pieces.append(escape(text[at:]))
+    return mark_safe("".join(pieces))  # noqa: S308 - built from escaped pieces only
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def screen(request):
+    form = DraftForm(request.POST or None, user=request.user)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        account, text = form.cleaned_data["account"], form.cleaned_data["text"]
+        if "keep" in request.POST:
+            try:
+                services.draft_keep(
+                    account_id=account.pk,
+                    actor=request.user,
+                    text=text,
+                    consent_confirmed=form.cleaned_data["consent_confirmed"],
+                    note=form.cleaned_data["note"],
+                )
+            except TransitionError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, "チェックの結果を下書きと一緒に記録しました。")
+                return redirect("screening:records")
+        try:
+            findings = [f.as_dict() for f in services.screen_draft(account=account, text=text)]
+        except TransitionError as exc:
+            form.add_error("text", str(exc))
+        else:
+            result = {"findings": findings, "marked": marked(text, findings), "length": rules.x_length(text) / 2}
+    return render(request, "screening/screen.html", {"form": form, "result": result})
+
+
+@login_required
+def records(request):
+    visible = accounts_visible_to(user=request.user).values("pk")
+    drafts = ScreenedDraft.objects.filter(account__in=visible).select_related("account", "account__platform", "author")
+    return render(request, "screening/records.html", {"drafts": drafts[:200]})
+
+
+@login_required
+@require_POST
+def api(request):
+    """JSON in, JSON out: {"account": id, "text": "…"} → {"findings": [...]} for the city's other tools."""
+    try:
+        payload = json.loads(request.body or b"{}")
+        account = _accounts(request.user).get(pk=int(payload.get("account")))
+        findings = services.screen_draft(account=account, text=str(payload.get("text", "")))
+    except (ValueError, TypeError, OfficialAccount.DoesNotExist):
+        return JsonResponse({"error": "account（アカウントのID）と text（下書き）を送ってください。"}, status=400)
+    except TransitionError as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    return JsonResponse({"findings": [f.as_dict() for f in findings]}, json_dumps_params={"ensure_ascii": False})

@@ -1,0 +1,62 @@
+import json
+
+import pytest
+from django.urls import reverse
+
+from screening.models import ScreenedDraft
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_page_marks_each_finding_and_keeps_the_record(client, staff_a, account_a):
+    client.force_login(staff_a)
+    text = "○○さんの写真です。連絡は03-3430-1111まで <b>太字</b>"
+    body = client.post(
+        reverse("screening:screen"), {"account": account_a.pk, "text": text, "check": "1"}
+    ).content.decode()
+    assert '<mark title="G-4-4-イ">○○</mark>' in body
+    assert '<mark title="G-4-4-ア">03-3430-1111</mark>' in body
+    assert "&lt;b&gt;太字&lt;/b&gt;" in body  # the draft is escaped
+    refused = client.post(reverse("screening:screen"), {"account": account_a.pk, "text": text, "keep": "1"})
+    assert "本人・所属団体の了解を確かめてから" in refused.content.decode()
+    assert not ScreenedDraft.objects.exists()
+    client.post(
+        reverse("screening:screen"),
+        {"account": account_a.pk, "text": text, "keep": "1", "consent_confirmed": "on", "note": "了解済み"},
+    )
+    kept = ScreenedDraft.objects.get()
+    assert kept.consent_confirmed and {f["code"] for f in kept.findings} >= {"fuseji", "phone", "consent"}
+    assert text[:10] in client.get(reverse("screening:records")).content.decode()
+
+
+def test_a_kept_draft_counts_as_posted_for_the_next_one(client, staff_a, account_a):
+    client.force_login(staff_a)
+    text = "【お知らせ】市民まつりは10月12日に開催します。ぜひお越しください。"
+    client.post(reverse("screening:screen"), {"account": account_a.pk, "text": text, "keep": "1"})
+    body = client.post(
+        reverse("screening:screen"), {"account": account_a.pk, "text": text, "check": "1"}
+    ).content.decode()
+    assert "以前の投稿とほぼ同じ内容です" in body
+
+
+def test_the_json_endpoint_does_the_same(client, staff_a, account_a, staff_b):
+    client.force_login(staff_a)
+    response = client.post(
+        reverse("screening:api"),
+        json.dumps({"account": account_a.pk, "text": "詳しくは https://bit.ly/abc"}),
+        content_type="application/json",
+    )
+    assert response.json()["findings"][0]["code"] == "shortener"
+    assert client.post(reverse("screening:api"), "not json", content_type="application/json").status_code == 400
+    client.force_login(staff_b)
+    response = client.post(
+        reverse("screening:api"), json.dumps({"account": account_a.pk, "text": "x"}), content_type="application/json"
+    )
+    assert response.status_code == 400  # 課B cannot screen for 課A's account
+
+
+def test_section_b_does_not_see_section_a_records(client, staff_a, staff_b, account_a):
+    client.force_login(staff_a)
+    client.post(reverse("screening:screen"), {"account": account_a.pk, "text": "秘密の下書き", "keep": "1"})
+    client.force_login(staff_b)
+    assert "秘密の下書き" not in client.get(reverse("screening:records")).content.decode()
