@@ -59,6 +59,7 @@ bench: setup services
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) bench/pages.py
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) bench/pdf.py
 	$(PY) bench/checks.py
+	$(PY) bench/screening.py
 
 clean:
 	rm -rf var/staticfiles var/cache var/broker
