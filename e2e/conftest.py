@@ -14,20 +14,16 @@ from collections.abc import Iterator
 import pytest
 
 from e2e.browser import launch_chromium
+from e2e.steps import LOCALE, TIMEOUT_MS, VIEWPORT, watch_errors
 
 # Fixtures of the unit tests, by name; `import *` skips the autouse ones (leading underscore), so
 # those are imported explicitly: fast password hashing, media in tmp, a clean cache per test.
 from tests.conftest import *  # noqa: F403
 from tests.conftest import _clear_cache, _fast_password_hashing, _media_in_tmp  # noqa: F401
-from tests.factories import PASSWORD
 
 # Playwright's sync API runs an asyncio event loop in the test's thread; Django would otherwise refuse
 # every ORM call made from that thread (factories, assertions) as "async unsafe".
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-LOCALE = "ja-JP"
-VIEWPORT = {"width": 1280, "height": 900}
-TIMEOUT_MS = 10_000
 
 
 @pytest.fixture(scope="session")
@@ -77,28 +73,7 @@ def page(browser, live_server, django_db_serialized_rollback) -> Iterator:
     context = browser.new_context(locale=LOCALE, viewport=VIEWPORT, base_url=live_server.url)
     context.set_default_timeout(TIMEOUT_MS)
     new_page = context.new_page()
-    errors: list[str] = []
-
-    def on_console(message) -> None:
-        if message.type == "error":
-            location = message.location or {}
-            errors.append(f"console error at {location.get('url', new_page.url)}: {message.text}")
-
-    def on_page_error(error) -> None:
-        errors.append(f"uncaught exception at {new_page.url}: {error}")
-
-    new_page.on("console", on_console)
-    new_page.on("pageerror", on_page_error)
+    errors = watch_errors(new_page)
     yield new_page
     context.close()
     assert not errors, "the page logged errors:\n" + "\n".join(errors)
-
-
-def login(page, live_server, user, password: str = PASSWORD) -> None:
-    """Sign in through the real login form, as the user would; wait until the dashboard is shown."""
-    page.goto(f"{live_server.url}/login/")
-    page.locator("#id_username").fill(user.username)
-    page.locator("#id_password").fill(password)
-    with page.expect_navigation():
-        page.get_by_role("button", name="ログイン").click()
-    assert page.url == f"{live_server.url}/", f"login of {user.username} failed: still at {page.url}"

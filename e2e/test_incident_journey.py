@@ -4,20 +4,14 @@ its checklist, keeps a screenshot and closes it (G-4-3-カ, G-4-5-エ)."""
 import pytest
 
 from accounts.models import OfficialAccount
-from e2e.browser import axe_violations, format_violations
+from e2e.steps import assert_accessible, login
 from monitoring import status
 from monitoring.models import Incident
-from tests.factories import PASSWORD
 from tests.platform_server import PlatformServer
 
 pytestmark = pytest.mark.browser
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-def accessible(page):
-    violations = axe_violations(page)
-    assert violations == [], f"{page.url}\n{format_violations(violations)}"
 
 
 def test_the_security_officer_works_through_an_incident_raised_by_a_check(
@@ -29,15 +23,12 @@ def test_the_security_officer_works_through_an_incident_raised_by_a_check(
         status.check_now([account_a])
     incident = Incident.objects.get()
 
-    page.goto("/login/")
-    page.locator("#id_username").fill(security_officer.username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
+    login(page, live_server, security_officer)
     page.get_by_role("navigation", name="メインメニュー").get_by_role("link", name="インシデント").click()
-    accessible(page)
+    assert_accessible(page)
     page.get_by_role("link", name=incident.title).click()
     assert page.get_by_text("状態確認による自動検知").is_visible()
-    accessible(page)
+    assert_accessible(page)
 
     page.get_by_role("button", name="所属長へ報告した").click()
     page.get_by_role("button", name="統括情報セキュリティ責任者へ報告した").click()
@@ -52,7 +43,7 @@ def test_the_security_officer_works_through_an_incident_raised_by_a_check(
     )
     page.get_by_role("button", name="添付する").click()
     assert page.get_by_role("link", name="画面の保存.png").is_visible()
-    accessible(page)
+    assert_accessible(page)
     page.get_by_role("button", name="対応を完了する").click()
     assert page.get_by_text("インシデントを完了しました。").is_visible()
     incident.refresh_from_db()

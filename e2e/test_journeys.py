@@ -19,19 +19,12 @@ from playwright.sync_api import Page, expect
 from accounts.models import AccountStatus, OfficialAccount
 from core.dates import to_wareki
 from core.models import AuditEvent
-from e2e.browser import axe_violations, format_violations
-from e2e.conftest import login
+from e2e.steps import assert_accessible, login
 from tests.factories import AccountFactory
 
 pytestmark = [pytest.mark.browser]
 
 VERIFY_LABEL = "SNSアカウントのURLまたは @ユーザー名"
-
-
-def assert_accessible(page: Page) -> None:
-    """No serious or critical WCAG 2 A/AA violation on the page as it is now."""
-    violations = axe_violations(page)
-    assert violations == [], f"{page.url}\n{format_violations(violations)}"
 
 
 def _main_menu_link(page: Page, name: str):

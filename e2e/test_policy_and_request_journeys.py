@@ -8,31 +8,9 @@ from pypdf import PdfReader
 
 from accounts.models import AccountStatus, OfficialAccount
 from approvals.models import AccountRequest, RequestStatus
-from e2e.browser import axe_violations, format_violations
-from tests.factories import PASSWORD
+from e2e.steps import assert_accessible, page_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def accessible(page):
-    violations = axe_violations(page)
-    assert violations == [], f"{page.url}\n{format_violations(violations)}"
-
-
-def signed_in(browser, live_server, user):
-    """A browser context of its own for `user`, signed in through the login form."""
-    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900}, base_url=live_server.url)
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto("/login/")
-    page.locator("#id_username").fill(user.username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
-    page.wait_for_url(f"{live_server.url}/")
-    page.console_errors = errors
-    return page
 
 
 def pdf_text(data: bytes) -> str:
@@ -40,21 +18,21 @@ def pdf_text(data: bytes) -> str:
 
 
 def test_an_administrator_issues_version_1_and_downloads_the_pdf(browser, live_server, admin, account_a):
-    page = signed_in(browser, live_server, admin)
+    page = page_for(browser, live_server, admin)
     page.goto(f"/accounts/{account_a.pk}/")
     page.get_by_role("link", name="運用ポリシー").click()
-    accessible(page)
+    assert_accessible(page)
     page.get_by_role("button", name="案を作成").click()
     assert page.get_by_role("heading", name="運用ポリシー案の編集").is_visible()
-    accessible(page)
+    assert_accessible(page)
     page.get_by_role("button", name="案を保存").click()
     page.get_by_role("link", name="制定する").click()
     page.get_by_label("制定日・改正日").fill("令和8年4月1日")
-    accessible(page)
+    assert_accessible(page)
     page.get_by_role("button", name="制定する").click()
     assert page.get_by_text("運用ポリシー第1版を制定しました。").is_visible()
     assert page.get_by_text("第1版（制定：2026年4月1日（令和8年4月1日））").is_visible()
-    accessible(page)
+    assert_accessible(page)
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="PDFをダウンロード").click()
@@ -92,23 +70,23 @@ def _fill_request(page, head):
 
 def test_a_request_goes_from_draft_to_an_account(browser, live_server, staff_a, head_a, member, chair, pr_account):
     # The clerk drafts: 分野 and SNS first, then the existing accounts and the reuse questions.
-    clerk = signed_in(browser, live_server, staff_a)
+    clerk = page_for(browser, live_server, staff_a)
     clerk.get_by_role("link", name="新規申請").click()
     clerk.get_by_role("link", name="新しく申請を作成").click()
     clerk.get_by_label("分野").select_option(label="子育て・教育")
     clerk.get_by_label("利用したいSNS").select_option(label="LINE")
     clerk.get_by_role("button", name="次へ").click()
     assert clerk.get_by_role("heading", name="関係する市の既存アカウント（G-4-2-ア）").is_visible()
-    accessible(clerk)
+    assert_accessible(clerk)
     _fill_request(clerk, head_a)
     clerk.get_by_role("button", name="下書きを保存").click()
     assert clerk.get_by_text("下書きを保存しました。").is_visible()
     assert not clerk.get_by_role("link", name="編集・提出").is_visible()  # staff cannot submit
-    accessible(clerk)
+    assert_accessible(clerk)
     obj = AccountRequest.objects.get()
 
     # The 課長 submits.
-    head = signed_in(browser, live_server, head_a)
+    head = page_for(browser, live_server, head_a)
     head.goto(f"/requests/{obj.pk}/")
     head.get_by_role("link", name="編集・提出").click()
     head.get_by_role("button", name="保存して提出（課長）").click()
@@ -116,20 +94,20 @@ def test_a_request_goes_from_draft_to_an_account(browser, live_server, staff_a, 
     assert head.get_by_text(f"{obj.reference} として提出しました。").is_visible()
 
     # A member votes; the chair returns it once (差戻し), the 課 answers, the chair approves.
-    voter = signed_in(browser, live_server, member)
+    voter = page_for(browser, live_server, member)
     voter.get_by_role("link", name=f"{obj.reference} 子育て情報LINEアカウントの開設").click()
     voter.get_by_label("賛成").check()
     voter.get_by_label("意見").fill("妥当と考えます。")
     voter.get_by_role("button", name="賛否を記録").click()
     assert voter.get_by_text("「賛成」を記録しました。").is_visible()
-    accessible(voter)
+    assert_accessible(voter)
 
-    decider = signed_in(browser, live_server, chair)
+    decider = page_for(browser, live_server, chair)
     decider.goto(f"/requests/{obj.pk}/")
     decider.get_by_role("link", name="決定する（委員長）").click()
     decider.get_by_label("差戻し").check()
     decider.get_by_label("理由・コメント").fill("(ウ)の配信回数の根拠を補足してください。")
-    accessible(decider)
+    assert_accessible(decider)
     decider.get_by_role("button", name="決定を記録").click()
     assert decider.get_by_text("「下書き（差戻し）」を記録しました。").is_visible()
 
@@ -151,7 +129,7 @@ def test_a_request_goes_from_draft_to_an_account(browser, live_server, staff_a, 
     decider.get_by_label("承認").check()
     decider.get_by_role("button", name="決定を記録").click()
     assert decider.get_by_text("「承認」を記録しました。").is_visible()
-    accessible(decider)
+    assert_accessible(decider)
 
     # The account is in the 課's list as 開設準備, and its policy PDF downloads.
     account = OfficialAccount.objects.get(handle_key="komae_kosodate_line")

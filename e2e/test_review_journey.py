@@ -7,26 +7,9 @@ import pytest
 
 from accounts.models import AccountStatus, OfficialAccount
 from core.dates import TOKYO
-from e2e.browser import axe_violations, format_violations
-from tests.factories import PASSWORD
+from e2e.steps import assert_accessible, page_for
 
 pytestmark = pytest.mark.browser
-
-
-def accessible(page):
-    violations = axe_violations(page)
-    assert violations == [], f"{page.url}\n{format_violations(violations)}"
-
-
-def sign_in(browser, live_server, user):
-    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900}, base_url=live_server.url)
-    page = context.new_page()
-    page.goto("/login/")
-    page.locator("#id_username").fill(user.username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
-    page.wait_for_url(f"{live_server.url}/")
-    return page
 
 
 def test_a_review_leads_to_a_suspension_shown_on_the_registry(
@@ -34,9 +17,9 @@ def test_a_review_leads_to_a_suspension_shown_on_the_registry(
 ):
     # The account ran through 令和7年度 (2025-04-01〜2026-03-31).
     OfficialAccount.objects.filter(pk=account_a.pk).update(created_at=datetime(2024, 4, 1, tzinfo=TOKYO))
-    clerk = sign_in(browser, live_server, staff_a)
+    clerk = page_for(browser, live_server, staff_a)
     clerk.goto("/monitoring/reviews/?fy=2025")
-    accessible(clerk)
+    assert_accessible(clerk)
     clerk.get_by_role("row").filter(has_text=account_a.display_name).get_by_role("button", name="作成する").click()
     clerk.get_by_label("年度初めのフォロワー数").fill("900")
     clerk.get_by_label("年度末のフォロワー数").fill("850")
@@ -52,23 +35,23 @@ def test_a_review_leads_to_a_suspension_shown_on_the_registry(
     clerk.get_by_label("独自性の判断の理由").fill("市公式アカウントと内容が重なる")
     clerk.get_by_label("停止検討").check()
     clerk.get_by_label("集約先の市広報アカウント").select_option(label=str(pr_account))
-    accessible(clerk)
+    assert_accessible(clerk)
     clerk.get_by_role("button", name="保存", exact=True).click()
     assert clerk.get_by_text("保存しました。").is_visible()
 
-    head = sign_in(browser, live_server, head_a)
+    head = page_for(browser, live_server, head_a)
     head.goto(clerk.url)
     head.get_by_role("button", name="保存して課長が確認").click()
     assert head.get_by_text("課長が確認しました。").is_visible()
-    accessible(head)
+    assert_accessible(head)
     head.get_by_role("link", name="運用停止の計画を作成する").click()
     assert head.get_by_text("停止による影響度（ガイドライン４(5)イ）：小").is_visible()
     head.get_by_label("停止の理由（公開）").fill("市公式アカウントに情報を集約するため")
     head.get_by_label("事前周知の開始日").fill("2026-04-01")
-    accessible(head)
+    assert_accessible(head)
     head.get_by_role("button", name="計画を作成").click()
     assert head.get_by_text("令和8年5月1日をもって運用を停止します").is_visible()  # 850 followers: 30 days
-    accessible(head)
+    assert_accessible(head)
     head.get_by_role("button", name="周知を開始する（運用中 → 停止予告中）").click()
     assert head.get_by_text("停止予告を開始しました。").is_visible()
 
@@ -80,10 +63,11 @@ def test_a_review_leads_to_a_suspension_shown_on_the_registry(
 
     head.goto("/monitoring/dashboard/?fy=2025")
     assert head.get_by_text("停止検討 1件").is_visible()
-    accessible(head)
+    assert_accessible(head)
 
     page.goto("/registry/")
     suspended = page.get_by_role("region", name="運用を停止したアカウント")
     assert suspended.get_by_text("市公式アカウントに情報を集約するため").is_visible()
     assert suspended.get_by_role("link", name=pr_account.display_name).is_visible()
-    accessible(page)
+    assert_accessible(page)
+    assert clerk.console_errors == [] and head.console_errors == []

@@ -2,18 +2,14 @@
 
 import pytest
 
-from e2e.browser import axe_violations, format_violations
+from e2e.steps import assert_accessible, login
 from screening.models import ScreenedDraft
-from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
 def test_a_clerk_screens_a_draft_and_keeps_the_record(page, live_server, staff_a, account_a):
-    page.goto("/login/")
-    page.locator("#id_username").fill(staff_a.username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
+    login(page, live_server, staff_a)
     page.get_by_role("navigation", name="メインメニュー").get_by_role("link", name="投稿前チェック").click()
     page.get_by_label("アカウント").select_option(label=str(account_a))
     page.get_by_label("投稿の下書き").fill("○○さんの写真です。お問い合わせは03-3430-1111まで。")
@@ -21,8 +17,7 @@ def test_a_clerk_screens_a_draft_and_keeps_the_record(page, live_server, staff_a
     result = page.get_by_role("region", name="チェックの結果：4件の指摘")
     assert result.locator("mark").filter(has_text="03-3430-1111").is_visible()
     assert result.get_by_text("伏せ字は要らぬ詮索を招きます").is_visible()
-    violations = axe_violations(page)
-    assert violations == [], format_violations(violations)
+    assert_accessible(page)
 
     page.get_by_role("button", name="結果を下書きと一緒に記録する").click()
     assert page.get_by_text("本人・所属団体の了解を確かめてから記録してください").is_visible()
@@ -31,6 +26,5 @@ def test_a_clerk_screens_a_draft_and_keeps_the_record(page, live_server, staff_a
     page.get_by_role("button", name="結果を下書きと一緒に記録する").click()
     assert page.get_by_text("チェックの結果を下書きと一緒に記録しました。").is_visible()
     assert page.get_by_text("本人の了解済み").is_visible()
-    violations = axe_violations(page)
-    assert violations == [], format_violations(violations)
+    assert_accessible(page)
     assert ScreenedDraft.objects.get().consent_confirmed
