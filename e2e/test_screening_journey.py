@@ -19,12 +19,11 @@ def test_a_clerk_screens_a_draft_and_keeps_the_record(page, live_server, staff_a
     assert result.get_by_text("伏せ字は要らぬ詮索を招きます").is_visible()
     assert_accessible(page)
 
-    page.get_by_role("button", name="結果を下書きと一緒に記録する").click()
-    assert page.get_by_text("本人・所属団体の了解を確かめてから記録してください").is_visible()
     page.get_by_label("写っている人・名前の出る人（団体）の了解を得ています（G-4-3-エ）").check()
     page.get_by_label("指摘への対応（記録する場合）").fill("本人の了解済み。伏せ字は実名に直して投稿")
     page.get_by_role("button", name="結果を下書きと一緒に記録する").click()
     assert page.get_by_text("チェックの結果を下書きと一緒に記録しました。").is_visible()
     assert page.get_by_text("本人の了解済み").is_visible()
+    assert page.get_by_text("本人等の了解：確認済").is_visible()
     assert_accessible(page)
     assert ScreenedDraft.objects.get().consent_confirmed

@@ -57,3 +57,8 @@ class ScreenedDraft(models.Model):
 
     def __str__(self):
         return self.text[:30]
+
+    @property
+    def needs_consent(self) -> bool:
+        """G-4-3-エ: the draft names or shows a person."""
+        return any(f.get("code") == "consent" for f in self.findings)

@@ -43,11 +43,8 @@ def draft_keep(*, account_id: int, actor, text: str, consent_confirmed: bool, no
     account = OfficialAccount.objects.select_related("platform").get(pk=account_id)
     if not account_can_record_followers(user=actor, account=account):
         raise TransitionError("このアカウントの投稿前チェックは記録できません。")
+    # Findings are advice: the record is kept either way, with the answer to the consent question.
     findings = screen_draft(account=account, text=text)
-    if any(f.code == "consent" for f in findings) and not consent_confirmed:
-        raise TransitionError(
-            "人物が特定できる内容です。本人・所属団体の了解を確かめてから記録してください（G-4-3-エ）。"
-        )
     return ScreenedDraft.objects.create(
         account=account,
         author=actor,

@@ -17,16 +17,17 @@ def test_the_page_marks_each_finding_and_keeps_the_record(client, staff_a, accou
     assert '<mark title="G-4-4-イ">○○</mark>' in body
     assert '<mark title="G-4-4-ア">03-3430-1111</mark>' in body
     assert "&lt;b&gt;太字&lt;/b&gt;" in body  # the draft is escaped
-    refused = client.post(reverse("screening:screen"), {"account": account_a.pk, "text": text, "keep": "1"})
-    assert "本人・所属団体の了解を確かめてから" in refused.content.decode()
-    assert not ScreenedDraft.objects.exists()
+    # Findings are advice: kept without the consent answer, and the 課長 sees that it is missing.
+    client.post(reverse("screening:screen"), {"account": account_a.pk, "text": text, "keep": "1"})
+    assert "本人等の了解：未確認" in client.get(reverse("screening:records")).content.decode()
     client.post(
         reverse("screening:screen"),
         {"account": account_a.pk, "text": text, "keep": "1", "consent_confirmed": "on", "note": "了解済み"},
     )
-    kept = ScreenedDraft.objects.get()
+    kept = ScreenedDraft.objects.first()
     assert kept.consent_confirmed and {f["code"] for f in kept.findings} >= {"fuseji", "phone", "consent"}
-    assert text[:10] in client.get(reverse("screening:records")).content.decode()
+    records = client.get(reverse("screening:records")).content.decode()
+    assert text[:10] in records and "本人等の了解：確認済" in records
 
 
 def test_a_kept_draft_counts_as_posted_for_the_next_one(client, staff_a, account_a):
