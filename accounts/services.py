@@ -289,6 +289,9 @@ def account_announce_suspension(
         raise TransitionError("停止の理由を入力してください（市ホームページに掲載されます：P-8）。")
     if notice_ends_on < notice_starts_on:
         raise TransitionError("事前周知の終了日は開始日以降の日付にしてください。")
+    # G-4-5-ウ: followers are told in advance; a notice dated in the past would be no notice at all.
+    if notice_starts_on < timezone.localdate() and not has_role(actor, Role.SYSADMIN):
+        raise TransitionError("事前周知の開始日は今日以降の日付にしてください（G-4-5-ウ）。")
     successor = OfficialAccount.objects.filter(pk=successor_id).first()
     if successor is None or successor.pk == account.pk or successor.status != AccountStatus.ACTIVE:
         raise TransitionError("誘導先には運用中の別の公式アカウント（市広報アカウント等）を選んでください。")

@@ -1,12 +1,13 @@
 """Browser journey of the year-end review: a 課 drafts, the 課長 signs off 停止検討, the plan and its
 notice, the final 運用停止; the dashboard and the public registry show it (G-4-5-ア〜エ, P-8)."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import AccountStatus, OfficialAccount
-from core.dates import TOKYO
+from core.dates import TOKYO, to_wareki
 from e2e.steps import assert_accessible, page_for
 
 pytestmark = pytest.mark.browser
@@ -47,18 +48,26 @@ def test_a_review_leads_to_a_suspension_shown_on_the_registry(
     head.get_by_role("link", name="運用停止の計画を作成する").click()
     assert head.get_by_text("停止による影響度（ガイドライン４(5)イ）：小").is_visible()
     head.get_by_label("停止の理由（公開）").fill("市公式アカウントに情報を集約するため")
-    head.get_by_label("事前周知の開始日").fill("2026-04-01")
+    today = timezone.localdate()
+    head.get_by_label("事前周知の開始日").fill(today.isoformat())
     assert_accessible(head)
     head.get_by_role("button", name="計画を作成").click()
-    assert head.get_by_text("令和8年5月1日をもって運用を停止します").is_visible()  # 850 followers: 30 days
+    ends = today + timedelta(days=30)  # 850 followers: impact 小, 30 days
+    assert head.get_by_text(f"{to_wareki(ends)}をもって運用を停止します").is_visible()
     assert_accessible(head)
     head.get_by_role("button", name="周知を開始する（運用中 → 停止予告中）").click()
     assert head.get_by_text("停止予告を開始しました。").is_visible()
 
-    # The notice period has passed; the 課長 records 運用停止 (G-4-5-ウ), the account is kept (エ).
+    # Not before the notice period ends (G-4-5-ウ) ...
     head.get_by_role("link", name="運用停止").click()
     head.get_by_role("button", name="運用停止を行う").click()
-    assert head.get_by_text("「運用停止」を行いました。").is_visible()
+    assert head.get_by_text("が終わるまで運用停止にできません").is_visible()
+    # ... unless the sysadmin records why; the account itself is kept (G-4-5-エ).
+    sysadmin = page_for(browser, live_server, admin)
+    sysadmin.goto(f"/accounts/{account_a.pk}/transition/suspend/")
+    sysadmin.get_by_label("コメント").fill("課長の依頼により、周知期間の途中で停止する（乗っ取りの恐れ）")
+    sysadmin.get_by_role("button", name="運用停止を行う").click()
+    assert sysadmin.get_by_text("「運用停止」を行いました。").is_visible()
     assert OfficialAccount.objects.get(pk=account_a.pk).status == AccountStatus.SUSPENDED
 
     head.goto("/monitoring/dashboard/?fy=2025")
@@ -70,4 +79,4 @@ def test_a_review_leads_to_a_suspension_shown_on_the_registry(
     assert suspended.get_by_text("市公式アカウントに情報を集約するため").is_visible()
     assert suspended.get_by_role("link", name=pr_account.display_name).is_visible()
     assert_accessible(page)
-    assert clerk.console_errors == [] and head.console_errors == []
+    assert clerk.console_errors == [] and head.console_errors == [] and sysadmin.console_errors == []

@@ -37,13 +37,14 @@ def _announce(account, actor, successor, *, starts=TODAY, ends=TODAY + timedelta
 @time_machine.travel("2026-11-24 10:00 +0900", tick=False)
 def test_the_whole_lifecycle_is_audited_step_by_step(preparing_a, head_a, admin, pr_account):
     services.account_activate(account_id=preparing_a.pk, actor=head_a, comment="開設しました")
-    _announce(preparing_a, head_a, pr_account, starts=TODAY - timedelta(days=40), ends=TODAY - timedelta(days=1))
-    services.account_suspend(account_id=preparing_a.pk, actor=head_a)
-    services.account_close(account_id=preparing_a.pk, actor=admin, comment="サービス終了の告知があったため")
+    _announce(preparing_a, head_a, pr_account, starts=TODAY, ends=TODAY + timedelta(days=30))
+    with time_machine.travel("2026-12-25 10:00 +0900", tick=False):  # the day after the notice period
+        services.account_suspend(account_id=preparing_a.pk, actor=head_a)
+        services.account_close(account_id=preparing_a.pk, actor=admin, comment="サービス終了の告知があったため")
 
     preparing_a.refresh_from_db()
     assert preparing_a.status == AccountStatus.CLOSED
-    assert preparing_a.suspended_on == TODAY
+    assert preparing_a.suspended_on == date(2026, 12, 25)
     steps = [(e.from_state, e.to_state, e.actor) for e in _events(preparing_a)]
     assert steps == [
         ("preparing", "active", head_a),
@@ -116,6 +117,7 @@ def test_no_suspension_before_the_notice_period_ends(account_a, head_a, admin, p
     assert _events(account_a)[-1].comment == "乗っ取りの恐れがあり緊急停止"
 
 
+@time_machine.travel("2026-11-24 10:00 +0900", tick=False)
 def test_the_notice_names_a_reason_and_an_operating_successor(account_a, head_a, pr_account):
     with pytest.raises(TransitionError, match="停止の理由を入力"):
         services.account_announce_suspension(
@@ -135,6 +137,16 @@ def test_the_notice_names_a_reason_and_an_operating_successor(account_a, head_a,
     assert (account_a.status, account_a.suspension_reason) == (AccountStatus.ACTIVE, "")
 
 
+@time_machine.travel("2026-11-24 10:00 +0900", tick=False)
+def test_a_notice_cannot_start_in_the_past_except_by_the_sysadmin(account_a, head_a, admin, pr_account):
+    with pytest.raises(TransitionError, match="事前周知の開始日は今日以降"):
+        _announce(account_a, head_a, pr_account, starts=TODAY - timedelta(days=60), ends=TODAY - timedelta(days=1))
+    _announce(account_a, admin, pr_account, starts=TODAY - timedelta(days=60), ends=TODAY - timedelta(days=1))
+    account_a.refresh_from_db()
+    assert account_a.status == AccountStatus.NOTICE
+
+
+@time_machine.travel("2026-11-24 10:00 +0900", tick=False)
 def test_withdrawing_the_notice_clears_the_public_reason(account_a, head_a, pr_account):
     _announce(account_a, head_a, pr_account)
     services.account_withdraw_notice(account_id=account_a.pk, actor=head_a, comment="方針変更のため継続")
