@@ -116,3 +116,10 @@ def test_seed_demo_is_idempotent_and_every_state_is_there(client, capsys):
     assert User.objects.filter(groups__name="sysadmin").exists()
     client.login(username="kodomo_staff", password="komae-demo-2026")
     assert "こまえ子育て応援" in client.get(reverse("accounts:list")).content.decode()
+    from approvals.models import AccountRequest
+    from monitoring.models import Incident
+
+    assert AccountRequest.objects.filter(status="submitted").count() == 1
+    assert Incident.objects.filter(status="open").count() == 1
+    client.login(username="iin", password="komae-demo-2026")
+    assert "子育て情報LINEアカウントの開設" in client.get(reverse("dashboard")).content.decode()

@@ -109,11 +109,67 @@ class Command(BaseCommand):
             departments = self._departments()
             users = self._users(departments)
             created = self._accounts(departments, users)
+            self._workflows(users)
         self.stdout.write(self.style.SUCCESS(f"デモデータを用意しました（新規アカウント {created} 件）。"))
         self.stdout.write(f"ログイン: http://127.0.0.1:8000/login/  パスワードは全員 {DEMO_PASSWORD}")
         for username, last, first, _, title, roles in USERS:
             labels = "・".join(Role(r).label for r in roles)
             self.stdout.write(f"  {username:<14} {last} {first}（{title}） 役割: {labels}")
+
+    def _workflows(self, users) -> None:
+        """A request waiting for the committee and an open incident, so every role has work to see."""
+        from datetime import date as _date
+
+        from approvals import services as approvals
+        from approvals.models import AccountRequest
+        from monitoring import incidents
+        from monitoring.models import Incident
+
+        if not AccountRequest.objects.exists():
+            head = users["kodomo_kacho"]
+            request = approvals.request_create(
+                actor=users["kodomo_staff"],
+                fields={
+                    "platform": Platform.objects.get(code="line"),
+                    "field": Field.CHILDREN,
+                    "desired_handle": "komae_kosodate_info",
+                    "display_name": "こまえ子育て情報",
+                    "reuse_fits": "no",
+                    "reuse_fits_reason": (
+                        "子育て世帯だけに届けたい個別の案内が多く、市公式LINEでは届け分けができないため。"
+                    ),
+                    "reuse_too_light": "no",
+                    "reuse_too_light_reason": "健診・予防接種・手当の案内が毎週あるため。",
+                    "reuse_crowds": "yes",
+                    "reuse_crowds_reason": (
+                        "週3回の配信は市公式LINEの配信回数の半分に当たり、他の情報を埋もれさせるため。"
+                    ),
+                    "title": "子育て情報LINEアカウントの開設",
+                    "purpose": "子育て世帯に健診・予防接種・子育て支援の情報を確実に届ける。",
+                    "audience": "市内の子育て世帯",
+                    "content": "健診・予防接種の案内、子育てイベント、災害時の子ども向け情報",
+                    "frequency": "週2〜3回",
+                    "start_on": _date(2027, 4, 1),
+                    "cost": "なし（無料の範囲で運用）",
+                    "personal_data": "取り扱わない（個別の相談には応じない）",
+                    "security": "二段階認証、投稿端末の限定、パスワードの定期変更",
+                    "linked_apps": "なし",
+                    "manager": head,
+                    "content_categories": [ContentCategory.GENERAL, ContentCategory.DISASTER],
+                    "tone": Tone.FRIENDLY,
+                    "registered_email": f"410-line@{settings.CITY_EMAIL_DOMAIN}",
+                },
+            )
+            approvals.request_submit(request_id=request.pk, actor=head)
+        if not Incident.objects.exists():
+            account = OfficialAccount.objects.get(platform__code="x", handle_key="komae_bousai")
+            incidents.incident_open(
+                account_id=account.pk,
+                actor=users["sysadmin"],
+                kind=Incident.Kind.IMPERSONATION,
+                title="「狛江市防災（公式）」を名乗る別アカウントを市民から通報",
+                description="プロフィール画像と表示名を似せたアカウント。市の公式アカウントではない。",
+            )
 
     def _departments(self) -> dict[str, Department]:
         result = {}
