@@ -42,6 +42,13 @@ def test_every_screen_renders(client, admin, account_a, preparing_a, suspended_a
         reverse("admin:org_user_changelist"),
         reverse("admin:org_department_changelist"),
         reverse("admin:accounts_platform_changelist"),
+        reverse("admin:approvals_accountrequest_changelist"),
+        reverse("admin:monitoring_yearendreview_changelist"),
+        reverse("admin:monitoring_incident_changelist"),
+        reverse("admin:monitoring_statuscheck_changelist"),
+        reverse("admin:monitoring_suspensionplan_changelist"),
+        reverse("admin:screening_dictionaryterm_changelist"),
+        reverse("admin:policies_policytemplate_changelist"),
     ]
     for url in urls:
         response = client.get(url)

@@ -1,0 +1,42 @@
+from django.contrib import admin
+
+from core.admin import NoDeleteAdminMixin
+
+from .models import Incident, StatusCheck, SuspensionPlan, YearEndReview
+
+
+class ReadOnlyAdmin(NoDeleteAdminMixin, admin.ModelAdmin):
+    """Records written by the monitoring services only; the admin shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(YearEndReview)
+class YearEndReviewAdmin(ReadOnlyAdmin):
+    list_display = ("account", "fiscal_year", "status", "decision", "signed_at")
+    list_filter = ("fiscal_year", "status", "decision")
+    list_select_related = ("account", "account__platform")
+
+
+@admin.register(SuspensionPlan)
+class SuspensionPlanAdmin(ReadOnlyAdmin):
+    list_display = ("account", "impact", "notice_starts_on", "notice_ends_on", "redirect_to")
+    list_select_related = ("account", "account__platform", "redirect_to", "redirect_to__platform")
+
+
+@admin.register(StatusCheck)
+class StatusCheckAdmin(ReadOnlyAdmin):
+    list_display = ("account", "checked_at", "outcome", "dormant", "error")
+    list_filter = ("outcome", "dormant")
+    list_select_related = ("account", "account__platform")
+
+
+@admin.register(Incident)
+class IncidentAdmin(ReadOnlyAdmin):
+    list_display = ("title", "kind", "status", "account", "opened_at", "closed_at")
+    list_filter = ("kind", "status")
+    list_select_related = ("account", "account__platform")
