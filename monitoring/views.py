@@ -51,13 +51,15 @@ def _visible_review(user, pk) -> YearEndReview:
 def review_list(request):
     fy = _fiscal_year(request)
     targets = review_targets(user=request.user, fiscal_year=fy).order_by("department__sort_order", "handle_key")
+    page = Paginator(targets, 100).get_page(request.GET.get("page"))
     return render(
         request,
         "monitoring/review_list.html",
         {
             "fy": fy,
             "fy_label": fiscal_year_label(fy),
-            "targets": targets,
+            "targets": page.object_list,
+            "page": page,
             "is_open": reviews_open() or fy < current_fiscal_year(),
             "can_start": has_role(request.user, Role.STAFF, Role.SECTION_HEAD),
         },
