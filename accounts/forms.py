@@ -8,7 +8,7 @@ from org.models import Department
 from org.roles import Role
 
 from . import lookup
-from .models import AccountStatus, ContentCategory, OfficialAccount, Platform
+from .models import AccountStatus, ContentCategory, OfficialAccount, Platform, validate_profile_url
 from .services import EDITABLE_FIELDS, REGISTRABLE_STATUSES
 
 User = get_user_model()
@@ -83,6 +83,12 @@ class AccountForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        platform, profile_url = cleaned.get("platform"), cleaned.get("profile_url")
+        if platform is not None and profile_url:
+            try:
+                validate_profile_url(profile_url, platform)
+            except forms.ValidationError as exc:
+                self.add_error("profile_url", exc)
         manager, department = cleaned.get("manager"), cleaned.get("department", self.department)
         if manager is not None and department is not None and manager.department_id != department.pk:
             self.add_error("manager", "管理者は所管課の職員から選んでください。")

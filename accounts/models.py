@@ -4,6 +4,7 @@ from django.db import models
 from django.utils import timezone
 
 from core.models import UndeletableModel
+from core.outbound import OutboundRefused, check_url
 
 from . import lookup
 
@@ -17,6 +18,23 @@ def validate_city_email(value: str) -> None:
             params={"domain": settings.CITY_EMAIL_DOMAIN},
             code="city_domain",
         )
+
+
+def validate_profile_url(url: str, platform: "Platform") -> None:
+    """The profile URL is on the platform's own hosts, https, no port or user info.
+
+    The registry links it as the official account (P-7) and the status checks fetch it: an address
+    elsewhere would make the city vouch for another site, or reach inside the city's network.
+    """
+    try:
+        check_url(url, hosts=platform.host_list)
+    except OutboundRefused as exc:
+        example = platform.profile_url_for("ユーザー名")
+        raise ValidationError(
+            "プロフィールURLは%(platform)sのアドレス（例：%(example)s）にしてください。（%(reason)s）",
+            params={"platform": platform.name, "example": example, "reason": str(exc)},
+            code="profile_url_host",
+        ) from exc
 
 
 class Platform(UndeletableModel):

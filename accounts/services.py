@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -14,7 +14,7 @@ from core.errors import TransitionError
 from core.models import AuditEvent
 from org.roles import Role, has_role
 
-from .models import AccountStatus, FollowerSnapshot, OfficialAccount
+from .models import AccountStatus, FollowerSnapshot, OfficialAccount, validate_profile_url
 from .selectors import (
     account_can_edit,
     account_can_record_followers,
@@ -67,6 +67,14 @@ def _duplicate_handle_error() -> TransitionError:
     return TransitionError("このSNSのこのユーザー名は既に登録されています。")
 
 
+def _check_profile_url(account: OfficialAccount) -> None:
+    """The same rule as the form, for every caller and every role (outbound guard, P-7)."""
+    try:
+        validate_profile_url(account.profile_url, account.platform)
+    except ValidationError as exc:
+        raise TransitionError(exc.messages[0]) from exc
+
+
 @transaction.atomic
 def account_register(
     *,
@@ -88,6 +96,7 @@ def account_register(
     if not has_role(actor, Role.SYSADMIN) and department.pk != actor.department_id:
         raise PermissionDenied("他の課のアカウントは登録できません。")
     account = OfficialAccount(department=department, status=initial_status, **_only_editable(fields))
+    _check_profile_url(account)
     try:
         with transaction.atomic():
             account.save()
@@ -130,6 +139,7 @@ def account_update(*, account_id: int, actor, fields: dict[str, Any], contractor
     ):
         raise TransitionError("委託業者を変更できるのは課長です。")
     changes = {}
+    old_url, old_platform_id = account.profile_url, account.platform_id
     for name, value in _only_editable(fields).items():
         old = getattr(account, name)
         if old != value:
@@ -147,6 +157,10 @@ def account_update(*, account_id: int, actor, fields: dict[str, Any], contractor
             account.contractors.set(contractors)
     if not changes:
         return account
+    if {"profile_url", "platform"} & set(fields) and (
+        account.profile_url != old_url or account.platform_id != old_platform_id
+    ):
+        _check_profile_url(account)
     try:
         with transaction.atomic():
             account.save()

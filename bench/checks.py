@@ -19,14 +19,16 @@ import django
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
+
 from monitoring import checks  # noqa: E402
 from tests.platform_server import PlatformServer  # noqa: E402
 
 
-def accounts(base: str, n: int):
-    platform = SimpleNamespace(code="x")
+def accounts(n: int):
+    platform = SimpleNamespace(code="x", host_list=["x.com", "twitter.com"])
     return [
-        SimpleNamespace(platform=platform, profile_url=f"{base}/profile/komae_{i}?title=狛江市{i}&id={i}")
+        SimpleNamespace(platform=platform, profile_url=f"https://x.com/profile/komae_{i}?title=狛江市{i}&id={i}")
         for i in range(n)
     ]
 
@@ -39,7 +41,9 @@ def main():
     parser.add_argument("--sample", type=int, default=50, help="accounts checked one by one for the ratio")
     args = parser.parse_args()
     with PlatformServer(latency=args.latency) as server:
-        targets = accounts(server.url, args.checks)
+        # The server plays X through the configured base, as a city's proxy would (STATUS_CHECK_BASE_X).
+        settings.STATUS_CHECK_BASES = {"x": server.url}
+        targets = accounts(args.checks)
         start = time.perf_counter()
         results = checks.check_profiles(targets, concurrency=args.concurrency)
         together = time.perf_counter() - start

@@ -15,10 +15,11 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def test_the_security_officer_works_through_an_incident_raised_by_a_check(
-    page, live_server, account_a, security_officer
+    page, live_server, account_a, security_officer, settings
 ):
     with PlatformServer() as platform:
-        OfficialAccount.objects.filter(pk=account_a.pk).update(profile_url=f"{platform.url}/gone")
+        settings.STATUS_CHECK_BASES = {"x": platform.url}  # the local server plays X
+        OfficialAccount.objects.filter(pk=account_a.pk).update(profile_url="https://x.com/gone")
         account_a.refresh_from_db()
         status.check_now([account_a])
     incident = Incident.objects.get()

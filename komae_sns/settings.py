@@ -4,7 +4,9 @@ The embedded defaults (SQLite file, local filesystem broker) need nothing instal
 differs by environment values alone: DATABASE_URL, REDIS_URL, SECRET_KEY, DEBUG=false, ALLOWED_HOSTS.
 """
 
+import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -45,6 +47,17 @@ if not SUSPENSION_IMPACT_LEVELS or SUSPENSION_IMPACT_LEVELS[-1][0] is not None:
     raise ImproperlyConfigured("SUSPENSION_IMPACT_LEVELS must end with an unbounded level (*:大:90).")
 # G-4-3-カ: an account with no post for this many days is flagged dormant (a hijack risk).
 DORMANT_DAYS = env.int("DORMANT_DAYS", default=90)
+# Where the status checks of a platform connect instead of the platform itself:
+# STATUS_CHECK_BASE_<CODE>=https://… (an official API base, the city's outbound proxy, a test
+# server). The outbound guard admits exactly the platforms' own hosts and these bases; only a base
+# may live on an internal address, because the operator configured it (core.outbound).
+STATUS_CHECK_BASES = {}
+for _key, _value in sorted(os.environ.items()):
+    if _key.startswith("STATUS_CHECK_BASE_") and _value.strip():
+        _base = urlsplit(_value.strip())
+        if _base.scheme not in ("http", "https") or not _base.hostname or _base.username or _base.query:
+            raise ImproperlyConfigured(f"{_key} must be an http(s) base URL without user info or query: {_value!r}")
+        STATUS_CHECK_BASES[_key.removeprefix("STATUS_CHECK_BASE_").lower()] = _value.strip().rstrip("/")
 # G-4-3-ア: remind the 管理者 when the last logged content check is older than this (days).
 CONTENT_CHECK_DAYS = env.int("CONTENT_CHECK_DAYS", default=30)
 # Remind the 課長 this many days before a notice period ends (G-4-5-ウ).

@@ -5,9 +5,12 @@ pages publish for search engines and link previews: schema.org JSON-LD (ProfileP
 name, identifier, description, url; dateModified / the newest post), then Open Graph tags. A
 platform whose page differs gets its own adapter in ADAPTERS.
 
-HTTP rules: a timeout per request, a cap on the body size, redirects followed only within the
-same host (an account that now redirects elsewhere is itself an anomaly), retries with backoff on
-network errors, and bounded concurrency when many accounts are checked at once.
+HTTP rules: every request passes the outbound guard (core.outbound: https to the platform's own
+hosts or the base configured for the platform in STATUS_CHECK_BASES, never an internal address,
+checked again on every redirect hop and on the address actually connected); a timeout per request,
+a cap on the body size, redirects followed only within the platform (an account that now redirects
+elsewhere is itself an anomaly), retries with backoff on network errors, and bounded concurrency
+when many accounts are checked at once.
 """
 
 import json
@@ -19,6 +22,9 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import httpx
+from django.conf import settings
+
+from core.outbound import OutboundRefused, check_url, guarded_client, rebase
 
 TIMEOUT_SECONDS = 5.0
 MAX_BODY_BYTES = 2 * 1024 * 1024
@@ -97,11 +103,40 @@ def _profile_entity(blocks: list[str]) -> dict:
     return {}
 
 
+@dataclass(frozen=True)
+class Target:
+    """What one check may fetch: the first URL, and where it and every redirect may go."""
+
+    url: str
+    hosts: tuple[str, ...]
+    bases: tuple[str, ...] = ()
+    refused: str = ""  # why nothing may be fetched at all
+    public_url: str = ""  # the profile as citizens open it; relative links resolve against it
+
+
+def platform_base(code: str) -> str:
+    """The API base or proxy the city configured for a platform (STATUS_CHECK_BASE_<CODE>), or ""."""
+    return settings.STATUS_CHECK_BASES.get(code, "")
+
+
 class GenericAdapter:
     """Reads schema.org ProfilePage JSON-LD, falling back to Open Graph tags."""
 
     def profile_url(self, account) -> str:
         return account.profile_url
+
+    def target(self, account) -> Target:
+        """The public profile URL must be on the platform's own hosts; a configured base serves it."""
+        url = self.profile_url(account)
+        hosts = tuple(account.platform.host_list)
+        base = platform_base(account.platform.code)
+        try:
+            check_url(url, hosts=hosts)
+        except OutboundRefused as exc:
+            return Target(url, hosts, refused=str(exc))
+        if base:
+            return Target(rebase(url, base), hosts, (base,), public_url=url)
+        return Target(url, hosts, public_url=url)
 
     def parse(self, html: str, base_url: str) -> ProfileState:
         reader = _PageReader()
@@ -132,16 +167,22 @@ def adapter_for(platform_code: str) -> GenericAdapter:
     return ADAPTERS.get(platform_code, GenericAdapter())
 
 
-def fetch(url: str, *, client: httpx.Client) -> tuple[int, str]:
-    """GET `url` following redirects only within its host; return (status, text) within the size cap."""
-    host = urlsplit(url).hostname
+def fetch(target: Target, *, client: httpx.Client) -> tuple[int, str]:
+    """GET the target, following redirects only within the platform; return (status, text) within the cap.
+
+    Every hop passes the URL gate before anything is sent; the client's backend checks the address.
+    """
+    url = target.url
+    check_url(url, hosts=target.hosts, bases=target.bases)
     for _ in range(MAX_REDIRECTS + 1):
         with client.stream("GET", url, follow_redirects=False) as response:
             if response.is_redirect:
-                target = urljoin(url, response.headers.get("location", ""))
-                if urlsplit(target).hostname != host:
-                    raise CheckError(f"別のサイトへ転送されます（{urlsplit(target).hostname}）")
-                url = target
+                location = urljoin(url, response.headers.get("location", ""))
+                try:
+                    check_url(location, hosts=target.hosts, bases=target.bases)
+                except OutboundRefused as exc:
+                    raise CheckError(f"別のサイトへ転送されます（{urlsplit(location).hostname}：{exc}）") from exc
+                url = location
                 continue
             body = b""
             for chunk in response.iter_bytes():
@@ -159,14 +200,18 @@ class CheckError(Exception):
 def check_profile(account, *, client: httpx.Client) -> ProfileState:
     """Fetch and read one account's public profile, retrying network failures with backoff."""
     adapter = adapter_for(account.platform.code)
-    return check_url(adapter.profile_url(account), adapter, client=client)
+    return check_target(adapter.target(account), adapter, client=client)
 
 
-def check_url(url: str, adapter: GenericAdapter, *, client: httpx.Client) -> ProfileState:
+def check_target(target: Target, adapter: GenericAdapter, *, client: httpx.Client) -> ProfileState:
+    if target.refused:
+        return ProfileState(reachable=False, error=f"接続先が許可されていません：{target.refused}")
     last_error = ""
     for attempt in range(RETRIES + 1):
         try:
-            status, text = fetch(url, client=client)
+            status, text = fetch(target, client=client)
+        except OutboundRefused as exc:  # nothing was sent; retrying would not change the answer
+            return ProfileState(reachable=False, error=f"接続先が許可されていません：{exc}")
         except CheckError as exc:
             return ProfileState(reachable=False, error=str(exc))
         except httpx.TimeoutException:
@@ -176,7 +221,7 @@ def check_url(url: str, adapter: GenericAdapter, *, client: httpx.Client) -> Pro
         else:
             if status >= 400:
                 return ProfileState(reachable=False, http_status=status, error=f"ページがありません（HTTP {status}）")
-            state = adapter.parse(text, url)
+            state = adapter.parse(text, target.public_url or target.url)
             state.http_status = status
             return state
         if attempt < RETRIES:
@@ -185,8 +230,10 @@ def check_url(url: str, adapter: GenericAdapter, *, client: httpx.Client) -> Pro
 
 
 def new_client() -> httpx.Client:
-    return httpx.Client(
-        timeout=httpx.Timeout(TIMEOUT_SECONDS),
+    """A client that connects only to checked addresses; configured bases may be internal."""
+    return guarded_client(
+        trusted_bases=settings.STATUS_CHECK_BASES.values(),
+        timeout=TIMEOUT_SECONDS,
         headers={"User-Agent": USER_AGENT},
         limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
     )
@@ -194,11 +241,11 @@ def new_client() -> httpx.Client:
 
 def check_profiles(accounts: list, *, concurrency: int = 16) -> list[tuple[object, ProfileState]]:
     """Check many accounts with bounded concurrency; results in the order given."""
-    # Resolve adapters and URLs here: the worker threads do HTTP only, never the database.
+    # Resolve adapters and targets here: the worker threads do HTTP only, never the database.
     jobs = [(adapter_for(a.platform.code), a) for a in accounts]
-    jobs = [(adapter.profile_url(a), adapter) for adapter, a in jobs]
+    jobs = [(adapter.target(a), adapter) for adapter, a in jobs]
     with new_client() as client, ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        states = list(pool.map(lambda job: check_url(*job, client=client), jobs))
+        states = list(pool.map(lambda job: check_target(*job, client=client), jobs))
     return list(zip(accounts, states, strict=True))
 
 

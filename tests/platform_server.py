@@ -2,10 +2,17 @@
 
 Paths: /profile/<name>?title=…&id=…&posted=…&desc=… (200 with JSON-LD and Open Graph),
 /gone (404), /slow (answers after SLOW_SECONDS), /loop (redirects to itself), /away (redirects to
-another host), /huge (3 MB), /broken (not HTML at all). LATENCY adds a delay to every answer.
+another host), /to?url=… (redirects there), /huge (3 MB), /broken (not HTML at all). LATENCY adds a
+delay to every answer.
+
+Tests reach it the way a city reaches an API or its proxy: `STATUS_CHECK_BASES = {"x": server.url}`
+(the `base_for` fixture helper), while the accounts keep their real https://x.com/… profile URLs.
+
+`Listener` is a bare TCP port that only counts connections: the place an attack must never reach.
 """
 
 import json
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -35,6 +42,8 @@ class PlatformHandler(BaseHTTPRequestHandler):
             return self._redirect(self.path)
         if url.path == "/away":
             return self._redirect("http://127.0.0.2:9/elsewhere")
+        if url.path == "/to":
+            return self._redirect(q["url"])
         if url.path == "/huge":
             return self._send(200, "<html>" + "x" * (3 * 1024 * 1024) + "</html>")
         if url.path == "/broken":
@@ -98,3 +107,35 @@ class PlatformServer:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.server.server_close()
+
+
+class Listener:
+    """A TCP port on 127.0.0.1 that accepts and counts connections, and answers nothing."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self._stop = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self):
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self.thread.join(timeout=2)
+        self.sock.close()

@@ -140,7 +140,13 @@ def test_the_sysadmin_registers_for_any_section(client, admin, head_a, dept_a):
 
 def test_editing_records_what_changed_before_and_after(client, head_a, account_a):
     client.force_login(head_a)
-    data = _form(head_a, platform=account_a.platform.pk, handle=account_a.handle, display_name="こまえ子ども応援")
+    data = _form(
+        head_a,
+        platform=account_a.platform.pk,
+        handle=account_a.handle,
+        profile_url=account_a.profile_url,
+        display_name="こまえ子ども応援",
+    )
     data.pop("initial_status")
     response = client.post(reverse("accounts:edit", args=[account_a.pk]), data)
     assert response.status_code == 302
@@ -259,3 +265,38 @@ def test_paging_keeps_every_account_reachable(client, admin, dept_a, head_a):
     second = client.get(reverse("accounts:list"), {"page": 2}).content.decode()
     assert "55件（1/2ページ）" in first and "次へ" in first
     assert "55件（2/2ページ）" in second and "前へ" in second
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/anything",
+        "https://10.0.0.5/komae",
+        "https://x.com/komae_kosodate",  # another platform's host
+        "http://www.instagram.com/komae_kosodate/",
+        "https://www.instagram.com:8443/komae_kosodate/",
+        "https://www.instagram.com@evil.example/komae_kosodate/",
+    ],
+)
+def test_a_profile_url_must_be_on_the_platforms_own_hosts(client, staff_a, head_a, url):
+    client.force_login(staff_a)
+    response = client.post(reverse("accounts:create"), _form(head_a, profile_url=url))
+    assert response.status_code == 200
+    assert "プロフィールURLはInstagramのアドレス" in response.content.decode()
+    assert not OfficialAccount.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["head_a", "admin"])
+def test_the_service_applies_the_profile_url_rule_to_every_role(request, who, account_a):
+    actor = request.getfixturevalue(who)
+    with pytest.raises(TransitionError, match="プロフィールURLはXのアドレス"):
+        services.account_update(
+            account_id=account_a.pk, actor=actor, fields={"profile_url": "http://127.0.0.1:9/anything"}
+        )
+    account_a.refresh_from_db()
+    assert account_a.profile_url == "https://x.com/komae_kodomo"
+    fields = {**{k: getattr(account_a, k) for k in services.EDITABLE_FIELDS}, "handle": "komae_new"}
+    fields["profile_url"] = "https://evil.example/komae_new"
+    with pytest.raises(TransitionError, match="プロフィールURL"):
+        services.account_register(actor=actor, department=account_a.department, fields=fields)
+    assert OfficialAccount.objects.count() == 1

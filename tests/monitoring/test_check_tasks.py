@@ -24,10 +24,11 @@ def _wait_for(predicate, seconds=20):
     return False
 
 
-def test_beat_queues_a_check_per_account_and_the_worker_records_each_once(account_a, pr_account):
+def test_beat_queues_a_check_per_account_and_the_worker_records_each_once(account_a, pr_account, settings):
     with PlatformServer() as platform:
+        settings.STATUS_CHECK_BASES = {"x": platform.url}  # the local server plays X
         for account in (account_a, pr_account):
-            OfficialAccount.objects.filter(pk=account.pk).update(profile_url=f"{platform.url}/profile/x?title=狛江市")
+            OfficialAccount.objects.filter(pk=account.pk).update(profile_url="https://x.com/profile/x?title=狛江市")
         with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=10):
             assert schedule_status_checks() == 2
             assert _wait_for(lambda: StatusCheck.objects.count() == 2)
@@ -38,9 +39,10 @@ def test_beat_queues_a_check_per_account_and_the_worker_records_each_once(accoun
     assert set(StatusCheck.objects.values_list("account_id", flat=True)) == {account_a.pk, pr_account.pk}
 
 
-def test_a_task_delivered_twice_records_once(account_a):
+def test_a_task_delivered_twice_records_once(account_a, settings):
     with PlatformServer() as platform:
-        OfficialAccount.objects.filter(pk=account_a.pk).update(profile_url=f"{platform.url}/gone")
+        settings.STATUS_CHECK_BASES = {"x": platform.url}
+        OfficialAccount.objects.filter(pk=account_a.pk).update(profile_url="https://x.com/gone")
         with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=10):
             check_account.delay(account_a.pk, "beat:test:1")
             check_account.delay(account_a.pk, "beat:test:1")
@@ -95,7 +97,8 @@ def test_a_worker_killed_mid_check_leaves_the_check_to_be_done_again_and_recorde
     }
     app.control.purge()
     with PlatformServer(latency=2.0) as platform:
-        OfficialAccount.objects.filter(pk=account_a.pk).update(profile_url=f"{platform.url}/profile/x?title=狛江市")
+        env["STATUS_CHECK_BASE_X"] = platform.url  # the worker process reads its base from the environment
+        OfficialAccount.objects.filter(pk=account_a.pk).update(profile_url="https://x.com/profile/x?title=狛江市")
         first = _worker(env)
         try:
             check_account.delay(account_a.pk, "kill:1")

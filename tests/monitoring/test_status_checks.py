@@ -12,8 +12,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def platform():
+def platform(settings):
+    """The local server plays X: the city's configured base for X points at it (STATUS_CHECK_BASE_X)."""
     with PlatformServer() as server:
+        settings.STATUS_CHECK_BASES = {"x": server.url}
         yield server
 
 
@@ -24,7 +26,9 @@ def _fast_http(monkeypatch):
 
 
 def _point(account, url):
-    OfficialAccount.objects.filter(pk=account.pk).update(profile_url=url)
+    """Give the account the X profile URL whose path the local server answers (its base is X's)."""
+    path = url.split("://", 1)[1].partition("/")[2]
+    OfficialAccount.objects.filter(pk=account.pk).update(profile_url=f"https://x.com/{path}")
     account.refresh_from_db()
     return account
 
