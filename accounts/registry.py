@@ -1,9 +1,7 @@
 """The public registry of official accounts (P-7, P-8): no login, read-only, citizens and press."""
 
-import csv
 import json
 from dataclasses import dataclass, field
-from urllib.parse import quote
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, JsonResponse
@@ -12,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core.dates import to_wareki
+from core.exports import csv_response
 
 from . import lookup
 from .forms import SearchForm
@@ -174,15 +173,13 @@ CSV_COLUMNS = [
 
 @require_GET
 def registry_csv(request):
-    # UTF-8 with BOM so that Excel, which most offices open CSV with, reads the Japanese correctly.
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"komae-sns-accounts.csv\"; filename*=UTF-8''{quote(CSV_FILENAME)}"
-    )
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow([label for _, label in CSV_COLUMNS])
+    rows = []
     for account in accounts_public():
-        row = registry_row(account)
-        writer.writerow(["" if row[key] is None else row[key] for key, _ in CSV_COLUMNS])
-    return response
+        row = {**registry_row(account), "handle": account.handle}  # without "@": a cell must not start a formula
+        rows.append([row[key] for key, _ in CSV_COLUMNS])
+    return csv_response(
+        ascii_name="komae-sns-accounts.csv",
+        filename=CSV_FILENAME,
+        header=[label for _, label in CSV_COLUMNS],
+        rows=rows,
+    )

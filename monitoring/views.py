@@ -1,6 +1,5 @@
 """Year-end reviews, the dashboard and suspension plans."""
 
-import csv
 from urllib.parse import quote
 
 from django import forms
@@ -18,6 +17,7 @@ from accounts.models import AccountStatus, OfficialAccount, Platform
 from accounts.selectors import account_can_transition, accounts_visible_to
 from core.dates import current_fiscal_year, fiscal_year_label
 from core.errors import TransitionError
+from core.exports import csv_response
 from core.forms import JapaneseDateField
 from core.models import AuditEvent
 from org.models import Department
@@ -275,27 +275,26 @@ def report_pdf(request):
 
 
 def _dashboard_csv(qs, fy: int) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = f"効果測定_{fiscal_year_label(fy)}.csv"
-    response["Content-Disposition"] = f"attachment; filename=\"reviews.csv\"; filename*=UTF-8''{quote(name)}"
-    response.write("\ufeff")  # Excel reads UTF-8 only with the BOM
-    writer = csv.writer(response)
-    writer.writerow(["年度", "所管課", "SNS", "アカウント", "ユーザー名", "効果測定", "結論"])
     labels = dict(YearEndReview.Status.choices)
     decisions = {"continue": "継続", "consider_suspension": "停止検討"}
-    for a in qs:
-        writer.writerow(
-            [
-                fiscal_year_label(fy),
-                a.department.name,
-                a.platform.name,
-                a.display_name,
-                f"@{a.handle}",
-                labels.get(a.review_status, "未着手"),
-                decisions.get(a.review_decision or "", ""),
-            ]
-        )
-    return response
+    rows = (
+        [
+            fiscal_year_label(fy),
+            a.department.name,
+            a.platform.name,
+            a.display_name,
+            a.handle,  # without "@": a cell must not start a formula
+            labels.get(a.review_status, "未着手"),
+            decisions.get(a.review_decision or "", ""),
+        ]
+        for a in qs
+    )
+    return csv_response(
+        ascii_name="reviews.csv",
+        filename=f"効果測定_{fiscal_year_label(fy)}.csv",
+        header=["年度", "所管課", "SNS", "アカウント", "ユーザー名", "効果測定", "結論"],
+        rows=rows,
+    )
 
 
 # --- incidents (SPEC §4.5) -------------------------------------------------------------------------

@@ -155,7 +155,7 @@ def test_json_and_csv_carry_the_same_list(client, registry):
     assert "filename*=UTF-8''" in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0][:4] == ["所管課", "SNS", "アカウント名", "ユーザー名"]
-    assert sorted(r[3] for r in rows[1:]) == handles
+    assert sorted("@" + r[3] for r in rows[1:]) == handles
     assert any(r[8] == "市公式アカウントに集約したため" for r in rows[1:])
 
 
@@ -186,3 +186,38 @@ def test_a_bare_handle_names_the_platforms_it_is_official_on(client, registry):
     assert data["result"] == "official"
     assert "X上の狛江市の公式アカウントです" in data["message"]
     assert "他のSNSで同じ名前のアカウントは公式ではありません" in data["message"]
+
+
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/","公式")',
+    "+81-3-1234-5678",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+    "＝HYPERLINK(\"http://evil.example/\")",
+]
+
+
+@pytest.mark.parametrize("payload", FORMULAS)
+def test_no_csv_cell_can_start_a_formula(client, dept_a, head_a, admin, payload):
+    """OWASP CSV injection: a display name or reason typed as a formula is written as text."""
+    AccountFactory(department=dept_a, manager=head_a, handle="komae_a", display_name=payload)
+    AccountFactory(
+        department=dept_a,
+        manager=head_a,
+        handle="komae_b",
+        status=AccountStatus.SUSPENDED,
+        suspension_reason=payload,
+        suspended_on=date(2026, 3, 31),
+    )
+    client.force_login(admin)
+    for response in (
+        client.get(reverse("registry:csv")),
+        client.get(reverse("monitoring:dashboard"), {"format": "csv"}),
+    ):
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        cells = [cell for row in rows for cell in row]
+        assert any(cell == "'" + payload for cell in cells), "the value is kept, as text"
+        dangerous = [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r", "＝")]
+        assert dangerous == []
