@@ -126,6 +126,19 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default under a double submit (PITFALLS): a transaction takes the write lock when
+    # it begins (IMMEDIATE), so a second writer waits up to `timeout` seconds instead of failing with
+    # "database is locked"; it then sees the first one's result and gets the Japanese message, as on
+    # PostgreSQL. WAL lets readers go on while one writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    )
+    # Tests use a file too: an in-memory shared-cache database locks by table and never waits.
+    _sqlite_name = Path(DATABASES["default"]["NAME"])
+    DATABASES["default"].setdefault("TEST", {}).setdefault(
+        "NAME", str(_sqlite_name.with_name(f"test_{_sqlite_name.name}"))
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "org.User"

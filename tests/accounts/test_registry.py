@@ -195,7 +195,7 @@ FORMULAS = [
     "@SUM(1+1)*cmd|' /C calc'!A0",
     "\t=1+1",
     "\r=1+1",
-    "＝HYPERLINK(\"http://evil.example/\")",
+    '＝HYPERLINK("http://evil.example/")',
 ]
 
 
