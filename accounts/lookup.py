@@ -1,6 +1,8 @@
 """Read a pasted profile URL or @handle as a platform and handle (P-7: "is this account official?").
 
 Pure Python on purpose: no Django, no database, so the parser can be tested and reused on its own.
+A URL is read as a browser would open it (dot segments, percent-encoding, default ports, a trailing
+dot in the host, backslashes), so an answer "official" is about the page the URL really opens.
 Path rules are keyed by platform code; a host map taken from the Platform table works as long as
 its codes are the ones below (x, facebook, instagram, line, youtube, tiktok, threads, bluesky, note).
 A platform with any other code gets the generic rule: the first path segment, without "@", is the handle.
@@ -11,6 +13,8 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote
+
+from core.urlnorm import remove_dot_segments
 
 MAX_INPUT_LENGTH = 2000
 
@@ -58,7 +62,7 @@ def canonical_host(host: str) -> str:
         host = host.partition("]")[0] + "]"
     else:
         host = host.partition(":")[0]
-    host = host.rstrip(".")
+    host = host.removesuffix(".")  # one trailing dot is the root; "x.com.." is no host at all
     for prefix in _HOST_PREFIXES:
         if host.startswith(prefix):
             return host[len(prefix) :]
@@ -94,7 +98,8 @@ def parse_reference(text: str, hosts: Mapping[str, str] = DEFAULT_HOSTS) -> Prof
     if not text or len(text) > MAX_INPUT_LENGTH or any(_is_invisible(ch) for ch in text):
         return None
     if text.lower().startswith(("http://", "https://")):
-        return _parse_url(text.partition("://")[2], hosts)
+        scheme, _, rest = text.partition("://")
+        return _parse_url(rest, hosts, scheme=scheme.lower())
     if text.startswith("//"):
         return _parse_url(text[2:], hosts)
     if "://" in text:
@@ -147,19 +152,26 @@ class _Url:
     fragment: str
 
 
-def _parse_url(rest: str, hosts: Mapping[str, str]) -> ProfileRef | None:
+_DEFAULT_PORTS = {"https": "443", "http": "80"}
+
+
+def _parse_url(rest: str, hosts: Mapping[str, str], *, scheme: str = "https") -> ProfileRef | None:
+    """Read the URL the way a browser opens it, so that the answer is about the page it shows."""
+    rest = rest.replace("\\", "/")  # browsers read a backslash as a slash in http(s) URLs
     rest, _, fragment = rest.partition("#")
     rest, _, query = rest.partition("?")
     authority, _, path = rest.partition("/")
     if "@" in authority:
         return None  # user info ("x.com@evil.example") is how phishing links hide the real host
     name, _, port = authority.partition(":")
-    if port and not _DIGITS_RE.fullmatch(port):
-        return None
-    host = canonical_host(name)
+    if port and port.lstrip("0") != _DEFAULT_PORTS[scheme].lstrip("0"):
+        return None  # another port is another server, not the platform's page
+    host = canonical_host(unquote(name))
     platform = _host_map(hosts).get(host) if host else None
     if platform is None:
         return None
+    # x.com/komae_city/../someone_else opens someone_else: resolve dot segments before reading.
+    path = remove_dot_segments("/" + path)
     url = _Url(host, [unquote(s) for s in path.split("/") if s], query, fragment)
     raw_handle, account_id = _RULES.get(platform, _generic_rule)(url)
     return ProfileRef(platform, _valid_handle(raw_handle), account_id)

@@ -17,10 +17,12 @@ LGWAN, the local test server), and nothing else is.
 import ipaddress
 import socket
 from collections.abc import Iterable
-from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 import httpcore
 import httpx
+
+from .urlnorm import remove_dot_segments
 
 __all__ = [
     "GuardedBackend",
@@ -30,7 +32,6 @@ __all__ = [
     "is_public_address",
     "origin_of",
     "rebase",
-    "remove_dot_segments",
 ]
 
 
@@ -75,27 +76,6 @@ def is_public_address(address: str) -> bool:
     return ip.is_global and not (
         ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast or ip.is_reserved or ip.is_unspecified
     )
-
-
-def remove_dot_segments(path: str) -> str:
-    """Resolve "." and ".." segments as a browser does, "%2e" spellings included (RFC 3986 5.2.4)."""
-    out: list[str] = []
-    segments = path.split("/")
-    for i, segment in enumerate(segments):
-        plain = unquote(segment).lower()
-        last = i == len(segments) - 1
-        if plain == "..":
-            if len(out) > 1:
-                out.pop()
-            if last:
-                out.append("")
-        elif plain == ".":
-            if last:
-                out.append("")
-        else:
-            out.append(segment)
-    result = "/".join(out)
-    return result if result.startswith("/") else "/" + result
 
 
 def _within_base(parts: SplitResult, base: str) -> bool:

@@ -291,6 +291,32 @@ UNREADABLE = [
 ]
 
 
+# A URL opens what a browser makes of it: the answer must be about that page (trust-boundaries §7).
+AS_A_BROWSER_OPENS_IT = [
+    ("https://x.com/komae_city/../someone_else", ref("x", "someone_else")),
+    ("https://x.com/komae_city/%2e%2e/someone_else", ref("x", "someone_else")),
+    ("https://x.com/komae_city/.%2E/someone_else", ref("x", "someone_else")),
+    ("https://x.com/./komae_city", X),
+    ("https://x.com/someone_else/../komae_city", X),
+    ("https://x.com/%6Bomae_city", X),
+    ("https://x%2Ecom/komae_city", X),
+    ("https://x.com\\komae_city", X),
+    ("https://x.com\\komae_city\\..\\someone_else", ref("x", "someone_else")),
+    ("https://x.com:0443/komae_city", X),
+    ("http://x.com:80/komae_city", X),
+    ("https://x.com../komae_city", None),
+    ("https://x.com:8443/komae_city", None),
+    ("https://x.com:80/komae_city", None),
+    ("http://x.com:443/komae_city", None),
+    ("x.com:8080/komae_city", None),
+]
+
+
+@pytest.mark.parametrize(("pasted", "expected"), AS_A_BROWSER_OPENS_IT, ids=[repr(t) for t, _ in AS_A_BROWSER_OPENS_IT])
+def test_it_reads_a_url_as_a_browser_opens_it(pasted, expected):
+    assert parse_reference(pasted) == expected
+
+
 @pytest.mark.parametrize(("pasted", "expected"), FOUND, ids=[repr(t) for t, _ in FOUND])
 def test_it_finds_the_account_however_it_was_pasted(pasted, expected):
     assert parse_reference(pasted) == expected

@@ -221,3 +221,17 @@ def test_no_csv_cell_can_start_a_formula(client, dept_a, head_a, admin, payload)
         assert any(cell == "'" + payload for cell in cells), "the value is kept, as text"
         dangerous = [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r", "＝")]
         assert dangerous == []
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        "https://x.com/komae_city/../impostor_komae",
+        "https://x.com/komae_city/%2e%2e/impostor_komae",
+        "https://x.com\\komae_city\\..\\impostor_komae",
+        "https://x.com:8443/komae_city",
+    ],
+)
+def test_a_url_that_opens_another_page_is_never_answered_official(client, registry, pasted):
+    response = client.get(reverse("registry:verify"), {"q": pasted}, HTTP_ACCEPT="application/json")
+    assert response.json()["official"] is False
