@@ -39,9 +39,13 @@ def test_the_security_officer_works_through_an_incident_raised_by_a_check(
         row.get_by_label(f"メモ（{step.label}）").fill("対応済み")
         row.get_by_role("button", name="実施した").click()
         assert page.get_by_text(f"「{step.label}」を記録しました。").is_visible()
-    page.get_by_label("画像（PNG・JPEG・GIF）またはPDF、10 MBまで").set_input_files(
-        files=[{"name": "画面の保存.png", "mimeType": "image/png", "buffer": PNG}]
+    file_input = page.get_by_label("画像（PNG・JPEG・GIF）またはPDF、10 MBまで")
+    # Too large: the browser says so before sending anything (the server refuses it too).
+    file_input.set_input_files(
+        files=[{"name": "大きな画面.png", "mimeType": "image/png", "buffer": PNG + b"\x00" * (10 * 1024 * 1024)}]
     )
+    assert file_input.evaluate("input => input.validationMessage") == "ファイルが大きすぎます（10 MBまで）。"
+    file_input.set_input_files(files=[{"name": "画面の保存.png", "mimeType": "image/png", "buffer": PNG}])
     page.get_by_role("button", name="添付する").click()
     assert page.get_by_role("link", name="画面の保存.png").is_visible()
     assert_accessible(page)

@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.RequestHygieneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
@@ -162,6 +163,17 @@ USE_I18N = True
 USE_TZ = True
 # Django's ja formats reject 2026/04/01 in date fields; ours accept it (and 和暦 via core.forms).
 FORMAT_MODULE_PATH = ["komae_sns.formats"]
+
+# Uploads (incident evidence, SPEC §4.5) and request bodies: a file stops being stored past
+# MAX_UPLOAD_BYTES; a body over MAX_REQUEST_BODY_BYTES is refused unread (413). The reverse proxy's
+# limit (nginx client_max_body_size) should match MAX_REQUEST_BODY_BYTES (README "Security").
+MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=MAX_UPLOAD_BYTES + 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -3,6 +3,7 @@
 
 import hashlib
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -12,11 +13,11 @@ from accounts.selectors import accounts_visible_to
 from core.audit import audit_record
 from core.errors import TransitionError
 from core.models import AuditEvent
+from core.uploads import size_label
 from org.roles import Role, has_role
 
 from .models import CHECKLISTS, Evidence, Incident, IncidentStep
 
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 # Checked by content, never by the file name (a renamed executable stays refused).
 SIGNATURES = [
     (b"\x89PNG\r\n\x1a\n", "image/png"),
@@ -133,6 +134,10 @@ def incident_close(*, incident_id: int, actor, comment: str = "") -> Incident:
     return incident
 
 
+def evidence_too_large_message() -> str:
+    return f"ファイルが大きすぎます（{size_label(settings.MAX_UPLOAD_BYTES)}まで）。"
+
+
 def sniff(head: bytes) -> str | None:
     return next((kind for magic, kind in SIGNATURES if head.startswith(magic)), None)
 
@@ -141,9 +146,11 @@ def sniff(head: bytes) -> str | None:
 def evidence_add(*, incident_id: int, actor, upload) -> Evidence:
     """Keep a screenshot or PDF: type by content, size-limited, stored under a generated name."""
     incident = _lock(incident_id, actor)
-    if upload.size > MAX_EVIDENCE_BYTES:
-        raise TransitionError("ファイルが大きすぎます（10 MBまで）。")
-    data = upload.read()
+    if upload.size > settings.MAX_UPLOAD_BYTES:
+        raise TransitionError(evidence_too_large_message())
+    data = upload.read(settings.MAX_UPLOAD_BYTES + 1)
+    if len(data) > settings.MAX_UPLOAD_BYTES:
+        raise TransitionError(evidence_too_large_message())
     content_type = sniff(data[:16])
     if content_type is None:
         raise TransitionError("画像（PNG・JPEG・GIF）またはPDFだけを添付できます。")

@@ -3,6 +3,7 @@
 from urllib.parse import quote
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,6 +21,7 @@ from core.errors import TransitionError
 from core.exports import csv_response
 from core.forms import JapaneseDateField
 from core.models import AuditEvent
+from core.uploads import size_label
 from org.models import Department
 from org.roles import Role, has_role
 from policies.pdf import DocumentFontMissing, render_pdf
@@ -347,6 +349,8 @@ def incident_detail(request, pk: int):
             "evidence": incident.evidence.select_related("uploaded_by"),
             "timeline": AuditEvent.objects.for_object(incident).order_by("-at", "-id"),
             "can_work": incidents.can_work_on(request.user, incident) and incident.status == Incident.Status.OPEN,
+            "max_upload_bytes": settings.MAX_UPLOAD_BYTES,
+            "max_upload_label": size_label(settings.MAX_UPLOAD_BYTES),
         },
     )
 
@@ -376,6 +380,8 @@ def incident_act(request, pk: int, action: str):
             messages.success(request, "インシデントを完了しました。")
         elif action == "evidence":
             upload = request.FILES.get("file")
+            if getattr(request, "upload_too_large", False):  # core.uploads stopped storing it
+                raise TransitionError(incidents.evidence_too_large_message())
             if upload is None:
                 raise TransitionError("ファイルを選んでください。")
             incidents.evidence_add(incident_id=incident.pk, actor=request.user, upload=upload)

@@ -75,8 +75,8 @@ def test_evidence_is_checked_by_content_and_served_only_to_those_allowed(client,
     assert client.get(reverse("monitoring:evidence", args=[evidence.pk])).status_code == 404
 
 
-def test_oversized_evidence_is_refused(hijack, staff_a, monkeypatch):
-    monkeypatch.setattr(incidents, "MAX_EVIDENCE_BYTES", 10)
+def test_oversized_evidence_is_refused(hijack, staff_a, settings):
+    settings.MAX_UPLOAD_BYTES = 10
     with pytest.raises(TransitionError, match="大きすぎます"):
         incidents.evidence_add(
             incident_id=hijack.pk, actor=staff_a, upload=SimpleUploadedFile("a.png", PNG, content_type="image/png")

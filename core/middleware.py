@@ -1,0 +1,51 @@
+"""Request hygiene before any view runs: bounded bodies, no NUL characters."""
+
+from django.conf import settings
+from django.shortcuts import render
+
+from .uploads import size_label
+
+NUL_MESSAGE = "入力に使用できない文字（NUL文字）が含まれています。内容を確かめてもう一度送信してください。"
+
+
+def _has_nul(data) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in data.getlist(key)) for key in data)
+
+
+class RequestHygieneMiddleware:
+    """Refuse what no form of ours can send, with a Japanese page, before anything is read or stored.
+
+    - A body larger than MAX_REQUEST_BODY_BYTES (by its Content-Length) is refused with 413 without
+      reading it: a 300 MB upload is not read whole only to be refused at 10 MB. The reverse proxy
+      should refuse it first (nginx: client_max_body_size, README "Security").
+    - A NUL character in a query or form value: PostgreSQL text refuses it (a DataError, a 500),
+      and no person types one. Forms refuse it too; this covers values read without a form.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BODY_BYTES:
+            return render(
+                request,
+                "400.html",
+                {
+                    "title": "送信されたデータが大きすぎます",
+                    "exception": f"一度に送信できるのは{size_label(settings.MAX_REQUEST_BODY_BYTES)}までです。"
+                    f"添付ファイルは{size_label(settings.MAX_UPLOAD_BYTES)}までにしてください。",
+                },
+                status=413,
+            )
+        if _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
+            return render(
+                request,
+                "400.html",
+                {"exception": NUL_MESSAGE},
+                status=400,
+            )
+        return self.get_response(request)
