@@ -92,16 +92,43 @@ def records(request):
     return render(request, "screening/records.html", {"drafts": drafts[:200]})
 
 
+API_USAGE = "account（アカウントのID）と text（下書き）を持つJSONオブジェクトを送ってください。"
+
+
+def _api_payload(body: bytes) -> tuple[int, str]:
+    """Read {"account": id, "text": "…"}; anything else raises ValueError (answered 400)."""
+    try:
+        payload = json.loads(body or b"{}")
+    except (ValueError, RecursionError) as exc:  # RecursionError: [[[[…]]]] nested past the parser's depth
+        raise ValueError(API_USAGE) from exc
+    if not isinstance(payload, dict):
+        raise ValueError(API_USAGE)
+    account, text = payload.get("account"), payload.get("text", "")
+    if isinstance(account, str) and account.isascii() and account.isdigit():
+        account = int(account)
+    if isinstance(account, bool) or not isinstance(account, int) or not 0 < account < 2**63:
+        raise ValueError(API_USAGE)
+    if not isinstance(text, str):
+        raise ValueError(API_USAGE)
+    return account, text
+
+
 @login_required
 @require_POST
 def api(request):
     """JSON in, JSON out: {"account": id, "text": "…"} → {"findings": [...]} for the city's other tools."""
     try:
-        payload = json.loads(request.body or b"{}")
-        account = _accounts(request.user).get(pk=int(payload.get("account")))
-        findings = services.screen_draft(account=account, text=str(payload.get("text", "")))
-    except (ValueError, TypeError, OfficialAccount.DoesNotExist):
-        return JsonResponse({"error": "account（アカウントのID）と text（下書き）を送ってください。"}, status=400)
+        account_id, text = _api_payload(request.body)
+        account = _accounts(request.user).get(pk=account_id)
+        findings = services.screen_draft(account=account, text=text)
+    except ValueError as exc:
+        return JsonResponse({"error": str(exc)}, status=400, json_dumps_params={"ensure_ascii": False})
+    except OfficialAccount.DoesNotExist:
+        return JsonResponse(
+            {"error": "そのIDのアカウントは見つからないか、チェックする権限がありません。"},
+            status=400,
+            json_dumps_params={"ensure_ascii": False},
+        )
     except TransitionError as exc:
-        return JsonResponse({"error": str(exc)}, status=400)
+        return JsonResponse({"error": str(exc)}, status=400, json_dumps_params={"ensure_ascii": False})
     return JsonResponse({"findings": [f.as_dict() for f in findings]}, json_dumps_params={"ensure_ascii": False})

@@ -56,6 +56,33 @@ def test_the_json_endpoint_does_the_same(client, staff_a, account_a, staff_b):
     assert response.status_code == 400  # 課B cannot screen for 課A's account
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[1,2]",
+        "null",
+        '"str"',
+        "123",
+        '{"account": 1e400}',
+        '{"account": true, "text": "x"}',
+        '{"account": 99999999999999999999999, "text": "x"}',
+        '{"account": -1, "text": "x"}',
+        '{"account": "１２", "text": "x"}',
+        '{"account": {"id": 1}, "text": "x"}',
+        '{"account": 1, "text": ["x"]}',
+        "[" * 100_000 + "]" * 100_000,
+        "\udcff",
+    ],
+)
+def test_the_json_endpoint_answers_400_json_to_any_malformed_body(client, staff_a, account_a, body):
+    client.force_login(staff_a)
+    response = client.post(
+        reverse("screening:api"), body.encode("utf-8", "surrogatepass"), content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "error" in response.json()
+
+
 def test_section_b_does_not_see_section_a_records(client, staff_a, staff_b, account_a):
     client.force_login(staff_a)
     client.post(reverse("screening:screen"), {"account": account_a.pk, "text": "秘密の下書き", "keep": "1"})
