@@ -7,7 +7,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from core.dates import to_wareki
 from core.exports import csv_response
@@ -116,7 +117,7 @@ def _wants_json(request) -> bool:
     return "application/json" in accept and "text/html" not in accept
 
 
-@require_GET
+@require_safe
 def registry_list(request):
     form = SearchForm(request.GET or None, statuses=[(s.value, s.label) for s in PUBLIC_STATUSES])
     qs = accounts_public()
@@ -134,7 +135,8 @@ def registry_list(request):
     )
 
 
-@require_GET
+@require_safe
+@vary_on_headers("Accept")  # the same URL answers HTML or JSON: caches must keep them apart
 def registry_verify(request):
     query = request.GET.get("q", "")
     verdict = verify(query) if query.strip() else None
@@ -145,7 +147,7 @@ def registry_verify(request):
     return render(request, "registry/verify.html", {"query": query, "verdict": verdict})
 
 
-@require_GET
+@require_safe
 def registry_json(request):
     payload = {
         "publisher": "狛江市",
@@ -171,7 +173,7 @@ CSV_COLUMNS = [
 ]
 
 
-@require_GET
+@require_safe
 def registry_csv(request):
     rows = []
     for account in accounts_public():

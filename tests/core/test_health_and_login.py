@@ -123,3 +123,48 @@ def test_seed_demo_is_idempotent_and_every_state_is_there(client, capsys):
     assert Incident.objects.filter(status="open").count() == 1
     client.login(username="iin", password="komae-demo-2026")
     assert "子育て情報LINEアカウントの開設" in client.get(reverse("dashboard")).content.decode()
+
+
+def _production_setting(name: str):
+    """Read a setting as DEBUG=false defines it (settings are evaluated once, at import)."""
+    import json
+    import subprocess
+    import sys
+
+    env = {
+        "DEBUG": "false",
+        "SECRET_KEY": "k" * 60,
+        "ALLOWED_HOSTS": "testserver",
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "komae_sns.settings",
+    }
+    code = f"import json, django; django.setup(); from django.conf import settings; print(json.dumps(settings.{name}))"
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_in_production_healthz_answers_plain_http_and_pages_redirect(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_REDIRECT_EXEMPT = _production_setting("SECURE_REDIRECT_EXEMPT")
+    assert client.get("/registry/").status_code == 301
+    assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/registry/", "/registry/verify", "/registry/accounts.json", "/registry/accounts.csv"])
+def test_the_public_pages_answer_head_like_get(client, url):
+    head, get = client.head(url), client.get(url)
+    assert head.status_code == get.status_code == 200
+    assert head["Content-Type"] == get["Content-Type"]
+
+
+def test_healthz_answers_head(client):
+    assert client.head(reverse("healthz")).status_code == 200
+
+
+def test_the_lookup_says_that_it_varies_by_accept(client):
+    html = client.get("/registry/verify", {"q": "@komae_city"})
+    data = client.get("/registry/verify", {"q": "@komae_city"}, HTTP_ACCEPT="application/json")
+    assert html["Content-Type"].startswith("text/html") and data["Content-Type"] == "application/json"
+    for response in (html, data):
+        assert "Accept" in [v.strip() for v in response["Vary"].split(",")], response["Vary"]
