@@ -34,6 +34,7 @@ class AccountForm(forms.ModelForm):
     password_changed_on = JapaneseDateField(
         label="パスワード最終変更日",
         required=False,
+        past_only=True,
         help_text="パスワードそのものは入力・保存しません（P-4）。変更した日付だけを記録します。",
     )
     contractors = forms.ModelMultipleChoiceField(
@@ -119,7 +120,7 @@ class RegisterAccountForm(AccountForm):
 
 
 class FollowerForm(forms.Form):
-    recorded_on = JapaneseDateField(label="記録日")
+    recorded_on = JapaneseDateField(label="記録日", past_only=True)
     count = forms.IntegerField(label="フォロワー数", min_value=0, max_value=2_000_000_000)
 
     def __init__(self, *args, follower_word: str = "フォロワー", **kwargs):

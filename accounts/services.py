@@ -67,6 +67,12 @@ def _duplicate_handle_error() -> TransitionError:
     return TransitionError("このSNSのこのユーザー名は既に登録されています。")
 
 
+def _check_password_date(account: OfficialAccount) -> None:
+    # P-4: a change that has not happened yet would silence the reminder (PASSWORD_CHANGE_DUE_DAYS).
+    if account.password_changed_on and account.password_changed_on > timezone.localdate():
+        raise TransitionError("パスワード最終変更日に未来の日付は入力できません。")
+
+
 def _check_profile_url(account: OfficialAccount) -> None:
     """The same rule as the form, for every caller and every role (outbound guard, P-7)."""
     try:
@@ -97,6 +103,7 @@ def account_register(
         raise PermissionDenied("他の課のアカウントは登録できません。")
     account = OfficialAccount(department=department, status=initial_status, **_only_editable(fields))
     _check_profile_url(account)
+    _check_password_date(account)
     try:
         with transaction.atomic():
             account.save()
@@ -161,6 +168,8 @@ def account_update(*, account_id: int, actor, fields: dict[str, Any], contractor
         account.profile_url != old_url or account.platform_id != old_platform_id
     ):
         _check_profile_url(account)
+    if "パスワード最終変更日" in changes:
+        _check_password_date(account)
     try:
         with transaction.atomic():
             account.save()

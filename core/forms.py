@@ -4,6 +4,7 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from .dates import parse_date, to_wareki
 
@@ -36,6 +37,11 @@ class JapaneseDateField(forms.DateField):
     MIN_DATE = date(2000, 1, 1)
     MAX_DATE = date(2100, 12, 31)
 
+    def __init__(self, *args, past_only: bool = False, **kwargs):
+        """`past_only`: a date of something that has happened (a password change, a count taken)."""
+        self.past_only = past_only
+        super().__init__(*args, **kwargs)
+
     def to_python(self, value):
         if value in self.empty_values:
             return None
@@ -50,4 +56,6 @@ class JapaneseDateField(forms.DateField):
             raise ValidationError(
                 "日付は2000年1月1日から2100年12月31日までの範囲で入力してください。", code="out_of_range"
             )
+        if self.past_only and parsed > timezone.localdate():
+            raise ValidationError("未来の日付は入力できません。今日までの日付を入力してください。", code="future")
         return parsed

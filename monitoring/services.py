@@ -71,6 +71,14 @@ def review_start(*, account_id: int, actor, fiscal_year: int) -> YearEndReview:
         return existing
     if account.status != AccountStatus.ACTIVE:
         raise TransitionError("効果測定の対象は運用中のアカウントです。")
+    registered_on = timezone.localtime(account.created_at).date()
+    if registered_on > fiscal_year_range(fiscal_year)[1]:
+        # The 年度's targets are the accounts registered by its end (selectors.review_targets): a
+        # review outside them would make the report's counts disagree with its list.
+        raise TransitionError(
+            f"このアカウントは{to_wareki(registered_on)}に登録されたため、"
+            f"{fiscal_year_label(fiscal_year)}の効果測定は作成できません。"
+        )
     start, end = followers_at(account, fiscal_year)
     review = YearEndReview.objects.create(
         account=account, fiscal_year=fiscal_year, drafted_by=actor, followers_start=start, followers_end=end

@@ -117,6 +117,13 @@ def _api_payload(body: bytes) -> tuple[int, str]:
 @require_POST
 def api(request):
     """JSON in, JSON out: {"account": id, "text": "…"} → {"findings": [...]} for the city's other tools."""
+    if request.content_type != "application/json":
+        # A form body is not this API's input (and has been parsed as a form already).
+        return JsonResponse(
+            {"error": "Content-Type: application/json で送ってください。"},
+            status=400,
+            json_dumps_params={"ensure_ascii": False},
+        )
     try:
         account_id, text = _api_payload(request.body)
         account = _accounts(request.user).get(pk=account_id)

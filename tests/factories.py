@@ -1,5 +1,8 @@
 """factory_boy factories for the people and accounts the tests talk about."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import factory
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -71,6 +74,15 @@ class AccountFactory(factory.django.DjangoModelFactory):
     content_categories = factory.LazyFunction(lambda: [ContentCategory.GENERAL])
     registered_email = factory.Sequence(lambda n: f"sns{n}@{settings.CITY_EMAIL_DOMAIN}")
     status = AccountStatus.ACTIVE
+
+    @factory.post_generation
+    def registered_at(self, create, extracted, **kwargs):
+        """The city's accounts have existed for years: registered in 令和2年度 unless a test says when."""
+        if not create:
+            return
+        when = extracted or datetime(2020, 4, 1, 9, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
+        OfficialAccount.objects.filter(pk=self.pk).update(created_at=when)
+        self.created_at = when
 
 
 def complete_request_fields(manager, *, handle: str = "komae_kosodate_line", platform_code: str = "line") -> dict:

@@ -187,7 +187,7 @@ def test_a_future_follower_count_is_refused_with_a_message(client, staff_a, acco
     response = client.post(
         reverse("accounts:followers", args=[account_a.pk]), {"recorded_on": "2099-01-01", "count": "5"}, follow=True
     )
-    assert "未来の日付のフォロワー数は記録できません" in response.content.decode()
+    assert "未来の日付は入力できません" in response.content.decode()
     assert not FollowerSnapshot.objects.exists()
 
 
@@ -300,3 +300,16 @@ def test_the_service_applies_the_profile_url_rule_to_every_role(request, who, ac
     with pytest.raises(TransitionError, match="プロフィールURL"):
         services.account_register(actor=actor, department=account_a.department, fields=fields)
     assert OfficialAccount.objects.count() == 1
+
+
+def test_a_password_change_in_the_future_is_refused(client, staff_a, head_a, account_a):
+    """P-4: a date in 2100 would silence the password reminder for ever."""
+    client.force_login(staff_a)
+    response = client.post(reverse("accounts:create"), _form(head_a, password_changed_on="2100-01-01"))
+    assert response.status_code == 200
+    assert "未来の日付は入力できません" in response.content.decode()
+    assert not OfficialAccount.objects.exclude(pk=account_a.pk).exists()
+    with pytest.raises(TransitionError, match="未来の日付"):
+        services.account_update(account_id=account_a.pk, actor=head_a, fields={"password_changed_on": date(2100, 1, 1)})
+    account_a.refresh_from_db()
+    assert account_a.password_changed_on is None

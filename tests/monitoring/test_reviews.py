@@ -14,6 +14,7 @@ from core.errors import TransitionError
 from monitoring import services
 from monitoring.models import YearEndReview
 from monitoring.selectors import follower_trends, reviews_open, year_end_dashboard
+from tests.factories import AccountFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +59,25 @@ def test_the_review_starts_with_the_recorded_follower_figures(account_a, staff_a
     accounts.account_record_followers(account_id=account_a.pk, actor=head_a, recorded_on=date(2026, 3, 31), count=950)
     review = services.review_start(account_id=account_a.pk, actor=staff_a, fiscal_year=2025)
     assert (review.followers_start, review.followers_end) == (800, 950)
+
+
+def test_no_review_for_a_year_before_the_account_was_registered(client, dept_a, head_a, staff_a, admin):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    new = AccountFactory(
+        department=dept_a,
+        manager=head_a,
+        handle="komae_new",
+        registered_at=datetime(2026, 5, 1, 9, 0, tzinfo=ZoneInfo("Asia/Tokyo")),
+    )
+    with pytest.raises(TransitionError, match="令和8年5月1日に登録されたため、令和7年度の効果測定は作成できません"):
+        services.review_start(account_id=new.pk, actor=staff_a, fiscal_year=2025)
+    assert not YearEndReview.objects.filter(account=new).exists()
+    # The report of that 年度 and its list agree: the account is in neither.
+    data = year_end_dashboard(user=admin, fiscal_year=2025)
+    assert data.totals.total == 0
+    assert services.review_start(account_id=new.pk, actor=staff_a, fiscal_year=2026).fiscal_year == 2026
 
 
 def test_staff_drafts_the_section_head_signs_and_then_it_is_fixed(account_a, staff_a, head_a, pr_account):
