@@ -17,6 +17,7 @@ from approvals.selectors import requests_waiting_for
 from core.dates import current_fiscal_year
 from monitoring.models import YearEndReview
 from monitoring.selectors import review_targets, reviews_open
+from org import lockouts
 from org.roles import Role, has_role, sees_all
 
 from .tasks import HEARTBEAT_KEY
@@ -37,6 +38,7 @@ def dashboard(request):
             "review_year": current_fiscal_year(),
             "scope_label": "全庁の" if sees_all(request.user) else "担当の",
             "status_counts": [(s.label, s.value, counts[s.value]) for s in AccountStatus],
+            "lockouts": lockouts.lockouts_current_count() if lockouts.can_view_lockouts(request.user) else None,
         },
     )
 

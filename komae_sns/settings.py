@@ -4,7 +4,9 @@ The embedded defaults (SQLite file, local filesystem broker) need nothing instal
 differs by environment values alone: DATABASE_URL, REDIS_URL, SECRET_KEY, DEBUG=false, ALLOWED_HOSTS.
 """
 
+import ipaddress
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -71,6 +73,7 @@ INSTALLED_APPS = [
     "core.admin_site.KomaeAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
+    "axes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.humanize",
@@ -100,6 +103,8 @@ MIDDLEWARE = [
     "core.middleware.RequestHygieneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the Japanese lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "komae_sns.urls"
@@ -152,9 +157,42 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Failed logins per (username, client address) before the login form refuses for a while.
+# Sign-in throttling (SPEC §7) by django-axes, for our login, the admin's and any later backend
+# (a directory sign-in too): failed attempts in the database; a user name is locked after
+# LOGIN_FAILURE_LIMIT failures, an address after LOGIN_FAILURE_LIMIT_PER_ADDRESS (a shared terminal
+# or proxy serves many staff), for LOGIN_LOCKOUT_SECONDS. See org/lockouts.py.
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env.int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", default=20)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
+if not 0 < LOGIN_FAILURE_LIMIT <= LOGIN_FAILURE_LIMIT_PER_ADDRESS:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT must be positive and not above LOGIN_FAILURE_LIMIT_PER_ADDRESS.")
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out name or address before any check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "org.lockouts.CityAxesHandler"
+AXES_FAILURE_LIMIT = "org.lockouts.failure_limit"  # LOGIN_FAILURE_LIMIT, scaled per parameter
+AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_LOCKOUT_SECONDS)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "org.lockouts.username_of"
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
+AXES_LOCKOUT_CALLABLE = "org.lockouts.locked_out_response"
+AXES_RESET_ON_SUCCESS = True
+# Tries during a lockout are not counted: it ends when the page says it does.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ADMIN = False  # the security officer's page (org.views.lockout_list) shows them instead
+# The client address behind the city's reverse proxy: the header is believed only from these proxies.
+# TRUSTED_PROXY_HEADER=X-Forwarded-For, TRUSTED_PROXIES=127.0.0.1/32,::1/128 (nginx on the same host).
+TRUSTED_PROXY_HEADER = env.str("TRUSTED_PROXY_HEADER", default="").strip()
+if TRUSTED_PROXY_HEADER:
+    TRUSTED_PROXY_HEADER = "HTTP_" + TRUSTED_PROXY_HEADER.upper().replace("-", "_")
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+try:
+    TRUSTED_PROXIES = [
+        ipaddress.ip_network(n.strip()) for n in env.list("TRUSTED_PROXIES", default=["127.0.0.1/32", "::1/128"])
+    ]
+except ValueError as _exc:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES must list addresses or networks: {_exc}") from _exc
 
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語")]

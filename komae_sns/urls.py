@@ -3,11 +3,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from core import views as core_views
-from org.forms import ThrottledAdminAuthenticationForm
+from org.forms import AdminLoginForm
 from org.views import LoginView
 
-# The admin's sign-in is throttled like ours (SPEC §7).
-admin.site.login_form = ThrottledAdminAuthenticationForm
+# The admin's sign-in: the sysadmin role only; throttled by django-axes like ours (SPEC §7).
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", core_views.dashboard, name="dashboard"),
@@ -30,5 +30,6 @@ urlpatterns = [
     path("monitoring/", include("monitoring.urls")),
     path("screening/", include("screening.urls")),
     path("registry/", include("accounts.registry_urls")),
+    path("security/", include("org.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -83,3 +83,24 @@ class User(AbstractUser):
     @property
     def roles(self) -> frozenset[str]:
         return roles_of(self)
+
+
+class LockoutRelease(UndeletableModel):
+    """A sign-in lockout the sysadmin released (SPEC §7): who, when, for which name or address."""
+
+    username = models.CharField("利用者名", max_length=150, blank=True)
+    address = models.GenericIPAddressField("アドレス", null=True, blank=True)
+    failures = models.PositiveIntegerField("解除した失敗回数")
+    released_by = models.ForeignKey(
+        User, verbose_name="解除した人", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    released_at = models.DateTimeField("解除日時", auto_now_add=True)
+    comment = models.TextField("理由・確認したこと", blank=True)
+
+    class Meta:
+        verbose_name = "ログインのロック解除"
+        verbose_name_plural = "ログインのロック解除"
+        ordering = ["-released_at"]
+
+    def __str__(self):
+        return f"{self.username or self.address} {self.released_at:%Y-%m-%d %H:%M}"

@@ -1,9 +1,59 @@
+from django import forms
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-from .forms import ThrottledAuthenticationForm
+from core.errors import TransitionError
+
+from . import lockouts
+from .forms import LoginForm
+from .models import LockoutRelease
 
 
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
-    authentication_form = ThrottledAuthenticationForm
+    authentication_form = LoginForm
     redirect_authenticated_user = True
+
+
+@login_required
+def lockout_list(request):
+    """Sign-in lockouts for the 統括情報セキュリティ責任者 (read) and the sysadmin (release)."""
+    if not lockouts.can_view_lockouts(request.user):
+        raise PermissionDenied("ログインのロック状況は統括情報セキュリティ責任者とシステム管理者が確認できます。")
+    return render(
+        request,
+        "org/lockouts.html",
+        {
+            "lockouts": lockouts.lockouts_recent(),
+            "releases": LockoutRelease.objects.select_related("released_by")[:50],
+            "can_release": lockouts.can_release_lockouts(request.user),
+        },
+    )
+
+
+class ReleaseForm(forms.Form):
+    username = forms.CharField(required=False, max_length=150)
+    address = forms.GenericIPAddressField(required=False)
+    comment = forms.CharField(label="理由・本人確認の方法", required=False, max_length=500)
+
+
+@login_required
+@require_POST
+def lockout_release(request):
+    if not lockouts.can_release_lockouts(request.user):
+        raise PermissionDenied("ロックを解除できるのはシステム管理者です。")
+    form = ReleaseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "解除する利用者名またはアドレスを確かめてください。")
+        return redirect("org:lockouts")
+    try:
+        release = lockouts.lockout_release(actor=request.user, **form.cleaned_data)
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"「{release.username or release.address}」のロックを解除しました。")
+    return redirect("org:lockouts")

@@ -146,6 +146,8 @@ RULES = {
     "screening:screen": ("get", None, ANY_USER),
     "screening:records": ("get", None, ANY_USER),
     "screening:api": ("post", None, _rule(400)),
+    "org:lockouts": ("get", None, _rule(403, security_officer=200, admin=200)),
+    "org:lockout_release": ("post", None, _rule(403, admin=302)),
     "registry:list": ("get", None, PUBLIC),
     "registry:verify": ("get", None, PUBLIC),
     "registry:json": ("get", None, PUBLIC),

@@ -37,6 +37,7 @@ def test_every_screen_renders(client, admin, account_a, preparing_a, suspended_a
         reverse("password_change"),
         reverse("registry:list"),
         reverse("registry:verify") + "?q=@komae_kodomo",
+        reverse("org:lockouts"),
         reverse("admin:index"),
         reverse("admin:accounts_officialaccount_changelist"),
         reverse("admin:org_user_changelist"),
