@@ -119,6 +119,8 @@ class PolicyVersion(UndeletableModel):
     template_revision = models.CharField("テンプレート", max_length=120)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     comment = models.TextField("改正の理由など", blank=True)
+    # The comparison with the previous version (policies.diff), computed once when issued.
+    comparison = models.JSONField("前の版との比較", null=True, blank=True, editable=False)
     pdf = models.FileField("PDF", upload_to="policies/", blank=True)
     pdf_sha256 = models.CharField("PDFのSHA-256", max_length=64, blank=True)
     created_at = models.DateTimeField("発行日時", auto_now_add=True)
@@ -134,7 +136,7 @@ class PolicyVersion(UndeletableModel):
 
     def save(self, *args, **kwargs):
         # An issued version is fixed: only the one-time attachment of its PDF may follow creation.
-        if self.pk is not None and set(kwargs.get("update_fields") or ()) - {"pdf", "pdf_sha256"}:
+        if self.pk is not None and set(kwargs.get("update_fields") or ()) - {"pdf", "pdf_sha256", "comparison"}:
             raise DeletionForbidden("発行済みの運用ポリシーは変更できません。改正として新しい版を発行してください。")
         if self.pk is not None and not kwargs.get("update_fields"):
             raise DeletionForbidden("発行済みの運用ポリシーは変更できません。改正として新しい版を発行してください。")

@@ -1,8 +1,6 @@
 """運用ポリシー: drafts filled from the template, issued versions (制定・改正), their PDFs (SPEC §3)."""
 
-import difflib
 import hashlib
-from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
@@ -10,8 +8,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import OfficialAccount
 from accounts.selectors import account_can_edit, account_can_transition
@@ -21,8 +17,16 @@ from core.errors import TransitionError
 from core.models import AuditEvent
 
 from . import text
+from .diff import compare_articles
 from .models import PolicyDraft, PolicyTemplate, PolicyVersion, TemplateRevision
 from .sample import CONTENT_ITEMS, RESTRICTION_ITEMS
+
+# A policy is a few pages (the 見本 has 10 articles of a few hundred characters each); the limits leave
+# ample room and keep every page and comparison of it fast (trust-boundaries §5).
+MAX_ARTICLES = 40
+MAX_ARTICLE_CHARS = 2000
+MAX_HEADING_CHARS = 50
+MAX_TITLE_CHARS = 200
 
 
 def template_for(platform) -> PolicyTemplate:
@@ -117,9 +121,20 @@ def policy_draft_update(*, account_id: int, actor, title: str, articles: list[di
     ]
     if not title.strip() or not cleaned:
         raise TransitionError("表題と少なくとも1つの条が必要です。")
+    if len(title.strip()) > MAX_TITLE_CHARS:
+        raise TransitionError(f"表題は{MAX_TITLE_CHARS}字以内にしてください。")
+    if len(cleaned) > MAX_ARTICLES:
+        raise TransitionError(f"条は{MAX_ARTICLES}条までです（{len(cleaned)}条あります）。")
     for article in cleaned:
         if not article["heading"] or not article["body"]:
             raise TransitionError(f"第{article['number']}条の見出しと本文を入力してください。")
+        if len(article["heading"]) > MAX_HEADING_CHARS:
+            raise TransitionError(f"第{article['number']}条の見出しは{MAX_HEADING_CHARS}字以内にしてください。")
+        if len(article["body"]) > MAX_ARTICLE_CHARS:
+            raise TransitionError(
+                f"第{article['number']}条の本文は{MAX_ARTICLE_CHARS:,}字以内にしてください"
+                f"（{len(article['body']):,}字あります）。"
+            )
     draft.title, draft.articles, draft.updated_by = title.strip(), cleaned, actor
     draft.save()
     return draft
@@ -169,6 +184,7 @@ def _issue(account: OfficialAccount, actor, *, issued_on: date, comment: str) ->
     kind = PolicyVersion.Kind.ENACT if previous is None else PolicyVersion.Kind.AMEND
     version = PolicyVersion.objects.create(
         account=account,
+        comparison=compare_articles(previous.articles, articles) if previous else [],
         number=1 if previous is None else previous.number + 1,
         kind=kind,
         title=draft.title,
@@ -263,57 +279,19 @@ def draft_pdf(draft: PolicyDraft) -> bytes:
 # --- article-by-article differences between two versions ------------------------------------------
 
 
-@dataclass
-class ArticleDiff:
-    number: int
-    heading: str
-    change: str  # 新設 / 削除 / 変更 / 変更なし
-    old_html: SafeString
-    new_html: SafeString
+def version_comparison(version: PolicyVersion) -> list[dict] | None:
+    """The comparison with the previous version, as stored when the version was issued.
 
-
-def _article_text(article: dict | None) -> str:
-    if article is None:
-        return ""
-    lines = []
-    for i, p in enumerate(article["paragraphs"], start=1):
-        lines.append((f"{i} " if i > 1 else "") + p["text"])
-        lines.extend(f"({j}) {item}" for j, item in enumerate(p["items"], start=1))
-    return f"（{article['heading']}）\n" + "\n".join(lines)
-
-
-def _marked(a: str, b: str) -> tuple[SafeString, SafeString]:
-    """Mark deleted text in the old version and inserted text in the new one, character by character."""
-    old, new = [], []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            old.append(escape(a[i1:i2]))
-            new.append(escape(b[j1:j2]))
-            continue
-        if i2 > i1:
-            old.append(f"<del>{escape(a[i1:i2])}</del>")
-        if j2 > j1:
-            new.append(f"<ins>{escape(b[j1:j2])}</ins>")
-    return mark_safe("".join(old)), mark_safe("".join(new))  # noqa: S308 - every piece is escaped above
-
-
-def version_diff(old: PolicyVersion | None, new: PolicyVersion) -> list[ArticleDiff]:
-    """Compare two versions article by article (by article number)."""
-    before = {a["number"]: a for a in (old.articles if old else [])}
-    after = {a["number"]: a for a in new.articles}
-    diffs = []
-    for number in sorted(before.keys() | after.keys()):
-        a, b = before.get(number), after.get(number)
-        old_text, new_text = _article_text(a), _article_text(b)
-        if a is None:
-            change = "新設"
-        elif b is None:
-            change = "削除"
-        else:
-            change = "変更なし" if old_text == new_text else "変更"
-        old_html, new_html = _marked(old_text, new_text)
-        diffs.append(ArticleDiff(number, (b or a)["heading"], change, old_html, new_html))
-    return diffs
+    A version issued before comparisons were stored gets it computed once here and kept (a fixed
+    version takes it once, like its PDF). None for the first version: nothing to compare with.
+    """
+    if version.comparison is not None:
+        return version.comparison or None
+    previous = version.account.policy_versions.filter(number__lt=version.number).order_by("-number").first()
+    comparison = compare_articles(previous.articles, version.articles) if previous else []
+    PolicyVersion.objects.filter(pk=version.pk, comparison__isnull=True).update(comparison=comparison)
+    version.comparison = comparison
+    return comparison or None
 
 
 # --- templates ------------------------------------------------------------------------------------

@@ -54,20 +54,27 @@ def policy_overview(request, pk: int):
 
 
 class ArticleForm(forms.Form):
-    heading = forms.CharField(label="見出し", max_length=50, required=False)
+    heading = forms.CharField(label="見出し", max_length=services.MAX_HEADING_CHARS, required=False)
     body = forms.CharField(
         label="本文",
         required=False,
+        max_length=services.MAX_ARTICLE_CHARS,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="号は「・」で始まる行に、２項以降は空行のあとに書きます。番号は印刷時に付きます。",
     )
 
 
-ArticleFormSet = forms.formset_factory(ArticleForm, extra=1, max_num=40)
+ArticleFormSet = forms.formset_factory(
+    ArticleForm,
+    extra=1,
+    max_num=services.MAX_ARTICLES,
+    validate_max=True,
+    absolute_max=services.MAX_ARTICLES + 1,  # the blank extra form
+)
 
 
 class TitleForm(forms.Form):
-    title = forms.CharField(label="表題", max_length=200)
+    title = forms.CharField(label="表題", max_length=services.MAX_TITLE_CHARS)
 
 
 @login_required
@@ -82,7 +89,12 @@ def policy_draft_edit(request, pk: int):
         return redirect("policies:overview", pk=account.pk)
     initial = [{"heading": a["heading"], "body": a["body"]} for a in draft.articles]
     title_form = TitleForm(request.POST or None, initial={"title": draft.title})
-    formset = ArticleFormSet(request.POST or None, initial=initial, prefix="articles")
+    formset = ArticleFormSet(
+        request.POST or None,
+        initial=initial,
+        prefix="articles",
+        error_messages={"too_many_forms": f"条は{services.MAX_ARTICLES}条までです。"},
+    )
     if request.method == "POST" and title_form.is_valid() and formset.is_valid():
         try:
             services.policy_draft_update(
@@ -178,7 +190,7 @@ def policy_version(request, pk: int, number: int):
             "account": account,
             "version": version,
             "previous": previous,
-            "diff": services.version_diff(previous, version) if previous else None,
+            "diff": services.version_comparison(version) if previous else None,
             "document": services.document_context(
                 title=version.title, articles=version.articles, history=version.history, draft=False
             ),

@@ -197,9 +197,9 @@ def test_an_amendment_shows_its_differences_article_by_article(client, account_a
     v2 = services.policy_issue(account_id=account_a.pk, actor=head_a, issued_on=date(2026, 10, 1), comment="規定の追加")
     assert (v2.number, v2.kind) == (2, PolicyVersion.Kind.AMEND)
     assert v2.history == [["enact", "2026-04-01"], ["amend", "2026-10-01"]]
-    diff = services.version_diff(PolicyVersion.objects.get(account=account_a, number=1), v2)
-    assert [d.number for d in diff if d.change != "変更なし"] == [9]
-    assert "<ins>及び情報セキュリティポリシー</ins>" in diff[8].new_html
+    diff = PolicyVersion.objects.get(pk=v2.pk).comparison  # computed once, when issued
+    assert [d["number"] for d in diff if d["change"] != "変更なし"] == [9]
+    assert ["+", "及び情報セキュリティポリシー"] in diff[8]["new"]
     client.force_login(head_a)
     page = client.get(reverse("policies:version", args=[account_a.pk, 2])).content.decode()
     assert "第1版からの変更（条ごと）" in page and "<ins>及び情報セキュリティポリシー</ins>" in page
@@ -353,3 +353,85 @@ def test_policy_pdf_command_explains_what_is_missing(tmp_path, account_a, head_a
     _issue(account_a, head_a)
     with pytest.raises(CommandError, match="第3版はありません"):
         call_command("policy_pdf", "--account", "komae_kodomo", "--version", "3", "-o", str(tmp_path / "x.pdf"))
+
+
+def _draft_post(title, articles):
+    data = {
+        "title": title,
+        "articles-TOTAL_FORMS": str(len(articles)),
+        "articles-INITIAL_FORMS": "0",
+        "articles-MIN_NUM_FORMS": "0",
+        "articles-MAX_NUM_FORMS": "40",
+    }
+    for i, (heading, body) in enumerate(articles):
+        data[f"articles-{i}-heading"] = heading
+        data[f"articles-{i}-body"] = body
+    return data
+
+
+def test_a_draft_keeps_to_40_articles_of_bounded_length(client, account_a, head_a):
+    """trust-boundaries §5: 450 articles were saved, and a 200 KB article cost 20 s per view."""
+    services.policy_draft_start(account_id=account_a.pk, actor=head_a)
+    before = PolicyDraft.objects.get(account=account_a).articles
+    client.force_login(head_a)
+    url = reverse("policies:draft", args=[account_a.pk])
+    body = client.post(url, _draft_post("表題", [("見出し", "本文")] * 450)).content.decode()
+    assert "条は40条までです" in body
+    body = client.post(url, _draft_post("表題", [("見出し", "あ" * 200_000)])).content.decode()
+    assert "2000 文字以下" in body or "2,000" in body
+    assert PolicyDraft.objects.get(account=account_a).articles == before
+    with pytest.raises(TransitionError, match="条は40条までです"):
+        services.policy_draft_update(
+            account_id=account_a.pk, actor=head_a, title="表題", articles=[{"heading": "見出し", "body": "本文"}] * 41
+        )
+    with pytest.raises(TransitionError, match="第1条の本文は2,000字以内"):
+        services.policy_draft_update(
+            account_id=account_a.pk, actor=head_a, title="表題", articles=[{"heading": "見出し", "body": "あ" * 2001}]
+        )
+    assert PolicyDraft.objects.get(account=account_a).articles == before
+
+
+def test_the_comparison_is_stored_at_issue_and_not_recomputed_per_view(client, account_a, head_a, monkeypatch):
+    _issue(account_a, head_a)
+    draft = PolicyDraft.objects.get(account=account_a)
+    articles = [dict(a) for a in draft.articles]
+    articles[0]["body"] = articles[0]["body"] + "追記"
+    services.policy_draft_update(account_id=account_a.pk, actor=head_a, title=draft.title, articles=articles)
+    services.policy_issue(account_id=account_a.pk, actor=head_a, issued_on=date(2026, 10, 1))
+
+    from policies import diff as policy_diff
+
+    def fail(*args, **kwargs):
+        raise AssertionError("the comparison was computed again")
+
+    monkeypatch.setattr(policy_diff, "compare_articles", fail)
+    monkeypatch.setattr(services, "compare_articles", fail)
+    client.force_login(head_a)
+    page = client.get(reverse("policies:version", args=[account_a.pk, 2])).content.decode()
+    assert "<ins>追記</ins>" in page
+
+
+def test_a_version_issued_before_comparisons_were_stored_gets_one_once(client, account_a, head_a):
+    _issue(account_a, head_a)
+    draft = PolicyDraft.objects.get(account=account_a)
+    articles = [dict(a) for a in draft.articles]
+    articles[1]["body"] = "<script>alert(1)</script>" + articles[1]["body"]
+    services.policy_draft_update(account_id=account_a.pk, actor=head_a, title=draft.title, articles=articles)
+    v2 = services.policy_issue(account_id=account_a.pk, actor=head_a, issued_on=date(2026, 10, 1))
+    PolicyVersion.objects.filter(pk=v2.pk).update(comparison=None)  # as the previous release left it
+    client.force_login(head_a)
+    page = client.get(reverse("policies:version", args=[account_a.pk, 2])).content.decode()
+    assert "<ins>&lt;script&gt;alert(1)&lt;/script&gt;</ins>" in page
+    assert PolicyVersion.objects.get(pk=v2.pk).comparison[1]["change"] == "変更"
+
+
+def test_a_long_changed_line_is_marked_whole_and_a_short_one_by_character():
+    from policies.diff import spans
+
+    old = "あ" * 200_000  # a character diff of this took 20 s of CPU (PITFALLS)
+    new = "あ" * 100_000 + "い" + "あ" * 100_000
+    assert spans(old, new) == ([["-", old]], [["+", new]])
+    assert spans("第１条\n市のお知らせ\n", "第１条\n市の大切なお知らせ\n") == (
+        [["=", "第１条\n市のお知らせ\n"]],
+        [["=", "第１条\n市の"], ["+", "大切な"], ["=", "お知らせ\n"]],
+    )
