@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from core.models import UndeletableModel
 from core.outbound import OutboundRefused, check_url
+from core.protect import keep_forever
 
 from . import lookup
 
@@ -65,6 +66,7 @@ class Platform(UndeletableModel):
         verbose_name = "SNS"
         verbose_name_plural = "SNS"
         ordering = ["sort_order", "code"]
+        triggers = [keep_forever()]
 
     def __str__(self):
         if self.former_name:
@@ -211,6 +213,7 @@ class OfficialAccount(UndeletableModel):
         constraints = [
             models.UniqueConstraint(fields=["platform", "handle_key"], name="account_unique_handle"),
         ]
+        triggers = [keep_forever()]
 
     def __str__(self):
         return f"{self.display_name}（{self.platform.name} @{self.handle}）"
@@ -253,6 +256,7 @@ class FollowerSnapshot(UndeletableModel):
         constraints = [
             models.UniqueConstraint(fields=["account", "recorded_on"], name="follower_snapshot_one_per_day"),
         ]
+        triggers = [keep_forever()]
 
     def __str__(self):
         return f"{self.recorded_on} {self.count}"

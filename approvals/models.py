@@ -5,6 +5,7 @@ from django.db import models
 
 from accounts.models import Field, Tone, validate_city_email
 from core.models import UndeletableModel
+from core.protect import fixed, fixed_when, keep_forever
 
 
 class RequestStatus(models.TextChoices):
@@ -129,6 +130,7 @@ class AccountRequest(ReuseQuestions, UndeletableModel):
         constraints = [
             models.UniqueConstraint(fields=["fiscal_year", "sequence"], name="request_number_unique"),
         ]
+        triggers = [keep_forever(), fixed_when("OLD.status IN ('approved', 'rejected')")]
 
     def __str__(self):
         return f"{self.reference or '（未提出）'} {self.title or '（件名未入力）'}"
@@ -149,17 +151,20 @@ class AccountRequest(ReuseQuestions, UndeletableModel):
         return self.get_status_display()
 
 
-class RequestCounter(models.Model):
+class RequestCounter(UndeletableModel):
     """The last reference number given in a 年度; its row is locked while numbering."""
 
     fiscal_year = models.PositiveIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        triggers = [keep_forever()]
+
     def __str__(self):
         return f"{self.fiscal_year}: {self.last}"
 
 
-class Vote(models.Model):
+class Vote(UndeletableModel):
     class Choice(models.TextChoices):
         FOR = "for", "賛成"
         AGAINST = "against", "反対"
@@ -181,12 +186,13 @@ class Vote(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["request", "member", "round"], name="one_vote_per_member_and_round")
         ]
+        triggers = [keep_forever(), fixed()]
 
     def __str__(self):
         return f"{self.member} {self.get_choice_display()}"
 
 
-class RequestComment(models.Model):
+class RequestComment(UndeletableModel):
     request = models.ForeignKey(AccountRequest, on_delete=models.PROTECT, related_name="comments")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="記入者", on_delete=models.PROTECT, related_name="+"
@@ -198,6 +204,7 @@ class RequestComment(models.Model):
         verbose_name = "審査のコメント"
         verbose_name_plural = "審査のコメント"
         ordering = ["at"]
+        triggers = [keep_forever(), fixed()]
 
     def __str__(self):
         return self.body[:30]

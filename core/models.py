@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from .errors import DeletionForbidden
+from .protect import fixed, keep_forever
 
 
 class UndeletableQuerySet(models.QuerySet):
@@ -70,6 +71,7 @@ class AuditEvent(models.Model):
         verbose_name_plural = "監査記録"
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+        triggers = [keep_forever(), fixed()]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.summary}"

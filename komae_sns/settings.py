@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "pgtrigger",  # the database refuses deleting kept records and rewriting fixed ones (core/protect.py)
     "core",
     "org",
     "accounts",

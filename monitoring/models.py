@@ -5,6 +5,7 @@ from django.db import models
 
 from approvals.models import ReuseQuestions
 from core.models import UndeletableModel
+from core.protect import fixed, fixed_when, keep_forever
 
 
 class ReviewDecision(models.TextChoices):
@@ -73,6 +74,7 @@ class YearEndReview(ReuseQuestions, UndeletableModel):
         ordering = ["-fiscal_year", "account"]
         constraints = [models.UniqueConstraint(fields=["account", "fiscal_year"], name="one_review_per_year")]
         indexes = [models.Index(fields=["fiscal_year", "status"])]
+        triggers = [keep_forever(), fixed_when("OLD.status = 'signed'")]
 
     def __str__(self):
         return f"{self.account} {self.fiscal_year}年度"
@@ -108,6 +110,7 @@ class SuspensionPlan(UndeletableModel):
         verbose_name = "運用停止の計画"
         verbose_name_plural = "運用停止の計画"
         ordering = ["-created_at"]
+        triggers = [keep_forever(), fixed()]
 
     def __str__(self):
         return f"{self.account} の運用停止計画"
@@ -127,7 +130,7 @@ ANOMALIES = {
 }
 
 
-class StatusCheck(models.Model):
+class StatusCheck(UndeletableModel):
     """One reading of an account's public profile (G-4-5-エ, G-4-3-カ); recorded once per run key."""
 
     class Outcome(models.TextChoices):
@@ -157,6 +160,7 @@ class StatusCheck(models.Model):
         verbose_name_plural = "状態確認"
         ordering = ["-checked_at", "-id"]
         indexes = [models.Index(fields=["account", "-checked_at"])]
+        triggers = [keep_forever(), fixed()]
 
     def __str__(self):
         return f"{self.account} {self.checked_at:%Y-%m-%d %H:%M} {self.get_outcome_display()}"
@@ -223,6 +227,7 @@ class Incident(UndeletableModel):
                 name="one_open_incident_per_anomaly",
             )
         ]
+        triggers = [keep_forever(), fixed_when("OLD.status = 'closed'")]
 
     def __str__(self):
         return f"{self.get_kind_display()}：{self.title}"
@@ -254,7 +259,7 @@ CHECKLISTS = {
 }
 
 
-class IncidentStep(models.Model):
+class IncidentStep(UndeletableModel):
     """One item of an incident's checklist, with who did it and when."""
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="steps")
@@ -277,6 +282,7 @@ class IncidentStep(models.Model):
         verbose_name_plural = "対応手順"
         ordering = ["order"]
         constraints = [models.UniqueConstraint(fields=["incident", "code"], name="incident_step_unique")]
+        triggers = [keep_forever(), fixed_when("OLD.done_at IS NOT NULL")]
 
     def __str__(self):
         return self.label
@@ -289,7 +295,7 @@ def evidence_path(instance, filename):
     return f"evidence/{instance.incident_id}/{uuid.uuid4().hex}"
 
 
-class Evidence(models.Model):
+class Evidence(UndeletableModel):
     """A screenshot or PDF kept for an incident (G-4-3-カ 画面の保存); served only to those allowed."""
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="evidence")
@@ -305,12 +311,13 @@ class Evidence(models.Model):
         verbose_name = "証拠ファイル"
         verbose_name_plural = "証拠ファイル"
         ordering = ["uploaded_at"]
+        triggers = [keep_forever(), fixed()]
 
     def __str__(self):
         return self.original_name
 
 
-class ContentCheck(models.Model):
+class ContentCheck(UndeletableModel):
     """G-4-3-ア: the 管理者 checks the account's posts regularly; each check is logged."""
 
     account = models.ForeignKey(
@@ -326,12 +333,13 @@ class ContentCheck(models.Model):
         verbose_name = "発言内容の確認"
         verbose_name_plural = "発言内容の確認"
         ordering = ["-checked_at"]
+        triggers = [keep_forever(), fixed()]
 
     def __str__(self):
         return f"{self.account} {self.checked_at:%Y-%m-%d}"
 
 
-class ReminderSent(models.Model):
+class ReminderSent(UndeletableModel):
     """One reminder mail per person and day, however often the daily job runs."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -340,6 +348,7 @@ class ReminderSent(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "sent_on"], name="one_reminder_per_day")]
+        triggers = [keep_forever(), fixed()]
 
     def __str__(self):
         return f"{self.user} {self.sent_on}"

@@ -1,7 +1,9 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from core.errors import DeletionForbidden
 from core.models import UndeletableModel
+from core.protect import fixed, keep_forever
 
 from .roles import roles_of
 
@@ -38,6 +40,7 @@ class Department(UndeletableModel):
                 name="department_bu_has_no_parent",
             ),
         ]
+        triggers = [keep_forever()]
 
     def __str__(self):
         return self.full_name
@@ -68,6 +71,7 @@ class User(AbstractUser):
         verbose_name = "利用者"
         verbose_name_plural = "利用者"
         ordering = ["department__sort_order", "last_name", "first_name", "username"]
+        triggers = [keep_forever()]
 
     def __str__(self):
         return self.display_name
@@ -83,6 +87,10 @@ class User(AbstractUser):
     @property
     def roles(self) -> frozenset[str]:
         return roles_of(self)
+
+    def delete(self, *args, **kwargs):
+        # A person's name stays on what they did (audit, votes, decisions): retire with is_active.
+        raise DeletionForbidden("利用者は削除できません。利用停止（有効のチェックを外す）にしてください。")
 
 
 class LockoutRelease(UndeletableModel):
@@ -101,6 +109,7 @@ class LockoutRelease(UndeletableModel):
         verbose_name = "ログインのロック解除"
         verbose_name_plural = "ログインのロック解除"
         ordering = ["-released_at"]
+        triggers = [keep_forever(), fixed()]
 
     def __str__(self):
         return f"{self.username or self.address} {self.released_at:%Y-%m-%d %H:%M}"

@@ -1,8 +1,10 @@
+import pgtrigger
 from django.conf import settings
 from django.db import models
 
 from core.errors import DeletionForbidden
 from core.models import UndeletableModel
+from core.protect import fixed, fixed_when, keep_forever
 
 
 class PolicyTemplate(UndeletableModel):
@@ -35,6 +37,7 @@ class PolicyTemplate(UndeletableModel):
                 fields=["name"], condition=models.Q(platform__isnull=True), name="one_default_template_name"
             )
         ]
+        triggers = [keep_forever()]
 
     def __str__(self):
         return f"{self.name}（第{self.revision}版）"
@@ -58,7 +61,7 @@ class TemplateArticle(models.Model):
         return f"第{self.number}条（{self.heading}）"
 
 
-class TemplateRevision(models.Model):
+class TemplateRevision(UndeletableModel):
     """A snapshot of a template's articles each time it is saved: the template's version history."""
 
     template = models.ForeignKey(PolicyTemplate, on_delete=models.PROTECT, related_name="revisions")
@@ -74,12 +77,13 @@ class TemplateRevision(models.Model):
         verbose_name_plural = "テンプレートの版"
         ordering = ["template", "-revision"]
         constraints = [models.UniqueConstraint(fields=["template", "revision"], name="template_revision_unique")]
+        triggers = [keep_forever(), fixed()]
 
     def __str__(self):
         return f"{self.template.name} 第{self.revision}版"
 
 
-class PolicyDraft(models.Model):
+class PolicyDraft(UndeletableModel):
     """The policy a 課 is preparing for an account: filled from the template, then edited freely."""
 
     account = models.OneToOneField(
@@ -95,9 +99,22 @@ class PolicyDraft(models.Model):
     class Meta:
         verbose_name = "運用ポリシー案"
         verbose_name_plural = "運用ポリシー案"
+        triggers = [keep_forever()]
 
     def __str__(self):
         return f"{self.title}（案）"
+
+
+# An issued policy's text never changes; its PDF and its comparison are attached once each (SPEC §3).
+POLICY_VERSION_TRIGGERS = [
+    keep_forever(),
+    fixed_when(pgtrigger.AnyChange(exclude=["pdf", "pdf_sha256", "comparison"]), name="text_is_fixed"),
+    fixed_when(
+        "OLD.pdf <> '' AND (OLD.pdf IS DISTINCT FROM NEW.pdf OR OLD.pdf_sha256 IS DISTINCT FROM NEW.pdf_sha256)",
+        name="pdf_once",
+    ),
+    fixed_when("OLD.comparison IS NOT NULL AND OLD.comparison IS DISTINCT FROM NEW.comparison", name="comparison_once"),
+]
 
 
 class PolicyVersion(UndeletableModel):
@@ -130,6 +147,7 @@ class PolicyVersion(UndeletableModel):
         verbose_name_plural = "運用ポリシー（発行済み）"
         ordering = ["account", "-number"]
         constraints = [models.UniqueConstraint(fields=["account", "number"], name="policy_version_unique")]
+        triggers = POLICY_VERSION_TRIGGERS
 
     def __str__(self):
         return f"{self.title} 第{self.number}版（{self.get_kind_display()}）"

@@ -1,8 +1,11 @@
 from django.conf import settings
 from django.db import models
 
+from core.models import UndeletableModel
+from core.protect import fixed, keep_forever
 
-class DictionaryTerm(models.Model):
+
+class DictionaryTerm(UndeletableModel):
     """A word the sysadmin wants flagged (G-4-4-ア/ウ); categories follow the guideline's list."""
 
     class Category(models.TextChoices):
@@ -30,12 +33,13 @@ class DictionaryTerm(models.Model):
         verbose_name_plural = "チェック用の語"
         ordering = ["category", "term"]
         constraints = [models.UniqueConstraint(fields=["term", "category"], name="dictionary_term_unique")]
+        triggers = [keep_forever()]
 
     def __str__(self):
         return f"{self.term}（{self.get_category_display()}）"
 
 
-class ScreenedDraft(models.Model):
+class ScreenedDraft(UndeletableModel):
     """A draft post and what the check found, kept with the clerk's answers (SPEC §6)."""
 
     account = models.ForeignKey(
@@ -54,6 +58,7 @@ class ScreenedDraft(models.Model):
         verbose_name = "投稿前チェックの記録"
         verbose_name_plural = "投稿前チェックの記録"
         ordering = ["-created_at"]
+        triggers = [keep_forever(), fixed()]
 
     def __str__(self):
         return self.text[:30]
