@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from core.models import UndeletableModel
 from core.outbound import OutboundRefused, check_url
-from core.protect import keep_forever
+from core.protect import fixed_when, keep_forever
 
 from . import lookup
 
@@ -260,3 +260,79 @@ class FollowerSnapshot(UndeletableModel):
 
     def __str__(self):
         return f"{self.recorded_on} {self.count}"
+
+
+# P-7 / SPEC §8: what citizens see of an account on the registry and in the lookup. For an account
+# they can see, a 担当職員's change of these waits for the 課長 (PublicChange); the successor is set
+# only by the 課長's own transitions (停止予告).
+PUBLIC_FIELDS = (
+    "platform",
+    "handle",
+    "display_name",
+    "profile_url",
+    "platform_account_id",
+    "homepage_url",
+    "verification_status",
+)
+
+
+class PublicChange(UndeletableModel):
+    """A 担当職員's change of what the public sees, waiting for the 課長 (four-eyes, SPEC §8).
+
+    `changes` is {field: [old, new]} as stored values (a platform by its id); the public keeps
+    seeing the old values until the 課長 approves.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "承認待ち"
+        APPROVED = "approved", "承認"
+        REJECTED = "rejected", "却下"
+        WITHDRAWN = "withdrawn", "取下げ"
+
+    account = models.ForeignKey(
+        OfficialAccount, verbose_name="アカウント", on_delete=models.PROTECT, related_name="public_changes"
+    )
+    changes = models.JSONField("変更内容")
+    status = models.CharField("状態", max_length=10, choices=Status.choices, default=Status.PENDING)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="申請者", on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField("申請日時", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="判断した人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("判断日時", null=True, blank=True)
+    comment = models.TextField("コメント", blank=True)
+
+    class Meta:
+        verbose_name = "公開情報の変更申請"
+        verbose_name_plural = "公開情報の変更申請"
+        ordering = ["-proposed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account"], condition=models.Q(status="pending"), name="one_pending_public_change"
+            )
+        ]
+        triggers = [keep_forever(), fixed_when("OLD.status <> 'pending'")]
+
+    def __str__(self):
+        return f"{self.account} の公開情報の変更（{self.get_status_display()}）"
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        """(label, old, new) for display, platform ids as names."""
+        platforms = {p.pk: p.name for p in Platform.objects.all()} if "platform" in self.changes else {}
+        labelled = []
+        for name, (old, new) in self.changes.items():
+            field = OfficialAccount._meta.get_field(name)
+            if name == "platform":
+                old, new = platforms.get(old, old), platforms.get(new, new)
+            elif field.choices:
+                choices = dict(field.choices)
+                old, new = choices.get(old, old), choices.get(new, new)
+            labelled.append((str(field.verbose_name), "" if old is None else str(old), "" if new is None else str(new)))
+        return labelled

@@ -79,6 +79,13 @@ def account_can_transition(*, user, account: OfficialAccount, sysadmin_only: boo
     return has_role(user, Role.SECTION_HEAD) and account.department_id == user.department_id
 
 
+def public_change_can_decide(*, user, change, account: OfficialAccount) -> bool:
+    """SPEC §8: the 課長 of the account's 課 (or the sysadmin) decides; never the one who proposed it."""
+    if change.proposed_by_id == user.pk:
+        return False
+    return account_can_transition(user=user, account=account)
+
+
 def user_can_register_accounts(*, user) -> bool:
     roles = roles_of(user)
     if Role.SYSADMIN in roles:
@@ -181,6 +188,15 @@ def account_panels(*, user) -> list[Panel]:
                 "G-4-3-カ",
                 operating.filter(Q(password_changed_on__lt=due) | Q(password_changed_on__isnull=True)),
                 "パスワードの変更時期が来たアカウントはありません。",
+            )
+        )
+    if has_role(user, Role.SECTION_HEAD, Role.SYSADMIN):
+        panels.append(
+            _panel(
+                "承認を待っている公開情報の変更",
+                "P-7",
+                visible.filter(public_changes__status="pending"),
+                "承認を待っている公開情報の変更はありません。",
             )
         )
     if has_role(user, Role.SECURITY_OFFICER, Role.SYSADMIN, Role.SECTION_HEAD):

@@ -1,11 +1,16 @@
 """Writes of official accounts. Every state change locks the row, checks the actor and is audited."""
 
+import copy
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.core.mail import send_mass_mail
+from django.db import IntegrityError, models, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from core.audit import audit_record
@@ -14,11 +19,22 @@ from core.errors import TransitionError
 from core.models import AuditEvent
 from org.roles import Role, has_role
 
-from .models import AccountStatus, FollowerSnapshot, OfficialAccount, validate_profile_url
+from . import lookup
+from .models import (
+    PUBLIC_FIELDS,
+    PUBLIC_STATUSES,
+    AccountStatus,
+    FollowerSnapshot,
+    OfficialAccount,
+    Platform,
+    PublicChange,
+    validate_profile_url,
+)
 from .selectors import (
     account_can_edit,
     account_can_record_followers,
     account_can_transition,
+    public_change_can_decide,
     user_can_register_accounts,
 )
 
@@ -48,6 +64,8 @@ EDITABLE_FIELDS = (
     "password_changed_on",
 )
 REGISTRABLE_STATUSES = (AccountStatus.PREPARING, AccountStatus.ACTIVE)
+
+User = get_user_model()
 
 
 def _label(status: str) -> str:
@@ -127,14 +145,55 @@ def _only_editable(fields: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
+@dataclass(frozen=True)
+class AccountUpdate:
+    """What an edit did: the fields changed now, and the change of public fields left to the 課長."""
+
+    account: OfficialAccount
+    changed: list[str]
+    proposal: PublicChange | None = None
+
+
+def _stored(value: Any) -> Any:
+    """A field value as PublicChange keeps it: a related object by its key, a date as ISO text."""
+    if isinstance(value, models.Model):
+        return value.pk
+    return _display(value)
+
+
+def _public_changes(account: OfficialAccount, fields: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in fields.items() if name in PUBLIC_FIELDS and getattr(account, name) != value}
+
+
+def _check_proposal(account: OfficialAccount, public: dict[str, Any]) -> None:
+    """Refuse now what could not be applied later: a bad URL, a handle already registered."""
+    candidate = copy.copy(account)
+    for name, value in public.items():
+        setattr(candidate, name, value)
+    _check_profile_url(candidate)
+    if (
+        OfficialAccount.objects.filter(
+            platform=candidate.platform, handle_key=lookup.normalize_handle(candidate.handle)
+        )
+        .exclude(pk=account.pk)
+        .exists()
+    ):
+        raise _duplicate_handle_error()
+
+
 @transaction.atomic
-def account_update(*, account_id: int, actor, fields: dict[str, Any], contractors=None) -> OfficialAccount:
-    """Change the record's fields; the audit row lists each changed field, before and after."""
-    account = OfficialAccount.objects.select_for_update().get(pk=account_id)
+def account_update(*, account_id: int, actor, fields: dict[str, Any], contractors=None) -> AccountUpdate:
+    """Change the record's fields; the audit row lists each changed field, before and after.
+
+    SPEC §8 (P-7): for an account the public sees, a 担当職員's change of what the public sees
+    (PUBLIC_FIELDS) is not applied but proposed to the 課長 (PublicChange); the rest applies now.
+    """
+    account = OfficialAccount.objects.select_for_update().select_related("platform").get(pk=account_id)
     if not account_can_edit(user=actor, account=account):
         raise PermissionDenied("このアカウントを編集する権限がありません。")
     if account.status == AccountStatus.CLOSED:
         raise TransitionError("閉鎖したアカウントの記録は変更できません。")
+    fields = _only_editable(fields)
     # SPEC §1: the 課長 appoints the 管理者 and decides who the contractors are.
     may_appoint = has_role(actor, Role.SECTION_HEAD, Role.SYSADMIN)
     if not may_appoint and "manager" in fields and fields["manager"] != account.manager:
@@ -145,14 +204,27 @@ def account_update(*, account_id: int, actor, fields: dict[str, Any], contractor
         and {u.pk for u in contractors} != set(account.contractors.values_list("pk", flat=True))
     ):
         raise TransitionError("委託業者を変更できるのは課長です。")
+    proposed = {}
+    if public_change_needs_approval(user=actor, account=account):
+        proposed = _public_changes(account, fields)
+        if proposed:
+            if account.public_changes.filter(status=PublicChange.Status.PENDING).exists():
+                raise TransitionError(
+                    "課長の承認を待っている公開情報の変更があります。承認・却下を待つか、取り下げてから申請してください。"
+                )
+            _check_proposal(account, proposed)
+            fields = {name: value for name, value in fields.items() if name not in proposed}
     changes = {}
+    public_now = []
     old_url, old_platform_id = account.profile_url, account.platform_id
-    for name, value in _only_editable(fields).items():
+    for name, value in fields.items():
         old = getattr(account, name)
         if old != value:
             verbose = str(OfficialAccount._meta.get_field(name).verbose_name)
             changes[verbose] = [_display(old), _display(value)]
             setattr(account, name, value)
+            if name in PUBLIC_FIELDS:
+                public_now.append(verbose)
     if contractors is not None:
         old_ids = set(account.contractors.values_list("pk", flat=True))
         new_ids = {u.pk for u in contractors}
@@ -162,27 +234,149 @@ def account_update(*, account_id: int, actor, fields: dict[str, Any], contractor
                 sorted(str(u) for u in contractors),
             ]
             account.contractors.set(contractors)
-    if not changes:
-        return account
-    if {"profile_url", "platform"} & set(fields) and (
-        account.profile_url != old_url or account.platform_id != old_platform_id
-    ):
-        _check_profile_url(account)
-    if "パスワード最終変更日" in changes:
-        _check_password_date(account)
-    try:
-        with transaction.atomic():
-            account.save()
-    except IntegrityError as exc:
-        raise _duplicate_handle_error() from exc
+    if changes:
+        if account.profile_url != old_url or account.platform_id != old_platform_id:
+            _check_profile_url(account)
+        if "パスワード最終変更日" in changes:
+            _check_password_date(account)
+        try:
+            with transaction.atomic():
+                account.save()
+        except IntegrityError as exc:
+            raise _duplicate_handle_error() from exc
+        approved_by = ""
+        if public_now and account.status in PUBLIC_STATUSES:
+            approved_by = f"公開情報（{'、'.join(public_now)}）の変更：{actor.display_name}が変更し承認"
+        audit_record(
+            target=account,
+            actor=actor,
+            action=AuditEvent.Action.UPDATED,
+            summary="登録内容を変更（" + "、".join(changes) + "）",
+            changes=changes,
+            comment=approved_by,
+        )
+    proposal = _propose(account, actor, proposed) if proposed else None
+    return AccountUpdate(account, list(changes), proposal)
+
+
+def public_change_needs_approval(*, user, account: OfficialAccount) -> bool:
+    """SPEC §8: a 担当職員's change of what the public sees waits for the 課長; theirs applies at once."""
+    return account.status in PUBLIC_STATUSES and not has_role(user, Role.SECTION_HEAD, Role.SYSADMIN)
+
+
+def _label_of(name: str) -> str:
+    return str(OfficialAccount._meta.get_field(name).verbose_name)
+
+
+def _propose(account: OfficialAccount, actor, proposed: dict[str, Any]) -> PublicChange:
+    change = PublicChange.objects.create(
+        account=account,
+        changes={name: [_stored(getattr(account, name)), _stored(value)] for name, value in proposed.items()},
+        proposed_by=actor,
+    )
+    labels = "、".join(_label_of(name) for name in proposed)
     audit_record(
         target=account,
         actor=actor,
         action=AuditEvent.Action.UPDATED,
-        summary="登録内容を変更（" + "、".join(changes) + "）",
-        changes=changes,
+        summary=f"公開情報の変更を申請（{labels}）",
+        changes={label: [old, new] for label, old, new in change.rows()},
     )
-    return account
+    heads = User.objects.filter(
+        is_active=True, department_id=account.department_id, groups__name=Role.SECTION_HEAD
+    ).exclude(email="")
+    _mail(
+        [u.email for u in heads],
+        f"[公式SNS] 公開情報の変更の承認依頼：{account.display_name}",
+        f"{actor.display_name}さんから、公開一覧に載る項目（{labels}）の変更の申請がありました。\n"
+        f"承認されるまで、市民には今の内容が表示されます。\n"
+        f"確認：{reverse('accounts:detail', args=[account.pk])}\n",
+    )
+    return change
+
+
+def _mail(to: list[str], subject: str, body: str) -> None:
+    if to:
+        message = (subject, body, settings.DEFAULT_FROM_EMAIL, sorted(set(to)))
+        transaction.on_commit(lambda: send_mass_mail([message]), robust=True)
+
+
+def _lock_change(change_id: int) -> tuple[PublicChange, OfficialAccount]:
+    change = PublicChange.objects.select_for_update().get(pk=change_id)
+    account = OfficialAccount.objects.select_for_update().select_related("platform").get(pk=change.account_id)
+    return change, account
+
+
+def _check_pending(change: PublicChange) -> None:
+    if change.status != PublicChange.Status.PENDING:
+        raise TransitionError(f"この申請は既に「{change.get_status_display()}」になっています。")
+
+
+@transaction.atomic
+def public_change_decide(*, change_id: int, actor, approve: bool, comment: str = "") -> PublicChange:
+    """The 課長 approves (the public sees the new values from now on) or rejects a proposed change."""
+    change, account = _lock_change(change_id)
+    if not public_change_can_decide(user=actor, change=change, account=account):
+        raise PermissionDenied("公開情報の変更を承認・却下できるのは、所管課の課長（申請者以外）です。")
+    _check_pending(change)
+    labels = "、".join(_label_of(name) for name in change.changes)
+    rows = {label: [old, new] for label, old, new in change.rows()}
+    who = f"申請：{change.proposed_by.display_name}／{'承認' if approve else '却下'}：{actor.display_name}"
+    if approve:
+        if account.status == AccountStatus.CLOSED:
+            raise TransitionError("閉鎖したアカウントの記録は変更できません。")
+        stale = [_label_of(n) for n, (old, _) in change.changes.items() if _stored(getattr(account, n)) != old]
+        if stale:
+            raise TransitionError(
+                f"申請の後に登録内容（{'、'.join(stale)}）が変わっています。"
+                "却下し、必要なら改めて申請してもらってください。"
+            )
+        for name, (_, new) in change.changes.items():
+            setattr(account, "platform_id" if name == "platform" else name, new)
+        if "platform" in change.changes:
+            account.platform = Platform.objects.get(pk=account.platform_id)
+        _check_profile_url(account)
+        try:
+            with transaction.atomic():
+                account.save()
+        except IntegrityError as exc:
+            raise _duplicate_handle_error() from exc
+    change.status = PublicChange.Status.APPROVED if approve else PublicChange.Status.REJECTED
+    change.decided_by, change.decided_at, change.comment = actor, timezone.now(), comment.strip()
+    change.save(update_fields=["status", "decided_by", "decided_at", "comment"])
+    audit_record(
+        target=account,
+        actor=actor,
+        action=AuditEvent.Action.UPDATED,
+        summary=f"公開情報の変更を{'承認' if approve else '却下'}（{labels}）",
+        changes=rows,
+        comment=who + (f"：{comment.strip()}" if comment.strip() else ""),
+    )
+    _mail(
+        [change.proposed_by.email] if change.proposed_by.email else [],
+        f"[公式SNS] 公開情報の変更が{'承認' if approve else '却下'}されました：{account.display_name}",
+        f"{labels}の変更を{actor.display_name}さんが{'承認' if approve else '却下'}しました。\n"
+        + (f"コメント：{comment.strip()}\n" if comment.strip() else ""),
+    )
+    return change
+
+
+@transaction.atomic
+def public_change_withdraw(*, change_id: int, actor) -> PublicChange:
+    """The 担当職員 who proposed a change takes it back."""
+    change, account = _lock_change(change_id)
+    if change.proposed_by_id != actor.pk:
+        raise PermissionDenied("申請を取り下げられるのは申請した本人です。")
+    _check_pending(change)
+    change.status, change.decided_by, change.decided_at = PublicChange.Status.WITHDRAWN, actor, timezone.now()
+    change.save(update_fields=["status", "decided_by", "decided_at"])
+    audit_record(
+        target=account,
+        actor=actor,
+        action=AuditEvent.Action.UPDATED,
+        summary="公開情報の変更の申請を取下げ（" + "、".join(_label_of(n) for n in change.changes) + "）",
+    )
+    return change
 
 
 @transaction.atomic

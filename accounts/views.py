@@ -2,6 +2,7 @@
 
 import uuid
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -24,12 +25,14 @@ from .forms import (
     SearchForm,
     TransitionForm,
 )
+from .models import PublicChange
 from .selectors import (
     account_can_edit,
     account_can_record_followers,
     account_can_transition,
     account_search,
     accounts_visible_to,
+    public_change_can_decide,
     user_can_register_accounts,
 )
 
@@ -94,6 +97,7 @@ def account_create(request):
 def account_detail(request, pk: int):
     account = _visible_account(request.user, pk)
     user = request.user
+    pending = account.public_changes.filter(status=PublicChange.Status.PENDING).select_related("proposed_by").first()
     return render(
         request,
         "accounts/account_detail.html",
@@ -107,6 +111,9 @@ def account_detail(request, pk: int):
             "checks": account.status_checks.all()[:10],
             "last_content_check": account.content_checks.select_related("checked_by").first(),
             "can_check": account_can_edit(user=user, account=account),
+            "pending_change": pending,
+            "can_decide_change": pending is not None
+            and public_change_can_decide(user=user, change=pending, account=account),
             "follower_form": FollowerForm(follower_word=account.platform.follower_word)
             if account_can_record_followers(user=user, account=account)
             else None,
@@ -128,7 +135,7 @@ def account_edit(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.account_update(
+            result = services.account_update(
                 account_id=account.pk,
                 actor=request.user,
                 fields=form.service_fields(),
@@ -137,9 +144,60 @@ def account_edit(request, pk: int):
         except TransitionError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "登録内容を更新しました。")
+            if result.proposal is not None:
+                labels = "、".join(label for label, _, _ in result.proposal.rows())
+                done = "その他の項目は更新しました。" if result.changed else ""
+                messages.success(
+                    request,
+                    f"公開一覧に載る項目（{labels}）の変更を課長に申請しました。承認されるまで市民には今の内容が表示されます。"
+                    + done,
+                )
+            elif result.changed:
+                messages.success(request, "登録内容を更新しました。")
+            else:
+                messages.info(request, "変更はありませんでした。")
             return redirect("accounts:detail", pk=account.pk)
-    return render(request, "accounts/account_form.html", {"form": form, "account": account})
+    return render(
+        request,
+        "accounts/account_form.html",
+        {
+            "form": form,
+            "account": account,
+            "pending_change": account.public_changes.filter(status=PublicChange.Status.PENDING).first(),
+            "needs_approval": services.public_change_needs_approval(user=request.user, account=account),
+        },
+    )
+
+
+class PublicChangeDecisionForm(forms.Form):
+    comment = forms.CharField(required=False, max_length=500)
+
+
+@login_required
+@require_POST
+def public_change_act(request, pk: int, change_pk: int, action: str):
+    """The 課長 approves or rejects a change of what the public sees; its proposer may withdraw it."""
+    account = _visible_account(request.user, pk)
+    change = get_object_or_404(account.public_changes, pk=change_pk)
+    form = PublicChangeDecisionForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    try:
+        if action == "withdraw":
+            services.public_change_withdraw(change_id=change.pk, actor=request.user)
+            messages.success(request, "公開情報の変更の申請を取り下げました。")
+        elif action in ("approve", "reject"):
+            services.public_change_decide(
+                change_id=change.pk, actor=request.user, approve=action == "approve", comment=comment
+            )
+            if action == "approve":
+                messages.success(request, "公開情報の変更を承認しました。公開一覧に反映されています。")
+            else:
+                messages.success(request, "公開情報の変更を却下しました。")
+        else:
+            raise Http404
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+    return redirect("accounts:detail", pk=account.pk)
 
 
 @login_required

@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts import services as account_services
 from accounts.models import AccountStatus
 from approvals import services as approval_services
 from monitoring import incidents as monitoring_incidents
@@ -82,6 +83,12 @@ RULES = {
         "get",
         "transition",
         _rule(404, head_a=200, admin=200, staff_a=403, member=403, chair=403, security_officer=403),
+    ),
+    # The 課長 (or the sysadmin) approves a 担当職員's change of what the public sees (SPEC §8).
+    "accounts:public_change": (
+        "post",
+        "public_change",
+        _rule(404, **{**SEES_A_403, "head_a": 302, "admin": 302, "contractor": 403}),
     ),
     "policies:overview": ("get", "account", _rule(404, **SEES_A, contractor=200)),
     "policies:draft": (
@@ -181,7 +188,7 @@ def _submitted_request(department, head):
 
 
 @pytest.fixture
-def world(request, account_a, preparing_a, contractor, head_a, pr_account):
+def world(request, account_a, preparing_a, contractor, head_a, staff_a, pr_account):
     account_a.contractors.add(contractor)
     policy_services.policy_draft_start(account_id=account_a.pk, actor=head_a)
     version = policy_services.policy_issue(account_id=account_a.pk, actor=head_a, issued_on=date(2026, 4, 1))
@@ -197,10 +204,14 @@ def world(request, account_a, preparing_a, contractor, head_a, pr_account):
     incident = monitoring_incidents.incident_open(
         account_id=account_a.pk, actor=head_a, kind="hijack", title="心当たりのない投稿"
     )
+    proposal = account_services.account_update(
+        account_id=account_a.pk, actor=staff_a, fields={"display_name": "こまえ子ども応援団"}
+    ).proposal
     png = SimpleUploadedFile("screen.png", b"\x89PNG\r\n\x1a\n" + b"0" * 32, content_type="image/png")
     evidence = monitoring_incidents.evidence_add(incident_id=incident.pk, actor=head_a, upload=png)
     return {
         "incident": {"pk": incident.pk},
+        "public_change": {"pk": account_a.pk, "change_pk": proposal.pk, "action": "approve"},
         "incident_new": {"account_pk": account_a.pk},
         "incident_act": {"pk": incident.pk, "action": "escalate"},
         "evidence": {"pk": evidence.pk},

@@ -1,0 +1,186 @@
+"""Four-eyes on what the public sees (trust-boundaries §2, SPEC §8, P-7).
+
+The attack: a 担当職員 alone changed the profile URL of a 運用中 account, and /registry/, accounts.json
+and accounts.csv linked the "official" account there at once. Now that change waits for the 課長,
+and until then the public sees the old values.
+"""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from accounts import services
+from accounts.models import AccountStatus, PublicChange
+from core.errors import TransitionError
+from core.models import AuditEvent
+from tests.factories import AccountFactory
+
+pytestmark = pytest.mark.django_db
+
+EVIL = "https://x.com/komae_kodomo_official"
+
+
+def _edit_form(account, head) -> dict:
+    """The edit form as the page fills it for `account`: every field as it is now."""
+    data = {}
+    for name in services.EDITABLE_FIELDS:
+        value = getattr(account, name)
+        if name in ("platform", "manager"):
+            value = value.pk
+        elif isinstance(value, bool):
+            if not value:
+                continue
+            value = "on"
+        elif value is None:
+            value = ""
+        data[name] = value
+    return data
+
+
+def _public_urls(client) -> str:
+    registry = client.get(reverse("registry:list")).content.decode()
+    data = client.get(reverse("registry:json")).content.decode()
+    csv = client.get(reverse("registry:csv")).content.decode("utf-8-sig")
+    return registry + data + csv
+
+
+def _verify(client, query: str) -> dict:
+    return client.get(reverse("registry:verify"), {"q": query}, HTTP_ACCEPT="application/json").json()
+
+
+def test_a_clerks_change_of_the_profile_url_waits_for_the_section_head(client, staff_a, head_a, account_a):
+    client.force_login(staff_a)
+    data = {
+        **_edit_form(account_a, head_a),
+        "profile_url": EVIL,
+        "handle": "komae_kodomo_official",
+        "content_notes": "毎週金曜に配信",  # not public: applies at once
+    }
+    response = client.post(reverse("accounts:edit", args=[account_a.pk]), data, follow=True)
+    assert "課長に申請しました" in response.content.decode()
+    client.logout()
+    public = _public_urls(client)
+    assert EVIL not in public and "komae_kodomo_official" not in public
+    assert "https://x.com/komae_kodomo" in public
+    assert _verify(client, EVIL)["official"] is False
+    assert _verify(client, "https://x.com/komae_kodomo")["official"] is True
+    account_a.refresh_from_db()
+    assert account_a.content_notes == "毎週金曜に配信"
+    change = PublicChange.objects.get()
+    assert change.status == PublicChange.Status.PENDING and change.proposed_by == staff_a
+    assert set(change.changes) == {"profile_url", "handle"}
+    assert "公開情報の変更を申請（ユーザー名、プロフィールURL）" in [e.summary for e in AuditEvent.objects.all()]
+
+
+def test_the_section_head_approves_and_the_public_sees_the_new_values(client, staff_a, head_a, account_a, mailoutbox):
+    change = services.account_update(
+        account_id=account_a.pk, actor=staff_a, fields={"display_name": "こまえ子ども応援団"}
+    ).proposal
+    client.force_login(head_a)
+    page = client.get(reverse("accounts:detail", args=[account_a.pk])).content.decode()
+    assert "課長の承認を待っている公開情報の変更" in page and "承認して公開する" in page
+    response = client.post(
+        reverse("accounts:public_change", args=[account_a.pk, change.pk, "approve"]), {"comment": "確認済み"}
+    )
+    assert response.status_code == 302
+    client.logout()
+    assert "こまえ子ども応援団" in client.get(reverse("registry:list")).content.decode()
+    event = AuditEvent.objects.filter(summary__startswith="公開情報の変更を承認").get()
+    assert event.actor == head_a
+    assert event.changes == {"表示名": ["こまえ子ども", "こまえ子ども応援団"]}
+    assert event.comment == f"申請：{staff_a.display_name}／承認：{head_a.display_name}：確認済み"
+    change.refresh_from_db()
+    assert (change.status, change.decided_by) == (PublicChange.Status.APPROVED, head_a)
+
+
+def test_a_rejected_change_never_reaches_the_public(client, staff_a, head_a, account_a):
+    staff_a.email = "staff_a@city.komae.lg.jp"
+    staff_a.save()
+    change = services.account_update(account_id=account_a.pk, actor=staff_a, fields={"profile_url": EVIL}).proposal
+    services.public_change_decide(change_id=change.pk, actor=head_a, approve=False, comment="URLが違います")
+    account_a.refresh_from_db()
+    assert account_a.profile_url == "https://x.com/komae_kodomo"
+    assert PublicChange.objects.get().status == PublicChange.Status.REJECTED
+    with pytest.raises(TransitionError, match="既に「却下」"):
+        services.public_change_decide(change_id=change.pk, actor=head_a, approve=True)
+
+
+@pytest.mark.parametrize("who", ["staff_a", "member", "chair", "security_officer", "contractor"])
+def test_only_the_section_head_decides(request, who, staff_a, account_a):
+    from django.core.exceptions import PermissionDenied
+
+    change = services.account_update(account_id=account_a.pk, actor=staff_a, fields={"profile_url": EVIL}).proposal
+    with pytest.raises(PermissionDenied):
+        services.public_change_decide(change_id=change.pk, actor=request.getfixturevalue(who), approve=True)
+    account_a.refresh_from_db()
+    assert account_a.profile_url == "https://x.com/komae_kodomo"
+    assert PublicChange.objects.get().status == PublicChange.Status.PENDING
+
+
+def test_the_section_heads_own_change_applies_at_once_and_says_who_approved(head_a, account_a):
+    result = services.account_update(account_id=account_a.pk, actor=head_a, fields={"display_name": "新しい名前"})
+    assert result.proposal is None
+    event = AuditEvent.objects.for_object(account_a).get()
+    assert event.changes == {"表示名": ["こまえ子ども", "新しい名前"]}
+    assert event.comment == f"公開情報（表示名）の変更：{head_a.display_name}が変更し承認"
+
+
+def test_a_second_proposal_waits_for_the_first_and_nothing_is_half_applied(staff_a, account_a):
+    services.account_update(account_id=account_a.pk, actor=staff_a, fields={"display_name": "一つ目"})
+    with pytest.raises(TransitionError, match="承認を待っている公開情報の変更があります"):
+        services.account_update(
+            account_id=account_a.pk, actor=staff_a, fields={"display_name": "二つ目", "content_notes": "メモ"}
+        )
+    account_a.refresh_from_db()
+    assert (account_a.display_name, account_a.content_notes) == ("こまえ子ども", "")
+    assert PublicChange.objects.count() == 1
+
+
+def test_a_proposal_made_stale_by_a_later_edit_is_not_applied(staff_a, head_a, account_a):
+    change = services.account_update(account_id=account_a.pk, actor=staff_a, fields={"display_name": "案"}).proposal
+    services.account_update(account_id=account_a.pk, actor=head_a, fields={"display_name": "課長が直した名前"})
+    with pytest.raises(TransitionError, match="申請の後に登録内容（表示名）が変わっています"):
+        services.public_change_decide(change_id=change.pk, actor=head_a, approve=True)
+    account_a.refresh_from_db()
+    assert account_a.display_name == "課長が直した名前"
+
+
+def test_a_bad_proposal_is_refused_when_proposed(staff_a, account_a, dept_a, head_a):
+    AccountFactory(department=dept_a, manager=head_a, handle="komae_taken")
+    with pytest.raises(TransitionError, match="既に登録されています"):
+        services.account_update(account_id=account_a.pk, actor=staff_a, fields={"handle": "komae_taken"})
+    with pytest.raises(TransitionError, match="プロフィールURL"):
+        services.account_update(account_id=account_a.pk, actor=staff_a, fields={"profile_url": "http://127.0.0.1/"})
+    assert not PublicChange.objects.exists()
+
+
+@pytest.mark.parametrize("status", [AccountStatus.NOTICE, AccountStatus.SUSPENDED])
+def test_accounts_under_notice_or_suspended_are_public_too(status, staff_a, dept_a, head_a):
+    account = AccountFactory(department=dept_a, manager=head_a, handle="komae_x", status=status)
+    result = services.account_update(account_id=account.pk, actor=staff_a, fields={"display_name": "変更"})
+    assert result.proposal is not None
+
+
+def test_an_account_in_preparation_is_edited_directly(staff_a, preparing_a):
+    result = services.account_update(account_id=preparing_a.pk, actor=staff_a, fields={"display_name": "準備中の名前"})
+    assert result.proposal is None and result.changed == ["表示名"]
+
+
+def test_the_proposer_withdraws_and_the_heads_are_told_by_mail(
+    client, staff_a, head_a, account_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    head_a.email = "head_a@city.komae.lg.jp"
+    head_a.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        change = services.account_update(
+            account_id=account_a.pk, actor=staff_a, fields={"verification_status": "verified"}
+        ).proposal
+    assert mailoutbox[0].to == ["head_a@city.komae.lg.jp"] and "承認依頼" in mailoutbox[0].subject
+    client.force_login(head_a)
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert "承認を待っている公開情報の変更" in dashboard and account_a.display_name in dashboard
+    client.force_login(staff_a)
+    client.post(reverse("accounts:public_change", args=[account_a.pk, change.pk, "withdraw"]))
+    assert PublicChange.objects.get().status == PublicChange.Status.WITHDRAWN
+    assert json.loads(client.get(reverse("registry:json")).content)["accounts"][0]["verification"] == "未申請"
