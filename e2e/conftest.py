@@ -19,7 +19,12 @@ from e2e.steps import LOCALE, TIMEOUT_MS, VIEWPORT, watch_errors
 # Fixtures of the unit tests, by name; `import *` skips the autouse ones (leading underscore), so
 # those are imported explicitly: fast password hashing, media in tmp, a clean cache per test.
 from tests.conftest import *  # noqa: F403
-from tests.conftest import _clear_cache, _fast_password_hashing, _media_in_tmp  # noqa: F401
+from tests.conftest import (  # noqa: F401
+    _clear_cache,
+    _fast_password_hashing,
+    _media_in_tmp,
+    _reload_seed_data_past_the_triggers,
+)
 
 # Playwright's sync API runs an asyncio event loop in the test's thread; Django would otherwise refuse
 # every ORM call made from that thread (factories, assertions) as "async unsafe".

@@ -71,6 +71,16 @@ class CityAxesHandler(AxesDatabaseHandler):
             scaled = max(scaled, count * base // _limit(parameter))
         return scaled
 
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        """On a successful sign-in, forget that user name's failures only.
+
+        Axes' own reset deletes every attempt matching any lockout parameter — the address too — so
+        anyone signing in from the same terminal would wipe another name's failures, and a guesser
+        could interleave sign-ins of their own to guess for ever.
+        """
+        count, _ = AccessAttempt.objects.filter(username=username_of(request, credentials)).delete()
+        return count
+
 
 def locked_out_response(request, original_response=None, credentials=None):
     """AXES_LOCKOUT_CALLABLE: the Japanese page a locked-out sign-in gets (HTTP 429)."""

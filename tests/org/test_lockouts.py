@@ -148,3 +148,13 @@ def test_an_inactive_user_is_told_so(client, dept_a):
     UserFactory(username="retired", department=dept_a, is_active=False)
     body = _login(client, "retired", PASSWORD).content.decode()
     assert "ユーザー名またはパスワードが正しくありません" in body
+
+
+def test_someone_elses_sign_in_from_the_same_address_does_not_clear_a_name(client, staff_a, head_a):
+    """A guesser cannot reset the count by signing in to an account of their own in between."""
+    _login(client, "staff_a", "wrong")
+    _login(client, "staff_a", "wrong")
+    assert _login(client, "head_a", PASSWORD).status_code == 302
+    client.logout()
+    assert _login(client, "staff_a", "wrong").status_code == 429
+    assert _login(client, "staff_a", PASSWORD).status_code == 429
