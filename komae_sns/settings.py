@@ -181,6 +181,7 @@ AXES_LOCKOUT_CALLABLE = "org.lockouts.locked_out_response"
 AXES_RESET_ON_SUCCESS = True
 # Tries during a lockout are not counted: it ends when the page says it does.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_VERBOSE = False  # no banner on every manage.py command; failures are still logged, names masked
 AXES_ENABLE_ADMIN = False  # the security officer's page (org.views.lockout_list) shows them instead
 # The client address behind the city's reverse proxy: the header is believed only from these proxies.
 # TRUSTED_PROXY_HEADER=X-Forwarded-For, TRUSTED_PROXIES=127.0.0.1/32,::1/128 (nginx on the same host).
