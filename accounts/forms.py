@@ -133,6 +133,12 @@ class TransitionForm(forms.Form):
     comment = forms.CharField(label="コメント", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class ActivateForm(TransitionForm):
+    """運用開始: carries the digest of the public fields the 課長 sees on the page (P-7)."""
+
+    public_fingerprint_seen = forms.CharField(widget=forms.HiddenInput)
+
+
 class AnnounceSuspensionForm(TransitionForm):
     reason = forms.CharField(
         label="停止の理由",

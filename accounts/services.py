@@ -1,6 +1,8 @@
 """Writes of official accounts. Every state change locks the row, checks the actor and is audited."""
 
 import copy
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -170,7 +172,8 @@ def _check_proposal(account: OfficialAccount, public: dict[str, Any]) -> None:
     candidate = copy.copy(account)
     for name, value in public.items():
         setattr(candidate, name, value)
-    _check_profile_url(candidate)
+    if {"profile_url", "platform"} & set(public):
+        _check_profile_url(candidate)
     if (
         OfficialAccount.objects.filter(
             platform=candidate.platform, handle_key=lookup.normalize_handle(candidate.handle)
@@ -335,7 +338,8 @@ def public_change_decide(*, change_id: int, actor, approve: bool, comment: str =
             setattr(account, "platform_id" if name == "platform" else name, new)
         if "platform" in change.changes:
             account.platform = Platform.objects.get(pk=account.platform_id)
-        _check_profile_url(account)
+        if {"profile_url", "platform"} & set(change.changes):
+            _check_profile_url(account)
         try:
             with transaction.atomic():
                 account.save()
@@ -466,7 +470,7 @@ def _begin(*, account_id: int, actor, name: str) -> tuple[OfficialAccount, Trans
     return account, transition
 
 
-def _finish(account: OfficialAccount, transition: Transition, *, actor, comment: str, update_fields=()):
+def _finish(account: OfficialAccount, transition: Transition, *, actor, comment: str, update_fields=(), changes=None):
     old = account.status
     account.status = transition.target
     account.status_changed_at = timezone.now()
@@ -479,14 +483,45 @@ def _finish(account: OfficialAccount, transition: Transition, *, actor, comment:
         from_state=old,
         to_state=transition.target,
         comment=comment,
+        changes=changes,
     )
     return account
 
 
+def public_values(account: OfficialAccount) -> dict[str, Any]:
+    """What the public will see of the account (PUBLIC_FIELDS), by label, as shown."""
+    values = {}
+    for name in PUBLIC_FIELDS:
+        field = OfficialAccount._meta.get_field(name)
+        value = getattr(account, name)
+        if field.choices:
+            value = getattr(account, f"get_{name}_display")()
+        values[str(field.verbose_name)] = _display(value)
+    return values
+
+
+def public_fingerprint(account: OfficialAccount) -> str:
+    """A digest of the public fields: the 課長 activates the values they saw, not later ones."""
+    stored = [_stored(getattr(account, name)) for name in PUBLIC_FIELDS]
+    return hashlib.sha256(json.dumps(stored, ensure_ascii=False).encode()).hexdigest()
+
+
 @transaction.atomic
-def account_activate(*, account_id: int, actor, comment: str = "") -> OfficialAccount:
+def account_activate(
+    *, account_id: int, actor, comment: str = "", public_fingerprint_seen: str | None = None
+) -> OfficialAccount:
+    """運用開始: the 課長 vouches for the account; what the public will see is recorded with it (P-7).
+
+    `public_fingerprint_seen` is the digest of the public fields on the page the 課長 confirmed: a
+    clerk's edit in between (allowed while 開設準備) must not become official unseen.
+    """
     account, transition = _begin(account_id=account_id, actor=actor, name="activate")
-    return _finish(account, transition, actor=actor, comment=comment)
+    if public_fingerprint_seen is not None and public_fingerprint_seen != public_fingerprint(account):
+        raise TransitionError(
+            "確認の後に、公開される項目（ユーザー名・プロフィールURLなど）が変更されました。"
+            "表示し直した内容を確かめてから、もう一度運用開始してください。"
+        )
+    return _finish(account, transition, actor=actor, comment=comment, changes=public_values(account))
 
 
 @transaction.atomic

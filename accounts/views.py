@@ -19,6 +19,7 @@ from org.roles import Role, has_role
 from . import services
 from .forms import (
     AccountForm,
+    ActivateForm,
     AnnounceSuspensionForm,
     FollowerForm,
     RegisterAccountForm,
@@ -180,7 +181,10 @@ def public_change_act(request, pk: int, change_pk: int, action: str):
     account = _visible_account(request.user, pk)
     change = get_object_or_404(account.public_changes, pk=change_pk)
     form = PublicChangeDecisionForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    if not form.is_valid():
+        messages.error(request, "コメントは500字以内にしてください。承認・却下はまだ行っていません。")
+        return redirect("accounts:detail", pk=account.pk)
+    comment = form.cleaned_data["comment"]
     try:
         if action == "withdraw":
             services.public_change_withdraw(change_id=change.pk, actor=request.user)
@@ -258,8 +262,10 @@ def account_transition(request, pk: int, action: str):
         # A stale link: say why instead of showing a form that is bound to fail.
         messages.error(request, f"「{transition.label}」は現在行えません（状態：{account.get_status_display()}）。")
         return redirect("accounts:detail", pk=account.pk)
-    form_class = AnnounceSuspensionForm if action == "announce_suspension" else TransitionForm
+    form_class = {"announce_suspension": AnnounceSuspensionForm, "activate": ActivateForm}.get(action, TransitionForm)
     extra = {"account": account} if form_class is AnnounceSuspensionForm else {}
+    if form_class is ActivateForm:
+        extra = {"initial": {"public_fingerprint_seen": services.public_fingerprint(account)}}
     form = form_class(request.POST or None, **extra)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -273,5 +279,13 @@ def account_transition(request, pk: int, action: str):
             messages.success(request, f"「{transition.label}」を行いました。")
             return redirect("accounts:detail", pk=account.pk)
     return render(
-        request, "accounts/account_transition.html", {"form": form, "account": account, "transition": transition}
+        request,
+        "accounts/account_transition.html",
+        {
+            "form": form,
+            "account": account,
+            "transition": transition,
+            # What becomes official with 運用開始: the 課長 confirms it (P-7).
+            "public_values": services.public_values(account) if action == "activate" else None,
+        },
     )

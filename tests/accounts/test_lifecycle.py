@@ -231,9 +231,10 @@ def test_a_stale_transition_link_explains_itself(client, head_a, account_a):
 def test_posting_a_transition_twice_changes_the_state_once(client, head_a, preparing_a):
     client.force_login(head_a)
     url = reverse("accounts:transition", args=[preparing_a.pk, "activate"])
-    first = client.post(url, {"comment": ""})
+    seen = services.public_fingerprint(preparing_a)  # the hidden field of the page the 課長 confirmed
+    first = client.post(url, {"comment": "", "public_fingerprint_seen": seen})
     assert first.status_code == 302
-    second = client.post(url, {"comment": ""})
+    second = client.post(url, {"comment": "", "public_fingerprint_seen": seen})
     assert second.status_code == 200
     assert "現在の状態（運用中）では「運用開始」を行えません" in second.content.decode()
     assert len(_events(preparing_a)) == 1

@@ -184,3 +184,46 @@ def test_the_proposer_withdraws_and_the_heads_are_told_by_mail(
     client.post(reverse("accounts:public_change", args=[account_a.pk, change.pk, "withdraw"]))
     assert PublicChange.objects.get().status == PublicChange.Status.WITHDRAWN
     assert json.loads(client.get(reverse("registry:json")).content)["accounts"][0]["verification"] == "未申請"
+
+
+def test_activation_publishes_only_what_the_section_head_saw(client, staff_a, head_a, preparing_a):
+    """A clerk may edit an account in 開設準備; an edit between the 課長's look and 運用開始 is refused."""
+    client.force_login(head_a)
+    page = client.get(reverse("accounts:transition", args=[preparing_a.pk, "activate"])).content.decode()
+    assert "公開一覧に載る内容（確認してください）" in page and preparing_a.profile_url in page
+    seen = services.public_fingerprint(preparing_a)
+    services.account_update(account_id=preparing_a.pk, actor=staff_a, fields={"profile_url": EVIL})
+    response = client.post(
+        reverse("accounts:transition", args=[preparing_a.pk, "activate"]), {"public_fingerprint_seen": seen}
+    )
+    assert "公開される項目（ユーザー名・プロフィールURLなど）が変更されました" in response.content.decode()
+    preparing_a.refresh_from_db()
+    assert preparing_a.status == AccountStatus.PREPARING
+    fresh = services.public_fingerprint(preparing_a)
+    client.post(reverse("accounts:transition", args=[preparing_a.pk, "activate"]), {"public_fingerprint_seen": fresh})
+    preparing_a.refresh_from_db()
+    assert preparing_a.status == AccountStatus.ACTIVE
+    event = AuditEvent.objects.for_object(preparing_a).filter(action="transition").get()
+    assert event.actor == head_a and event.changes["プロフィールURL"] == EVIL
+
+
+def test_a_decision_with_too_long_a_comment_is_not_made(client, staff_a, head_a, account_a):
+    change = services.account_update(account_id=account_a.pk, actor=staff_a, fields={"display_name": "案"}).proposal
+    client.force_login(head_a)
+    response = client.post(
+        reverse("accounts:public_change", args=[account_a.pk, change.pk, "approve"]),
+        {"comment": "あ" * 501},
+        follow=True,
+    )
+    assert "承認・却下はまだ行っていません" in response.content.decode()
+    assert PublicChange.objects.get().status == PublicChange.Status.PENDING
+
+
+def test_a_legacy_profile_url_does_not_block_a_change_of_another_field(staff_a, head_a, account_a):
+    from accounts.models import OfficialAccount
+
+    OfficialAccount.objects.filter(pk=account_a.pk).update(profile_url="http://old.example/komae")
+    change = services.account_update(account_id=account_a.pk, actor=staff_a, fields={"display_name": "案"}).proposal
+    services.public_change_decide(change_id=change.pk, actor=head_a, approve=True)
+    account_a.refresh_from_db()
+    assert account_a.display_name == "案"
