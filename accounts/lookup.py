@@ -94,6 +94,8 @@ def parse_reference(text: str, hosts: Mapping[str, str] = DEFAULT_HOSTS) -> Prof
     """
     if not isinstance(text, str) or len(text) > MAX_INPUT_LENGTH:
         return None
+    if _wide_structure_in_path(text):
+        return None
     text = _strip_wrapping(unicodedata.normalize("NFKC", text))
     if not text or len(text) > MAX_INPUT_LENGTH or any(_is_invisible(ch) for ch in text):
         return None
@@ -109,6 +111,27 @@ def parse_reference(text: str, hosts: Mapping[str, str] = DEFAULT_HOSTS) -> Prof
             return _parse_url(text, hosts)  # a URL pasted without its scheme
     handle = _valid_handle(text)
     return ProfileRef(None, handle, None) if handle else None
+
+
+_STRUCTURAL = frozenset("./\\%?#;")
+
+
+def _wide_structure_in_path(text: str) -> bool:
+    """True when a non-ASCII character becomes ".", "/", … in the path only by NFKC ("‥" → "..").
+
+    Full-width letters are read as their ASCII forms (a citizen may type ｋｏｍａｅ), but a browser
+    percent-encodes a "‥" or "／" in a path rather than reading it as a dot segment or a separator:
+    x.com/evil/‥/komae_city opens evil's page, so it must not be read as komae_city.
+    """
+    pieces = [(unicodedata.normalize("NFKC", ch), not ch.isascii()) for ch in text]
+    chars = [(c, wide) for normalized, wide in pieces for c in normalized]
+    normalized = "".join(c for c, _ in chars)
+    at = normalized.find("://")
+    at = at + 3 if at >= 0 else (2 if normalized.startswith("//") else 0)
+    separators = [i for i in range(at, len(normalized)) if normalized[i] in "/\\?#"]
+    if not separators:
+        return False
+    return any(wide and c in _STRUCTURAL for c, wide in chars[separators[0] + 1 :])
 
 
 def _strip_wrapping(text: str) -> str:

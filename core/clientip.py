@@ -19,19 +19,35 @@ def _in_networks(address: str, networks) -> bool:
     return any(ip in network for network in networks)
 
 
+def _as_client(address: str) -> str:
+    """An IPv6 client is counted by its /64 (one subscriber line or LAN); IPv4-mapped as IPv4."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network(f"{ip}/64", strict=False).network_address)
+    return str(ip)
+
+
 def client_ip(request) -> str:
-    """REMOTE_ADDR, or the proxy's entry of the trusted header when the request comes from that proxy."""
+    """REMOTE_ADDR, or the proxy's entry of the trusted header when the request comes from that proxy.
+
+    An empty REMOTE_ADDR is a unix socket: only a process on this server (the proxy) can use it.
+    """
     remote = request.META.get("REMOTE_ADDR", "")
     header = settings.TRUSTED_PROXY_HEADER
-    if not header or not _in_networks(remote, settings.TRUSTED_PROXIES):
-        return remote
+    if not header or not (remote == "" or _in_networks(remote, settings.TRUSTED_PROXIES)):
+        return _as_client(remote)
     entries = [e.strip() for e in request.META.get(header, "").split(",") if e.strip()]
     # Each trusted proxy appends the address it saw: the client is that many entries from the end.
     count = settings.TRUSTED_PROXY_COUNT
     if len(entries) < count:
-        return remote
+        return _as_client(remote)
     candidate = entries[-count]
     try:
-        return str(ipaddress.ip_address(candidate))
+        return _as_client(str(ipaddress.ip_address(candidate)))
     except ValueError:
-        return remote
+        return _as_client(remote)

@@ -1,6 +1,7 @@
 """Request hygiene before any view runs: bounded bodies, no NUL characters."""
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 
 from .uploads import size_label
@@ -18,8 +19,9 @@ class RequestHygieneMiddleware:
     - A body larger than MAX_REQUEST_BODY_BYTES (by its Content-Length) is refused with 413 without
       reading it: a 300 MB upload is not read whole only to be refused at 10 MB. The reverse proxy
       should refuse it first (nginx: client_max_body_size, README "Security").
-    - A NUL character in a query or form value: PostgreSQL text refuses it (a DataError, a 500),
-      and no person types one. Forms refuse it too; this covers values read without a form.
+    - A NUL character in a query or form value, a cookie or another header: PostgreSQL text refuses
+      it (a DataError, a 500), and no person types one. Forms refuse it too; this covers values read
+      without a form, the session key, and the User-Agent kept with a failed sign-in.
     """
 
     def __init__(self, get_response):
@@ -41,6 +43,12 @@ class RequestHygieneMiddleware:
                 },
                 status=413,
             )
+        if any("\x00" in v for v in request.COOKIES.values()) or any(
+            "\x00" in v for k, v in request.META.items() if k.startswith("HTTP_") and isinstance(v, str)
+        ):
+            # A cookie (the session key) or a header (the User-Agent a failed sign-in keeps): answered
+            # without a page of ours, whose menu would look the session up with that key.
+            return HttpResponseBadRequest(NUL_MESSAGE, content_type="text/plain; charset=utf-8")
         if _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
             return render(
                 request,

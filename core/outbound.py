@@ -15,6 +15,7 @@ LGWAN, the local test server), and nothing else is.
 """
 
 import ipaddress
+import re
 import socket
 from collections.abc import Iterable
 from urllib.parse import SplitResult, urlsplit, urlunsplit
@@ -37,6 +38,9 @@ __all__ = [
 
 class OutboundRefused(Exception):
     """A fetch the guard refused before sending anything; the message is Japanese, for the history."""
+
+
+_AMBIGUOUS_PATH = re.compile(r"%(2f|5c|2e|25|00)|;", re.IGNORECASE)
 
 
 def _host_key(host: str) -> str:
@@ -73,6 +77,8 @@ def is_public_address(address: str) -> bool:
         embedded = _embedded_ipv4(ip)
         if embedded is not None and not is_public_address(str(embedded)):
             return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local:  # fec0::/10, deprecated yet routed inside
+        return False
     return ip.is_global and not (
         ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast or ip.is_reserved or ip.is_unspecified
     )
@@ -106,6 +112,9 @@ def check_url(url: str, *, hosts: Iterable[str], bases: Iterable[str] = ()) -> N
         raise OutboundRefused(f"このSNSのドメインではない接続先です（{host}）")
     if scheme != "https":
         raise OutboundRefused("https 以外の接続はできません")
+    if _AMBIGUOUS_PATH.search(parts.path) or "\\" in url:
+        # A proxy or API base may decode %2F or read ";": the path must mean the same to all of them.
+        raise OutboundRefused("URLに読み方の分かれる文字（%2F・%5C・%2E・%25・; など）が含まれています")
     if port not in (None, 443):
         raise OutboundRefused(f"標準以外のポートには接続できません（{port}）")
 

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from core import views as core_views
 from org.forms import AdminLoginForm
-from org.views import LoginView
+from org.views import LoginView, PasswordChangeView
 
 # The admin's sign-in: the sysadmin role only; throttled by django-axes like ours (SPEC §7).
 admin.site.login_form = AdminLoginForm
@@ -14,11 +14,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "password/",
-        auth_views.PasswordChangeView.as_view(template_name="registration/password_change.html"),
-        name="password_change",
-    ),
+    path("password/", PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/done/",
         auth_views.PasswordChangeDoneView.as_view(template_name="registration/password_change_done.html"),

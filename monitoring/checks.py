@@ -177,11 +177,15 @@ def fetch(target: Target, *, client: httpx.Client) -> tuple[int, str]:
     for _ in range(MAX_REDIRECTS + 1):
         with client.stream("GET", url, follow_redirects=False) as response:
             if response.is_redirect:
-                location = urljoin(url, response.headers.get("location", ""))
+                try:
+                    location = urljoin(url, response.headers.get("location", ""))
+                    host = urlsplit(location).hostname
+                except ValueError as exc:  # "https://[oops/": an unreadable Location is an answer too
+                    raise CheckError("転送先のURLが読み取れません") from exc
                 try:
                     check_url(location, hosts=target.hosts, bases=target.bases)
                 except OutboundRefused as exc:
-                    raise CheckError(f"別のサイトへ転送されます（{urlsplit(location).hostname}：{exc}）") from exc
+                    raise CheckError(f"別のサイトへ転送されます（{host}：{exc}）") from exc
                 url = location
                 continue
             body = b""
@@ -200,7 +204,7 @@ class CheckError(Exception):
 def check_profile(account, *, client: httpx.Client) -> ProfileState:
     """Fetch and read one account's public profile, retrying network failures with backoff."""
     adapter = adapter_for(account.platform.code)
-    return check_target(adapter.target(account), adapter, client=client)
+    return _check_one(adapter.target(account), adapter, client=client)
 
 
 def check_target(target: Target, adapter: GenericAdapter, *, client: httpx.Client) -> ProfileState:
@@ -218,6 +222,8 @@ def check_target(target: Target, adapter: GenericAdapter, *, client: httpx.Clien
             last_error = "応答がありません（タイムアウト）"
         except httpx.HTTPError as exc:
             last_error = f"接続できません（{exc.__class__.__name__}）"
+        except (httpx.InvalidURL, ValueError) as exc:
+            return ProfileState(reachable=False, error=f"URLが読み取れません（{exc.__class__.__name__}）")
         else:
             if status >= 400:
                 return ProfileState(reachable=False, http_status=status, error=f"ページがありません（HTTP {status}）")
@@ -239,13 +245,21 @@ def new_client() -> httpx.Client:
     )
 
 
+def _check_one(target: Target, adapter: GenericAdapter, *, client: httpx.Client) -> ProfileState:
+    """One account of many: whatever goes wrong is that account's result, never the whole run's."""
+    try:
+        return check_target(target, adapter, client=client)
+    except Exception as exc:  # recorded as 確認できず; the other accounts go on
+        return ProfileState(reachable=False, error=f"確認中にエラーが起きました（{exc.__class__.__name__}）")
+
+
 def check_profiles(accounts: list, *, concurrency: int = 16) -> list[tuple[object, ProfileState]]:
     """Check many accounts with bounded concurrency; results in the order given."""
     # Resolve adapters and targets here: the worker threads do HTTP only, never the database.
     jobs = [(adapter_for(a.platform.code), a) for a in accounts]
     jobs = [(adapter.target(a), adapter) for adapter, a in jobs]
     with new_client() as client, ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        states = list(pool.map(lambda job: check_target(*job, client=client), jobs))
+        states = list(pool.map(lambda job: _check_one(*job, client=client), jobs))
     return list(zip(accounts, states, strict=True))
 
 

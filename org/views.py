@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from core.errors import TransitionError
 
 from . import lockouts
-from .forms import LoginForm
+from .forms import LoginForm, ThrottledPasswordChangeForm
 from .models import LockoutRelease
 
 
@@ -17,6 +17,14 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change.html"
+    form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
 
 @login_required

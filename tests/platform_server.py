@@ -44,6 +44,8 @@ class PlatformHandler(BaseHTTPRequestHandler):
             return self._redirect("http://127.0.0.2:9/elsewhere")
         if url.path == "/to":
             return self._redirect(q["url"])
+        if url.path == "/bad-location":
+            return self._redirect("https://[oops/")
         if url.path == "/huge":
             return self._send(200, "<html>" + "x" * (3 * 1024 * 1024) + "</html>")
         if url.path == "/broken":

@@ -309,6 +309,12 @@ AS_A_BROWSER_OPENS_IT = [
     ("https://x.com:80/komae_city", None),
     ("http://x.com:443/komae_city", None),
     ("x.com:8080/komae_city", None),
+    # NFKC would make these dot segments or separators; a browser percent-encodes them instead.
+    ("https://x.com/evil_city/‥/komae_city", None),
+    ("https://x.com/evil_city/．．/komae_city", None),
+    ("https://note.com/evil_city/．．/komae_city", None),
+    ("https://x.com/evil_city／．．／komae_city", None),
+    ("https://x.com/komae_city？s=20", None),
 ]
 
 

@@ -128,3 +128,11 @@ def test_a_nul_character_is_answered_400_and_nothing_is_written(
     assert incident.status == Incident.Status.OPEN
     assert not incident.steps.filter(done_at__isnull=False).exists()
     assert not account_a.content_checks.exists()
+
+
+@pytest.mark.parametrize(
+    "header", [{"HTTP_COOKIE": 'sessionid="\\000abcdefghijk"'}, {"HTTP_USER_AGENT": "Mozilla\x00"}]
+)
+def test_a_nul_in_a_cookie_or_header_is_answered_400(client, header):
+    response = client.get(reverse("registry:list"), **header)
+    assert response.status_code == 400

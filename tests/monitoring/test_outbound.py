@@ -156,6 +156,7 @@ def test_the_connection_goes_to_the_address_that_was_checked(listener, monkeypat
         ("2002:7f00:1::", False),  # 6to4 of 127.0.0.1
         ("64:ff9b::a00:1", False),  # NAT64 of 10.0.0.1
         ("ff02::1", False),
+        ("fec0::1", False),  # site-local
         ("not an address", False),
     ],
 )
@@ -180,6 +181,12 @@ def test_only_globally_routable_addresses_are_public(address, public):
         ("http://base.internal:8080/api/../../admin", "ドメインではない"),
         ("http://base.internal:8080/api/%2e%2e/admin", "ドメインではない"),
         ("http://base.internal:8080/api/v1/users", ""),
+        ("https://x.com/..%2f..%2fadmin/users", "読み方の分かれる文字"),
+        ("https://x.com/..%2F..%2Fadmin", "読み方の分かれる文字"),
+        ("https://x.com/a%5c..%5cadmin", "読み方の分かれる文字"),
+        ("https://x.com/%2e%2e/admin", "読み方の分かれる文字"),
+        ("https://x.com/%252e%252e/admin", "読み方の分かれる文字"),
+        ("https://x.com/..;/admin", "読み方の分かれる文字"),
         ("http://base.internal:8081/api/v1/users", "ドメインではない"),
     ],
 )

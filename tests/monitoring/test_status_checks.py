@@ -57,6 +57,7 @@ def test_an_official_profile_is_ok_and_its_facts_recorded(platform, account_a):
         ("/loop", "転送が多すぎます"),
         ("/away", "別のサイトへ転送されます"),
         ("/huge", "ページが大きすぎます"),
+        ("/bad-location", "転送先のURLが読み取れません"),
     ],
 )
 def test_pages_that_cannot_be_read_are_recorded_as_errors(platform, account_a, path, error):

@@ -158,3 +158,36 @@ def test_someone_elses_sign_in_from_the_same_address_does_not_clear_a_name(clien
     client.logout()
     assert _login(client, "staff_a", "wrong").status_code == 429
     assert _login(client, "staff_a", PASSWORD).status_code == 429
+
+
+def test_the_password_change_form_is_throttled_too(client, staff_a):
+    """A session left open must not become a way to guess the password without limit."""
+    client.force_login(staff_a)
+    for _ in range(2):
+        response = client.post(
+            reverse("password_change"),
+            {"old_password": "guess", "new_password1": "a-new-pass-2026!", "new_password2": "a-new-pass-2026!"},
+        )
+        assert response.status_code == 200
+    third = client.post(
+        reverse("password_change"),
+        {"old_password": "guess", "new_password1": "a-new-pass-2026!", "new_password2": "a-new-pass-2026!"},
+    )
+    assert third.status_code == 429
+    staff_a.refresh_from_db()
+    assert staff_a.check_password(PASSWORD)
+
+
+def test_an_ipv6_client_is_counted_by_its_64(client, staff_a):
+    for i in range(6):
+        _login(client, f"guess{i}", "wrong", REMOTE_ADDR=f"2001:db8:1:2::{i + 1}")
+    assert _login(client, "staff_a", PASSWORD, REMOTE_ADDR="2001:db8:1:2:ffff::9").status_code == 429
+    assert _login(client, "staff_a", PASSWORD, REMOTE_ADDR="2001:db8:1:3::1").status_code == 302
+
+
+def test_behind_a_unix_socket_the_proxy_header_is_believed(client, staff_a, head_a, settings):
+    settings.TRUSTED_PROXY_HEADER = "HTTP_X_FORWARDED_FOR"
+    for i in range(6):
+        _login(client, f"guess{i}", "wrong", HTTP_X_FORWARDED_FOR="198.51.100.7", REMOTE_ADDR="")
+    colleague = _login(client, "head_a", PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.8", REMOTE_ADDR="")
+    assert colleague.status_code == 302
