@@ -87,6 +87,15 @@ def _duplicate_handle_error() -> TransitionError:
     return TransitionError("このSNSのこのユーザー名は既に登録されています。")
 
 
+def _save_checked_handle(account: OfficialAccount) -> None:
+    """Save; a handle another account of the platform has is a message, not a 500."""
+    try:
+        with transaction.atomic():
+            account.save()
+    except IntegrityError as exc:
+        raise _duplicate_handle_error() from exc
+
+
 def _check_password_date(account: OfficialAccount) -> None:
     # P-4: a change that has not happened yet would silence the reminder (PASSWORD_CHANGE_DUE_DAYS).
     if account.password_changed_on and account.password_changed_on > timezone.localdate():
@@ -124,11 +133,7 @@ def account_register(
     account = OfficialAccount(department=department, status=initial_status, **_only_editable(fields))
     _check_profile_url(account)
     _check_password_date(account)
-    try:
-        with transaction.atomic():
-            account.save()
-    except IntegrityError as exc:
-        raise _duplicate_handle_error() from exc
+    _save_checked_handle(account)
     account.contractors.set(contractors)
     audit_record(
         target=account,
@@ -242,11 +247,7 @@ def account_update(*, account_id: int, actor, fields: dict[str, Any], contractor
             _check_profile_url(account)
         if "パスワード最終変更日" in changes:
             _check_password_date(account)
-        try:
-            with transaction.atomic():
-                account.save()
-        except IntegrityError as exc:
-            raise _duplicate_handle_error() from exc
+        _save_checked_handle(account)
         approved_by = ""
         if public_now and account.status in PUBLIC_STATUSES:
             approved_by = f"公開情報（{'、'.join(public_now)}）の変更：{actor.display_name}が変更し承認"
@@ -340,11 +341,7 @@ def public_change_decide(*, change_id: int, actor, approve: bool, comment: str =
             account.platform = Platform.objects.get(pk=account.platform_id)
         if {"profile_url", "platform"} & set(change.changes):
             _check_profile_url(account)
-        try:
-            with transaction.atomic():
-                account.save()
-        except IntegrityError as exc:
-            raise _duplicate_handle_error() from exc
+        _save_checked_handle(account)
     change.status = PublicChange.Status.APPROVED if approve else PublicChange.Status.REJECTED
     change.decided_by, change.decided_at, change.comment = actor, timezone.now(), comment.strip()
     change.save(update_fields=["status", "decided_by", "decided_at", "comment"])
