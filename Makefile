@@ -43,6 +43,7 @@ services:
 
 test: setup services
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest
 	# The embedded default gets its own smoke run: SQLite and the filesystem broker.
@@ -53,6 +54,7 @@ test-fast: setup services
 
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/ruff format --check .
 
 bench: setup services

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from org.roles import DEPARTMENT_ROLES, Role, has_role, roles_of, sees_all
+from org.roles import DEPARTMENT_ROLES, Role, has_role, sees_all
 
 from .models import (
     PUBLIC_STATUSES,
@@ -53,44 +53,6 @@ def account_search(qs: QuerySet, *, q: str = "", platform: str = "", status: str
     if status:
         qs = qs.filter(status=status)
     return qs
-
-
-def account_can_edit(*, user, account: OfficialAccount) -> bool:
-    """Edit the record and record followers: the 課's staff and 課長, the sysadmin."""
-    if has_role(user, Role.SYSADMIN):
-        return True
-    if has_role(user, Role.STAFF, Role.SECTION_HEAD) and account.department_id == user.department_id:
-        return True
-    return False
-
-
-def account_can_record_followers(*, user, account: OfficialAccount) -> bool:
-    if account_can_edit(user=user, account=account):
-        return True
-    return has_role(user, Role.CONTRACTOR) and account.contractors.filter(pk=user.pk).exists()
-
-
-def account_can_transition(*, user, account: OfficialAccount, sysadmin_only: bool = False) -> bool:
-    """Lifecycle transitions: the 課長 of the account's 課, or the sysadmin."""
-    if has_role(user, Role.SYSADMIN):
-        return True
-    if sysadmin_only:
-        return False
-    return has_role(user, Role.SECTION_HEAD) and account.department_id == user.department_id
-
-
-def public_change_can_decide(*, user, change, account: OfficialAccount) -> bool:
-    """SPEC §8: the 課長 of the account's 課 (or the sysadmin) decides; never the one who proposed it."""
-    if change.proposed_by_id == user.pk:
-        return False
-    return account_can_transition(user=user, account=account)
-
-
-def user_can_register_accounts(*, user) -> bool:
-    roles = roles_of(user)
-    if Role.SYSADMIN in roles:
-        return True
-    return bool(roles & {Role.STAFF, Role.SECTION_HEAD}) and user.department_id is not None
 
 
 def accounts_public() -> QuerySet[OfficialAccount]:

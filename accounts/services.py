@@ -32,12 +32,12 @@ from .models import (
     PublicChange,
     validate_profile_url,
 )
-from .selectors import (
-    account_can_edit,
-    account_can_record_followers,
-    account_can_transition,
-    public_change_can_decide,
-    user_can_register_accounts,
+from .permissions import (
+    can_decide_public_change,
+    can_edit_account,
+    can_record_followers,
+    can_register_accounts,
+    can_transition,
 )
 
 # Fields a 課 maintains through the register/edit form. The status and the suspension fields
@@ -120,14 +120,14 @@ def account_register(
     initial_status: str = AccountStatus.PREPARING,
 ) -> OfficialAccount:
     """Register an account the city already runs (or is preparing); audited as 登録."""
-    if not user_can_register_accounts(user=actor):
+    if not can_register_accounts(actor):
         raise PermissionDenied("アカウントを登録する権限がありません。")
     if initial_status not in REGISTRABLE_STATUSES:
         raise TransitionError("登録時の状態は「開設準備」か「運用中」です。")
     # Only the 課長 (or the sysadmin) vouches that an account is already official; a clerk's entry
     # waits in 開設準備 for the 課長's 運用開始 (G-4-2-イ: the 課の長 answers for the account).
     if initial_status == AccountStatus.ACTIVE and not has_role(actor, Role.SECTION_HEAD, Role.SYSADMIN):
-        raise TransitionError("「運用中」として登録できるのは課長です。開設準備で登録し、課長が運用開始してください。")
+        raise PermissionDenied("「運用中」として登録できるのは課長です。開設準備で登録し、課長が運用開始してください。")
     if not has_role(actor, Role.SYSADMIN) and department.pk != actor.department_id:
         raise PermissionDenied("他の課のアカウントは登録できません。")
     account = OfficialAccount(department=department, status=initial_status, **_only_editable(fields))
@@ -197,7 +197,7 @@ def account_update(*, account_id: int, actor, fields: dict[str, Any], contractor
     (PUBLIC_FIELDS) is not applied but proposed to the 課長 (PublicChange); the rest applies now.
     """
     account = OfficialAccount.objects.select_for_update().select_related("platform").get(pk=account_id)
-    if not account_can_edit(user=actor, account=account):
+    if not can_edit_account(actor, account):
         raise PermissionDenied("このアカウントを編集する権限がありません。")
     if account.status == AccountStatus.CLOSED:
         raise TransitionError("閉鎖したアカウントの記録は変更できません。")
@@ -205,13 +205,13 @@ def account_update(*, account_id: int, actor, fields: dict[str, Any], contractor
     # SPEC §1: the 課長 appoints the 管理者 and decides who the contractors are.
     may_appoint = has_role(actor, Role.SECTION_HEAD, Role.SYSADMIN)
     if not may_appoint and "manager" in fields and fields["manager"] != account.manager:
-        raise TransitionError("管理者を変更できるのは課長です。")
+        raise PermissionDenied("管理者を変更できるのは課長です。")
     if (
         not may_appoint
         and contractors is not None
         and {u.pk for u in contractors} != set(account.contractors.values_list("pk", flat=True))
     ):
-        raise TransitionError("委託業者を変更できるのは課長です。")
+        raise PermissionDenied("委託業者を変更できるのは課長です。")
     proposed = {}
     if public_change_needs_approval(user=actor, account=account):
         proposed = _public_changes(account, fields)
@@ -320,7 +320,7 @@ def _check_pending(change: PublicChange) -> None:
 def public_change_decide(*, change_id: int, actor, approve: bool, comment: str = "") -> PublicChange:
     """The 課長 approves (the public sees the new values from now on) or rejects a proposed change."""
     change, account = _lock_change(change_id)
-    if not public_change_can_decide(user=actor, change=change, account=account):
+    if not can_decide_public_change(actor, change, account):
         raise PermissionDenied("公開情報の変更を承認・却下できるのは、所管課の課長（申請者以外）です。")
     _check_pending(change)
     labels = "、".join(_label_of(name) for name in change.changes)
@@ -384,7 +384,7 @@ def public_change_withdraw(*, change_id: int, actor) -> PublicChange:
 def account_record_followers(*, account_id: int, actor, recorded_on: date, count: int) -> FollowerSnapshot:
     """Record the follower count of a day; a second figure for the same day corrects the first."""
     account = OfficialAccount.objects.select_for_update().get(pk=account_id)
-    if not account_can_record_followers(user=actor, account=account):
+    if not can_record_followers(actor, account):
         raise PermissionDenied("フォロワー数を記録する権限がありません。")
     if recorded_on > timezone.localdate():
         raise TransitionError("未来の日付のフォロワー数は記録できません。")
@@ -446,8 +446,7 @@ def transitions_available(*, user, account: OfficialAccount) -> list[Transition]
     return [
         t
         for t in TRANSITIONS.values()
-        if account.status in t.sources
-        and account_can_transition(user=user, account=account, sysadmin_only=t.sysadmin_only)
+        if account.status in t.sources and can_transition(user, account, sysadmin_only=t.sysadmin_only)
     ]
 
 
@@ -455,9 +454,9 @@ def _begin(*, account_id: int, actor, name: str) -> tuple[OfficialAccount, Trans
     """Lock the account and check that `actor` may make transition `name` from its current state."""
     transition = TRANSITIONS[name]
     account = OfficialAccount.objects.select_for_update().select_related("platform").get(pk=account_id)
-    if not account_can_transition(user=actor, account=account, sysadmin_only=transition.sysadmin_only):
+    if not can_transition(actor, account, sysadmin_only=transition.sysadmin_only):
         who = "システム管理者" if transition.sysadmin_only else "所管課の課長またはシステム管理者"
-        raise TransitionError(f"「{transition.label}」は{who}のみ行えます。")
+        raise PermissionDenied(f"「{transition.label}」は{who}のみ行えます。")
     if account.status not in transition.sources:
         allowed = "・".join(_label(s) for s in sorted(transition.sources))
         raise TransitionError(

@@ -1,13 +1,10 @@
 """Screens of the 課 and the committee for official accounts. Thin: permission → form → service."""
 
-import uuid
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -27,14 +24,16 @@ from .forms import (
     TransitionForm,
 )
 from .models import PublicChange
+from .permissions import (
+    can_decide_public_change,
+    can_edit_account,
+    can_record_followers,
+    can_register_accounts,
+    can_transition,
+)
 from .selectors import (
-    account_can_edit,
-    account_can_record_followers,
-    account_can_transition,
     account_search,
     accounts_visible_to,
-    public_change_can_decide,
-    user_can_register_accounts,
 )
 
 PAGE_SIZE = 50
@@ -59,7 +58,7 @@ def account_list(request):
             "form": form,
             "page": page,
             "accounts": page.object_list,
-            "can_register": user_can_register_accounts(user=request.user),
+            "can_register": can_register_accounts(request.user),
         },
     )
 
@@ -68,7 +67,7 @@ def account_list(request):
 @require_http_methods(["GET", "POST"])
 def account_create(request):
     user = request.user
-    if not user_can_register_accounts(user=user):
+    if not can_register_accounts(user):
         raise PermissionDenied("アカウントを登録する権限がありません。")
     chooses = has_role(user, Role.SYSADMIN)
     form = RegisterAccountForm(
@@ -108,15 +107,11 @@ def account_detail(request, pk: int):
             "snapshots": account.follower_snapshots.select_related("recorded_by")[:24],
             "timeline": AuditEvent.objects.for_object(account).order_by("-at", "-id"),
             "transitions": services.transitions_available(user=user, account=account),
-            "can_edit": account_can_edit(user=user, account=account),
-            "checks": account.status_checks.all()[:10],
-            "last_content_check": account.content_checks.select_related("checked_by").first(),
-            "can_check": account_can_edit(user=user, account=account),
+            "can_edit": can_edit_account(user, account),
             "pending_change": pending,
-            "can_decide_change": pending is not None
-            and public_change_can_decide(user=user, change=pending, account=account),
+            "can_decide_change": pending is not None and can_decide_public_change(user, pending, account),
             "follower_form": FollowerForm(follower_word=account.platform.follower_word)
-            if account_can_record_followers(user=user, account=account)
+            if can_record_followers(user, account)
             else None,
         },
     )
@@ -126,7 +121,7 @@ def account_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def account_edit(request, pk: int):
     account = _visible_account(request.user, pk)
-    if not account_can_edit(user=request.user, account=account):
+    if not can_edit_account(request.user, account):
         raise PermissionDenied("このアカウントを編集する権限がありません。")
     form = AccountForm(
         request.POST or None,
@@ -208,7 +203,7 @@ def public_change_act(request, pk: int, change_pk: int, action: str):
 @require_POST
 def account_record_followers(request, pk: int):
     account = _visible_account(request.user, pk)
-    if not account_can_record_followers(user=request.user, account=account):
+    if not can_record_followers(request.user, account):
         raise PermissionDenied("フォロワー数を記録する権限がありません。")
     form = FollowerForm(request.POST, follower_word=account.platform.follower_word)
     if form.is_valid():
@@ -222,21 +217,6 @@ def account_record_followers(request, pk: int):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-    return redirect("accounts:detail", pk=account.pk)
-
-
-@login_required
-@require_POST
-def account_check_now(request, pk: int):
-    """A 管理者 asks for a status check now; a worker runs it (G-4-3-カ)."""
-    account = _visible_account(request.user, pk)
-    if not account_can_edit(user=request.user, account=account):
-        raise PermissionDenied("状態確認を依頼する権限がありません。")
-    from monitoring.tasks import check_account
-
-    run_key = f"manual:{uuid.uuid4()}"
-    transaction.on_commit(lambda: check_account.delay(account.pk, run_key))
-    messages.success(request, "状態確認を依頼しました。しばらくしてからこのページを再読み込みしてください。")
     return redirect("accounts:detail", pk=account.pk)
 
 
@@ -256,7 +236,7 @@ def account_transition(request, pk: int, action: str):
         raise Http404
     account = _visible_account(request.user, pk)
     transition = services.TRANSITIONS[action]
-    if not account_can_transition(user=request.user, account=account, sysadmin_only=transition.sysadmin_only):
+    if not can_transition(request.user, account, sysadmin_only=transition.sysadmin_only):
         raise PermissionDenied(f"「{transition.label}」を行う権限がありません。")
     if request.method == "GET" and account.status not in transition.sources:
         # A stale link: say why instead of showing a form that is bound to fail.

@@ -1,10 +1,10 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from accounts.models import ContentCategory, Field, Platform
+from accounts.models import ContentCategory, Field, Platform, YesNo
 from core.forms import JapaneseDateField
 
-from .models import AccountRequest, Vote, YesNo
+from .models import AccountRequest, Vote
 from .services import DECISIONS, EDITABLE_FIELDS
 
 User = get_user_model()

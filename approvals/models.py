@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from accounts.models import Field, Tone, validate_city_email
+from accounts.models import Field, ReuseQuestions, Tone, validate_city_email
 from core.models import UndeletableModel
 from core.protect import fixed, fixed_when, keep_forever
 
@@ -14,34 +14,6 @@ class RequestStatus(models.TextChoices):
     IN_REVIEW = "in_review", "審査中"
     APPROVED = "approved", "承認"
     REJECTED = "rejected", "否認"
-
-
-class YesNo(models.TextChoices):
-    YES = "yes", "はい"
-    NO = "no", "いいえ"
-
-
-class ReuseQuestions(models.Model):
-    """G-4-2-ア (ア)(イ)(ウ): can an existing account carry this instead? Each answer has a reason.
-
-    Asked when a new account is requested, and again at every 年度末 review (G-4-5-ア).
-    """
-
-    reuse_fits = models.CharField(
-        "(ア) 既存の公式アカウントでの情報集約になじむか", max_length=3, choices=YesNo.choices, blank=True
-    )
-    reuse_fits_reason = models.TextField("(ア) の理由", blank=True)
-    reuse_too_light = models.CharField(
-        "(イ) 内容が軽微で、既存のアカウントでの発信になじむか", max_length=3, choices=YesNo.choices, blank=True
-    )
-    reuse_too_light_reason = models.TextField("(イ) の理由", blank=True)
-    reuse_crowds = models.CharField(
-        "(ウ) 発信の回数が既存のアカウントの発信を阻害するか", max_length=3, choices=YesNo.choices, blank=True
-    )
-    reuse_crowds_reason = models.TextField("(ウ) の理由", blank=True)
-
-    class Meta:
-        abstract = True
 
 
 class AccountRequest(ReuseQuestions, UndeletableModel):

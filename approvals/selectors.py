@@ -6,9 +6,7 @@ from accounts.models import AccountStatus, OfficialAccount
 from org.roles import DEPARTMENT_ROLES, Role, has_role
 
 from .models import AccountRequest, RequestStatus, Vote
-
-COMMITTEE_ROLES = (Role.COMMITTEE, Role.COMMITTEE_CHAIR)
-UNDER_REVIEW = (RequestStatus.SUBMITTED, RequestStatus.IN_REVIEW)
+from .permissions import COMMITTEE_ROLES, UNDER_REVIEW
 
 
 def requests_visible_to(*, user) -> QuerySet[AccountRequest]:
@@ -22,42 +20,6 @@ def requests_visible_to(*, user) -> QuerySet[AccountRequest]:
     if has_role(user, *DEPARTMENT_ROLES) and user.department_id:
         cond |= Q(department_id=user.department_id)
     return qs.filter(cond)
-
-
-def _own_section(user, request: AccountRequest) -> bool:
-    return user.department_id is not None and user.department_id == request.department_id
-
-
-def request_can_edit(*, user, request: AccountRequest) -> bool:
-    """Only a 下書き is edited, by its 課's staff and 課長 (nobody edits a submitted request)."""
-    return (
-        request.status == RequestStatus.DRAFT
-        and has_role(user, Role.STAFF, Role.SECTION_HEAD)
-        and _own_section(user, request)
-    )
-
-
-def request_can_submit(*, user, request: AccountRequest) -> bool:
-    """G-4-2-イ: the 課長 submits (課の長が提出)."""
-    return request.status == RequestStatus.DRAFT and has_role(user, Role.SECTION_HEAD) and _own_section(user, request)
-
-
-def request_can_vote(*, user, request: AccountRequest) -> bool:
-    return (
-        request.status in UNDER_REVIEW
-        and has_role(user, *COMMITTEE_ROLES)
-        and not _own_section(user, request)
-        and not Vote.objects.filter(request=request, member=user, round=request.round).exists()
-    )
-
-
-def request_can_comment(*, user, request: AccountRequest) -> bool:
-    return request.status in UNDER_REVIEW and has_role(user, *COMMITTEE_ROLES)
-
-
-def request_can_decide(*, user, request: AccountRequest) -> bool:
-    """The chair decides; never on a request of the chair's own 課."""
-    return request.status in UNDER_REVIEW and has_role(user, Role.COMMITTEE_CHAIR) and not _own_section(user, request)
 
 
 def related_accounts(*, field: str, platform_id: int | None) -> QuerySet[OfficialAccount]:

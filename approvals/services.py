@@ -20,16 +20,19 @@ from core.audit import audit_record
 from core.dates import fiscal_year, to_wareki
 from core.errors import TransitionError
 from core.models import AuditEvent
-from org.roles import Role, has_role
+from org.roles import Role
 from policies import services as policies
 
 from .models import AccountRequest, RequestComment, RequestCounter, RequestStatus, Vote
-from .selectors import (
-    request_can_comment,
-    request_can_decide,
-    request_can_edit,
-    request_can_submit,
-    request_can_vote,
+from .permissions import (
+    UNDER_REVIEW,
+    can_comment,
+    can_create_request,
+    can_decide,
+    can_edit_request,
+    can_submit_request,
+    can_vote,
+    has_voted,
 )
 
 User = get_user_model()
@@ -92,10 +95,10 @@ def request_missing(request: AccountRequest) -> dict[str, str]:
 
 
 def _check_editable(actor, request: AccountRequest) -> None:
-    if not request_can_edit(user=actor, request=request):
-        if request.status != RequestStatus.DRAFT:
-            raise TransitionError(f"{request.get_status_display()}の申請は変更できません。")
+    if not can_edit_request(actor, request):
         raise PermissionDenied("この申請を編集する権限がありません。")
+    if request.status != RequestStatus.DRAFT:
+        raise TransitionError(f"{request.get_status_display()}の申請は変更できません。")
 
 
 def _only_editable(fields: dict[str, Any]) -> dict[str, Any]:
@@ -158,7 +161,7 @@ def _notify(request: AccountRequest, subject: str, body: str, recipients) -> Non
 @transaction.atomic
 def request_create(*, actor, fields: dict[str, Any]) -> AccountRequest:
     """Start a draft in the actor's own 課; a draft may be saved with partial data."""
-    if not has_role(actor, Role.STAFF, Role.SECTION_HEAD) or actor.department_id is None:
+    if not can_create_request(actor):
         raise PermissionDenied("新規アカウントの申請を作成できるのは課の職員です。")
     request = AccountRequest.objects.create(department=actor.department, created_by=actor, **_only_editable(fields))
     _audit(request, actor, "申請の下書きを作成")
@@ -192,10 +195,10 @@ def _next_sequence(year: int) -> int:
 def request_submit(*, request_id: int, actor) -> AccountRequest:
     """The 課長 submits the 第４号様式 with the draft policy (G-4-2-イ); numbered at the first time."""
     request = AccountRequest.objects.select_for_update(of=("self",)).select_related("manager").get(pk=request_id)
+    if not can_submit_request(actor, request):
+        raise PermissionDenied("申請を提出できるのは、申請する課の課長です。")
     if request.status != RequestStatus.DRAFT:
         raise TransitionError(f"{request.get_status_display()}の申請は提出できません。")
-    if not request_can_submit(user=actor, request=request):
-        raise TransitionError("申請を提出できるのは、申請する課の課長です。")
     missing = request_missing(request)
     if missing:
         raise SubmissionIncomplete(missing)
@@ -243,8 +246,10 @@ def _begin_review(request: AccountRequest, actor) -> None:
 @transaction.atomic
 def request_comment(*, request_id: int, actor, body: str) -> RequestComment:
     request = AccountRequest.objects.select_for_update().get(pk=request_id)
-    if not request_can_comment(user=actor, request=request):
-        raise TransitionError("コメントできるのは、審査中の申請に対する委員会の委員です。")
+    if not can_comment(actor, request):
+        raise PermissionDenied("コメントできるのは委員会の委員です。")
+    if request.status not in UNDER_REVIEW:
+        raise TransitionError(f"{request.get_status_display()}の申請にはコメントできません。")
     if not body.strip():
         raise TransitionError("コメントを入力してください。")
     _begin_review(request, actor)
@@ -258,12 +263,12 @@ def request_comment(*, request_id: int, actor, body: str) -> RequestComment:
 def request_vote(*, request_id: int, actor, choice: str, comment: str = "") -> Vote:
     """A member's 賛成 / 反対 / 保留, once per member and submission."""
     request = AccountRequest.objects.select_for_update().get(pk=request_id)
-    if request.status not in (RequestStatus.SUBMITTED, RequestStatus.IN_REVIEW):
+    if not can_vote(actor, request):
+        raise PermissionDenied("賛否を表明できるのは、申請した課以外の委員会の委員です。")
+    if request.status not in UNDER_REVIEW:
         raise TransitionError(f"{request.get_status_display()}の申請には投票できません。")
-    if Vote.objects.filter(request=request, member=actor, round=request.round).exists():
+    if has_voted(actor, request):
         raise TransitionError("この申請には既に賛否を表明しています。")
-    if not request_can_vote(user=actor, request=request):
-        raise TransitionError("賛否を表明できるのは、申請した課以外の委員会の委員です。")
     if choice not in Vote.Choice.values:
         raise TransitionError("賛成・反対・保留のいずれかを選んでください。")
     _begin_review(request, actor)
@@ -294,12 +299,12 @@ def request_decide(*, request_id: int, actor, decision: str, reason: str = "") -
         .select_related("department", "platform")
         .get(pk=request_id)
     )
+    if not can_decide(actor, request):
+        raise PermissionDenied("決定できるのは行政情報化推進委員会の委員長です（申請した課の委員長を除く）。")
     if decision not in DECISIONS:
         raise TransitionError("承認・否認・差戻しのいずれかを選んでください。")
-    if request.status not in (RequestStatus.SUBMITTED, RequestStatus.IN_REVIEW):
+    if request.status not in UNDER_REVIEW:
         raise TransitionError(f"この申請は既に{request.status_label}です。")
-    if not request_can_decide(user=actor, request=request):
-        raise TransitionError("決定できるのは行政情報化推進委員会の委員長です（申請した課の委員長を除く）。")
     reason = reason.strip()
     exception = request.status == RequestStatus.SUBMITTED
     if exception and decision != "approve":

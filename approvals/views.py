@@ -13,22 +13,21 @@ from accounts.models import ContentCategory, OfficialAccount
 from core.dates import to_wareki
 from core.errors import TransitionError
 from core.models import AuditEvent
-from org.roles import Role, has_role
-from policies.pdf import DocumentFontMissing, render_pdf
+from core.pdf import DocumentFontMissing, render_pdf
 from policies.services import policy_preview
 
 from . import services
 from .forms import CommentForm, DecisionForm, RequestForm, StartForm, VoteForm
 from .models import RequestStatus
-from .selectors import (
-    related_accounts,
-    request_can_comment,
-    request_can_decide,
-    request_can_edit,
-    request_can_submit,
-    request_can_vote,
-    requests_visible_to,
+from .permissions import (
+    can_comment,
+    can_create_request,
+    can_decide,
+    can_edit_request,
+    can_vote,
+    request_actions,
 )
+from .selectors import related_accounts, requests_visible_to
 
 
 def _visible(user, pk):
@@ -48,7 +47,7 @@ def request_list(request):
             "requests": qs[:200],
             "status": status,
             "statuses": RequestStatus.choices,
-            "can_create": has_role(request.user, Role.STAFF, Role.SECTION_HEAD) and request.user.department_id,
+            "can_create": can_create_request(request.user),
         },
     )
 
@@ -57,7 +56,7 @@ def request_list(request):
 @require_http_methods(["GET", "POST"])
 def request_create(request):
     user = request.user
-    if not (has_role(user, Role.STAFF, Role.SECTION_HEAD) and user.department_id):
+    if not can_create_request(user):
         raise PermissionDenied("新規アカウントの申請を作成できるのは課の職員です。")
     start = StartForm(request.GET or None)
     if not start.is_valid():
@@ -80,9 +79,9 @@ def request_create(request):
 @require_http_methods(["GET", "POST"])
 def request_edit(request, pk: int):
     obj = _visible(request.user, pk)
-    if not (has_role(request.user, Role.STAFF, Role.SECTION_HEAD) and request.user.department_id == obj.department_id):
+    if not can_edit_request(request.user, obj):
         raise PermissionDenied("この申請を編集する権限がありません。")
-    if not request_can_edit(user=request.user, request=obj):
+    if not request_actions(request.user, obj)["edit"]:
         messages.error(request, f"{obj.status_label}の申請は変更できません。")
         return redirect("approvals:detail", pk=obj.pk)
     form = RequestForm(request.POST or None, instance=obj, department=obj.department)
@@ -111,7 +110,7 @@ def request_edit(request, pk: int):
             "form": form,
             "object": obj,
             "related": related_accounts(field=obj.field, platform_id=obj.platform_id),
-            "can_submit": request_can_submit(user=request.user, request=obj),
+            "can_submit": request_actions(request.user, obj)["submit"],
         },
     )
 
@@ -211,6 +210,7 @@ def _preview(obj):
 def request_detail(request, pk: int):
     obj = _visible(request.user, pk)
     user = request.user
+    actions = request_actions(user, obj)
     return render(
         request,
         "approvals/detail.html",
@@ -223,25 +223,21 @@ def request_detail(request, pk: int):
             "timeline": AuditEvent.objects.for_object(obj).order_by("-at", "-id"),
             "policy": _preview(obj),
             "related": related_accounts(field=obj.field, platform_id=obj.platform_id),
-            "can_edit": request_can_edit(user=user, request=obj),
-            "can_submit": request_can_submit(user=user, request=obj),
-            "vote_form": VoteForm() if request_can_vote(user=user, request=obj) else None,
-            "comment_form": CommentForm() if request_can_comment(user=user, request=obj) else None,
-            "can_decide": request_can_decide(user=user, request=obj),
+            "can_edit": actions["edit"],
+            "can_submit": actions["submit"],
+            "vote_form": VoteForm() if actions["vote"] else None,
+            "comment_form": CommentForm() if actions["comment"] else None,
+            "can_decide": actions["decide"],
         },
     )
-
-
-def _committee_only(user) -> None:
-    if not has_role(user, Role.COMMITTEE, Role.COMMITTEE_CHAIR):
-        raise PermissionDenied("委員会の委員だけが行えます。")
 
 
 @login_required
 @require_POST
 def request_vote(request, pk: int):
     obj = _visible(request.user, pk)
-    _committee_only(request.user)
+    if not can_vote(request.user, obj):
+        raise PermissionDenied("賛否を表明できるのは、申請した課以外の委員会の委員です。")
     form = VoteForm(request.POST)
     if not form.is_valid():
         messages.error(request, "賛成・反対・保留のいずれかを選んでください。")
@@ -259,7 +255,8 @@ def request_vote(request, pk: int):
 @require_POST
 def request_comment(request, pk: int):
     obj = _visible(request.user, pk)
-    _committee_only(request.user)
+    if not can_comment(request.user, obj):
+        raise PermissionDenied("コメントできるのは委員会の委員です。")
     form = CommentForm(request.POST)
     try:
         if not form.is_valid():
@@ -276,9 +273,9 @@ def request_comment(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def request_decide(request, pk: int):
     obj = _visible(request.user, pk)
-    if not has_role(request.user, Role.COMMITTEE_CHAIR):
-        raise PermissionDenied("決定できるのは行政情報化推進委員会の委員長です。")
-    if request.method == "GET" and not request_can_decide(user=request.user, request=obj):
+    if not can_decide(request.user, obj):
+        raise PermissionDenied("決定できるのは行政情報化推進委員会の委員長です（申請した課の委員長を除く）。")
+    if request.method == "GET" and not request_actions(request.user, obj)["decide"]:
         messages.error(request, f"この申請（{obj.status_label}）は決定できません。")
         return redirect("approvals:detail", pk=obj.pk)
     form = DecisionForm(request.POST or None, exception_only=obj.status == RequestStatus.SUBMITTED)

@@ -28,8 +28,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 from weasyprint import CSS, HTML  # noqa: E402
 
+from core.pdf import BASE_CSS_PATH  # noqa: E402
 from policies import services  # noqa: E402
-from policies.pdf import BASE_CSS_PATH  # noqa: E402
 
 
 def _account():

@@ -1,23 +1,23 @@
 from django.contrib import admin
 
-from .admin_site import is_sysadmin
 from .models import AuditEvent
 
 
 class NoDeleteAdminMixin:
-    """For the sysadmin role; records are retired, never deleted (G-4-5-エ): no delete anywhere."""
+    """Whoever the admin site admits (org.admin_site: the sysadmin role) may view, add and change;
+    records are retired, never deleted (G-4-5-エ): no delete anywhere."""
 
     def has_module_permission(self, request):
-        return is_sysadmin(request.user)
+        return self.admin_site.has_permission(request)
 
     def has_view_permission(self, request, obj=None):
-        return is_sysadmin(request.user)
+        return self.admin_site.has_permission(request)
 
     def has_add_permission(self, request):
-        return is_sysadmin(request.user)
+        return self.admin_site.has_permission(request)
 
     def has_change_permission(self, request, obj=None):
-        return is_sysadmin(request.user)
+        return self.admin_site.has_permission(request)
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -70,7 +70,7 @@ REVIEW_OPENS_MONTH = env.int("REVIEW_OPENS_MONTH", default=2)
 PASSWORD_CHANGE_DUE_DAYS = env.int("PASSWORD_CHANGE_DUE_DAYS", default=180)
 
 INSTALLED_APPS = [
-    "core.admin_site.KomaeAdminConfig",
+    "org.admin_site.KomaeAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "axes",
@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "policies",
     "monitoring",
     "screening",
+    "portal",
 ]
 
 MIDDLEWARE = [

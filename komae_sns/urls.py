@@ -5,12 +5,13 @@ from django.urls import include, path
 from core import views as core_views
 from org.forms import AdminLoginForm
 from org.views import LoginView, PasswordChangeView
+from portal import views as portal_views
 
 # The admin's sign-in: the sysadmin role only; throttled by django-axes like ours (SPEC §7).
 admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
-    path("", core_views.dashboard, name="dashboard"),
+    path("", portal_views.dashboard, name="dashboard"),
     path("healthz", core_views.healthz, name="healthz"),
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -110,7 +110,7 @@ def incident_escalate(*, incident_id: int, actor) -> Incident:
         summary = "所属長へ報告"
     elif incident.reported_to_ciso_at is None:
         if not has_role(actor, Role.SECTION_HEAD, Role.SECURITY_OFFICER, Role.SYSADMIN):
-            raise TransitionError("統括情報セキュリティ責任者への報告は所属長が行います（G-4-3-オ/カ）。")
+            raise PermissionDenied("統括情報セキュリティ責任者への報告は所属長が行います（G-4-3-オ/カ）。")
         incident.reported_to_ciso_at, incident.reported_to_ciso_by = now, actor
         summary = "統括情報セキュリティ責任者へ報告"
     else:

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from approvals.models import ReuseQuestions
+from accounts.models import ReuseQuestions
 from core.models import UndeletableModel
 from core.protect import fixed, fixed_when, keep_forever
 

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -12,11 +13,11 @@ from django.db.models import Max
 from accounts.models import AccountStatus, OfficialAccount, VerificationStatus
 from core.audit import audit_record
 from core.dates import fiscal_year, fiscal_year_label, to_wareki
-from core.errors import TransitionError
 from core.models import AuditEvent
-from org.roles import Role, has_role
+from org.roles import Role
 
 from .models import ContentCheck, ReminderSent, YearEndReview
+from .permissions import can_log_content_check
 
 User = get_user_model()
 
@@ -25,10 +26,8 @@ User = get_user_model()
 def content_check_log(*, account_id: int, actor, note: str = "") -> ContentCheck:
     """G-4-3-ア: the 管理者 (or the 課) records that the posts were checked."""
     account = OfficialAccount.objects.select_for_update().get(pk=account_id)
-    if account.manager_id != actor.pk and not (
-        actor.department_id == account.department_id and has_role(actor, Role.STAFF, Role.SECTION_HEAD)
-    ):
-        raise TransitionError("発言内容の確認を記録できるのは、管理者と所管課の職員です。")
+    if not can_log_content_check(actor, account):
+        raise PermissionDenied("発言内容の確認を記録できるのは、管理者と所管課の職員です。")
     check = ContentCheck.objects.create(account=account, checked_by=actor, note=note.strip()[:200])
     audit_record(target=account, actor=actor, action=AuditEvent.Action.UPDATED, summary="発言内容を確認（G-4-3-ア）")
     return check

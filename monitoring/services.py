@@ -136,7 +136,7 @@ def review_sign_off(*, review_id: int, actor) -> YearEndReview:
     if review.status == YearEndReview.Status.SIGNED:
         raise TransitionError("この効果測定は既に課長が確認しています。")
     if not (has_role(actor, Role.SECTION_HEAD) and _same_section(actor, review.account)):
-        raise TransitionError("効果測定を確認できるのは所管課の課長です。")
+        raise PermissionDenied("効果測定を確認できるのは所管課の課長です。")
     missing = review_missing(review)
     if missing:
         raise ReviewIncomplete(missing)
@@ -187,7 +187,7 @@ def suspension_plan_create(
     if not (has_role(actor, Role.SECTION_HEAD) and _same_section(actor, account)) and not has_role(
         actor, Role.SYSADMIN
     ):
-        raise TransitionError("運用停止の計画を作成できるのは所管課の課長またはシステム管理者です。")
+        raise PermissionDenied("運用停止の計画を作成できるのは所管課の課長またはシステム管理者です。")
     if review.status != YearEndReview.Status.SIGNED or review.decision != ReviewDecision.CONSIDER_SUSPENSION:
         raise TransitionError("課長が確認した「停止検討」の効果測定から計画を作成してください。")
     if not reason.strip():

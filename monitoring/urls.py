@@ -18,4 +18,5 @@ urlpatterns = [
     path("incidents/<int:pk>/<slug:action>/", views.incident_act, name="incident_act"),
     path("evidence/<int:pk>/", views.evidence_file, name="evidence"),
     path("content-check/<int:account_pk>/", views.content_check, name="content_check"),
+    path("check-now/<int:account_pk>/", views.check_now, name="check_now"),
 ]

@@ -1,5 +1,6 @@
 """Year-end reviews, the dashboard and suspension plans."""
 
+import uuid
 from urllib.parse import quote
 
 from django import forms
@@ -8,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,20 +17,23 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import AccountStatus, OfficialAccount, Platform
-from accounts.selectors import account_can_transition, accounts_visible_to
+from accounts.permissions import can_transition
+from accounts.selectors import accounts_visible_to
 from core.dates import current_fiscal_year, fiscal_year_label
 from core.errors import TransitionError
 from core.exports import csv_response
 from core.forms import JapaneseDateField
 from core.models import AuditEvent
+from core.pdf import DocumentFontMissing, render_pdf
 from core.uploads import size_label
 from org.models import Department
 from org.roles import Role, has_role
-from policies.pdf import DocumentFontMissing, render_pdf
 
 from . import incidents, reminders, services
 from .models import Evidence, Incident, SuspensionPlan, YearEndReview
+from .permissions import can_log_content_check, can_request_check
 from .selectors import follower_trends, review_targets, reviews_open, year_end_dashboard
+from .tasks import check_account
 
 FIRST_FISCAL_YEAR = 2010  # before any of the city's accounts
 
@@ -200,7 +205,7 @@ def plan_detail(request, pk: int):
     plan = get_object_or_404(SuspensionPlan.objects.select_related("account", "redirect_to"), pk=pk)
     account = get_object_or_404(accounts_visible_to(user=request.user), pk=plan.account_id)
     if request.method == "POST":
-        if not account_can_transition(user=request.user, account=account):
+        if not can_transition(request.user, account):
             raise PermissionDenied("周知を開始できるのは所管課の課長またはシステム管理者です。")
         try:
             services.suspension_plan_publish(plan_id=plan.pk, actor=request.user)
@@ -248,7 +253,7 @@ def dashboard(request):
 
 @login_required
 def report_pdf(request):
-    """The year-end review report of a 年度, through the one PDF service (policies.pdf)."""
+    """The year-end review report of a 年度, through the one PDF service (core.pdf)."""
     fy = _fiscal_year(request)
     data = year_end_dashboard(user=request.user, fiscal_year=fy)
     visible = accounts_visible_to(user=request.user).values("pk")
@@ -409,9 +414,24 @@ def evidence_file(request, pk: int):
 
 @login_required
 @require_POST
+def check_now(request, account_pk: int):
+    """今すぐ確認: a worker checks the account's public profile now (G-4-3-カ)."""
+    account = get_object_or_404(accounts_visible_to(user=request.user), pk=account_pk)
+    if not can_request_check(request.user, account):
+        raise PermissionDenied("状態確認を依頼する権限がありません。")
+    run_key = f"manual:{uuid.uuid4()}"
+    transaction.on_commit(lambda: check_account.delay(account.pk, run_key))
+    messages.success(request, "状態確認を依頼しました。しばらくしてからこのページを再読み込みしてください。")
+    return redirect("accounts:detail", pk=account.pk)
+
+
+@login_required
+@require_POST
 def content_check(request, account_pk: int):
     """G-4-3-ア: log that the account's posts were checked."""
     account = get_object_or_404(accounts_visible_to(user=request.user), pk=account_pk)
+    if not can_log_content_check(request.user, account):
+        raise PermissionDenied("発言内容の確認を記録できるのは、管理者と所管課の職員です。")
     try:
         reminders.content_check_log(account_id=account.pk, actor=request.user, note=request.POST.get("note", ""))
     except TransitionError as exc:

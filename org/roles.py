@@ -37,3 +37,8 @@ def has_role(user, *roles: str) -> bool:
 
 def sees_all(user) -> bool:
     return has_role(user, *SEES_ALL)
+
+
+def is_sysadmin(user) -> bool:
+    """The Django admin's gate (org.admin_site): the sysadmin role, not Django's is_staff flag."""
+    return bool(getattr(user, "is_active", False)) and (user.is_superuser or has_role(user, Role.SYSADMIN))

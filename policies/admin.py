@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 
 from core.admin import NoDeleteAdminMixin
-from core.admin_site import is_sysadmin
+from org.roles import is_sysadmin
 
 from . import services
 from .models import PolicyTemplate, PolicyVersion, TemplateArticle, TemplateRevision

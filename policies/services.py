@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import OfficialAccount
-from accounts.selectors import account_can_edit, account_can_transition
+from accounts.permissions import can_edit_account, can_transition
 from core.audit import audit_record
 from core.dates import to_wareki
 from core.errors import TransitionError
@@ -80,7 +80,7 @@ def _filled_draft(account: OfficialAccount, template: PolicyTemplate) -> dict:
 
 
 def _check_can_draft(actor, account: OfficialAccount) -> None:
-    if not account_can_edit(user=actor, account=account):
+    if not can_edit_account(actor, account):
         raise PermissionDenied("この運用ポリシーを編集する権限がありません。")
 
 
@@ -156,8 +156,8 @@ def structured_articles(articles: list[dict]) -> list[dict]:
 def policy_issue(*, account_id: int, actor, issued_on: date, comment: str = "") -> PolicyVersion:
     """Fix the draft as the next version: 制定 (version 1) or 改正. Its PDF is rendered after commit."""
     account = OfficialAccount.objects.select_for_update().select_related("department").get(pk=account_id)
-    if not account_can_transition(user=actor, account=account):
-        raise TransitionError("運用ポリシーの制定・改正は所管課の課長またはシステム管理者のみ行えます。")
+    if not can_transition(actor, account):
+        raise PermissionDenied("運用ポリシーの制定・改正は所管課の課長またはシステム管理者のみ行えます。")
     return _issue(account, actor, issued_on=issued_on, comment=comment)
 
 
@@ -245,7 +245,7 @@ def document_context(*, title: str, articles: list[dict], history: list, draft: 
 
 def policy_version_render(*, version_id: int) -> PolicyVersion:
     """Render an issued version's PDF once and store it with its SHA-256; later calls reuse it."""
-    from .pdf import render_pdf
+    from core.pdf import render_pdf
 
     version = PolicyVersion.objects.get(pk=version_id)
     if version.pdf:
@@ -264,7 +264,7 @@ def policy_version_render(*, version_id: int) -> PolicyVersion:
 
 def draft_pdf(draft: PolicyDraft) -> bytes:
     """Render the draft with the 「案」 watermark (not stored: a draft changes)."""
-    from .pdf import render_pdf
+    from core.pdf import render_pdf
 
     history = [[PolicyVersion.Kind.ENACT, timezone.localdate().isoformat()]]
     last = draft.account.policy_versions.order_by("-number").first()

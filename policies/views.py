@@ -11,13 +11,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.selectors import account_can_edit, account_can_transition, accounts_visible_to
+from accounts.permissions import can_edit_account, can_transition
+from accounts.selectors import accounts_visible_to
 from core.errors import TransitionError
 from core.forms import JapaneseDateField
+from core.pdf import DocumentFontMissing
 
 from . import services
 from .models import PolicyDraft
-from .pdf import DocumentFontMissing
 
 
 def _account(user, pk):
@@ -47,8 +48,8 @@ def policy_overview(request, pk: int):
             "account": account,
             "draft": PolicyDraft.objects.filter(account=account).select_related("updated_by").first(),
             "versions": versions,
-            "can_edit": account_can_edit(user=request.user, account=account),
-            "can_issue": account_can_transition(user=request.user, account=account),
+            "can_edit": can_edit_account(request.user, account),
+            "can_issue": can_transition(request.user, account),
         },
     )
 
@@ -81,7 +82,7 @@ class TitleForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def policy_draft_edit(request, pk: int):
     account = _account(request.user, pk)
-    if not account_can_edit(user=request.user, account=account):
+    if not can_edit_account(request.user, account):
         raise PermissionDenied("この運用ポリシーを編集する権限がありません。")
     draft = PolicyDraft.objects.filter(account=account).first()
     if draft is None:
@@ -120,7 +121,7 @@ def policy_draft_edit(request, pk: int):
 def policy_draft_start(request, pk: int):
     """Create the draft from the template, or refill it when one exists (its edits are replaced)."""
     account = _account(request.user, pk)
-    if not account_can_edit(user=request.user, account=account):
+    if not can_edit_account(request.user, account):
         raise PermissionDenied("この運用ポリシーを編集する権限がありません。")
     try:
         services.policy_draft_start(account_id=account.pk, actor=request.user, reset=True)
@@ -152,7 +153,7 @@ class IssueForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def policy_issue(request, pk: int):
     account = _account(request.user, pk)
-    if not account_can_transition(user=request.user, account=account):
+    if not can_transition(request.user, account):
         raise PermissionDenied("運用ポリシーの制定・改正は所管課の課長またはシステム管理者のみ行えます。")
     draft = PolicyDraft.objects.filter(account=account).first()
     if draft is None:

@@ -74,9 +74,9 @@ RULES = {
         "account",
         _rule(404, staff_a=302, head_a=302, admin=302, contractor=302, member=403, chair=403, security_officer=403),
     ),
-    "accounts:check": (
+    "monitoring:check_now": (
         "post",
-        "account",
+        "incident_new",
         _rule(404, staff_a=302, head_a=302, admin=302, member=403, chair=403, security_officer=403, contractor=403),
     ),
     "accounts:transition": (
@@ -145,10 +145,11 @@ RULES = {
         _rule(404, staff_a=302, head_a=302, admin=302, security_officer=302, member=403, chair=403, contractor=403),
     ),
     "monitoring:evidence": ("get", "evidence", _rule(404, **SEES_A, contractor=200)),
+    # G-4-3-ア: the 管理者 and the 課's staff log the content check; the others are refused.
     "monitoring:content_check": (
         "post",
         "incident_new",
-        _rule(404, staff_a=302, head_a=302, admin=302, member=302, chair=302, security_officer=302, contractor=302),
+        _rule(404, **{**SEES_A_403, "staff_a": 302, "head_a": 302, "contractor": 403}),
     ),
     "screening:screen": ("get", None, ANY_USER),
     "screening:records": ("get", None, ANY_USER),
@@ -160,7 +161,7 @@ RULES = {
     "registry:json": ("get", None, PUBLIC),
     "registry:csv": ("get", None, PUBLIC),
 }
-# Django admin is for the sysadmin role (core.admin_site); its index stands for all its pages here.
+# Django admin is for the sysadmin role (org.admin_site); its index stands for all its pages here.
 ADMIN_RULE = {**dict.fromkeys(PEOPLE, 302), "admin": 200}
 
 
@@ -226,6 +227,18 @@ def world(request, account_a, preparing_a, contractor, head_a, staff_a, pr_accou
     }
 
 
+OUR_APPS = ("core", "org", "accounts", "approvals", "policies", "monitoring", "screening")
+
+
+def _everything_kept() -> str:
+    """Every row of our apps (the audit trail included), serialised: the state a refusal must not change."""
+    from django.apps import apps
+    from django.core import serializers
+
+    models = [m for m in apps.get_models() if m._meta.app_label in OUR_APPS]
+    return "".join(serializers.serialize("json", m.objects.order_by("pk")) for m in models)
+
+
 @pytest.fixture
 def people(request):
     def get(name):
@@ -244,8 +257,13 @@ def test_permission_matrix(client, world, people, url_name, person):
     if user is not None:
         client.force_login(user)
     url = reverse(url_name, kwargs=world[kwargs_name] if kwargs_name else None)
-    response = getattr(client, method)(url)
     expected = expected_by_person[person]
+    refused_post = method == "post" and expected in (403, 404)
+    before = _everything_kept() if refused_post else None
+    response = getattr(client, method)(url)
+    if refused_post:
+        # Refused is refused: no record and no audit row written, not even in part.
+        assert _everything_kept() == before, f"{person} → {url_name}: a refused POST changed data"
     if expected == LOGIN:
         assert response.status_code == 302
         assert response.url.startswith(reverse("login"))

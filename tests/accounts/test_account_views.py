@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from accounts import services
@@ -72,9 +73,9 @@ def test_only_the_section_head_registers_an_account_as_operating(client, staff_a
 
 
 def test_staff_cannot_appoint_the_manager_or_contractors(staff_a, head_a, account_a, contractor):
-    with pytest.raises(TransitionError, match="管理者を変更できるのは課長です"):
+    with pytest.raises(PermissionDenied, match="管理者を変更できるのは課長です"):
         services.account_update(account_id=account_a.pk, actor=staff_a, fields={"manager": staff_a})
-    with pytest.raises(TransitionError, match="委託業者を変更できるのは課長です"):
+    with pytest.raises(PermissionDenied, match="委託業者を変更できるのは課長です"):
         services.account_update(account_id=account_a.pk, actor=staff_a, fields={}, contractors=[contractor])
     services.account_update(account_id=account_a.pk, actor=head_a, fields={"manager": head_a}, contractors=[contractor])
     assert list(account_a.contractors.all()) == [contractor]
@@ -230,10 +231,8 @@ def test_section_b_cannot_transition_section_a(client, head_b, account_a, action
 
 
 def test_section_b_services_refuse_section_a(head_b, staff_b, account_a, dept_a):
-    with pytest.raises(TransitionError):
+    with pytest.raises(PermissionDenied):
         services.account_activate(account_id=account_a.pk, actor=head_b)
-    from django.core.exceptions import PermissionDenied
-
     with pytest.raises(PermissionDenied):
         services.account_update(account_id=account_a.pk, actor=staff_b, fields={"display_name": "x"})
     with pytest.raises(PermissionDenied):

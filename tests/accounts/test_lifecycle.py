@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 from django.contrib import admin as django_admin
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.test import RequestFactory
 from django.urls import reverse
@@ -91,7 +92,7 @@ def test_a_transition_from_the_wrong_state_is_refused_in_japanese(account_a, adm
 @pytest.mark.parametrize("person", ["staff_a", "member", "chair", "security_officer", "head_b", "contractor"])
 def test_only_the_section_head_or_sysadmin_moves_an_account(request, preparing_a, person):
     actor = request.getfixturevalue(person)
-    with pytest.raises(TransitionError, match="所管課の課長またはシステム管理者のみ"):
+    with pytest.raises(PermissionDenied, match="所管課の課長またはシステム管理者のみ"):
         services.account_activate(account_id=preparing_a.pk, actor=actor)
     preparing_a.refresh_from_db()
     assert preparing_a.status == AccountStatus.PREPARING
@@ -99,7 +100,7 @@ def test_only_the_section_head_or_sysadmin_moves_an_account(request, preparing_a
 
 def test_only_the_sysadmin_records_a_closure(account_a, head_a, pr_account):
     OfficialAccount.objects.filter(pk=account_a.pk).update(status=AccountStatus.SUSPENDED)
-    with pytest.raises(TransitionError, match="システム管理者のみ"):
+    with pytest.raises(PermissionDenied, match="システム管理者のみ"):
         services.account_close(account_id=account_a.pk, actor=head_a, comment="終了")
 
 

@@ -50,9 +50,9 @@ def test_only_section_people_start_a_request(request, person):
 
 
 def test_staff_cannot_submit_only_the_section_head(draft, staff_a, head_b):
-    with pytest.raises(TransitionError, match="課長です"):
+    with pytest.raises(PermissionDenied, match="課長です"):
         services.request_submit(request_id=draft.pk, actor=staff_a)
-    with pytest.raises(TransitionError, match="課長です"):
+    with pytest.raises(PermissionDenied, match="課長です"):
         services.request_submit(request_id=draft.pk, actor=head_b)  # another 課's 課長
     draft.refresh_from_db()
     assert draft.status == RequestStatus.DRAFT and draft.fiscal_year is None
@@ -121,21 +121,21 @@ def test_the_requesting_section_cannot_vote_or_decide(submitted, dept_a):
     from tests.factories import UserFactory
 
     insider = UserFactory(username="insider", department=dept_a, roles=["committee", "committee_chair"])
-    with pytest.raises(TransitionError, match="申請した課以外"):
+    with pytest.raises(PermissionDenied, match="申請した課以外"):
         services.request_vote(request_id=submitted.pk, actor=insider, choice="for")
-    with pytest.raises(TransitionError, match="申請した課の委員長を除く"):
+    with pytest.raises(PermissionDenied, match="申請した課の委員長を除く"):
         services.request_decide(request_id=submitted.pk, actor=insider, decision="approve", reason="特認")
 
 
 @pytest.mark.parametrize("person", ["staff_a", "head_a", "security_officer", "admin"])
 def test_only_committee_members_vote(request, submitted, person):
-    with pytest.raises(TransitionError):
+    with pytest.raises(PermissionDenied):
         services.request_vote(request_id=submitted.pk, actor=request.getfixturevalue(person), choice="for")
 
 
 def test_a_member_cannot_decide(submitted, member):
     services.request_vote(request_id=submitted.pk, actor=member, choice="for")
-    with pytest.raises(TransitionError, match="委員長です"):
+    with pytest.raises(PermissionDenied, match="委員長です"):
         services.request_decide(request_id=submitted.pk, actor=member, decision="approve")
 
 

@@ -1,6 +1,7 @@
 """Incidents: checklists per kind, the reporting chain, evidence checked by content (SPEC §4.5)."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -33,7 +34,7 @@ def test_a_wrong_post_gets_the_p_5_2_checklist(account_a, staff_a):
 
 def test_the_chain_is_timed_and_closing_needs_every_step(hijack, staff_a, head_a):
     incidents.incident_escalate(incident_id=hijack.pk, actor=staff_a)
-    with pytest.raises(TransitionError, match="所属長が行います"):
+    with pytest.raises(PermissionDenied, match="所属長が行います"):
         incidents.incident_escalate(incident_id=hijack.pk, actor=staff_a)
     incidents.incident_escalate(incident_id=hijack.pk, actor=head_a)
     hijack.refresh_from_db()

@@ -3,10 +3,10 @@
 from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from accounts.models import AccountStatus, OfficialAccount
-from core.errors import TransitionError
 from monitoring import reminders
 from monitoring.models import ContentCheck
 
@@ -55,7 +55,7 @@ def test_the_section_head_hears_of_notices_ending_and_reviews_due(account_a, hea
 
 
 def test_only_the_section_logs_content_checks(client, account_a, staff_b, staff_a):
-    with pytest.raises(TransitionError):
+    with pytest.raises(PermissionDenied):
         reminders.content_check_log(account_id=account_a.pk, actor=staff_b)
     client.force_login(staff_a)
     body = client.post(

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 import time_machine
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from accounts import services as accounts
@@ -83,7 +84,7 @@ def test_no_review_for_a_year_before_the_account_was_registered(client, dept_a, 
 def test_staff_drafts_the_section_head_signs_and_then_it_is_fixed(account_a, staff_a, head_a, pr_account):
     review = services.review_start(account_id=account_a.pk, actor=staff_a, fiscal_year=2025)
     services.review_update(review_id=review.pk, actor=staff_a, fields=complete_review())
-    with pytest.raises(TransitionError, match="所管課の課長です"):
+    with pytest.raises(PermissionDenied, match="所管課の課長です"):
         services.review_sign_off(review_id=review.pk, actor=staff_a)
     services.review_sign_off(review_id=review.pk, actor=head_a)
     with pytest.raises(TransitionError, match="課長が確認した効果測定は変更できません"):

@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pgtrigger
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from pypdf import PdfReader
 
+from core import pdf as pdf_module
 from core.errors import DeletionForbidden, TransitionError
-from policies import pdf as pdf_module
 from policies import services, text
 from policies.models import PolicyDraft, PolicyTemplate, PolicyVersion
 from policies.sample import SAMPLE_ARTICLES
@@ -216,7 +217,7 @@ def test_an_amendment_without_changes_is_refused(account_a, head_a):
 
 def test_only_the_section_head_or_sysadmin_issues(client, account_a, head_a, staff_a):
     services.policy_draft_start(account_id=account_a.pk, actor=staff_a)
-    with pytest.raises(TransitionError, match="課長またはシステム管理者のみ"):
+    with pytest.raises(PermissionDenied, match="課長またはシステム管理者のみ"):
         services.policy_issue(account_id=account_a.pk, actor=staff_a, issued_on=date(2026, 4, 1))
     client.force_login(staff_a)
     assert client.post(reverse("policies:issue", args=[account_a.pk]), {"issued_on": "R8.4.1"}).status_code == 403

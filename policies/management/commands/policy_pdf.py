@@ -7,9 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts import lookup
 from accounts.models import OfficialAccount
 from accounts.selectors import accounts_matching_reference, platform_host_map
+from core.pdf import DocumentFontMissing
 from policies import services
 from policies.models import PolicyDraft
-from policies.pdf import DocumentFontMissing
 
 
 class Command(BaseCommand):

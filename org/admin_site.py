@@ -3,11 +3,7 @@
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 
-from org.roles import Role, has_role
-
-
-def is_sysadmin(user) -> bool:
-    return user.is_active and (user.is_superuser or has_role(user, Role.SYSADMIN))
+from .roles import is_sysadmin
 
 
 class KomaeAdminSite(admin.AdminSite):
@@ -21,4 +17,4 @@ class KomaeAdminSite(admin.AdminSite):
 
 
 class KomaeAdminConfig(AdminConfig):
-    default_site = "core.admin_site.KomaeAdminSite"
+    default_site = "org.admin_site.KomaeAdminSite"

@@ -18,6 +18,10 @@ from accounts.models import (
     Tone,
     VerificationStatus,
 )
+from approvals import services as approvals
+from approvals.models import AccountRequest
+from monitoring import incidents
+from monitoring.models import Incident
 from org.models import Department, User
 from org.roles import Role
 
@@ -118,13 +122,6 @@ class Command(BaseCommand):
 
     def _workflows(self, users) -> None:
         """A request waiting for the committee and an open incident, so every role has work to see."""
-        from datetime import date as _date
-
-        from approvals import services as approvals
-        from approvals.models import AccountRequest
-        from monitoring import incidents
-        from monitoring.models import Incident
-
         if not AccountRequest.objects.exists():
             head = users["kodomo_kacho"]
             request = approvals.request_create(
@@ -149,7 +146,7 @@ class Command(BaseCommand):
                     "audience": "市内の子育て世帯",
                     "content": "健診・予防接種の案内、子育てイベント、災害時の子ども向け情報",
                     "frequency": "週2〜3回",
-                    "start_on": _date(2027, 4, 1),
+                    "start_on": date(2027, 4, 1),
                     "cost": "なし（無料の範囲で運用）",
                     "personal_data": "取り扱わない（個別の相談には応じない）",
                     "security": "二段階認証、投稿端末の限定、パスワードの定期変更",

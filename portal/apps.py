@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    """The staff's front door: the dashboard that gathers every workflow's work, and the demo data."""
+
+    name = "portal"
+    verbose_name = "ポータル"
