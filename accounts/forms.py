@@ -182,3 +182,7 @@ class SearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["platform"].choices = [("", "すべて"), *Platform.objects.values_list("code", "name")]
         self.fields["status"].choices = [("", "すべて"), *statuses]
+
+
+class PublicChangeDecisionForm(forms.Form):
+    comment = forms.CharField(required=False, max_length=500)

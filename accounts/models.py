@@ -153,11 +153,51 @@ class ReuseQuestions(models.Model):
     )
     reuse_crowds_reason = models.TextField("(ウ) の理由", blank=True)
 
+    ANSWER_FIELDS = ("reuse_fits", "reuse_too_light", "reuse_crowds")
+    REASON_FIELDS = ("reuse_fits_reason", "reuse_too_light_reason", "reuse_crowds_reason")
+    QUESTION_FIELDS = tuple(f for pair in zip(ANSWER_FIELDS, REASON_FIELDS, strict=True) for f in pair)
+
     class Meta:
         abstract = True
 
 
-class OfficialAccount(UndeletableModel):
+class PolicyChoices(models.Model):
+    """What a 運用ポリシー fixes for an account (G-4-2-イ, P-4〜P-6): chosen in the request (第４号様式)
+    and kept on the account it opens; the policy's 第５条・第６条 are filled from them."""
+
+    content_categories = models.JSONField("発信する内容（P-5）", default=list, blank=True)
+    content_notes = models.TextField("発信する内容の補足", blank=True)
+    # P-6: restrictions of the 見本 (the follow rule allows following other public bodies' accounts).
+    restrict_follow = models.BooleanField("フォローを行わない（公的機関等の公式アカウントを除く）", default=True)
+    restrict_reply = models.BooleanField("返信（リプライ）を行わない", default=True)
+    restrict_contact = models.BooleanField("特定の事業者・個人への連絡手段として使用しない", default=True)
+    tone = models.CharField("表現の硬軟", max_length=20, choices=Tone.choices, default=Tone.STANDARD)
+    approval_required = models.BooleanField("投稿前の決裁を要する", default=True)
+    registered_email = models.EmailField(
+        "登録メールアドレス", validators=[validate_city_email], help_text="市のドメインのアドレス（P-4）"
+    )
+
+    POLICY_FIELDS = (
+        "content_categories",
+        "content_notes",
+        "restrict_follow",
+        "restrict_reply",
+        "restrict_contact",
+        "tone",
+        "approval_required",
+        "registered_email",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def content_category_labels(self) -> list[str]:
+        labels = dict(ContentCategory.choices)
+        return [labels.get(c, c) for c in self.content_categories]
+
+
+class OfficialAccount(PolicyChoices, UndeletableModel):
     """An official account of the city on one platform. Never deleted (G-4-5-エ)."""
 
     department = models.ForeignKey(
@@ -190,17 +230,6 @@ class OfficialAccount(UndeletableModel):
         verbose_name="委託業者の利用者",
         blank=True,
         related_name="contracted_accounts",
-    )
-    content_categories = models.JSONField("発信する内容（P-5）", default=list, blank=True)
-    content_notes = models.TextField("発信する内容の補足", blank=True)
-    # P-6: restrictions of the 見本 (the follow rule allows following other public bodies' accounts).
-    restrict_follow = models.BooleanField("フォローを行わない（公的機関等の公式アカウントを除く）", default=True)
-    restrict_reply = models.BooleanField("返信（リプライ）を行わない", default=True)
-    restrict_contact = models.BooleanField("特定の事業者・個人への連絡手段として使用しない", default=True)
-    tone = models.CharField("表現の硬軟", max_length=20, choices=Tone.choices, default=Tone.STANDARD)
-    approval_required = models.BooleanField("投稿前の決裁を要する", default=True)
-    registered_email = models.EmailField(
-        "登録メールアドレス", validators=[validate_city_email], help_text="市のドメインのアドレス（P-4）"
     )
     verification_status = models.CharField(
         "認証の状況", max_length=20, choices=VerificationStatus.choices, default=VerificationStatus.NOT_APPLIED
@@ -249,11 +278,6 @@ class OfficialAccount(UndeletableModel):
     def save(self, *args, **kwargs):
         self.handle_key = lookup.normalize_handle(self.handle)
         super().save(*args, **kwargs)
-
-    @property
-    def content_category_labels(self) -> list[str]:
-        labels = dict(ContentCategory.choices)
-        return [labels.get(c, c) for c in self.content_categories]
 
     @property
     def linked_app_list(self) -> list[str]:

@@ -1,6 +1,5 @@
 """Screens of the 課 and the committee for official accounts. Thin: permission → form → service."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,6 +18,7 @@ from .forms import (
     ActivateForm,
     AnnounceSuspensionForm,
     FollowerForm,
+    PublicChangeDecisionForm,
     RegisterAccountForm,
     SearchForm,
     TransitionForm,
@@ -163,10 +163,6 @@ def account_edit(request, pk: int):
             "needs_approval": services.public_change_needs_approval(user=request.user, account=account),
         },
     )
-
-
-class PublicChangeDecisionForm(forms.Form):
-    comment = forms.CharField(required=False, max_length=500)
 
 
 @login_required

@@ -5,7 +5,7 @@ from accounts.models import ContentCategory, Field, Platform, YesNo
 from core.forms import JapaneseDateField
 
 from .models import AccountRequest, Vote
-from .services import DECISIONS, EDITABLE_FIELDS
+from .services import DECISIONS
 
 User = get_user_model()
 
@@ -32,17 +32,13 @@ class RequestForm(forms.ModelForm):
 
     class Meta:
         model = AccountRequest
-        fields = EDITABLE_FIELDS
+        fields = AccountRequest.EDITABLE_FIELDS
         widgets = {
-            "reuse_fits": forms.RadioSelect,
-            "reuse_too_light": forms.RadioSelect,
-            "reuse_crowds": forms.RadioSelect,
+            **dict.fromkeys(AccountRequest.ANSWER_FIELDS, forms.RadioSelect),
             **{
                 name: forms.Textarea(attrs={"rows": 3})
                 for name in (
-                    "reuse_fits_reason",
-                    "reuse_too_light_reason",
-                    "reuse_crowds_reason",
+                    *AccountRequest.REASON_FIELDS,
                     "purpose",
                     "audience",
                     "content",
@@ -56,7 +52,7 @@ class RequestForm(forms.ModelForm):
 
     def __init__(self, *args, department, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("reuse_fits", "reuse_too_light", "reuse_crowds"):
+        for name in AccountRequest.ANSWER_FIELDS:
             self.fields[name].choices = YesNo.choices
         self.fields["platform"].queryset = Platform.objects.filter(is_active=True)
         self.fields["manager"].queryset = User.objects.filter(is_active=True, department=department)
@@ -64,6 +60,10 @@ class RequestForm(forms.ModelForm):
         self.fields["frequency"].widget.attrs["placeholder"] = "例：週2〜3回"
         self.fields["cost"].widget.attrs["placeholder"] = "例：なし（無料の範囲で運用）"
         self.fields["registered_email"].widget.attrs["placeholder"] = "example@city.komae.lg.jp"
+
+    def sections(self):
+        """The bound fields grouped as AccountRequest.SECTIONS, for the template's fieldsets."""
+        return [(legend, [self[name] for name in names]) for legend, names in AccountRequest.SECTIONS]
 
     def clean_desired_handle(self):
         return self.cleaned_data["desired_handle"].strip().lstrip("@＠")

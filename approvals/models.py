@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from accounts.models import Field, ReuseQuestions, Tone, validate_city_email
+from accounts.models import Field, PolicyChoices, ReuseQuestions, Tone, validate_city_email
 from core.models import UndeletableModel
 from core.protect import fixed, fixed_when, keep_forever
 
@@ -16,7 +16,7 @@ class RequestStatus(models.TextChoices):
     REJECTED = "rejected", "否認"
 
 
-class AccountRequest(ReuseQuestions, UndeletableModel):
+class AccountRequest(ReuseQuestions, PolicyChoices, UndeletableModel):
     """A 課's request to open a new official account. Kept forever with its history."""
 
     department = models.ForeignKey(
@@ -60,14 +60,8 @@ class AccountRequest(ReuseQuestions, UndeletableModel):
         related_name="+",
     )
 
-    # The draft 運用ポリシー (G-4-2-イ): what it posts, how, and who approves each post.
-    content_categories = models.JSONField("発信する内容（P-5）", default=list, blank=True)
-    content_notes = models.TextField("発信する内容の補足", blank=True)
-    restrict_follow = models.BooleanField("フォローを行わない（公的機関等の公式アカウントを除く）", default=True)
-    restrict_reply = models.BooleanField("返信（リプライ）を行わない", default=True)
-    restrict_contact = models.BooleanField("特定の事業者・個人への連絡手段として使用しない", default=True)
+    # The draft 運用ポリシー (G-4-2-イ): PolicyChoices, which a draft may leave blank until submission.
     tone = models.CharField("表現の硬軟", max_length=20, choices=Tone.choices, blank=True)
-    approval_required = models.BooleanField("投稿前の決裁を要する", default=True)
     registered_email = models.EmailField("登録メールアドレス", blank=True, validators=[validate_city_email])
 
     # The decision (G-4-2-ウ).
@@ -94,6 +88,30 @@ class AccountRequest(ReuseQuestions, UndeletableModel):
     created_at = models.DateTimeField("作成日時", auto_now_add=True)
     updated_at = models.DateTimeField("更新日時", auto_now=True)
     submitted_at = models.DateTimeField("提出日時", null=True, blank=True)
+
+    # What the 課 writes, in the 第４号様式's order — the form, the request's page and its PDF.
+    SECTIONS = (
+        ("申請するアカウント", ("field", "platform", "desired_handle", "display_name")),
+        ("既存アカウントの活用の検討（ガイドライン４(2)ア）", ReuseQuestions.QUESTION_FIELDS),
+        (
+            "電子計算組織処理計画書（第４号様式）",
+            (
+                "title",
+                "purpose",
+                "audience",
+                "content",
+                "frequency",
+                "start_on",
+                "cost",
+                "personal_data",
+                "security",
+                "linked_apps",
+                "manager",
+            ),
+        ),
+        ("運用ポリシー案（ガイドライン４(2)イ）", PolicyChoices.POLICY_FIELDS),
+    )
+    EDITABLE_FIELDS = tuple(name for _, names in SECTIONS for name in names)
 
     class Meta:
         verbose_name = "新規アカウントの申請"

@@ -37,37 +37,7 @@ from .permissions import (
 
 User = get_user_model()
 
-EDITABLE_FIELDS = (
-    "platform",
-    "field",
-    "desired_handle",
-    "display_name",
-    "reuse_fits",
-    "reuse_fits_reason",
-    "reuse_too_light",
-    "reuse_too_light_reason",
-    "reuse_crowds",
-    "reuse_crowds_reason",
-    "title",
-    "purpose",
-    "audience",
-    "content",
-    "frequency",
-    "start_on",
-    "cost",
-    "personal_data",
-    "security",
-    "linked_apps",
-    "manager",
-    "content_categories",
-    "content_notes",
-    "restrict_follow",
-    "restrict_reply",
-    "restrict_contact",
-    "tone",
-    "approval_required",
-    "registered_email",
-)
+EDITABLE_FIELDS = AccountRequest.EDITABLE_FIELDS
 # Filled in before submission (the 第４号様式 and the policy choices). Booleans always have a value.
 REQUIRED_FOR_SUBMISSION = [
     name

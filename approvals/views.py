@@ -18,7 +18,7 @@ from policies.services import policy_preview
 
 from . import services
 from .forms import CommentForm, DecisionForm, RequestForm, StartForm, VoteForm
-from .models import RequestStatus
+from .models import AccountRequest, RequestStatus
 from .permissions import (
     can_comment,
     can_create_request,
@@ -115,51 +115,6 @@ def request_edit(request, pk: int):
     )
 
 
-SECTIONS = [
-    ("申請するアカウント", ["field", "platform", "desired_handle", "display_name"]),
-    (
-        "既存アカウントの活用の検討（G-4-2-ア）",
-        [
-            "reuse_fits",
-            "reuse_fits_reason",
-            "reuse_too_light",
-            "reuse_too_light_reason",
-            "reuse_crowds",
-            "reuse_crowds_reason",
-        ],
-    ),
-    (
-        "電子計算組織処理計画書（第４号様式）",
-        [
-            "title",
-            "purpose",
-            "audience",
-            "content",
-            "frequency",
-            "start_on",
-            "cost",
-            "personal_data",
-            "security",
-            "linked_apps",
-            "manager",
-        ],
-    ),
-    (
-        "運用ポリシー案（G-4-2-イ）",
-        [
-            "content_categories",
-            "content_notes",
-            "restrict_follow",
-            "restrict_reply",
-            "restrict_contact",
-            "tone",
-            "approval_required",
-            "registered_email",
-        ],
-    ),
-]
-
-
 def _display(obj, name: str):
     field = obj._meta.get_field(name)
     value = getattr(obj, name)
@@ -181,7 +136,7 @@ def request_sections(obj) -> list[tuple[str, list[tuple[str, str, object]]]]:
     """The request's fields as (legend, [(name, label, value)]) for the page and the 第４号様式."""
     return [
         (legend, [(name, obj._meta.get_field(name).verbose_name, _display(obj, name)) for name in names])
-        for legend, names in SECTIONS
+        for legend, names in AccountRequest.SECTIONS
     ]
 
 

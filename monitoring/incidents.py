@@ -14,9 +14,9 @@ from core.audit import audit_record
 from core.errors import TransitionError
 from core.models import AuditEvent
 from core.uploads import size_label
-from org.roles import Role, has_role
 
 from .models import CHECKLISTS, Evidence, Incident, IncidentStep
+from .permissions import can_report_to_ciso, can_work_on_incident
 
 # Checked by content, never by the file name (a renamed executable stays refused).
 SIGNATURES = [
@@ -35,16 +35,6 @@ def incidents_visible_to(*, user):
     )
 
 
-def can_work_on(user, incident: Incident) -> bool:
-    """The 課 of the account (its 管理者, staff, 所属長), the security officer and the sysadmin."""
-    if has_role(user, Role.SECURITY_OFFICER, Role.SYSADMIN):
-        return True
-    account = incident.account
-    return account.manager_id == user.pk or (
-        has_role(user, Role.STAFF, Role.SECTION_HEAD) and user.department_id == account.department_id
-    )
-
-
 def _steps_for(incident: Incident) -> None:
     for order, (code, label) in enumerate(CHECKLISTS[incident.kind], start=1):
         IncidentStep.objects.get_or_create(incident=incident, code=code, defaults={"label": label, "order": order})
@@ -52,7 +42,7 @@ def _steps_for(incident: Incident) -> None:
 
 def _lock(incident_id: int, actor) -> Incident:
     incident = Incident.objects.select_for_update(of=("self",)).select_related("account").get(pk=incident_id)
-    if not can_work_on(actor, incident):
+    if not can_work_on_incident(actor, incident):
         raise PermissionDenied("このインシデントに対応する権限がありません。")
     if incident.status == Incident.Status.CLOSED:
         raise TransitionError("完了したインシデントは変更できません。")
@@ -109,7 +99,7 @@ def incident_escalate(*, incident_id: int, actor) -> Incident:
         incident.reported_to_head_at, incident.reported_to_head_by = now, actor
         summary = "所属長へ報告"
     elif incident.reported_to_ciso_at is None:
-        if not has_role(actor, Role.SECTION_HEAD, Role.SECURITY_OFFICER, Role.SYSADMIN):
+        if not can_report_to_ciso(actor):
             raise PermissionDenied("統括情報セキュリティ責任者への報告は所属長が行います（G-4-3-オ/カ）。")
         incident.reported_to_ciso_at, incident.reported_to_ciso_by = now, actor
         summary = "統括情報セキュリティ責任者へ報告"

@@ -28,6 +28,21 @@ class YearEndReview(ReuseQuestions, UndeletableModel):
         DRAFT = "draft", "作成中"
         SIGNED = "signed", "課長確認済"
 
+    # What the 課 fills in; the rest is set by the services (status, sign-off, who).
+    EDITABLE_FIELDS = (
+        "followers_start",
+        "followers_end",
+        "posts",
+        "engagement",
+        *ReuseQuestions.QUESTION_FIELDS,
+        "effect",
+        "effect_reason",
+        "uniqueness",
+        "uniqueness_reason",
+        "decision",
+        "consolidate_into",
+    )
+
     account = models.ForeignKey(
         "accounts.OfficialAccount", verbose_name="アカウント", on_delete=models.PROTECT, related_name="reviews"
     )

@@ -1,7 +1,11 @@
 """Who may do what in monitoring: one predicate per action, used by the view, the template and the service."""
 
-from accounts.permissions import can_edit_account
+from accounts.permissions import can_edit_account, can_transition
 from org.roles import Role, has_role
+
+
+def _own_section(user, account) -> bool:
+    return user.department_id is not None and user.department_id == account.department_id
 
 
 def can_log_content_check(user, account) -> bool:
@@ -14,3 +18,37 @@ def can_log_content_check(user, account) -> bool:
 def can_request_check(user, account) -> bool:
     """今すぐ確認 (G-4-3-カ): whoever maintains the account record."""
     return can_edit_account(user, account)
+
+
+def can_start_review(user, account) -> bool:
+    """G-4-5-ア: the 課's staff and 課長 draft the year-end review of its accounts."""
+    return has_role(user, Role.STAFF, Role.SECTION_HEAD) and _own_section(user, account)
+
+
+def can_edit_review(user, review) -> bool:
+    return can_start_review(user, review.account)
+
+
+def can_sign_review(user, review) -> bool:
+    """The 課長 of the account's 課 signs the review off."""
+    return has_role(user, Role.SECTION_HEAD) and _own_section(user, review.account)
+
+
+def can_plan_suspension(user, account) -> bool:
+    """G-4-5-イ/ウ: the 課長 of the account's 課, or the sysadmin, plans and announces the suspension."""
+    return can_transition(user, account)
+
+
+def can_work_on_incident(user, incident) -> bool:
+    """The 課 of the account (its 管理者, staff, 所属長), the security officer and the sysadmin."""
+    if has_role(user, Role.SECURITY_OFFICER, Role.SYSADMIN):
+        return True
+    account = incident.account
+    if account.manager_id == user.pk:
+        return True
+    return has_role(user, Role.STAFF, Role.SECTION_HEAD) and _own_section(user, account)
+
+
+def can_report_to_ciso(user) -> bool:
+    """G-4-3-オ/カ: the 所属長 reports up to the 統括情報セキュリティ責任者 (or the officers record it)."""
+    return has_role(user, Role.SECTION_HEAD, Role.SECURITY_OFFICER, Role.SYSADMIN)

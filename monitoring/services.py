@@ -14,33 +14,12 @@ from core.audit import audit_record
 from core.dates import current_fiscal_year, fiscal_year_label, fiscal_year_range, to_wareki
 from core.errors import TransitionError
 from core.models import AuditEvent
-from org.roles import Role, has_role
 
 from .models import ReviewDecision, SuspensionPlan, YearEndReview
+from .permissions import can_edit_review, can_plan_suspension, can_sign_review, can_start_review
 
-REVIEW_FIELDS = (
-    "followers_start",
-    "followers_end",
-    "posts",
-    "engagement",
-    "reuse_fits",
-    "reuse_fits_reason",
-    "reuse_too_light",
-    "reuse_too_light_reason",
-    "reuse_crowds",
-    "reuse_crowds_reason",
-    "effect",
-    "effect_reason",
-    "uniqueness",
-    "uniqueness_reason",
-    "decision",
-    "consolidate_into",
-)
+REVIEW_FIELDS = YearEndReview.EDITABLE_FIELDS
 REQUIRED_FOR_SIGN_OFF = [f for f in REVIEW_FIELDS if f not in ("engagement", "consolidate_into")]
-
-
-def _same_section(user, account) -> bool:
-    return user.department_id is not None and user.department_id == account.department_id
 
 
 def _label(name: str) -> str:
@@ -61,7 +40,7 @@ def followers_at(account: OfficialAccount, fiscal_year: int) -> tuple[int | None
 def review_start(*, account_id: int, actor, fiscal_year: int) -> YearEndReview:
     """Open the 年度's review of an account, with the follower figures the app already has."""
     account = OfficialAccount.objects.select_for_update().get(pk=account_id)
-    if not (has_role(actor, Role.STAFF, Role.SECTION_HEAD) and _same_section(actor, account)):
+    if not can_start_review(actor, account):
         raise PermissionDenied("効果測定を作成できるのは所管課の職員です。")
     current = current_fiscal_year()
     if fiscal_year > current or fiscal_year < 2010:
@@ -93,10 +72,10 @@ def review_start(*, account_id: int, actor, fiscal_year: int) -> YearEndReview:
 
 
 def _check_draft(actor, review: YearEndReview) -> None:
+    if not can_edit_review(actor, review):
+        raise PermissionDenied("この効果測定を編集する権限がありません。")
     if review.status == YearEndReview.Status.SIGNED:
         raise TransitionError("課長が確認した効果測定は変更できません。")
-    if not (has_role(actor, Role.STAFF, Role.SECTION_HEAD) and _same_section(actor, review.account)):
-        raise PermissionDenied("この効果測定を編集する権限がありません。")
 
 
 @transaction.atomic
@@ -133,10 +112,10 @@ class ReviewIncomplete(TransitionError):
 def review_sign_off(*, review_id: int, actor) -> YearEndReview:
     """The 課長 signs the review off; from then on it is fixed."""
     review = YearEndReview.objects.select_for_update(of=("self",)).select_related("account").get(pk=review_id)
+    if not can_sign_review(actor, review):
+        raise PermissionDenied("効果測定を確認できるのは所管課の課長です。")
     if review.status == YearEndReview.Status.SIGNED:
         raise TransitionError("この効果測定は既に課長が確認しています。")
-    if not (has_role(actor, Role.SECTION_HEAD) and _same_section(actor, review.account)):
-        raise PermissionDenied("効果測定を確認できるのは所管課の課長です。")
     missing = review_missing(review)
     if missing:
         raise ReviewIncomplete(missing)
@@ -184,9 +163,7 @@ def suspension_plan_create(
     """Turn a signed 停止検討 review into a suspension plan, in one step."""
     review = YearEndReview.objects.select_for_update(of=("self",)).select_related("account").get(pk=review_id)
     account = review.account
-    if not (has_role(actor, Role.SECTION_HEAD) and _same_section(actor, account)) and not has_role(
-        actor, Role.SYSADMIN
-    ):
+    if not can_plan_suspension(actor, account):
         raise PermissionDenied("運用停止の計画を作成できるのは所管課の課長またはシステム管理者です。")
     if review.status != YearEndReview.Status.SIGNED or review.decision != ReviewDecision.CONSIDER_SUSPENSION:
         raise TransitionError("課長が確認した「停止検討」の効果測定から計画を作成してください。")

@@ -3,7 +3,6 @@
 import uuid
 from urllib.parse import quote
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,13 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import AccountStatus, OfficialAccount, Platform
-from accounts.permissions import can_transition
+from accounts.models import Platform
 from accounts.selectors import accounts_visible_to
 from core.dates import current_fiscal_year, fiscal_year_label
 from core.errors import TransitionError
 from core.exports import csv_response
-from core.forms import JapaneseDateField
 from core.models import AuditEvent
 from core.pdf import DocumentFontMissing, render_pdf
 from core.uploads import size_label
@@ -30,8 +27,16 @@ from org.models import Department
 from org.roles import Role, has_role
 
 from . import incidents, reminders, services
+from .forms import IncidentForm, PlanForm, ReviewForm
 from .models import Evidence, Incident, SuspensionPlan, YearEndReview
-from .permissions import can_log_content_check, can_request_check
+from .permissions import (
+    can_edit_review,
+    can_log_content_check,
+    can_plan_suspension,
+    can_request_check,
+    can_sign_review,
+    can_work_on_incident,
+)
 from .selectors import follower_trends, review_targets, reviews_open, year_end_dashboard
 from .tasks import check_account
 
@@ -68,7 +73,7 @@ def review_list(request):
             "targets": page.object_list,
             "page": page,
             "is_open": reviews_open() or fy < current_fiscal_year(),
-            "can_start": has_role(request.user, Role.STAFF, Role.SECTION_HEAD),
+            "can_start": has_role(request.user, Role.STAFF, Role.SECTION_HEAD),  # of their own 課's rows
         },
     )
 
@@ -85,46 +90,19 @@ def review_start(request, account_pk: int, fy: int):
     return redirect("monitoring:review", pk=review.pk)
 
 
-class ReviewForm(forms.ModelForm):
-    class Meta:
-        model = YearEndReview
-        fields = services.REVIEW_FIELDS
-        widgets = {
-            **{f: forms.RadioSelect for f in ("reuse_fits", "reuse_too_light", "reuse_crowds", "effect", "uniqueness")},
-            "decision": forms.RadioSelect,
-            **{
-                f: forms.Textarea(attrs={"rows": 2})
-                for f in (
-                    "reuse_fits_reason",
-                    "reuse_too_light_reason",
-                    "reuse_crowds_reason",
-                    "effect_reason",
-                    "uniqueness_reason",
-                )
-            },
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("reuse_fits", "reuse_too_light", "reuse_crowds", "effect", "uniqueness", "decision"):
-            self.fields[name].choices = [c for c in self.fields[name].choices if c[0]]
-        self.fields["consolidate_into"].queryset = OfficialAccount.objects.filter(status=AccountStatus.ACTIVE).exclude(
-            pk=self.instance.account_id
-        )
-        self.fields["consolidate_into"].help_text = "停止検討のときに選びます（通常は市広報アカウント）。"
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def review_detail(request, pk: int):
     review = _visible_review(request.user, pk)
     user = request.user
-    editable = review.status == YearEndReview.Status.DRAFT and has_role(user, Role.STAFF, Role.SECTION_HEAD)
-    editable = editable and user.department_id == review.account.department_id
+    if request.method == "POST" and not can_edit_review(user, review):
+        raise PermissionDenied("この効果測定を編集する権限がありません。")
+    editable = review.status == YearEndReview.Status.DRAFT and can_edit_review(user, review)
     form = ReviewForm(request.POST or None, instance=review) if editable else None
     if request.method == "POST":
         if form is None:
-            raise PermissionDenied("この効果測定は変更できません。")
+            messages.error(request, "課長が確認した効果測定は変更できません。")
+            return redirect("monitoring:review", pk=review.pk)
         if form.is_valid():
             try:
                 services.review_update(review_id=review.pk, actor=user, fields=form.cleaned_data)
@@ -146,31 +124,13 @@ def review_detail(request, pk: int):
             "review": review,
             "form": form,
             "fy_label": fiscal_year_label(review.fiscal_year),
-            "can_sign": has_role(user, Role.SECTION_HEAD) and editable,
+            "can_sign": editable and can_sign_review(user, review),
             "plan": getattr(review, "plan", None),
             "can_plan": review.status == YearEndReview.Status.SIGNED
             and review.decision == "consider_suspension"
             and not hasattr(review, "plan")
-            and (
-                has_role(user, Role.SYSADMIN)
-                or (has_role(user, Role.SECTION_HEAD) and user.department_id == review.account.department_id)
-            ),
+            and can_plan_suspension(user, review.account),
         },
-    )
-
-
-class PlanForm(forms.Form):
-    reason = forms.CharField(
-        label="停止の理由（公開）",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="市公式ホームページと公開の一覧に掲載されます（P-8）。",
-    )
-    notice_starts_on = JapaneseDateField(label="事前周知の開始日")
-    notice_ends_on = JapaneseDateField(
-        label="事前周知の終了日", required=False, help_text="空欄なら影響度に応じた期間で設定します。"
-    )
-    notice_text = forms.CharField(
-        label="周知文", required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text="空欄なら自動で作成します。"
     )
 
 
@@ -178,8 +138,7 @@ class PlanForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def plan_create(request, pk: int):
     review = _visible_review(request.user, pk)
-    same_section = request.user.department_id == review.account.department_id
-    if not (has_role(request.user, Role.SYSADMIN) or (has_role(request.user, Role.SECTION_HEAD) and same_section)):
+    if not can_plan_suspension(request.user, review.account):
         raise PermissionDenied("運用停止の計画を作成できるのは所管課の課長またはシステム管理者です。")
     followers = review.followers_end or 0
     impact, days = services.impact_of(followers)
@@ -205,7 +164,7 @@ def plan_detail(request, pk: int):
     plan = get_object_or_404(SuspensionPlan.objects.select_related("account", "redirect_to"), pk=pk)
     account = get_object_or_404(accounts_visible_to(user=request.user), pk=plan.account_id)
     if request.method == "POST":
-        if not can_transition(request.user, account):
+        if not can_plan_suspension(request.user, account):
             raise PermissionDenied("周知を開始できるのは所管課の課長またはシステム管理者です。")
         try:
             services.suspension_plan_publish(plan_id=plan.pk, actor=request.user)
@@ -307,12 +266,6 @@ def _dashboard_csv(qs, fy: int) -> HttpResponse:
 # --- incidents (SPEC §4.5) -------------------------------------------------------------------------
 
 
-class IncidentForm(forms.Form):
-    kind = forms.ChoiceField(label="種別", choices=Incident.Kind.choices)
-    title = forms.CharField(label="件名", max_length=200)
-    description = forms.CharField(label="内容", required=False, widget=forms.Textarea(attrs={"rows": 4}))
-
-
 @login_required
 def incident_list(request):
     qs = incidents.incidents_visible_to(user=request.user)
@@ -353,7 +306,7 @@ def incident_detail(request, pk: int):
             "steps": incident.steps.select_related("done_by"),
             "evidence": incident.evidence.select_related("uploaded_by"),
             "timeline": AuditEvent.objects.for_object(incident).order_by("-at", "-id"),
-            "can_work": incidents.can_work_on(request.user, incident) and incident.status == Incident.Status.OPEN,
+            "can_work": can_work_on_incident(request.user, incident) and incident.status == Incident.Status.OPEN,
             "max_upload_bytes": settings.MAX_UPLOAD_BYTES,
             "max_upload_label": size_label(settings.MAX_UPLOAD_BYTES),
         },
@@ -364,7 +317,7 @@ def incident_detail(request, pk: int):
 @require_POST
 def incident_act(request, pk: int, action: str):
     incident = _visible_incident(request.user, pk)
-    if not incidents.can_work_on(request.user, incident):
+    if not can_work_on_incident(request.user, incident):
         raise PermissionDenied("このインシデントに対応する権限がありません。")
     try:
         if action == "step":

@@ -41,3 +41,9 @@ class ThrottledPasswordChangeForm(PasswordChangeForm):
         if checked is None or checked.pk != self.user.pk:
             raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
         return old_password
+
+
+class ReleaseForm(forms.Form):
+    username = forms.CharField(required=False, max_length=150)
+    address = forms.GenericIPAddressField(required=False)
+    comment = forms.CharField(label="理由・本人確認の方法", required=False, max_length=500)

@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -9,7 +8,7 @@ from django.views.decorators.http import require_POST
 from core.errors import TransitionError
 
 from . import lockouts
-from .forms import LoginForm, ThrottledPasswordChangeForm
+from .forms import LoginForm, ReleaseForm, ThrottledPasswordChangeForm
 from .models import LockoutRelease
 
 
@@ -41,12 +40,6 @@ def lockout_list(request):
             "can_release": lockouts.can_release_lockouts(request.user),
         },
     )
-
-
-class ReleaseForm(forms.Form):
-    username = forms.CharField(required=False, max_length=150)
-    address = forms.GenericIPAddressField(required=False)
-    comment = forms.CharField(label="理由・本人確認の方法", required=False, max_length=500)
 
 
 @login_required

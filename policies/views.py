@@ -2,7 +2,6 @@
 
 from urllib.parse import quote
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,10 +13,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.permissions import can_edit_account, can_transition
 from accounts.selectors import accounts_visible_to
 from core.errors import TransitionError
-from core.forms import JapaneseDateField
 from core.pdf import DocumentFontMissing
 
 from . import services
+from .forms import ArticleFormSet, IssueForm, TitleForm
 from .models import PolicyDraft
 
 
@@ -52,30 +51,6 @@ def policy_overview(request, pk: int):
             "can_issue": can_transition(request.user, account),
         },
     )
-
-
-class ArticleForm(forms.Form):
-    heading = forms.CharField(label="見出し", max_length=services.MAX_HEADING_CHARS, required=False)
-    body = forms.CharField(
-        label="本文",
-        required=False,
-        max_length=services.MAX_ARTICLE_CHARS,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="号は「・」で始まる行に、２項以降は空行のあとに書きます。番号は印刷時に付きます。",
-    )
-
-
-ArticleFormSet = forms.formset_factory(
-    ArticleForm,
-    extra=1,
-    max_num=services.MAX_ARTICLES,
-    validate_max=True,
-    absolute_max=services.MAX_ARTICLES + 1,  # the blank extra form
-)
-
-
-class TitleForm(forms.Form):
-    title = forms.CharField(label="表題", max_length=services.MAX_TITLE_CHARS)
 
 
 @login_required
@@ -142,11 +117,6 @@ def policy_draft_pdf(request, pk: int):
         messages.error(request, str(exc))
         return redirect("policies:overview", pk=account.pk)
     return _pdf_response(pdf, f"{draft.title}（案）.pdf")
-
-
-class IssueForm(forms.Form):
-    issued_on = JapaneseDateField(label="制定日・改正日")
-    comment = forms.CharField(label="改正の理由など", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 @login_required

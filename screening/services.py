@@ -3,11 +3,11 @@
 from django.db import transaction
 
 from accounts.models import OfficialAccount
-from accounts.permissions import can_record_followers
 from core.errors import TransitionError
 
 from . import rules
 from .models import DictionaryTerm, ScreenedDraft
+from .permissions import can_screen
 
 MAX_DRAFT_LENGTH = 10_000
 EARLIER_DRAFTS = 200
@@ -41,7 +41,7 @@ def screen_draft(*, account: OfficialAccount, text: str, terms=None) -> list[rul
 def draft_keep(*, account_id: int, actor, text: str, consent_confirmed: bool, note: str = "") -> ScreenedDraft:
     """Keep the draft with its findings and the clerk's answers, for the 課長 to see (決裁)."""
     account = OfficialAccount.objects.select_related("platform").get(pk=account_id)
-    if not can_record_followers(actor, account):
+    if not can_screen(actor, account):
         raise TransitionError("このアカウントの投稿前チェックは記録できません。")
     # Findings are advice: the record is kept either way, with the answer to the consent question.
     findings = screen_draft(account=account, text=text)

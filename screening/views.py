@@ -2,7 +2,6 @@
 
 import json
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
@@ -14,32 +13,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import OfficialAccount
 from accounts.selectors import accounts_visible_to
 from core.errors import TransitionError
-from org.roles import Role, has_role
 
 from . import rules, services
+from .forms import DraftForm
 from .models import ScreenedDraft
+from .permissions import accounts_to_screen
 
 WHOLE_TEXT = ("length", "repeat")
-
-
-def _accounts(user):
-    qs = accounts_visible_to(user=user).filter(status__in=("preparing", "active", "notice"))
-    if has_role(user, Role.STAFF, Role.SECTION_HEAD, Role.PR_OFFICE, Role.CONTRACTOR, Role.SYSADMIN):
-        return qs
-    return qs.none()
-
-
-class DraftForm(forms.Form):
-    account = forms.ModelChoiceField(label="アカウント", queryset=OfficialAccount.objects.none())
-    text = forms.CharField(label="投稿の下書き", widget=forms.Textarea(attrs={"rows": 6}), max_length=10_000)
-    consent_confirmed = forms.BooleanField(
-        label="写っている人・名前の出る人（団体）の了解を得ています（G-4-3-エ）", required=False
-    )
-    note = forms.CharField(label="指摘への対応（記録する場合）", required=False, max_length=300)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["account"].queryset = _accounts(user)
 
 
 def marked(text: str, findings: list[dict]) -> str:
@@ -126,7 +106,7 @@ def api(request):
         )
     try:
         account_id, text = _api_payload(request.body)
-        account = _accounts(request.user).get(pk=account_id)
+        account = accounts_to_screen(request.user).get(pk=account_id)
         findings = services.screen_draft(account=account, text=text)
     except ValueError as exc:
         return JsonResponse({"error": str(exc)}, status=400, json_dumps_params={"ensure_ascii": False})

@@ -1,0 +1,51 @@
+"""Forms of the year-end review, the suspension plan and incidents; they validate and lay out only."""
+
+from django import forms
+
+from accounts.models import AccountStatus, OfficialAccount
+from core.forms import JapaneseDateField
+
+from .models import Incident, YearEndReview
+
+
+class ReviewForm(forms.ModelForm):
+    class Meta:
+        model = YearEndReview
+        fields = YearEndReview.EDITABLE_FIELDS
+        widgets = {
+            **dict.fromkeys((*YearEndReview.ANSWER_FIELDS, "effect", "uniqueness", "decision"), forms.RadioSelect),
+            **{
+                f: forms.Textarea(attrs={"rows": 2})
+                for f in (*YearEndReview.REASON_FIELDS, "effect_reason", "uniqueness_reason")
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in (*YearEndReview.ANSWER_FIELDS, "effect", "uniqueness", "decision"):
+            self.fields[name].choices = [c for c in self.fields[name].choices if c[0]]
+        self.fields["consolidate_into"].queryset = OfficialAccount.objects.filter(status=AccountStatus.ACTIVE).exclude(
+            pk=self.instance.account_id
+        )
+        self.fields["consolidate_into"].help_text = "停止検討のときに選びます（通常は市広報アカウント）。"
+
+
+class PlanForm(forms.Form):
+    reason = forms.CharField(
+        label="停止の理由（公開）",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="市公式ホームページと公開の一覧に掲載されます（P-8）。",
+    )
+    notice_starts_on = JapaneseDateField(label="事前周知の開始日")
+    notice_ends_on = JapaneseDateField(
+        label="事前周知の終了日", required=False, help_text="空欄なら影響度に応じた期間で設定します。"
+    )
+    notice_text = forms.CharField(
+        label="周知文", required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text="空欄なら自動で作成します。"
+    )
+
+
+class IncidentForm(forms.Form):
+    kind = forms.ChoiceField(label="種別", choices=Incident.Kind.choices)
+    title = forms.CharField(label="件名", max_length=200)
+    description = forms.CharField(label="内容", required=False, widget=forms.Textarea(attrs={"rows": 4}))

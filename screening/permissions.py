@@ -1,0 +1,27 @@
+"""Who may screen drafts for which account (SPEC §6): whoever posts on it."""
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import AccountStatus, OfficialAccount
+from accounts.permissions import can_record_followers
+from org.roles import Role, has_role
+
+SCREENABLE = (AccountStatus.PREPARING, AccountStatus.ACTIVE, AccountStatus.NOTICE)
+
+
+def can_screen(user, account) -> bool:
+    """The 課 that posts on the account (staff, 課長), its contractor, and the sysadmin."""
+    return can_record_followers(user, account)
+
+
+def accounts_to_screen(user) -> QuerySet[OfficialAccount]:
+    """The accounts `can_screen` allows, that still post: the form's choices and the API's lookups."""
+    qs = OfficialAccount.objects.filter(status__in=SCREENABLE).select_related("platform")
+    if has_role(user, Role.SYSADMIN):
+        return qs
+    cond = Q(pk__in=[])
+    if has_role(user, Role.STAFF, Role.SECTION_HEAD) and user.department_id:
+        cond |= Q(department_id=user.department_id)
+    if has_role(user, Role.CONTRACTOR):
+        cond |= Q(contractors=user)
+    return qs.filter(cond).distinct()
