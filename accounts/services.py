@@ -131,6 +131,7 @@ def account_register(
     if not has_role(actor, Role.SYSADMIN) and department.pk != actor.department_id:
         raise PermissionDenied("他の課のアカウントは登録できません。")
     account = OfficialAccount(department=department, status=initial_status, **_only_editable(fields))
+    _check_manager(account)
     _check_profile_url(account)
     _check_password_date(account)
     _save_checked_handle(account)
@@ -143,6 +144,36 @@ def account_register(
         to_state=initial_status,
     )
     return account
+
+
+@transaction.atomic
+def account_open_from_request(*, actor, department, fields: dict[str, Any], summary: str) -> OfficialAccount:
+    """Open an account in 開設準備 on the committee's approval of a request (SPEC §4.1, G-4-2-ウ).
+
+    The approval is the authority here, not the actor's role in the 課; the account's own rules
+    (the 管理者 of the 課, the profile URL on the platform) hold as for every other account.
+    """
+    fields = dict(_only_editable(fields))
+    fields.setdefault("profile_url", fields["platform"].profile_url_for(fields["handle"]))
+    fields.setdefault("profile_operator", f"{settings.CITY_NAME}{department.name}")
+    account = OfficialAccount(department=department, status=AccountStatus.PREPARING, **fields)
+    _check_manager(account)
+    _check_profile_url(account)
+    _save_checked_handle(account)
+    audit_record(
+        target=account,
+        actor=actor,
+        action=AuditEvent.Action.CREATED,
+        summary=summary,
+        to_state=AccountStatus.PREPARING,
+    )
+    return account
+
+
+def _check_manager(account: OfficialAccount) -> None:
+    """SPEC §1: the 管理者 is a member of the account's 課 (the form offers only them; every caller holds)."""
+    if account.manager_id is not None and account.manager.department_id != account.department_id:
+        raise TransitionError("管理者は所管課の職員から選んでください。")
 
 
 def _only_editable(fields: dict[str, Any]) -> dict[str, Any]:
@@ -243,6 +274,8 @@ def account_update(*, account_id: int, actor, fields: dict[str, Any], contractor
             ]
             account.contractors.set(contractors)
     if changes:
+        if "管理者" in changes:
+            _check_manager(account)
         if account.profile_url != old_url or account.platform_id != old_platform_id:
             _check_profile_url(account)
         if "パスワード最終変更日" in changes:

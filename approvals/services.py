@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import lookup
-from accounts.models import AccountStatus, OfficialAccount
+from accounts import services as accounts
+from accounts.models import OfficialAccount, PolicyChoices
 from core.audit import audit_record
 from core.dates import fiscal_year, to_wareki
 from core.errors import TransitionError
@@ -315,40 +316,22 @@ def request_decide(*, request_id: int, actor, decision: str, reason: str = "") -
 
 def _open_account(request: AccountRequest, actor) -> OfficialAccount:
     """On 承認: the account in 開設準備 with the request's data, and its policy version 1 (SPEC §4.1)."""
-    platform = request.platform
-    account = OfficialAccount(
-        department=request.department,
-        platform=platform,
-        field=request.field,
-        handle=request.desired_handle.strip().lstrip("@＠"),
-        display_name=request.display_name,
-        profile_url=platform.profile_url_for(request.desired_handle.strip().lstrip("@＠")),
-        profile_operator=f"狛江市{request.department.name}",
-        profile_purpose=request.purpose,
-        manager=request.manager,
-        content_categories=request.content_categories,
-        content_notes=request.content_notes,
-        restrict_follow=request.restrict_follow,
-        restrict_reply=request.restrict_reply,
-        restrict_contact=request.restrict_contact,
-        tone=request.tone,
-        approval_required=request.approval_required,
-        registered_email=request.registered_email,
-        linked_apps=request.linked_apps,
-        status=AccountStatus.PREPARING,
-    )
-    try:
-        with transaction.atomic():
-            account.save()
-    except IntegrityError as exc:
-        raise TransitionError("このSNSのこのユーザー名は既に公式アカウントとして登録されています。") from exc
+    handle = request.desired_handle.strip().lstrip("@＠")
     how = "委員長特認による" if request.chair_exception else ""
-    audit_record(
-        target=account,
+    account = accounts.account_open_from_request(
         actor=actor,
-        action=AuditEvent.Action.CREATED,
+        department=request.department,
+        fields={
+            "platform": request.platform,
+            "field": request.field,
+            "handle": handle,
+            "display_name": request.display_name,
+            "profile_purpose": request.purpose,
+            "manager": request.manager,
+            "linked_apps": request.linked_apps,
+            **{name: getattr(request, name) for name in PolicyChoices.POLICY_FIELDS},
+        },
         summary=f"申請 {request.reference} の{how}承認により登録（開設準備）",
-        to_state=AccountStatus.PREPARING,
     )
     policies.policy_enact_approved(
         account=account,

@@ -125,11 +125,23 @@ def test_a_second_registration_of_the_same_handle_is_refused(client, staff_a, he
     assert OfficialAccount.objects.count() == 1
 
 
-def test_the_manager_must_belong_to_the_section(client, staff_a, head_a, head_b):
+def test_the_manager_must_belong_to_the_section(client, staff_a, head_a, head_b, admin, account_a):
+    """SPEC §1: the 管理者 is a member of the account's 課 — in the form and in the service, for every role."""
     client.force_login(staff_a)
     response = client.post(reverse("accounts:create"), _form(head_a, manager=head_b.pk))
     assert response.status_code == 200
-    assert not OfficialAccount.objects.exists()
+    # The form offers only the 課's people, so head_b is not even a valid choice there.
+    assert "選択したものは候補にありません" in response.content.decode()
+    assert OfficialAccount.objects.count() == 1
+    fields = {name: getattr(account_a, name) for name in services.EDITABLE_FIELDS}
+    with pytest.raises(TransitionError, match="管理者は所管課の職員から選んでください"):
+        services.account_register(
+            actor=admin, department=account_a.department, fields={**fields, "handle": "komae_other", "manager": head_b}
+        )
+    with pytest.raises(TransitionError, match="管理者は所管課の職員から選んでください"):
+        services.account_update(account_id=account_a.pk, actor=admin, fields={"manager": head_b})
+    account_a.refresh_from_db()
+    assert account_a.manager == head_a and OfficialAccount.objects.count() == 1
 
 
 def test_the_sysadmin_registers_for_any_section(client, admin, head_a, dept_a):
