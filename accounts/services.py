@@ -15,7 +15,8 @@ from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from core.audit import audit_record
+from core.audit import audit_record, shown, summary_of
+from core.audit import transition as transition_record
 from core.dates import to_wareki
 from core.errors import TransitionError
 from core.models import AuditEvent
@@ -72,15 +73,6 @@ User = get_user_model()
 
 def _label(status: str) -> str:
     return AccountStatus(status).label
-
-
-def _display(value: Any) -> Any:
-    """Return a JSON-safe, human-readable form of a field value for the audit trail."""
-    if value is None or isinstance(value, bool | int | str | list):
-        return value
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
 
 
 def _duplicate_handle_error() -> TransitionError:
@@ -196,7 +188,7 @@ def _stored(value: Any) -> Any:
     """A field value as PublicChange keeps it: a related object by its key, a date as ISO text."""
     if isinstance(value, models.Model):
         return value.pk
-    return _display(value)
+    return shown(value)
 
 
 def _public_changes(account: OfficialAccount, fields: dict[str, Any]) -> dict[str, Any]:
@@ -260,7 +252,7 @@ def account_update(*, account_id: int, actor, fields: dict[str, Any], contractor
         old = getattr(account, name)
         if old != value:
             verbose = str(OfficialAccount._meta.get_field(name).verbose_name)
-            changes[verbose] = [_display(old), _display(value)]
+            changes[verbose] = [shown(old), shown(value)]
             setattr(account, name, value)
             if name in PUBLIC_FIELDS:
                 public_now.append(verbose)
@@ -288,7 +280,7 @@ def account_update(*, account_id: int, actor, fields: dict[str, Any], contractor
             target=account,
             actor=actor,
             action=AuditEvent.Action.UPDATED,
-            summary="登録内容を変更（" + "、".join(changes) + "）",
+            summary=summary_of("登録内容を変更", list(changes)),
             changes=changes,
             comment=approved_by,
         )
@@ -500,18 +492,14 @@ def _begin(*, account_id: int, actor, name: str) -> tuple[OfficialAccount, Trans
 
 
 def _finish(account: OfficialAccount, transition: Transition, *, actor, comment: str, update_fields=(), changes=None):
-    old = account.status
-    account.status = transition.target
     account.status_changed_at = timezone.now()
-    account.save(update_fields=["status", "status_changed_at", "updated_at", *update_fields])
-    audit_record(
-        target=account,
+    transition_record(
+        account,
+        to=transition.target,
         actor=actor,
-        action=AuditEvent.Action.TRANSITION,
-        summary=f"{transition.label}：{_label(old)} → {_label(transition.target)}",
-        from_state=old,
-        to_state=transition.target,
+        label=transition.label,
         comment=comment,
+        update_fields=["status_changed_at", *update_fields],
         changes=changes,
     )
     return account
@@ -525,7 +513,7 @@ def public_values(account: OfficialAccount) -> dict[str, Any]:
         value = getattr(account, name)
         if field.choices:
             value = getattr(account, f"get_{name}_display")()
-        values[str(field.verbose_name)] = _display(value)
+        values[str(field.verbose_name)] = shown(value)
     return values
 
 

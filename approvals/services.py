@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts import lookup
 from accounts import services as accounts
 from accounts.models import OfficialAccount, PolicyChoices
-from core.audit import audit_record
+from core.audit import audit_edit, audit_record, changed_fields, snapshot, transition
 from core.dates import fiscal_year, to_wareki
 from core.errors import TransitionError
 from core.models import AuditEvent
@@ -79,24 +79,12 @@ def _only_editable(fields: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-def _audit(request: AccountRequest, actor, summary: str, *, old: str = "", comment: str = ""):
-    audit_record(
-        target=request,
-        actor=actor,
-        action=AuditEvent.Action.TRANSITION if old else AuditEvent.Action.UPDATED,
-        summary=summary,
-        from_state=old,
-        to_state=request.status if old else "",
-        comment=comment,
-    )
+def _audit(request: AccountRequest, actor, summary: str, *, comment: str = ""):
+    audit_record(target=request, actor=actor, action=AuditEvent.Action.UPDATED, summary=summary, comment=comment)
 
 
 def _set_status(request: AccountRequest, to: str, actor, summary: str, *, comment: str = "", fields=()):
-    old = request.status
-    request.status = to
-    request.save(update_fields=["status", "updated_at", *fields])
-    labels = dict(RequestStatus.choices)
-    _audit(request, actor, f"{summary}：{labels[old]} → {labels[to]}", old=old, comment=comment)
+    transition(request, to=to, actor=actor, label=summary, comment=comment, update_fields=fields)
 
 
 # --- e-mail (after commit; the console backend in development) ----------------------------------
@@ -143,9 +131,13 @@ def request_create(*, actor, fields: dict[str, Any]) -> AccountRequest:
 def request_update(*, request_id: int, actor, fields: dict[str, Any]) -> AccountRequest:
     request = AccountRequest.objects.select_for_update().get(pk=request_id)
     _check_editable(actor, request)
-    for name, value in _only_editable(fields).items():
+    before = snapshot(request, _only_editable(fields))
+    for name, value in fields.items():
         setattr(request, name, value)
-    request.save()
+    changes = changed_fields(request, before)
+    if changes:
+        request.save()
+        audit_edit(target=request, actor=actor, changes=changes, what="下書きを編集")
     return request
 
 

@@ -1,4 +1,10 @@
+"""The audit trail's writers: one row per change, appended in the transaction that made it (SPEC §7)."""
+
+from datetime import date
+from typing import Any
+
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
 
 from .models import AuditEvent
 
@@ -25,4 +31,93 @@ def audit_record(
         actor=actor if actor is not None and actor.is_authenticated else None,
         comment=comment,
         changes=changes or {},
+    )
+
+
+def shown(value: Any) -> Any:
+    """A field value as the audit trail keeps it: JSON-safe and readable (a related object by its name)."""
+    if value is None or isinstance(value, bool | int | str | list):
+        return value
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def label_of(model, name: str) -> str:
+    return str(model._meta.get_field(name).verbose_name)
+
+
+def snapshot(obj: models.Model, names) -> dict[str, Any]:
+    """The values of `names` on `obj` now, to compare after an edit (`changed_fields`)."""
+    return {name: getattr(obj, name) for name in names}
+
+
+def changed_fields(obj: models.Model, before: dict[str, Any]) -> dict[str, list]:
+    """{label: [old, new]} of the fields in `before` whose value on `obj` differs now."""
+    return {
+        label_of(type(obj), name): [shown(old), shown(getattr(obj, name))]
+        for name, old in before.items()
+        if getattr(obj, name) != old
+    }
+
+
+def audit_edit(*, target, actor, changes: dict[str, list], what: str, comment: str = "") -> AuditEvent | None:
+    """An UPDATED row naming the changed fields, old → new; none when nothing changed."""
+    if not changes:
+        return None
+    return audit_record(
+        target=target,
+        actor=actor,
+        action=AuditEvent.Action.UPDATED,
+        summary=summary_of(what, list(changes)),
+        changes=changes,
+        comment=comment,
+    )
+
+
+SUMMARY_MAX = AuditEvent._meta.get_field("summary").max_length
+
+
+def summary_of(what: str, labels: list[str]) -> str:
+    """'登録内容を変更（表示名、URL）', shortened to 'ほかN項目' to fit the summary column; `changes` has all."""
+    for shown_count in range(len(labels), 0, -1):
+        rest = len(labels) - shown_count
+        text = f"{what}（{'、'.join(labels[:shown_count])}{f'ほか{rest}項目' if rest else ''}）"
+        if len(text) <= SUMMARY_MAX:
+            return text
+    return f"{what}（{len(labels)}項目）"[:SUMMARY_MAX]
+
+
+def transition(
+    obj: models.Model,
+    *,
+    to: str,
+    actor,
+    label: str,
+    field: str = "status",
+    comment: str = "",
+    update_fields=(),
+    changes: dict | None = None,
+) -> AuditEvent:
+    """Move `obj` to state `to` and append its TRANSITION row, old → new, on `obj` itself.
+
+    The caller has locked the row and checked the right and the moment (SPEC §4); this writes the
+    state, the other `update_fields` the caller set, and the audit row, in the caller's transaction.
+    """
+    old = getattr(obj, field)
+    setattr(obj, field, to)
+    fields = [field, *update_fields]
+    if any(f.name == "updated_at" for f in obj._meta.fields):
+        fields.append("updated_at")
+    obj.save(update_fields=fields)
+    labels = dict(type(obj)._meta.get_field(field).choices)
+    return audit_record(
+        target=obj,
+        actor=actor,
+        action=AuditEvent.Action.TRANSITION,
+        summary=f"{label}：{labels.get(old, old)} → {labels.get(to, to)}",
+        from_state=old,
+        to_state=to,
+        comment=comment,
+        changes=changes,
     )

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import OfficialAccount
 from accounts.selectors import accounts_visible_to
-from core.audit import audit_record
+from core.audit import audit_record, transition
 from core.errors import TransitionError
 from core.models import AuditEvent
 from core.uploads import size_label
@@ -118,9 +118,10 @@ def incident_close(*, incident_id: int, actor, comment: str = "") -> Incident:
         raise TransitionError("未実施の手順があります：" + "、".join(pending))
     if incident.reported_to_ciso_at is None and incident.kind in ("hijack", "impersonation", "important_mention"):
         raise TransitionError("統括情報セキュリティ責任者への報告が済んでいません（G-4-3-オ/カ）。")
-    incident.status, incident.closed_at = Incident.Status.CLOSED, timezone.now()
-    incident.save(update_fields=["status", "closed_at"])
-    _audit(incident, actor, "完了", comment)
+    incident.closed_at = timezone.now()
+    transition(
+        incident, to=Incident.Status.CLOSED, actor=actor, label="完了", comment=comment, update_fields=["closed_at"]
+    )
     return incident
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts import services as accounts
 from accounts.models import AccountStatus, FollowerSnapshot, OfficialAccount
-from core.audit import audit_record
+from core.audit import audit_edit, audit_record, changed_fields, snapshot, transition
 from core.dates import current_fiscal_year, fiscal_year_label, fiscal_year_range, to_wareki
 from core.errors import TransitionError
 from core.models import AuditEvent
@@ -85,9 +85,13 @@ def review_update(*, review_id: int, actor, fields: dict[str, Any]) -> YearEndRe
     unknown = set(fields) - set(REVIEW_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
+    before = snapshot(review, fields)
     for name, value in fields.items():
         setattr(review, name, value)
-    review.save()
+    changes = changed_fields(review, before)
+    if changes:
+        review.save()
+        audit_edit(target=review, actor=actor, changes=changes, what="効果測定を編集")
     return review
 
 
@@ -119,13 +123,13 @@ def review_sign_off(*, review_id: int, actor) -> YearEndReview:
     missing = review_missing(review)
     if missing:
         raise ReviewIncomplete(missing)
-    review.status, review.signed_by, review.signed_at = YearEndReview.Status.SIGNED, actor, timezone.now()
-    review.save(update_fields=["status", "signed_by", "signed_at", "updated_at"])
-    audit_record(
-        target=review.account,
+    review.signed_by, review.signed_at = actor, timezone.now()
+    transition(
+        review,
+        to=YearEndReview.Status.SIGNED,
         actor=actor,
-        action=AuditEvent.Action.UPDATED,
-        summary=f"{fiscal_year_label(review.fiscal_year)}の効果測定を課長が確認（{review.get_decision_display()}）",
+        label=f"課長の確認（結論：{review.get_decision_display()}）",
+        update_fields=["signed_by", "signed_at"],
     )
     return review
 

@@ -126,6 +126,7 @@ def review_detail(request, pk: int):
             "fy_label": fiscal_year_label(review.fiscal_year),
             "can_sign": editable and can_sign_review(user, review),
             "plan": getattr(review, "plan", None),
+            "timeline": AuditEvent.objects.for_object(review).order_by("-at", "-id"),
             "can_plan": review.status == YearEndReview.Status.SIGNED
             and review.decision == "consider_suspension"
             and not hasattr(review, "plan")

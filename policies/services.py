@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import OfficialAccount
 from accounts.permissions import can_edit_account, can_transition
-from core.audit import audit_record
+from core.audit import audit_record, summary_of
 from core.dates import to_wareki
 from core.errors import TransitionError
 from core.models import AuditEvent
@@ -135,9 +135,33 @@ def policy_draft_update(*, account_id: int, actor, title: str, articles: list[di
                 f"第{article['number']}条の本文は{MAX_ARTICLE_CHARS:,}字以内にしてください"
                 f"（{len(article['body']):,}字あります）。"
             )
+    changes = _draft_changes(draft, title.strip(), cleaned)
+    if not changes:
+        return draft
     draft.title, draft.articles, draft.updated_by = title.strip(), cleaned, actor
     draft.save()
+    audit_record(
+        target=account,
+        actor=actor,
+        action=AuditEvent.Action.UPDATED,
+        summary=summary_of("運用ポリシー案を編集", changes),
+    )
     return draft
+
+
+def _draft_changes(draft: PolicyDraft, title: str, articles: list[dict]) -> list[str]:
+    """What an edit of the draft changes, as the audit trail names it: 表題, 第３条, 第１１条（新設）…"""
+    changes = ["表題"] if title != draft.title else []
+    before = {a["number"]: a for a in draft.articles}
+    after = {a["number"]: a for a in articles}
+    for number in sorted(before.keys() | after.keys()):
+        if number not in before:
+            changes.append(f"第{number}条（新設）")
+        elif number not in after:
+            changes.append(f"第{number}条（削除）")
+        elif before[number] != after[number]:
+            changes.append(f"第{number}条")
+    return changes
 
 
 def structured_articles(articles: list[dict]) -> list[dict]:

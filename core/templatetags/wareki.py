@@ -44,3 +44,9 @@ def nendo(value):
         return dates.fiscal_year_label(value)
     d = _as_date(value)
     return dates.fiscal_year_label(dates.fiscal_year(d)) if d else ""
+
+
+@register.filter
+def is_change(value) -> bool:
+    """An audit row's change is [old, new]; other entries are a value recorded as it was."""
+    return isinstance(value, list | tuple) and len(value) == 2

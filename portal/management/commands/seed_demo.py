@@ -50,6 +50,10 @@ USERS = [
     ("kankyo_staff", "高橋", "美咲", "320", "主任", [Role.STAFF]),
     ("kankyo_kacho", "伊藤", "健", "320", "環境政策課長", [Role.SECTION_HEAD]),
     ("koho_kacho", "渡辺", "直子", "120", "秘書広報課長", [Role.SECTION_HEAD, Role.PR_OFFICE]),
+    # The 管理者 of each account belongs to its 課 (SPEC §1): every 課 with an account has its 課長.
+    ("anzen_kacho", "山田", "剛", "230", "安心安全課長", [Role.SECTION_HEAD]),
+    ("kassei_kacho", "佐々木", "優子", "310", "地域活性課長", [Role.SECTION_HEAD]),
+    ("shakyo_kacho", "松本", "浩", "510", "社会教育課長", [Role.SECTION_HEAD]),
     ("itaku", "山本", "翔太", None, "株式会社こまえ企画（委託業者）", [Role.CONTRACTOR]),
     ("iin", "中村", "陽子", "110", "政策室長（委員）", [Role.COMMITTEE]),
     ("iincho", "小林", "誠", "110", "副市長（委員長）", [Role.COMMITTEE_CHAIR, Role.COMMITTEE]),
