@@ -10,7 +10,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mass_mail
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +18,7 @@ from core.audit import audit_record, shown, summary_of
 from core.audit import transition as transition_record
 from core.dates import to_wareki
 from core.errors import TransitionError
+from core.mail import send_after_commit
 from core.models import AuditEvent
 from org.roles import Role, has_role
 
@@ -325,9 +325,7 @@ def _propose(account: OfficialAccount, actor, proposed: dict[str, Any]) -> Publi
 
 
 def _mail(to: list[str], subject: str, body: str) -> None:
-    if to:
-        message = (subject, body, settings.DEFAULT_FROM_EMAIL, sorted(set(to)))
-        transaction.on_commit(lambda: send_mass_mail([message]), robust=True)
+    send_after_commit([(subject, body, to)])
 
 
 def _lock_change(change_id: int) -> tuple[PublicChange, OfficialAccount]:

@@ -6,10 +6,8 @@ the audit event, and queues the e-mails for after the commit.
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +18,7 @@ from accounts.models import OfficialAccount, PolicyChoices
 from core.audit import audit_edit, audit_record, changed_fields, snapshot, transition
 from core.dates import fiscal_year, to_wareki
 from core.errors import TransitionError
+from core.mail import send_after_commit
 from core.models import AuditEvent
 from org.roles import Role
 from policies import services as policies
@@ -109,9 +108,7 @@ def _notify(request: AccountRequest, subject: str, body: str, recipients) -> Non
         return
     url = reverse("approvals:detail", args=[request.pk])
     text = f"{body}\n\n件名：{request.title}\n所管課：{request.department.full_name}\n{url}\n"
-    message = (f"[公式SNS] {subject}", text, settings.DEFAULT_FROM_EMAIL, to)
-    # robust: a mail server that refuses must not turn a committed decision into an error page.
-    transaction.on_commit(lambda: send_mass_mail([message], fail_silently=False), robust=True)
+    send_after_commit([(f"[公式SNS] {subject}", text, to)])
 
 
 # --- the 課 ---------------------------------------------------------------------------------------

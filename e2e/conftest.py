@@ -24,6 +24,7 @@ from tests.conftest import (  # noqa: F401
     _fast_password_hashing,
     _media_in_tmp,
     _reload_seed_data_past_the_triggers,
+    _tasks_run_in_place,
 )
 
 # Playwright's sync API runs an asyncio event loop in the test's thread; Django would otherwise refuse

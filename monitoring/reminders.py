@@ -6,13 +6,13 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from accounts.models import AccountStatus, OfficialAccount, VerificationStatus
 from core.audit import audit_record
 from core.dates import fiscal_year, fiscal_year_label, to_wareki
+from core.mail import send_after_commit
 from core.models import AuditEvent
 from org.roles import Role
 
@@ -87,8 +87,7 @@ def send_reminders(today: date) -> int:
             with transaction.atomic():
                 ReminderSent.objects.create(user=user, sent_on=today, items=items)
                 body = "次の対応をお願いします。\n\n" + "\n".join(f"・{line}" for line in items)
-                message = ("[公式SNS] 対応のお知らせ", body, settings.DEFAULT_FROM_EMAIL, [user.email])
-                transaction.on_commit(lambda m=message: send_mass_mail([m]), robust=True)
+                send_after_commit([("[公式SNS] 対応のお知らせ", body, [user.email])])
         except IntegrityError:
             continue  # already reminded today
         sent += 1

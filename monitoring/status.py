@@ -5,12 +5,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from accounts.models import AccountStatus, OfficialAccount
+from core.mail import send_after_commit
 from org.roles import Role
 
 from . import checks
@@ -130,13 +130,15 @@ def _notify(account: OfficialAccount, incident: Incident) -> None:
     to = sorted({u.email for u in people if u.email})
     if not to:
         return
-    message = (
-        f"[公式SNS] 異常を検知しました：{incident.title}",
-        f"{incident.description}\nアカウント：{account.profile_url}\n所管課：{account.department.full_name}\n",
-        settings.DEFAULT_FROM_EMAIL,
-        to,
+    send_after_commit(
+        [
+            (
+                f"[公式SNS] 異常を検知しました：{incident.title}",
+                f"{incident.description}\nアカウント：{account.profile_url}\n所管課：{account.department.full_name}\n",
+                to,
+            )
+        ]
     )
-    transaction.on_commit(lambda: send_mass_mail([message], fail_silently=False), robust=True)
 
 
 def accounts_due_for_checks():

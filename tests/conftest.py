@@ -40,6 +40,20 @@ def _reload_seed_data_past_the_triggers():
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_in_place(request):
+    """A task the code under test queues (a mail, a check) runs at once, in the test; the tests marked
+    `integration` run theirs on a real worker through the real broker instead."""
+    from komae_sns.celery import app
+
+    if request.node.get_closest_marker("integration"):
+        yield
+        return
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = False, False
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     # Login throttling and heartbeats live in the cache (Redis in the suite); start each test clean.
     cache.clear()
