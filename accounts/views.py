@@ -8,8 +8,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.audit import timeline_of
 from core.errors import TransitionError
-from core.models import AuditEvent
 from org.roles import Role, has_role
 
 from . import services
@@ -105,7 +105,7 @@ def account_detail(request, pk: int):
             "account": account,
             "contractors": account.contractors.all(),
             "snapshots": account.follower_snapshots.select_related("recorded_by")[:24],
-            "timeline": AuditEvent.objects.for_object(account).order_by("-at", "-id"),
+            **timeline_of(account),
             "transitions": services.transitions_available(user=user, account=account),
             "can_edit": can_edit_account(user, account),
             "pending_change": pending,

@@ -5,14 +5,15 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import ContentCategory, OfficialAccount
+from core.audit import timeline_of
 from core.dates import to_wareki
 from core.errors import TransitionError
-from core.models import AuditEvent
 from core.pdf import DocumentFontMissing, render_pdf
 from policies.services import policy_preview
 
@@ -29,6 +30,8 @@ from .permissions import (
 )
 from .selectors import related_accounts, requests_visible_to
 
+PAGE_SIZE = 50
+
 
 def _visible(user, pk):
     return get_object_or_404(requests_visible_to(user=user), pk=pk)
@@ -40,11 +43,13 @@ def request_list(request):
     qs = requests_visible_to(user=request.user)
     if status in RequestStatus.values:
         qs = qs.filter(status=status)
+    page = Paginator(qs.order_by("-updated_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "approvals/list.html",
         {
-            "requests": qs[:200],
+            "requests": page.object_list,
+            "page": page,
             "status": status,
             "statuses": RequestStatus.choices,
             "can_create": can_create_request(request.user),
@@ -175,7 +180,7 @@ def request_detail(request, pk: int):
             "missing": services.request_missing(obj) if obj.status == RequestStatus.DRAFT else {},
             "votes": obj.votes.select_related("member").order_by("round", "at"),
             "comments": obj.comments.select_related("author"),
-            "timeline": AuditEvent.objects.for_object(obj).order_by("-at", "-id"),
+            **timeline_of(obj),
             "policy": _preview(obj),
             "related": related_accounts(field=obj.field, platform_id=obj.platform_id),
             "can_edit": actions["edit"],

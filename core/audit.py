@@ -121,3 +121,12 @@ def transition(
         comment=comment,
         changes=changes,
     )
+
+
+TIMELINE_LIMIT = 100
+
+
+def timeline_of(obj, *, limit: int = TIMELINE_LIMIT) -> dict:
+    """The newest `limit` audit rows of `obj` for its page, and whether older ones exist (one query)."""
+    rows = list(AuditEvent.objects.for_object(obj).order_by("-at", "-id")[: limit + 1])
+    return {"timeline": rows[:limit], "timeline_more": len(rows) > limit, "timeline_limit": limit}

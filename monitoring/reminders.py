@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from accounts.models import AccountStatus, OfficialAccount, VerificationStatus
 from core.audit import audit_record
@@ -18,6 +19,7 @@ from org.roles import Role
 
 from .models import ContentCheck, ReminderSent, YearEndReview
 from .permissions import can_log_content_check
+from .selectors import reviews_open
 
 User = get_user_model()
 
@@ -46,7 +48,7 @@ def reminders_due(today: date) -> dict:
     password_limit = today - timedelta(days=settings.PASSWORD_CHANGE_DUE_DAYS)
     for account in operating:
         last = last_checks.get(account.pk)
-        if last is None or last.date() < content_limit:
+        if last is None or timezone.localdate(last) < content_limit:  # the Tokyo date, not the UTC one
             due[account.manager].append(f"{account}：発言内容の定期確認（G-4-3-ア）")
         if account.password_changed_on is None or account.password_changed_on < password_limit:
             due[account.manager].append(
@@ -64,14 +66,15 @@ def reminders_due(today: date) -> dict:
         heads[head.department_id].append(head)
     ending = OfficialAccount.objects.filter(
         status=AccountStatus.NOTICE, notice_ends_on__lte=today + timedelta(days=settings.NOTICE_ENDING_DAYS)
-    )
+    ).select_related("platform")
     for account in ending:
         for head in heads[account.department_id]:
             due[head].append(f"{account}：事前周知が{to_wareki(account.notice_ends_on)}に終わります（G-4-5-ウ）")
-    if today.month in (2, 3):
+    if reviews_open(today):  # G-4-5-ア: from REVIEW_OPENS_MONTH to the end of the 年度
         fy = fiscal_year(today)
         signed = YearEndReview.objects.filter(fiscal_year=fy, status=YearEndReview.Status.SIGNED).values("account_id")
-        for account in OfficialAccount.objects.filter(status=AccountStatus.ACTIVE).exclude(pk__in=signed):
+        due_reviews = OfficialAccount.objects.filter(status=AccountStatus.ACTIVE).exclude(pk__in=signed)
+        for account in due_reviews.select_related("platform"):
             for head in heads[account.department_id]:
                 due[head].append(f"{account}：{fiscal_year_label(fy)}の効果測定（G-4-5-ア）")
     return due

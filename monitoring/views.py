@@ -17,10 +17,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Platform
 from accounts.selectors import accounts_visible_to
+from core.audit import timeline_of
 from core.dates import current_fiscal_year, fiscal_year_label
 from core.errors import TransitionError
 from core.exports import csv_response
-from core.models import AuditEvent
 from core.pdf import DocumentFontMissing, render_pdf
 from core.uploads import size_label
 from org.models import Department
@@ -126,7 +126,7 @@ def review_detail(request, pk: int):
             "fy_label": fiscal_year_label(review.fiscal_year),
             "can_sign": editable and can_sign_review(user, review),
             "plan": getattr(review, "plan", None),
-            "timeline": AuditEvent.objects.for_object(review).order_by("-at", "-id"),
+            **timeline_of(review),
             "can_plan": review.status == YearEndReview.Status.SIGNED
             and review.decision == "consider_suspension"
             and not hasattr(review, "plan")
@@ -273,7 +273,10 @@ def incident_list(request):
     status = request.GET.get("status", "open")
     if status in Incident.Status.values:
         qs = qs.filter(status=status)
-    return render(request, "monitoring/incident_list.html", {"incidents": qs[:200], "status": status})
+    page = Paginator(qs.order_by("-opened_at", "-pk"), 50).get_page(request.GET.get("page"))
+    return render(
+        request, "monitoring/incident_list.html", {"incidents": page.object_list, "page": page, "status": status}
+    )
 
 
 @login_required
@@ -306,7 +309,7 @@ def incident_detail(request, pk: int):
             "incident": incident,
             "steps": incident.steps.select_related("done_by"),
             "evidence": incident.evidence.select_related("uploaded_by"),
-            "timeline": AuditEvent.objects.for_object(incident).order_by("-at", "-id"),
+            **timeline_of(incident),
             "can_work": can_work_on_incident(request.user, incident) and incident.status == Incident.Status.OPEN,
             "max_upload_bytes": settings.MAX_UPLOAD_BYTES,
             "max_upload_label": size_label(settings.MAX_UPLOAD_BYTES),

@@ -4,6 +4,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.html import escape
@@ -69,7 +70,8 @@ def screen(request):
 def records(request):
     visible = accounts_visible_to(user=request.user).values("pk")
     drafts = ScreenedDraft.objects.filter(account__in=visible).select_related("account", "account__platform", "author")
-    return render(request, "screening/records.html", {"drafts": drafts[:200]})
+    page = Paginator(drafts.order_by("-created_at", "-pk"), 50).get_page(request.GET.get("page"))
+    return render(request, "screening/records.html", {"drafts": page.object_list, "page": page})
 
 
 API_USAGE = "account（アカウントのID）と text（下書き）を持つJSONオブジェクトを送ってください。"

@@ -74,3 +74,80 @@ def test_dashboard_and_registry_at_10_and_1000_accounts(client, admin, url_name,
         response = client.get(reverse(url_name), params)
     assert response.status_code == 200
     assert len(at_thousand.captured_queries) == len(at_ten.captured_queries)
+
+
+def _requests(n, dept_a, staff_a, **_):
+    from approvals.models import AccountRequest
+
+    AccountRequest.objects.bulk_create(
+        AccountRequest(department=dept_a, created_by=staff_a, title=f"申請{i}") for i in range(n)
+    )
+
+
+def _incidents(n, account_a, **_):
+    from monitoring.models import Incident
+
+    Incident.objects.bulk_create(Incident(account=account_a, kind="other", title=f"確認{i}") for i in range(n))
+
+
+def _screened(n, account_a, staff_a, **_):
+    from screening.models import ScreenedDraft
+
+    ScreenedDraft.objects.bulk_create(
+        ScreenedDraft(account=account_a, author=staff_a, text=f"下書き{i}", findings=[]) for i in range(n)
+    )
+
+
+def _account_history(n, account_a, head_a, **_):
+    """An account with a long life: audit rows, follower counts and status checks."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from accounts.models import FollowerSnapshot
+    from core.models import AuditEvent
+    from monitoring.models import StatusCheck
+
+    kind = ContentType.objects.get_for_model(account_a)
+    AuditEvent.objects.bulk_create(
+        AuditEvent(content_type=kind, object_id=account_a.pk, action="updated", summary=f"変更{i}", actor=head_a)
+        for i in range(n)
+    )
+    start = 738000 + FollowerSnapshot.objects.filter(account=account_a).count()
+    FollowerSnapshot.objects.bulk_create(
+        FollowerSnapshot(account=account_a, recorded_on=date.fromordinal(start + i), count=i) for i in range(n)
+    )
+    StatusCheck.objects.bulk_create(
+        StatusCheck(account=account_a, run_key=f"bulk:{n}:{i}", outcome="ok") for i in range(n)
+    )
+
+
+LONG_LISTS = [
+    ("approvals:list", {}, _requests),
+    ("monitoring:incidents", {"status": "all"}, _incidents),
+    ("screening:records", {}, _screened),
+    ("accounts:detail", "account", _account_history),
+]
+
+
+@pytest.mark.parametrize(("url_name", "kwargs", "fill"), LONG_LISTS, ids=[row[0] for row in LONG_LISTS])
+def test_long_lists_page_and_keep_their_query_count_at_10_and_1000_rows(
+    client, admin, staff_a, head_a, dept_a, account_a, url_name, kwargs, fill
+):
+    """A list that grows for years shows a page at a time, with the same queries at 10 and 1,000 rows."""
+    people = {"dept_a": dept_a, "staff_a": staff_a, "head_a": head_a, "account_a": account_a}
+    url = reverse(url_name, args=[account_a.pk]) if kwargs == "account" else reverse(url_name)
+    params = {} if kwargs == "account" else kwargs
+    client.force_login(admin)
+    fill(10, **people)
+    client.get(url, params)  # warm caches
+    with CaptureQueriesContext(connection) as at_ten:
+        assert client.get(url, params).status_code == 200
+    fill(990, **people)
+    with CaptureQueriesContext(connection) as at_thousand:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    assert len(at_thousand.captured_queries) == len(at_ten.captured_queries), url_name
+    body = response.content.decode()
+    if kwargs == "account":
+        assert "新しい順に100件を表示しています" in body
+    else:
+        assert "1 / 20" in body and "次へ" in body  # 50 a page, the rest a click away, not cut off

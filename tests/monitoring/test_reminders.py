@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+import pgtrigger
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -63,3 +64,49 @@ def test_only_the_section_logs_content_checks(client, account_a, staff_b, staff_
     ).content.decode()
     assert "発言内容の確認を記録しました" in body and "問題なし" in body
     assert ContentCheck.objects.get().checked_by == staff_a
+
+
+def test_the_content_check_date_is_read_in_tokyo(account_a, head_a, emails, settings):
+    """A check logged at 08:00 on 10月26日 in Tokyo is 10月25日 in UTC: 30 days later it is still in time."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    settings.CONTENT_CHECK_DAYS = 30
+    check = reminders.content_check_log(account_id=account_a.pk, actor=head_a)
+    with pgtrigger.ignore("monitoring.ContentCheck:fixed"):  # a check logged then, not a rewrite
+        ContentCheck.objects.filter(pk=check.pk).update(
+            checked_at=datetime(2026, 10, 26, 8, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
+        )
+    lines = reminders.reminders_due(date(2026, 11, 25))[head_a]
+    assert not any("発言内容" in line for line in lines)
+    lines = reminders.reminders_due(date(2026, 11, 26))[head_a]
+    assert any("発言内容" in line for line in lines)
+
+
+def test_the_review_reminder_follows_the_review_setting(account_a, head_a, emails, settings):
+    settings.REVIEW_OPENS_MONTH = 3
+    assert not any("効果測定" in line for line in reminders.reminders_due(date(2027, 2, 10))[head_a])
+    assert any("効果測定" in line for line in reminders.reminders_due(date(2027, 3, 10))[head_a])
+
+
+def test_reminders_read_the_accounts_in_a_constant_number_of_queries(dept_a, head_a, emails, pr_account):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import AccountFactory
+
+    def count(n):
+        for _ in range(n):
+            AccountFactory(department=dept_a, manager=head_a, status=AccountStatus.ACTIVE)
+            AccountFactory(
+                department=dept_a,
+                manager=head_a,
+                status=AccountStatus.NOTICE,
+                notice_ends_on=date(2027, 3, 5),
+                successor=pr_account,
+            )
+        with CaptureQueriesContext(connection) as ctx:
+            reminders.reminders_due(date(2027, 3, 1))
+        return len(ctx.captured_queries)
+
+    assert count(2) == count(20)
