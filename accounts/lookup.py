@@ -74,17 +74,6 @@ def normalize_handle(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().lstrip("@").strip().lower()
 
 
-def profile_key(platform: str, handle: str | None, account_id: str | None) -> str:
-    """Return a stable index key: "<platform>#<account_id>" if the id is known, else "<platform>:<handle>"."""
-    platform = platform.strip().lower()
-    if account_id and account_id.strip():
-        return f"{platform}#{account_id.strip()}"
-    key = normalize_handle(handle) if handle else ""
-    if not key:
-        raise ValueError("profile_key needs a handle or an account id")
-    return f"{platform}:{key}"
-
-
 def parse_reference(text: str, hosts: Mapping[str, str] = DEFAULT_HOSTS) -> ProfileRef | None:
     """Return what a pasted URL or @handle points at, or None when it cannot be read. Never raise.
 

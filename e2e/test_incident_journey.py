@@ -2,6 +2,7 @@
 its checklist, keeps a screenshot and closes it (G-4-3-カ, G-4-5-エ)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.models import OfficialAccount
 from e2e.steps import assert_accessible, login
@@ -28,17 +29,17 @@ def test_the_security_officer_works_through_an_incident_raised_by_a_check(
     page.get_by_role("navigation", name="メインメニュー").get_by_role("link", name="インシデント").click()
     assert_accessible(page)
     page.get_by_role("link", name=incident.title).click()
-    assert page.get_by_text("状態確認による自動検知").is_visible()
+    expect(page.get_by_text("状態確認による自動検知")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("button", name="所属長へ報告した").click()
     page.get_by_role("button", name="統括情報セキュリティ責任者へ報告した").click()
-    assert page.get_by_text("報告を記録しました。").is_visible()
+    expect(page.get_by_text("報告を記録しました。")).to_be_visible()
     for step in incident.steps.all():
         row = page.get_by_role("row").filter(has_text=step.label)
         row.get_by_label(f"メモ（{step.label}）").fill("対応済み")
         row.get_by_role("button", name="実施した").click()
-        assert page.get_by_text(f"「{step.label}」を記録しました。").is_visible()
+        expect(page.get_by_text(f"「{step.label}」を記録しました。")).to_be_visible()
     file_input = page.get_by_label("画像（PNG・JPEG・GIF）またはPDF、10 MBまで")
     # Too large: the browser says so before sending anything (the server refuses it too).
     file_input.set_input_files(
@@ -47,9 +48,9 @@ def test_the_security_officer_works_through_an_incident_raised_by_a_check(
     assert file_input.evaluate("input => input.validationMessage") == "ファイルが大きすぎます（10 MBまで）。"
     file_input.set_input_files(files=[{"name": "画面の保存.png", "mimeType": "image/png", "buffer": PNG}])
     page.get_by_role("button", name="添付する").click()
-    assert page.get_by_role("link", name="画面の保存.png").is_visible()
+    expect(page.get_by_role("link", name="画面の保存.png")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="対応を完了する").click()
-    assert page.get_by_text("インシデントを完了しました。").is_visible()
+    expect(page.get_by_text("インシデントを完了しました。")).to_be_visible()
     incident.refresh_from_db()
     assert incident.status == Incident.Status.CLOSED and incident.reported_to_ciso_by == security_officer

@@ -4,6 +4,7 @@ downloads its PDF; a request goes from the clerk's draft through the committee t
 import io
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from accounts.models import AccountStatus, OfficialAccount
@@ -23,15 +24,15 @@ def test_an_administrator_issues_version_1_and_downloads_the_pdf(browser, live_s
     page.get_by_role("link", name="運用ポリシー").click()
     assert_accessible(page)
     page.get_by_role("button", name="案を作成").click()
-    assert page.get_by_role("heading", name="運用ポリシー案の編集").is_visible()
+    expect(page.get_by_role("heading", name="運用ポリシー案の編集")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="案を保存").click()
     page.get_by_role("link", name="制定する").click()
     page.get_by_label("制定日・改正日").fill("令和8年4月1日")
     assert_accessible(page)
     page.get_by_role("button", name="制定する").click()
-    assert page.get_by_text("運用ポリシー第1版を制定しました。").is_visible()
-    assert page.get_by_text("第1版（制定：2026年4月1日（令和8年4月1日））").is_visible()
+    expect(page.get_by_text("運用ポリシー第1版を制定しました。")).to_be_visible()
+    expect(page.get_by_text("第1版（制定：2026年4月1日（令和8年4月1日））")).to_be_visible()
     assert_accessible(page)
 
     with page.expect_download() as download_info:
@@ -76,12 +77,12 @@ def test_a_request_goes_from_draft_to_an_account(browser, live_server, staff_a, 
     clerk.get_by_label("分野").select_option(label="子育て・教育")
     clerk.get_by_label("利用したいSNS").select_option(label="LINE")
     clerk.get_by_role("button", name="次へ").click()
-    assert clerk.get_by_role("heading", name="関係する市の既存アカウント（G-4-2-ア）").is_visible()
+    expect(clerk.get_by_role("heading", name="関係する市の既存アカウント（G-4-2-ア）")).to_be_visible()
     assert_accessible(clerk)
     _fill_request(clerk, head_a)
     clerk.get_by_role("button", name="下書きを保存").click()
-    assert clerk.get_by_text("下書きを保存しました。").is_visible()
-    assert not clerk.get_by_role("link", name="編集・提出").is_visible()  # staff cannot submit
+    expect(clerk.get_by_text("下書きを保存しました。")).to_be_visible()
+    expect(clerk.get_by_role("link", name="編集・提出")).not_to_be_visible()  # staff cannot submit
     assert_accessible(clerk)
     obj = AccountRequest.objects.get()
 
@@ -91,7 +92,7 @@ def test_a_request_goes_from_draft_to_an_account(browser, live_server, staff_a, 
     head.get_by_role("link", name="編集・提出").click()
     head.get_by_role("button", name="保存して提出（課長）").click()
     obj.refresh_from_db()
-    assert head.get_by_text(f"{obj.reference} として提出しました。").is_visible()
+    expect(head.get_by_text(f"{obj.reference} として提出しました。")).to_be_visible()
 
     # A member votes; the chair returns it once (差戻し), the 課 answers, the chair approves.
     voter = page_for(browser, live_server, member)
@@ -99,7 +100,7 @@ def test_a_request_goes_from_draft_to_an_account(browser, live_server, staff_a, 
     voter.get_by_label("賛成").check()
     voter.get_by_label("意見").fill("妥当と考えます。")
     voter.get_by_role("button", name="賛否を記録").click()
-    assert voter.get_by_text("「賛成」を記録しました。").is_visible()
+    expect(voter.get_by_text("「賛成」を記録しました。")).to_be_visible()
     assert_accessible(voter)
 
     decider = page_for(browser, live_server, chair)
@@ -109,10 +110,10 @@ def test_a_request_goes_from_draft_to_an_account(browser, live_server, staff_a, 
     decider.get_by_label("理由・コメント").fill("(ウ)の配信回数の根拠を補足してください。")
     assert_accessible(decider)
     decider.get_by_role("button", name="決定を記録").click()
-    assert decider.get_by_text("「下書き（差戻し）」を記録しました。").is_visible()
+    expect(decider.get_by_text("「下書き（差戻し）」を記録しました。")).to_be_visible()
 
     clerk.goto(f"/requests/{obj.pk}/")
-    assert clerk.get_by_text("(ウ)の配信回数の根拠を補足してください。").first.is_visible()
+    expect(clerk.get_by_text("(ウ)の配信回数の根拠を補足してください。").first).to_be_visible()
     clerk.get_by_role("link", name="編集").click()
     clerk.get_by_label("(ウ) の理由").fill(
         "週3回の配信（健診・予防接種・イベント）は市公式の配信数の半分に当たるため。"
@@ -120,7 +121,7 @@ def test_a_request_goes_from_draft_to_an_account(browser, live_server, staff_a, 
     clerk.get_by_role("button", name="下書きを保存").click()
     head.goto(f"/requests/{obj.pk}/edit/")
     head.get_by_role("button", name="保存して提出（課長）").click()
-    assert head.get_by_text(f"{obj.reference} として提出しました。").is_visible()  # the same number
+    expect(head.get_by_text(f"{obj.reference} として提出しました。")).to_be_visible()  # the same number
 
     voter.goto(f"/requests/{obj.pk}/")
     voter.get_by_label("賛成").check()
@@ -128,7 +129,7 @@ def test_a_request_goes_from_draft_to_an_account(browser, live_server, staff_a, 
     decider.goto(f"/requests/{obj.pk}/decide/")
     decider.get_by_label("承認").check()
     decider.get_by_role("button", name="決定を記録").click()
-    assert decider.get_by_text("「承認」を記録しました。").is_visible()
+    expect(decider.get_by_text("「承認」を記録しました。")).to_be_visible()
     assert_accessible(decider)
 
     # The account is in the 課's list as 開設準備, and its policy PDF downloads.
@@ -137,9 +138,9 @@ def test_a_request_goes_from_draft_to_an_account(browser, live_server, staff_a, 
     assert AccountRequest.objects.get().status == RequestStatus.APPROVED
     clerk.get_by_role("link", name="公式アカウント", exact=True).click()
     row = clerk.get_by_role("row").filter(has_text="こまえ子育てLINE")
-    assert row.get_by_text("開設準備").is_visible()
+    expect(row.get_by_text("開設準備")).to_be_visible()
     clerk.goto(f"/accounts/{account.pk}/policy/")
-    assert clerk.get_by_role("row").filter(has_text="第1版").is_visible(), clerk.locator("main").inner_text()
+    expect(clerk.get_by_role("row").filter(has_text="第1版")).to_be_visible()
     with clerk.expect_download() as download_info:
         clerk.get_by_role("row").filter(has_text="第1版").get_by_role("link", name="PDF").click()
     with open(download_info.value.path(), "rb") as handle:

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.models import AccountStatus, OfficialAccount
 from core.dates import TOKYO, to_wareki
@@ -38,45 +39,45 @@ def test_a_review_leads_to_a_suspension_shown_on_the_registry(
     clerk.get_by_label("集約先の市広報アカウント").select_option(label=str(pr_account))
     assert_accessible(clerk)
     clerk.get_by_role("button", name="保存", exact=True).click()
-    assert clerk.get_by_text("保存しました。").is_visible()
+    expect(clerk.get_by_text("保存しました。")).to_be_visible()
 
     head = page_for(browser, live_server, head_a)
     head.goto(clerk.url)
     head.get_by_role("button", name="保存して課長が確認").click()
-    assert head.get_by_text("課長が確認しました。").is_visible()
+    expect(head.get_by_text("課長が確認しました。")).to_be_visible()
     assert_accessible(head)
     head.get_by_role("link", name="運用停止の計画を作成する").click()
-    assert head.get_by_text("停止による影響度（ガイドライン４(5)イ）：小").is_visible()
+    expect(head.get_by_text("停止による影響度（ガイドライン４(5)イ）：小")).to_be_visible()
     head.get_by_label("停止の理由（公開）").fill("市公式アカウントに情報を集約するため")
     today = timezone.localdate()
     head.get_by_label("事前周知の開始日").fill(today.isoformat())
     assert_accessible(head)
     head.get_by_role("button", name="計画を作成").click()
     ends = today + timedelta(days=30)  # 850 followers: impact 小, 30 days
-    assert head.get_by_text(f"{to_wareki(ends)}をもって運用を停止します").is_visible()
+    expect(head.get_by_text(f"{to_wareki(ends)}をもって運用を停止します")).to_be_visible()
     assert_accessible(head)
     head.get_by_role("button", name="周知を開始する（運用中 → 停止予告中）").click()
-    assert head.get_by_text("停止予告を開始しました。").is_visible()
+    expect(head.get_by_text("停止予告を開始しました。")).to_be_visible()
 
     # Not before the notice period ends (G-4-5-ウ) ...
     head.get_by_role("link", name="運用停止").click()
     head.get_by_role("button", name="運用停止を行う").click()
-    assert head.get_by_text("が終わるまで運用停止にできません").is_visible()
+    expect(head.get_by_text("が終わるまで運用停止にできません")).to_be_visible()
     # ... unless the sysadmin records why; the account itself is kept (G-4-5-エ).
     sysadmin = page_for(browser, live_server, admin)
     sysadmin.goto(f"/accounts/{account_a.pk}/transition/suspend/")
     sysadmin.get_by_label("コメント").fill("課長の依頼により、周知期間の途中で停止する（乗っ取りの恐れ）")
     sysadmin.get_by_role("button", name="運用停止を行う").click()
-    assert sysadmin.get_by_text("「運用停止」を行いました。").is_visible()
+    expect(sysadmin.get_by_text("「運用停止」を行いました。")).to_be_visible()
     assert OfficialAccount.objects.get(pk=account_a.pk).status == AccountStatus.SUSPENDED
 
     head.goto("/monitoring/dashboard/?fy=2025")
-    assert head.get_by_text("停止検討 1件").is_visible()
+    expect(head.get_by_text("停止検討 1件")).to_be_visible()
     assert_accessible(head)
 
     page.goto("/registry/")
     suspended = page.get_by_role("region", name="運用を停止したアカウント")
-    assert suspended.get_by_text("市公式アカウントに情報を集約するため").is_visible()
-    assert suspended.get_by_role("link", name=pr_account.display_name).is_visible()
+    expect(suspended.get_by_text("市公式アカウントに情報を集約するため")).to_be_visible()
+    expect(suspended.get_by_role("link", name=pr_account.display_name)).to_be_visible()
     assert_accessible(page)
     assert clerk.console_errors == [] and head.console_errors == [] and sysadmin.console_errors == []

@@ -7,6 +7,7 @@
 """
 
 import pytest
+from playwright.sync_api import expect
 
 from e2e.steps import TIMEOUT_MS, assert_accessible, login, page_for, watch_errors
 from tests.factories import PASSWORD
@@ -30,26 +31,26 @@ def test_a_clerks_change_of_a_public_name_waits_for_the_section_head(browser, li
     clerk = page_for(browser, live_server, staff_a)
     clerk.goto(f"/accounts/{account_a.pk}/")
     clerk.get_by_role("link", name="登録内容を編集").click()
-    assert clerk.get_by_text("課長の承認を経て公開されます").is_visible()
+    expect(clerk.get_by_text("課長の承認を経て公開されます")).to_be_visible()
     assert_accessible(clerk)
     clerk.get_by_label("表示名").fill("こまえ子ども応援団")
     clerk.get_by_role("button", name="更新する").click()
-    assert clerk.get_by_text("公開一覧に載る項目（表示名）の変更を課長に申請しました").is_visible()
-    assert clerk.get_by_role("heading", name="課長の承認を待っている公開情報の変更（P-7）").is_visible()
-    assert clerk.get_by_role("button", name="申請を取り下げる").is_visible()
+    expect(clerk.get_by_text("公開一覧に載る項目（表示名）の変更を課長に申請しました")).to_be_visible()
+    expect(clerk.get_by_role("heading", name="課長の承認を待っている公開情報の変更（P-7）")).to_be_visible()
+    expect(clerk.get_by_role("button", name="申請を取り下げる")).to_be_visible()
     assert_accessible(clerk)
     assert "こまえ子ども応援団" not in _registry_text(browser, live_server)
 
     head = page_for(browser, live_server, head_a)
     head.set_viewport_size(PHONE)
-    head.get_by_role("heading", name="承認を待っている公開情報の変更").is_visible()
+    expect(head.get_by_role("heading", name="承認を待っている公開情報の変更")).to_be_visible()
     head.get_by_role("link", name=account_a.display_name).first.click()
-    assert head.get_by_role("cell", name="こまえ子ども応援団").is_visible()
+    expect(head.get_by_role("cell", name="こまえ子ども応援団")).to_be_visible()
     assert_accessible(head)
     head.get_by_label("コメント（任意）").fill("名称変更の決裁済み")
     head.get_by_role("button", name="承認して公開する").click()
-    assert head.get_by_text("公開情報の変更を承認しました").is_visible()
-    assert head.get_by_text("公開情報の変更を承認（表示名）").is_visible()
+    expect(head.get_by_text("公開情報の変更を承認しました")).to_be_visible()
+    expect(head.get_by_text("公開情報の変更を承認（表示名）")).to_be_visible()
     assert "こまえ子ども応援団" in _registry_text(browser, live_server)
     assert clerk.console_errors == [] and head.console_errors == []
 
@@ -67,14 +68,14 @@ def test_a_locked_sign_in_is_seen_by_the_security_officer_and_released_by_the_sy
         user.locator("#id_username").fill("ｓtaff_a")  # a full-width ｓ counts as staff_a
         user.locator("#id_password").fill("wrong-password")
         user.get_by_role("button", name="ログイン").click()
-    assert user.get_by_role("heading", name="しばらくログインできません").is_visible()
+    expect(user.get_by_role("heading", name="しばらくログインできません")).to_be_visible()
     assert_accessible(user)
 
     officer = page_for(browser, live_server, security_officer)
-    assert officer.get_by_text("ロック中の利用者名・アドレスが").is_visible()
+    expect(officer.get_by_text("ロック中の利用者名・アドレスが")).to_be_visible()
     officer.get_by_role("link", name="ログインのロックを確認する").click()
     row = officer.get_by_role("row").filter(has_text="staff_a")
-    assert row.get_by_text("ロック中").is_visible()
+    expect(row.get_by_text("ロック中")).to_be_visible()
     assert officer.get_by_role("button", name="解除する").count() == 0
     assert_accessible(officer)
 
@@ -83,8 +84,8 @@ def test_a_locked_sign_in_is_seen_by_the_security_officer_and_released_by_the_sy
     row = sysadmin.get_by_role("row").filter(has_text="利用者名")
     row.get_by_label("理由・本人確認の方法（staff_a）").fill("本人に内線で確認")
     row.get_by_role("button", name="解除する").click()
-    assert sysadmin.get_by_text("「staff_a」のロックを解除しました。").is_visible()
-    assert sysadmin.get_by_text("本人に内線で確認").is_visible()
+    expect(sysadmin.get_by_text("「staff_a」のロックを解除しました。")).to_be_visible()
+    expect(sysadmin.get_by_text("本人に内線で確認")).to_be_visible()
     assert_accessible(sysadmin)
 
     login(user, live_server, staff_a, PASSWORD)

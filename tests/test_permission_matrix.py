@@ -281,6 +281,7 @@ def test_admin_only_for_the_sysadmin(client, world, people, person):
 
 
 def test_contractor_sees_only_assigned_accounts(client, contractor, account_a, dept_a, head_a):
+    """G-4-1: a contractor (委託業者) sees and works only on the accounts assigned to it."""
     other = AccountFactory(department=dept_a, manager=head_a, status=AccountStatus.ACTIVE)
     account_a.contractors.add(contractor)
     client.force_login(contractor)

@@ -13,7 +13,6 @@ from accounts.lookup import (
     canonical_host,
     normalize_handle,
     parse_reference,
-    profile_key,
 )
 
 HANDLE_RE = re.compile(r"[a-z0-9._-]+")
@@ -436,34 +435,6 @@ def test_default_hosts_are_canonical_and_cover_every_platform():
 )
 def test_normalize_handle(text, expected):
     assert normalize_handle(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("platform", "handle", "account_id", "expected"),
-    [
-        ("x", "komae_city", None, "x:komae_city"),
-        ("x", "@Komae_City", None, "x:komae_city"),
-        ("X", "＠komae_city", "", "x:komae_city"),
-        ("youtube", None, CHANNEL_ID, f"youtube#{CHANNEL_ID}"),
-        ("youtube", "komae_city", CHANNEL_ID, f"youtube#{CHANNEL_ID}"),
-        ("facebook", "komaecity", "100064", "facebook#100064"),
-        ("bluesky", None, "did:plc:abc", "bluesky#did:plc:abc"),
-    ],
-)
-def test_profile_key_prefers_the_permanent_id(platform, handle, account_id, expected):
-    assert profile_key(platform, handle, account_id) == expected
-
-
-@pytest.mark.parametrize(("handle", "account_id"), [(None, None), ("", ""), ("@", None), ("  ", "  ")])
-def test_profile_key_refuses_a_reference_without_handle_or_id(handle, account_id):
-    with pytest.raises(ValueError, match="handle or an account id"):
-        profile_key("x", handle, account_id)
-
-
-def test_a_pasted_url_and_a_registered_handle_share_a_key():
-    parsed = parse_reference("https://mobile.twitter.com/Komae_City/status/1?s=20")
-    registered = profile_key("x", "@komae_city", "")
-    assert profile_key(parsed.platform, parsed.handle, parsed.account_id) == registered
 
 
 def test_profile_ref_is_immutable_and_hashable():

@@ -71,6 +71,7 @@ PASTED_OFFICIAL = [
 
 @pytest.mark.parametrize("pasted", PASTED_OFFICIAL)
 def test_verify_recognises_what_citizens_paste(client, registry, pasted):
+    """P-7: a citizen checks whether a pasted URL or @handle is an official account."""
     response = client.get(reverse("registry:verify"), {"q": pasted}, HTTP_ACCEPT="application/json")
     data = response.json()
     assert response.status_code == 200
@@ -121,6 +122,7 @@ def test_verify_without_a_query_shows_the_form_or_a_json_error(client, registry)
 
 @pytest.mark.smoke
 def test_the_registry_lists_public_accounts_and_suspended_ones_with_reason(client, registry):
+    """P-7 and P-8: the official accounts are listed; a stopped one with its reason and date."""
     body = client.get(reverse("registry:list")).content.decode()
     assert "狛江市公式チャンネル" in body
     assert "狛江市ごみ分別" in body

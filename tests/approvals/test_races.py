@@ -5,9 +5,12 @@ import threading
 import pytest
 from django.db import connection
 
+from accounts.models import OfficialAccount
 from approvals import services
 from approvals.models import AccountRequest, RequestStatus
 from core.errors import TransitionError
+from core.models import AuditEvent
+from policies.models import PolicyVersion
 from tests.factories import UserFactory, complete_request_fields
 
 pytestmark = [
@@ -51,7 +54,11 @@ def test_two_decisions_at_once_make_exactly_one(staff_a, head_a, chair, dept_b):
     assert any("既に承認です" in o for o in outcomes if o != "ok"), outcomes
     obj.refresh_from_db()
     assert obj.status == RequestStatus.APPROVED
-    assert obj.account is not None  # one account, one policy version: the loser changed nothing
+    # One account, one policy version, one approval in the trail: the loser changed nothing.
+    assert OfficialAccount.objects.filter(request=obj).count() == 1
+    assert PolicyVersion.objects.filter(account=obj.account).count() == 1
+    approvals = [e for e in AuditEvent.objects.for_object(obj) if e.to_state == RequestStatus.APPROVED]
+    assert len(approvals) == 1
 
 
 def test_simultaneous_submissions_get_distinct_numbers(dept_a, dept_b, staff_a, head_a, head_b, staff_b):

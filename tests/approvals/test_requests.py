@@ -50,6 +50,7 @@ def test_only_section_people_start_a_request(request, person):
 
 
 def test_staff_cannot_submit_only_the_section_head(draft, staff_a, head_b):
+    """G-4-2-イ: the 課長 files the 第４号様式; a clerk or another 課's 課長 cannot."""
     with pytest.raises(PermissionDenied, match="課長です"):
         services.request_submit(request_id=draft.pk, actor=staff_a)
     with pytest.raises(PermissionDenied, match="課長です"):
@@ -62,6 +63,7 @@ def test_staff_cannot_submit_only_the_section_head(draft, staff_a, head_b):
     "field", ["reuse_fits", "reuse_fits_reason", "reuse_too_light_reason", "reuse_crowds", "title", "manager"]
 )
 def test_submission_requires_the_reuse_answers_and_the_form(staff_a, head_a, field):
+    """G-4-2-ア: (ア)(イ)(ウ) each need an answer and a reason before the request goes to the committee."""
     fields = complete_request_fields(head_a)
     fields[field] = None if field == "manager" else ""
     obj = services.request_create(actor=staff_a, fields=fields)
@@ -141,6 +143,7 @@ def test_a_member_cannot_decide(submitted, member):
 
 @time_machine.travel("2026-11-24 10:00 +0900", tick=False)
 def test_approval_opens_the_account_with_policy_version_1(submitted, member, chair, head_a):
+    """G-4-2-ウ: the committee's approval opens the account with its enacted policy."""
     services.request_vote(request_id=submitted.pk, actor=member, choice="for")
     services.request_decide(request_id=submitted.pk, actor=chair, decision="approve")
     submitted.refresh_from_db()
@@ -185,6 +188,7 @@ def test_return_goes_back_to_draft_and_resubmission_keeps_the_number(submitted, 
 
 
 def test_the_chair_exception_from_submitted_is_recorded_as_such(client, submitted, chair):
+    """G-4-2-ウ ただし書: the chair may approve without the committee's review (委員長特認), recorded as such."""
     with pytest.raises(TransitionError, match="委員長特認の理由を入力"):
         services.request_decide(request_id=submitted.pk, actor=chair, decision="approve")
     with pytest.raises(TransitionError, match="委員長特認による承認だけ"):
@@ -213,6 +217,7 @@ def test_a_decided_request_cannot_be_decided_again(submitted, chair):
 
 
 def test_the_form_first_shows_related_existing_accounts(client, staff_a, pr_account, dept_b, head_b):
+    """G-4-2-ア: the request first shows the city's existing accounts of the same 分野 or SNS."""
     AccountFactory(department=dept_b, manager=head_b, field="children", display_name="こまえ子ども応援X")
     client.force_login(staff_a)
     step1 = client.get(reverse("approvals:create")).content.decode()
@@ -254,6 +259,7 @@ def test_the_section_head_submits_from_the_form(client, draft, head_a):
 
 
 def test_the_form4_prints_as_pdf_with_number_and_wareki(client, submitted, member):
+    """G-4-2-イ: the 電子計算組織処理計画書 (第４号様式) prints with the draft policy."""
     import io
 
     from pypdf import PdfReader

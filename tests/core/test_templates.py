@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from accounts.models import AccountStatus
+from accounts.models import AccountStatus, OfficialAccount
+from org.models import Department
 from tests.factories import AccountFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +55,12 @@ def test_every_screen_renders(client, admin, account_a, preparing_a, suspended_a
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
-        assert b"None" not in response.content or "admin" in url, url
+        assert b"None" not in response.content, url
+    # The admin lists show their records, under the site's own header.
+    for model, shown in ((OfficialAccount, account_a.display_name), (Department, account_a.department.name)):
+        body = client.get(reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")).content
+        assert "狛江市 公式SNSアカウント管理システム 管理画面".encode() in body
+        assert str(model._meta.verbose_name_plural).encode() in body and shown.encode() in body
 
 
 def test_the_error_pages_are_japanese(client, staff_b, account_a):

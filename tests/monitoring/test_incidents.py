@@ -28,6 +28,7 @@ def test_a_hijack_gets_the_g_4_3_ka_checklist(hijack):
 
 
 def test_a_wrong_post_gets_the_p_5_2_checklist(account_a, staff_a):
+    """P-5-2: a wrong post is deleted, then the corrected content is posted again."""
     incident = incidents.incident_open(account_id=account_a.pk, actor=staff_a, kind="wrong_post", title="日付の誤り")
     assert [s.code for s in incident.steps.all()] == ["delete_post", "post_correction"]
 
@@ -85,6 +86,7 @@ def test_oversized_evidence_is_refused(hijack, staff_a, settings):
 
 
 def test_the_screens_open_and_work_an_incident(client, account_a, staff_a):
+    """G-4-3-オ: an important mention is recorded and reported up the chain, never rebutted on one's own."""
     client.force_login(staff_a)
     response = client.post(
         reverse("monitoring:incident_new", args=[account_a.pk]),

@@ -24,6 +24,7 @@ def emails(head_a, staff_a):
 def test_the_manager_is_reminded_of_content_checks_passwords_and_verification(
     mailoutbox, django_capture_on_commit_callbacks, emails, account_a
 ):
+    """G-4-3-ア: the 管理者 is reminded to check the posts regularly (and of passwords and verification)."""
     with django_capture_on_commit_callbacks(execute=True):
         assert reminders.send_reminders(date(2026, 11, 24)) == 1
     body = mailoutbox[0].body

@@ -82,6 +82,7 @@ def test_no_review_for_a_year_before_the_account_was_registered(client, dept_a, 
 
 
 def test_staff_drafts_the_section_head_signs_and_then_it_is_fixed(account_a, staff_a, head_a, pr_account):
+    """G-4-5-ア: every 年度末 each account's effect and uniqueness are reviewed and signed off."""
     review = services.review_start(account_id=account_a.pk, actor=staff_a, fiscal_year=2025)
     services.review_update(review_id=review.pk, actor=staff_a, fields=complete_review())
     with pytest.raises(PermissionDenied, match="所管課の課長です"):
@@ -110,6 +111,7 @@ def test_section_b_cannot_review_section_a(account_a, staff_b):
 
 @pytest.mark.parametrize(("followers", "impact"), [(999, "小"), (1000, "中"), (9999, "中"), (10000, "大")])
 def test_impact_levels_follow_the_follower_count(followers, impact):
+    """G-4-5-イ: the impact of stopping follows the number of followers."""
     assert services.impact_of(followers)[0] == impact
 
 

@@ -67,8 +67,11 @@ def test_pages_that_cannot_be_read_are_recorded_as_errors(platform, account_a, p
 
 
 def test_invalid_html_does_not_crash_the_check(platform, account_a):
+    """A page that is not HTML reads as a profile that states nothing: not official (P-3), not a crash."""
     check = _check(_point(account_a, platform.url + "/broken"))
-    assert check.outcome in (StatusCheck.Outcome.ANOMALY, StatusCheck.Outcome.OK)
+    assert check.outcome == StatusCheck.Outcome.ANOMALY
+    assert check.anomalies == ["not_official"]
+    assert not (check.profile_states_operator or check.profile_links_city)
 
 
 def test_a_gone_profile_opens_one_incident_and_emails_the_chain(
@@ -89,6 +92,7 @@ def test_a_gone_profile_opens_one_incident_and_emails_the_chain(
 
 
 def test_a_renamed_account_and_a_changed_id_are_anomalies(platform, account_a):
+    """G-4-3-カ: constant watch for なりすまし・乗っ取り: a new name or another platform ID is an anomaly."""
     account_a.platform_account_id = "1234"
     account_a.save()
     _point(account_a, f"{platform.url}/profile/x?title=こまえ子ども&id=1234")
@@ -100,6 +104,7 @@ def test_a_renamed_account_and_a_changed_id_are_anomalies(platform, account_a):
 
 
 def test_new_posts_on_a_suspended_account_are_an_anomaly(platform, account_a):
+    """G-4-5-エ: a stopped account is kept and checked; a new post on it is an anomaly."""
     OfficialAccount.objects.filter(pk=account_a.pk).update(status=AccountStatus.SUSPENDED)
     _point(account_a, f"{platform.url}/profile/x?title=こまえ子ども&posted=2026-01-01T00:00:00Z")
     assert _check(account_a).outcome == StatusCheck.Outcome.OK

@@ -45,6 +45,7 @@ def test_sysadmin_gives_a_user_a_role_shown_in_japanese(client, admin, staff_a):
 
 
 def test_platforms_are_data_the_sysadmin_edits(client, admin):
+    """G-2: services change over time (G-3-5), so platforms are data the sysadmin edits, not code."""
     x = Platform.objects.get(code="x")
     client.force_login(admin)
     page = client.get(reverse("admin:accounts_platform_change", args=[x.pk])).content.decode()

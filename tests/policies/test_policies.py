@@ -66,7 +66,9 @@ def _rendered(version):
 
 @pytest.mark.skipif(not GUIDELINE.exists(), reason="needs ../shared/seed beside the repository")
 def test_the_default_template_is_the_sample_word_for_word():
-    """Filled with the 見本's own blanks, the default template reads exactly as the guideline's 見本."""
+    """P-1〜P-10: the default template is the guideline's 見本 運用ポリシー, article by article.
+
+    Filled with the 見本's own blanks, the default template reads exactly as the guideline's 見本."""
     sample = GUIDELINE.read_text()
     sample = sample[sample.index("（目的）") :]
     values = {

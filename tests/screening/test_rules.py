@@ -56,6 +56,7 @@ def codes(text, **kwargs):
     ],
 )
 def test_rules_find_what_the_guideline_warns_about_and_nothing_else(text, expected):
+    """G-4-4-ア〜ウ and G-4-3-エ: 伏せ字, personal data, dictionary words, and the consent question."""
     assert sorted(set(codes(text))) == sorted(set(expected)), rules.screen(
         text, platform_code="facebook", max_length=None, terms=TERMS, earlier=[]
     )

@@ -9,6 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_page_marks_each_finding_and_keeps_the_record(client, staff_a, account_a):
+    """G-4-3-エ: an identifiable person asks for consent; the answer is kept for the 課長."""
     client.force_login(staff_a)
     text = "○○さんの写真です。連絡は03-3430-1111まで <b>太字</b>"
     body = client.post(
