@@ -1,5 +1,6 @@
 """投稿前チェック (SPEC §6): screen a draft against the guideline, keep the record."""
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from accounts.models import OfficialAccount
@@ -42,7 +43,7 @@ def draft_keep(*, account_id: int, actor, text: str, consent_confirmed: bool, no
     """Keep the draft with its findings and the clerk's answers, for the 課長 to see (決裁)."""
     account = OfficialAccount.objects.select_related("platform").get(pk=account_id)
     if not can_screen(actor, account):
-        raise TransitionError("このアカウントの投稿前チェックは記録できません。")
+        raise PermissionDenied("このアカウントの投稿前チェックは記録できません。")
     # Findings are advice: the record is kept either way, with the answer to the consent question.
     findings = screen_draft(account=account, text=text)
     return ScreenedDraft.objects.create(
