@@ -24,7 +24,6 @@ from core.exports import csv_response
 from core.pdf import DocumentFontMissing, render_pdf
 from core.uploads import size_label
 from org.models import Department
-from org.roles import Role, has_role
 
 from . import incidents, reminders, services
 from .forms import IncidentForm, PlanForm, ReviewForm
@@ -35,6 +34,7 @@ from .permissions import (
     can_plan_suspension,
     can_request_check,
     can_sign_review,
+    can_start_review,
     can_work_on_incident,
 )
 from .selectors import follower_trends, review_targets, reviews_open, year_end_dashboard
@@ -64,16 +64,18 @@ def review_list(request):
     fy = _fiscal_year(request)
     targets = review_targets(user=request.user, fiscal_year=fy).order_by("department__sort_order", "handle_key")
     page = Paginator(targets, 100).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    for account in rows:
+        account.can_start = can_start_review(request.user, account)
     return render(
         request,
         "monitoring/review_list.html",
         {
             "fy": fy,
             "fy_label": fiscal_year_label(fy),
-            "targets": page.object_list,
+            "targets": rows,
             "page": page,
             "is_open": reviews_open() or fy < current_fiscal_year(),
-            "can_start": has_role(request.user, Role.STAFF, Role.SECTION_HEAD),  # of their own 課's rows
         },
     )
 
@@ -82,6 +84,8 @@ def review_list(request):
 @require_POST
 def review_start(request, account_pk: int, fy: int):
     account = get_object_or_404(accounts_visible_to(user=request.user), pk=account_pk)
+    if not can_start_review(request.user, account):
+        raise PermissionDenied("効果測定を作成できるのは所管課の職員です。")
     try:
         review = services.review_start(account_id=account.pk, actor=request.user, fiscal_year=fy)
     except TransitionError as exc:
