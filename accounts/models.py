@@ -55,6 +55,12 @@ class Platform(UndeletableModel):
     profile_url_template = models.CharField(
         "プロフィールURLの形", max_length=200, help_text="{handle} の位置にユーザー名が入ります。"
     )
+    # 運用ポリシー 第２条(1): what the service is, in the 見本's words (G-2: services change; so does this).
+    service_definition = models.TextField(
+        "サービスの説明（運用ポリシー第２条第１号）",
+        blank=True,
+        help_text="「{運営会社}が運営する…ものをいう。」の形で。空欄ならテンプレートの説明を使います。",
+    )
     follower_word = models.CharField("フォロワーの呼び方", max_length=20, default="フォロワー")
     post_word = models.CharField("投稿の呼び方", max_length=20, default="投稿")
     verification_available = models.BooleanField("認証制度あり", default=True)

@@ -53,7 +53,8 @@ def policy_values(account: OfficialAccount, template: PolicyTemplate) -> dict:
         "ユーザー名": account.handle,
         "登録メールアドレス": account.registered_email,
     }
-    values["サービスの説明"] = text.fill(template.service_description, values)
+    # 第２条(1): the platform's own definition (G-2: platforms are data); the template's is the fallback.
+    values["サービスの説明"] = text.fill(account.platform.service_definition or template.service_description, values)
     categories = [CONTENT_ITEMS[c] for c in account.content_categories if c in CONTENT_ITEMS]
     notes = [line.strip() for line in account.content_notes.splitlines() if line.strip()]
     values["発信する内容"] = [text.fill(item, values) for item in categories + notes]

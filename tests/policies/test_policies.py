@@ -441,3 +441,23 @@ def test_a_long_changed_line_is_marked_whole_and_a_short_one_by_character():
         [["=", "第１条\n市のお知らせ\n"]],
         [["=", "第１条\n市の"], ["+", "大切な"], ["=", "お知らせ\n"]],
     )
+
+
+def test_every_platforms_policy_defines_its_own_service(dept_a, head_a):
+    """G-2 / P-1〜P-10: 第２条(1) names the account's own service, never the X wording of the 見本."""
+    from accounts.models import OfficialAccount, Platform
+
+    platforms = list(Platform.objects.all())
+    assert len(platforms) >= 9
+    for platform in platforms:
+        account = OfficialAccount(
+            department=dept_a, platform=platform, handle="komae_city", registered_email="a@city.komae.lg.jp"
+        )
+        article = services.policy_preview(account)["articles"][1]
+        definition = article["paragraphs"][0]["items"][0][1]  # (number, text)
+        assert definition.startswith(f"{platform.name}　{platform.operator}が運営する"), definition
+        others = [p for p in platforms if p.pk != platform.pk and p.service_definition != platform.service_definition]
+        for other in others:
+            assert other.service_definition.replace("{運営会社}", "") not in definition, (platform.code, other.code)
+        if platform.code != "x":
+            assert "ツイート" not in definition and "ポスト" not in definition, platform.code
