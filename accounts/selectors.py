@@ -155,6 +155,14 @@ def account_panels(*, user) -> list[Panel]:
     if has_role(user, Role.SECTION_HEAD, Role.SYSADMIN):
         panels.append(
             _panel(
+                "運用ポリシーが制定されていない運用中のアカウント",
+                "G-4-2-イ",
+                visible.filter(status__in=(AccountStatus.ACTIVE, AccountStatus.NOTICE), policy_versions__isnull=True),
+                "運用中のアカウントには、すべて運用ポリシーが制定されています。",
+            )
+        )
+        panels.append(
+            _panel(
                 "承認を待っている公開情報の変更",
                 "P-7",
                 visible.filter(public_changes__status="pending"),

@@ -531,6 +531,11 @@ def account_activate(
     clerk's edit in between (allowed while 開設準備) must not become official unseen.
     """
     account, transition = _begin(account_id=account_id, actor=actor, name="activate")
+    # G-4-2-イ: the policy is part of the approval — no account operates without an enacted one.
+    if not account.policy_versions.exists():
+        raise TransitionError(
+            "運用開始の前に、運用ポリシーを制定してください（G-4-2-イ）。「運用ポリシー」から案を作成し、制定できます。"
+        )
     if public_fingerprint_seen is not None and public_fingerprint_seen != public_fingerprint(account):
         raise TransitionError(
             "確認の後に、公開される項目（ユーザー名・プロフィールURLなど）が変更されました。"

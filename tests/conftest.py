@@ -143,4 +143,17 @@ def pr_account(dept_b, head_b):
 
 @pytest.fixture
 def preparing_a(dept_a, head_a):
-    return AccountFactory(department=dept_a, manager=head_a, handle="komae_junbi", status=AccountStatus.PREPARING)
+    """An account in 開設準備 with its policy enacted, as the committee's approval leaves it (G-4-2-イ)."""
+    account = AccountFactory(department=dept_a, manager=head_a, handle="komae_junbi", status=AccountStatus.PREPARING)
+    return enact_policy(account, head_a)
+
+
+def enact_policy(account, actor):
+    """Version 1 of the account's 運用ポリシー, from the template (what 運用開始 requires)."""
+    from datetime import date
+
+    from policies import services as policies
+
+    policies.policy_draft_start(account_id=account.pk, actor=actor)
+    policies.policy_issue(account_id=account.pk, actor=actor, issued_on=date(2026, 4, 1))
+    return account

@@ -14,6 +14,7 @@ from accounts import services
 from accounts.models import AccountStatus, FollowerSnapshot, OfficialAccount
 from core.errors import DeletionForbidden, TransitionError
 from core.models import AuditEvent
+from tests.factories import AccountFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -273,3 +274,34 @@ def test_the_notice_form_keeps_the_input_and_explains_bad_dates(client, head_a, 
     assert response.status_code == 302
     account_a.refresh_from_db()
     assert (account_a.status, account_a.notice_ends_on) == (AccountStatus.NOTICE, date(2027, 1, 31))
+
+
+def test_an_account_starts_operating_only_under_an_enacted_policy(client, dept_a, head_a, admin):
+    """G-4-2-イ: the 運用ポリシー is part of the approval; 運用開始 waits for its enactment."""
+    from tests.conftest import enact_policy
+
+    account = AccountFactory(department=dept_a, manager=head_a, handle="komae_new", status=AccountStatus.PREPARING)
+    with pytest.raises(TransitionError, match="運用ポリシーを制定してください"):
+        services.account_activate(account_id=account.pk, actor=head_a)
+    client.force_login(head_a)
+    url = reverse("accounts:transition", args=[account.pk, "activate"])
+    response = client.post(url, {"public_fingerprint_seen": services.public_fingerprint(account)})
+    assert "運用ポリシーを制定してください" in response.content.decode()
+    account.refresh_from_db()
+    assert account.status == AccountStatus.PREPARING
+    enact_policy(account, head_a)
+    services.account_activate(account_id=account.pk, actor=head_a)
+    account.refresh_from_db()
+    assert account.status == AccountStatus.ACTIVE
+
+
+@pytest.mark.parametrize("who", ["head_a", "admin"])
+def test_operating_accounts_without_a_policy_are_listed_for_the_section_head_and_sysadmin(
+    client, request, who, account_a, staff_a
+):
+    """G-4-2-イ: accounts registered as 運用中 before they had a policy in the system are shown."""
+    client.force_login(request.getfixturevalue(who))
+    body = client.get(reverse("dashboard")).content.decode()
+    assert "運用ポリシーが制定されていない運用中のアカウント" in body and account_a.display_name in body
+    client.force_login(staff_a)
+    assert "運用ポリシーが制定されていない運用中のアカウント" not in client.get(reverse("dashboard")).content.decode()

@@ -92,6 +92,9 @@ def test_seed_demo_is_idempotent_and_every_state_is_there(client, capsys):
     out = capsys.readouterr().out
     assert OfficialAccount.objects.count() == first >= 12
     assert set(OfficialAccount.objects.values_list("status", flat=True)) == set(AccountStatus.values)
+    # G-4-2-イ: every demo account that has left 開設準備 operates under an enacted, printable policy.
+    unprepared = OfficialAccount.objects.exclude(status=AccountStatus.PREPARING).filter(policy_versions__isnull=True)
+    assert not unprepared.exists()
     assert "kodomo_staff" in out and "komae-demo-2026" in out
     assert User.objects.filter(groups__name="sysadmin").exists()
     # The login form, as a person signs in (django-axes needs the request that authenticate() gets).

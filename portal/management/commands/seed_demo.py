@@ -24,6 +24,7 @@ from monitoring import incidents
 from monitoring.models import Incident
 from org.models import Department, User
 from org.roles import Role
+from policies import services as policies
 
 DEMO_PASSWORD = "komae-demo-2026"
 DEPARTMENT_FIELDS = {
@@ -262,6 +263,11 @@ class Command(BaseCommand):
     def _move_to(self, account, status, extra, admin, pr_account, today):
         if status == AccountStatus.PREPARING:
             return
+        # G-4-2-イ: an account operates under an enacted policy, which a new user can print at once.
+        policies.policy_draft_start(account_id=account.pk, actor=admin)
+        policies.policy_issue(
+            account_id=account.pk, actor=admin, issued_on=timezone.localdate(account.created_at), comment="デモデータ"
+        )
         services.account_activate(account_id=account.pk, actor=admin, comment="デモデータ")
         if status == AccountStatus.ACTIVE:
             return
