@@ -31,6 +31,7 @@ from .permissions import (
 from .selectors import related_accounts, requests_visible_to
 
 PAGE_SIZE = 50
+FORM4_SECTION = AccountRequest.SECTIONS[2][0]  # 電子計算組織処理計画書（第４号様式）
 
 
 def _visible(user, pk):
@@ -255,9 +256,18 @@ def request_decide(request, pk: int):
 def request_form4_pdf(request, pk: int):
     """The 電子計算組織処理計画書（第４号様式）, printed through the one PDF service."""
     obj = _visible(request.user, pk)
+    # The document is the 計画書 itself: its own fields follow the heading, unnumbered and untitled;
+    # the other parts are numbered sections.
+    numbered, own = [], []
+    for legend, rows in request_sections(obj):
+        if legend == FORM4_SECTION:
+            own = rows
+        else:
+            numbered.append((len(numbered) + 1, legend, rows))
     try:
         pdf = render_pdf(
-            "approvals/pdf/form4.html", {"object": obj, "sections": request_sections(obj), "policy": _preview(obj)}
+            "approvals/pdf/form4.html",
+            {"object": obj, "own_rows": own, "sections": numbered, "policy": _preview(obj)},
         )
     except DocumentFontMissing as exc:
         messages.error(request, str(exc))
