@@ -8,19 +8,23 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import AccountStatus, OfficialAccount
-from core.dates import TOKYO, to_wareki
+from core.dates import TOKYO, current_fiscal_year, to_wareki
 from e2e.steps import assert_accessible, page_for
 
 pytestmark = pytest.mark.browser
 
 
 def test_a_review_leads_to_a_suspension_shown_on_the_registry(
-    page, browser, live_server, staff_a, head_a, admin, account_a, pr_account
+    page, browser, live_server, staff_a, head_a, admin, account_a, pr_account, settings
 ):
-    # The account ran through 令和7年度 (2025-04-01〜2026-03-31).
+    # This city reviews all year round (REVIEW_OPENS_MONTH=4); the account has run since 2024.
+    settings.REVIEW_OPENS_MONTH = 4
+    fy = current_fiscal_year()
     OfficialAccount.objects.filter(pk=account_a.pk).update(created_at=datetime(2024, 4, 1, tzinfo=TOKYO))
     clerk = page_for(browser, live_server, staff_a)
-    clerk.goto("/monitoring/reviews/?fy=2025")
+    clerk.goto("/monitoring/dashboard/")  # where the menu's 効果測定 leads
+    clerk.get_by_role("link", name="効果測定の一覧（作成・課長の確認）へ").click()
+    expect(clerk).to_have_url(f"{live_server.url}/monitoring/reviews/?fy={fy}")
     assert_accessible(clerk)
     clerk.get_by_role("row").filter(has_text=account_a.display_name).get_by_role("button", name="作成する").click()
     clerk.get_by_label("年度初めのフォロワー数").fill("900")
@@ -71,7 +75,7 @@ def test_a_review_leads_to_a_suspension_shown_on_the_registry(
     expect(sysadmin.get_by_text("「運用停止」を行いました。")).to_be_visible()
     assert OfficialAccount.objects.get(pk=account_a.pk).status == AccountStatus.SUSPENDED
 
-    head.goto("/monitoring/dashboard/?fy=2025")
+    head.goto(f"/monitoring/dashboard/?fy={fy}")
     expect(head.get_by_text("停止検討 1件")).to_be_visible()
     assert_accessible(head)
 

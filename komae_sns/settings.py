@@ -64,8 +64,10 @@ for _key, _value in sorted(os.environ.items()):
 CONTENT_CHECK_DAYS = env.int("CONTENT_CHECK_DAYS", default=30)
 # Remind the 課長 this many days before a notice period ends (G-4-5-ウ).
 NOTICE_ENDING_DAYS = env.int("NOTICE_ENDING_DAYS", default=7)
-# Year-end reviews open in February of the 年度's last quarter (G-4-5-ア).
+# Year-end reviews open in this month and stay open to the end of the 年度 (G-4-5-ア; 4 = all year).
 REVIEW_OPENS_MONTH = env.int("REVIEW_OPENS_MONTH", default=2)
+if not 1 <= REVIEW_OPENS_MONTH <= 12:
+    raise ImproperlyConfigured("REVIEW_OPENS_MONTH must be a month, 1 to 12.")
 # Reminder thresholds used by the dashboards (days).
 PASSWORD_CHANGE_DUE_DAYS = env.int("PASSWORD_CHANGE_DUE_DAYS", default=180)
 

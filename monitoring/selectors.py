@@ -17,9 +17,11 @@ TREND_YEARS = 5
 
 
 def reviews_open(today=None) -> bool:
-    """G-4-5-ア: reviews are due at 年度末; the 課 sees them from February (settings.REVIEW_OPENS_MONTH)."""
+    """G-4-5-ア: reviews are due at 年度末; they open in REVIEW_OPENS_MONTH (1–12) and stay open to the end
+    of the 年度 (March), wrapping the calendar year: 10 opens October–March, 4 the whole 年度."""
     today = today or timezone.localdate()
-    return today.month in range(settings.REVIEW_OPENS_MONTH, 4)
+    months_into_year = (today.month - 4) % 12  # April is 0, March is 11
+    return months_into_year >= (settings.REVIEW_OPENS_MONTH - 4) % 12
 
 
 def review_targets(*, user, fiscal_year: int) -> QuerySet[OfficialAccount]:

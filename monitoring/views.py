@@ -75,7 +75,10 @@ def review_list(request):
             "fy_label": fiscal_year_label(fy),
             "targets": rows,
             "page": page,
-            "is_open": reviews_open() or fy < current_fiscal_year(),
+            # The current 年度's list takes new reviews while the window is open; earlier 年度 are read-only.
+            "is_open": reviews_open() and fy == current_fiscal_year(),
+            "is_past": fy < current_fiscal_year(),
+            "opens_month": settings.REVIEW_OPENS_MONTH,
         },
     )
 

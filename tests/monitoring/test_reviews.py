@@ -231,3 +231,41 @@ def test_a_review_for_a_future_year_is_refused(client, account_a, staff_a):
     response = client.post(reverse("monitoring:review_start", args=[account_a.pk, 2099]), follow=True)
     assert "今年度までの年度について作成できます" in response.content.decode()
     assert not YearEndReview.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("opens", "today", "is_open"),
+    [
+        (10, date(2026, 9, 30), False),
+        (10, date(2026, 10, 1), True),
+        (10, date(2027, 1, 15), True),  # the window wraps the calendar year
+        (10, date(2027, 3, 31), True),
+        (10, date(2027, 4, 1), False),
+        (4, date(2026, 4, 1), True),  # all year
+        (4, date(2027, 3, 31), True),
+        (1, date(2026, 12, 31), False),
+        (1, date(2027, 1, 1), True),
+        (12, date(2026, 11, 30), False),
+        (12, date(2026, 12, 1), True),
+    ],
+)
+def test_the_review_window_runs_from_the_configured_month_to_the_end_of_the_year(settings, opens, today, is_open):
+    """G-4-5-ア: REVIEW_OPENS_MONTH works for every month, not only January–March."""
+    settings.REVIEW_OPENS_MONTH = opens
+    assert reviews_open(today) is is_open
+
+
+def test_the_list_says_when_reviews_open_and_is_reachable_from_the_dashboard(client, staff_a, settings, account_a):
+    settings.REVIEW_OPENS_MONTH = 3
+    client.force_login(staff_a)
+    with time_machine.travel("2026-11-25 10:00 +0900", tick=False):
+        dashboard = client.get(reverse("monitoring:dashboard")).content.decode()
+        assert reverse("monitoring:reviews") in dashboard
+        body = client.get(reverse("monitoring:reviews")).content.decode()
+        assert "今年度の効果測定は3月から作成できます。" in body and "作成する" not in body
+        past = client.get(reverse("monitoring:reviews"), {"fy": 2025}).content.decode()
+        assert "過去の年度の一覧です（閲覧のみ）" in past and "作成する" not in past
+    with time_machine.travel("2027-03-02 10:00 +0900", tick=False):
+        client.force_login(staff_a)  # months later: a new session
+        body = client.get(reverse("monitoring:reviews")).content.decode()
+        assert "から作成できます" not in body and "作成する" in body
