@@ -147,6 +147,12 @@ class AnnounceSuspensionForm(TransitionForm):
     )
     notice_starts_on = JapaneseDateField(label="事前周知の開始日")
     notice_ends_on = JapaneseDateField(label="事前周知の終了日")
+    short_notice_reason = forms.CharField(
+        label="目安より短い周知期間にする理由",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="影響度の目安より短い周知期間にする場合だけ、その理由を記入します（G-4-5-ウ）。記録され、計画とダッシュボードに表示されます。",
+    )
     successor = forms.ModelChoiceField(
         label="今後の情報提供元（誘導先）",
         queryset=OfficialAccount.objects.none(),
@@ -161,7 +167,9 @@ class AnnounceSuspensionForm(TransitionForm):
             .select_related("platform")
         )
         self.fields["notice_starts_on"].initial = timezone.localdate()
-        self.order_fields(["reason", "notice_starts_on", "notice_ends_on", "successor", "comment"])
+        self.order_fields(
+            ["reason", "notice_starts_on", "notice_ends_on", "short_notice_reason", "successor", "comment"]
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -255,6 +255,8 @@ class OfficialAccount(PolicyChoices, UndeletableModel):
     suspension_reason = models.TextField("停止の理由", blank=True, editable=False)
     notice_starts_on = models.DateField("事前周知の開始日", null=True, blank=True, editable=False)
     notice_ends_on = models.DateField("事前周知の終了日", null=True, blank=True, editable=False)
+    # G-4-5-ウ: why the notice is shorter than the impact level suggests (empty when it is not).
+    notice_short_reason = models.TextField("目安より短い事前周知の理由", blank=True, editable=False)
     suspended_on = models.DateField("運用停止日", null=True, blank=True, editable=False)
     successor = models.ForeignKey(
         "self",

@@ -125,6 +125,14 @@ def account_panels(*, user) -> list[Panel]:
     if has_role(user, Role.SECTION_HEAD, Role.SYSADMIN):
         panels.append(
             _panel(
+                "目安より短い事前周知で停止予告中のアカウント",
+                "G-4-5-ウ",
+                visible.filter(status=AccountStatus.NOTICE).exclude(notice_short_reason=""),
+                "目安より短い事前周知のアカウントはありません。",
+            )
+        )
+        panels.append(
+            _panel(
                 "事前周知の期間が終わった停止予告中のアカウント",
                 "G-4-5-ウ",
                 visible.filter(status=AccountStatus.NOTICE, notice_ends_on__lt=today),

@@ -544,6 +544,35 @@ def account_activate(
     return _finish(account, transition, actor=actor, comment=comment, changes=public_values(account))
 
 
+def impact_of(followers: int) -> tuple[str, int]:
+    """G-4-5-イ: the impact level of stopping, and the notice period it suggests (days)."""
+    for bound, label, days in settings.SUSPENSION_IMPACT_LEVELS:
+        if bound is None or followers < bound:
+            return label, days
+    raise AssertionError("SUSPENSION_IMPACT_LEVELS ends with an unbounded level")
+
+
+def latest_followers(account: OfficialAccount) -> int:
+    snapshot = account.follower_snapshots.order_by("-recorded_on").first()
+    return snapshot.count if snapshot else 0
+
+
+def notice_minimum(account: OfficialAccount, followers: int | None = None) -> tuple[str, int, int]:
+    """(impact, suggested notice days, followers) of stopping `account` (G-4-5-イ/ウ)."""
+    followers = latest_followers(account) if followers is None else followers
+    impact, days = impact_of(followers)
+    return impact, days, followers
+
+
+def check_notice_length(*, starts: date, ends: date, minimum_days: int, short_reason: str) -> None:
+    """G-4-5-ウ 「一定期間」: a notice shorter than the impact level's 目安 needs a recorded reason."""
+    if (ends - starts).days < minimum_days and not short_reason.strip():
+        raise TransitionError(
+            f"事前周知の期間（{(ends - starts).days}日）が影響度の目安（{minimum_days}日）より短いため、"
+            "短くする理由を入力してください（G-4-5-ウ）。"
+        )
+
+
 @transaction.atomic
 def account_announce_suspension(
     *,
@@ -554,13 +583,25 @@ def account_announce_suspension(
     notice_ends_on: date,
     successor_id: int,
     comment: str = "",
+    short_notice_reason: str = "",
+    minimum_days: int | None = None,
 ) -> OfficialAccount:
-    """Start the advance notice before stopping (G-4-5-ウ); the reason is public (P-8)."""
+    """Start the advance notice before stopping (G-4-5-ウ); the reason is public (P-8).
+
+    `minimum_days` is the notice the impact level suggests (a plan passes its own; otherwise from the
+    latest follower count); a shorter notice needs `short_notice_reason`, kept and shown as a warning.
+    """
     account, transition = _begin(account_id=account_id, actor=actor, name="announce_suspension")
     if not reason.strip():
         raise TransitionError("停止の理由を入力してください（市ホームページに掲載されます：P-8）。")
     if notice_ends_on < notice_starts_on:
         raise TransitionError("事前周知の終了日は開始日以降の日付にしてください。")
+    if minimum_days is None:
+        minimum_days = notice_minimum(account)[1]
+    check_notice_length(
+        starts=notice_starts_on, ends=notice_ends_on, minimum_days=minimum_days, short_reason=short_notice_reason
+    )
+    short = (notice_ends_on - notice_starts_on).days < minimum_days
     # G-4-5-ウ: followers are told in advance; a notice dated in the past would be no notice at all.
     if notice_starts_on < timezone.localdate() and not has_role(actor, Role.SYSADMIN):
         raise TransitionError("事前周知の開始日は今日以降の日付にしてください（G-4-5-ウ）。")
@@ -571,12 +612,17 @@ def account_announce_suspension(
     account.notice_starts_on = notice_starts_on
     account.notice_ends_on = notice_ends_on
     account.successor = successor
+    account.notice_short_reason = short_notice_reason.strip() if short else ""
+    if short:
+        comment = "\n".join(
+            filter(None, [comment, f"目安（{minimum_days}日）より短い事前周知の理由：{short_notice_reason.strip()}"])
+        )
     return _finish(
         account,
         transition,
         actor=actor,
         comment=comment,
-        update_fields=["suspension_reason", "notice_starts_on", "notice_ends_on", "successor"],
+        update_fields=["suspension_reason", "notice_starts_on", "notice_ends_on", "successor", "notice_short_reason"],
     )
 
 
@@ -585,7 +631,7 @@ def account_withdraw_notice(*, account_id: int, actor, comment: str) -> Official
     account, transition = _begin(account_id=account_id, actor=actor, name="withdraw_notice")
     if not comment.strip():
         raise TransitionError("停止予告を取り消す理由をコメントに入力してください。")
-    account.suspension_reason = ""
+    account.suspension_reason = account.notice_short_reason = ""
     account.notice_starts_on = account.notice_ends_on = None
     account.successor = None
     return _finish(
@@ -593,7 +639,7 @@ def account_withdraw_notice(*, account_id: int, actor, comment: str) -> Official
         transition,
         actor=actor,
         comment=comment,
-        update_fields=["suspension_reason", "notice_starts_on", "notice_ends_on", "successor"],
+        update_fields=["suspension_reason", "notice_starts_on", "notice_ends_on", "successor", "notice_short_reason"],
     )
 
 

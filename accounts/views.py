@@ -1,11 +1,14 @@
 """Screens of the 課 and the committee for official accounts. Thin: permission → form → service."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.audit import timeline_of
@@ -263,5 +266,12 @@ def account_transition(request, pk: int, action: str):
             "transition": transition,
             # What becomes official with 運用開始: the 課長 confirms it (P-7).
             "public_values": services.public_values(account) if action == "activate" else None,
+            # G-4-5-イ/ウ: the impact of stopping and the notice it suggests, before the 課長 decides.
+            "notice_minimum": services.notice_minimum(account) if action == "announce_suspension" else None,
+            # G-4-5-ウ: from which day 運用停止 is possible, said before the button is pressed.
+            "today": timezone.localdate(),
+            "suspend_from": account.notice_ends_on + timedelta(days=1)
+            if action == "suspend" and account.notice_ends_on
+            else None,
         },
     )

@@ -43,6 +43,12 @@ class PlanForm(forms.Form):
     notice_text = forms.CharField(
         label="周知文", required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text="空欄なら自動で作成します。"
     )
+    short_notice_reason = forms.CharField(
+        label="目安より短い周知期間にする理由",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="影響度の目安より短い周知期間にする場合だけ、その理由を記入します（G-4-5-ウ）。記録され、計画とダッシュボードに表示されます。",
+    )
 
 
 class IncidentForm(forms.Form):

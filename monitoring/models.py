@@ -115,6 +115,7 @@ class SuspensionPlan(UndeletableModel):
     notice_starts_on = models.DateField("事前周知の開始日")
     notice_ends_on = models.DateField("事前周知の終了日")
     notice_text = models.TextField("周知文")
+    notice_short_reason = models.TextField("目安より短い事前周知の理由", blank=True)
     redirect_to = models.ForeignKey(
         "accounts.OfficialAccount", verbose_name="誘導先", on_delete=models.PROTECT, related_name="+"
     )

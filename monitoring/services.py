@@ -3,13 +3,13 @@
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import services as accounts
 from accounts.models import AccountStatus, FollowerSnapshot, OfficialAccount
+from accounts.services import impact_of
 from core.audit import audit_edit, audit_record, changed_fields, snapshot, transition
 from core.dates import current_fiscal_year, fiscal_year_label, fiscal_year_range, to_wareki
 from core.errors import TransitionError
@@ -137,14 +137,6 @@ def review_sign_off(*, review_id: int, actor) -> YearEndReview:
 # --- the suspension procedure ------------------------------------------------------------------
 
 
-def impact_of(followers: int) -> tuple[str, int]:
-    """G-4-5-イ: the impact level of stopping, and the notice period it suggests (days)."""
-    for bound, label, days in settings.SUSPENSION_IMPACT_LEVELS:
-        if bound is None or followers < bound:
-            return label, days
-    raise AssertionError("SUSPENSION_IMPACT_LEVELS ends with an unbounded level")
-
-
 def notice_text_for(account: OfficialAccount, redirect_to: OfficialAccount, ends_on: date) -> str:
     """G-4-5-ウ: the advance notice that leads followers to the city's PR account."""
     return (
@@ -163,6 +155,7 @@ def suspension_plan_create(
     notice_starts_on: date,
     notice_ends_on: date | None = None,
     notice_text: str = "",
+    short_notice_reason: str = "",
 ) -> SuspensionPlan:
     """Turn a signed 停止検討 review into a suspension plan, in one step."""
     review = YearEndReview.objects.select_for_update(of=("self",)).select_related("account").get(pk=review_id)
@@ -178,6 +171,10 @@ def suspension_plan_create(
     ends = notice_ends_on or date.fromordinal(notice_starts_on.toordinal() + days)
     if ends < notice_starts_on:
         raise TransitionError("事前周知の終了日は開始日以降の日付にしてください。")
+    accounts.check_notice_length(
+        starts=notice_starts_on, ends=ends, minimum_days=days, short_reason=short_notice_reason
+    )
+    short = (ends - notice_starts_on).days < days
     redirect_to = review.consolidate_into
     try:
         with transaction.atomic():
@@ -190,6 +187,7 @@ def suspension_plan_create(
                 notice_starts_on=notice_starts_on,
                 notice_ends_on=ends,
                 notice_text=notice_text.strip() or notice_text_for(account, redirect_to, ends),
+                notice_short_reason=short_notice_reason.strip() if short else "",
                 redirect_to=redirect_to,
                 created_by=actor,
             )
@@ -208,6 +206,8 @@ def suspension_plan_publish(*, plan_id: int, actor, comment: str = "") -> Offici
     """Publish the notice: 運用中 → 停止予告中 with the plan's reason, period and redirect (P-8)."""
     plan = SuspensionPlan.objects.get(pk=plan_id)
     return accounts.account_announce_suspension(
+        short_notice_reason=plan.notice_short_reason,
+        minimum_days=impact_of(plan.followers)[1],
         account_id=plan.account_id,
         actor=actor,
         reason=plan.reason,

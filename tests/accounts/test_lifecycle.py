@@ -25,7 +25,7 @@ def _events(account):
     return list(AuditEvent.objects.for_object(account).filter(action=AuditEvent.Action.TRANSITION))
 
 
-def _announce(account, actor, successor, *, starts=TODAY, ends=TODAY + timedelta(days=30)):
+def _announce(account, actor, successor, *, starts=TODAY, ends=TODAY + timedelta(days=30), short=""):
     return services.account_announce_suspension(
         account_id=account.pk,
         actor=actor,
@@ -33,6 +33,7 @@ def _announce(account, actor, successor, *, starts=TODAY, ends=TODAY + timedelta
         notice_starts_on=starts,
         notice_ends_on=ends,
         successor_id=successor.pk,
+        short_notice_reason=short,
     )
 
 
@@ -108,7 +109,7 @@ def test_only_the_sysadmin_records_a_closure(account_a, head_a, pr_account):
 @time_machine.travel("2026-11-24 10:00 +0900", tick=False)
 def test_no_suspension_before_the_notice_period_ends(account_a, head_a, admin, pr_account):
     """G-4-5-ウ: followers are told in advance; stopping waits for the end of the notice period."""
-    _announce(account_a, head_a, pr_account, ends=TODAY)
+    _announce(account_a, head_a, pr_account, ends=TODAY, short="乗っ取りの恐れがあり、周知を短くする")
     with pytest.raises(TransitionError, match="事前周知の期間（令和8年11月24日まで）が終わるまで"):
         services.account_suspend(account_id=account_a.pk, actor=head_a)
     # The sysadmin may cut it short, but only with the reason on record.
@@ -305,3 +306,36 @@ def test_operating_accounts_without_a_policy_are_listed_for_the_section_head_and
     assert "運用ポリシーが制定されていない運用中のアカウント" in body and account_a.display_name in body
     client.force_login(staff_a)
     assert "運用ポリシーが制定されていない運用中のアカウント" not in client.get(reverse("dashboard")).content.decode()
+
+
+@time_machine.travel("2026-11-24 10:00 +0900", tick=False)
+@pytest.mark.parametrize(("followers", "days"), [(500, 30), (5000, 60), (50000, 90)])
+def test_a_notice_shorter_than_the_impact_level_suggests_needs_a_reason(
+    client, account_a, head_a, pr_account, followers, days
+):
+    """G-4-5-ウ 「一定期間」: a 0- or 3-day notice against a 60-day 目安 was accepted silently."""
+    services.account_record_followers(account_id=account_a.pk, actor=head_a, recorded_on=TODAY, count=followers)
+    for short in (0, 3, days - 1):
+        with pytest.raises(TransitionError, match=f"目安（{days}日）より短い"):
+            _announce(account_a, head_a, pr_account, ends=TODAY + timedelta(days=short))
+    account_a.refresh_from_db()
+    assert account_a.status == AccountStatus.ACTIVE
+    _announce(account_a, head_a, pr_account, ends=TODAY + timedelta(days=3), short="災害対応の統合のため急ぐ")
+    account_a.refresh_from_db()
+    assert account_a.notice_short_reason == "災害対応の統合のため急ぐ"
+    assert "目安（" in _events(account_a)[-1].comment
+    client.force_login(head_a)
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert "目安より短い事前周知で停止予告中のアカウント" in dashboard and account_a.display_name in dashboard
+    page = client.get(reverse("accounts:detail", args=[account_a.pk])).content.decode()
+    assert "目安より短い事前周知です" in page
+
+
+@time_machine.travel("2026-11-24 10:00 +0900", tick=False)
+def test_the_pages_say_the_notice_days_and_from_when_the_account_can_be_stopped(client, account_a, head_a, pr_account):
+    client.force_login(head_a)
+    page = client.get(reverse("accounts:transition", args=[account_a.pk, "announce_suspension"])).content.decode()
+    assert "事前周知の目安：<strong>30日</strong>以上" in page
+    _announce(account_a, head_a, pr_account)
+    page = client.get(reverse("accounts:transition", args=[account_a.pk, "suspend"])).content.decode()
+    assert "運用停止は<strong>2026年12月25日（令和8年12月25日）</strong>からできます" in page

@@ -269,3 +269,23 @@ def test_the_list_says_when_reviews_open_and_is_reachable_from_the_dashboard(cli
         client.force_login(staff_a)  # months later: a new session
         body = client.get(reverse("monitoring:reviews")).content.decode()
         assert "から作成できます" not in body and "作成する" in body
+
+
+@time_machine.travel("2026-04-01 09:00 +0900", tick=False)
+def test_a_plan_with_a_notice_shorter_than_the_impact_suggests_records_why(
+    client, account_a, staff_a, head_a, pr_account
+):
+    """G-4-5-ウ: 1,200 followers suggest 60 days; a 3-day plan needs its reason, shown on the plan."""
+    review = signed_review(account_a, staff_a, head_a, pr_account)
+    short = {"notice_starts_on": date(2026, 4, 10), "notice_ends_on": date(2026, 4, 13)}
+    with pytest.raises(TransitionError, match="目安（60日）より短い"):
+        services.suspension_plan_create(review_id=review.pk, actor=head_a, reason="集約のため", **short)
+    plan = services.suspension_plan_create(
+        review_id=review.pk, actor=head_a, reason="集約のため", short_notice_reason="年度内に集約を終えるため", **short
+    )
+    client.force_login(head_a)
+    page = client.get(reverse("monitoring:plan", args=[plan.pk])).content.decode()
+    assert "事前周知の期間が影響度の目安より短い計画です" in page and "年度内に集約を終えるため" in page
+    services.suspension_plan_publish(plan_id=plan.pk, actor=head_a)
+    account_a.refresh_from_db()
+    assert account_a.notice_short_reason == "年度内に集約を終えるため"
