@@ -18,8 +18,8 @@ from core.audit import audit_record, shown, summary_of
 from core.audit import transition as transition_record
 from core.dates import to_wareki
 from core.errors import TransitionError
-from core.mail import send_after_commit
 from core.models import AuditEvent
+from core.notices import notify
 from org.roles import Role, has_role
 
 from . import lookup
@@ -311,21 +311,15 @@ def _propose(account: OfficialAccount, actor, proposed: dict[str, Any]) -> Publi
         summary=f"公開情報の変更を申請（{labels}）",
         changes={label: [old, new] for label, old, new in change.rows()},
     )
-    heads = User.objects.filter(
-        is_active=True, department_id=account.department_id, groups__name=Role.SECTION_HEAD
-    ).exclude(email="")
-    _mail(
-        [u.email for u in heads],
-        f"[公式SNS] 公開情報の変更の承認依頼：{account.display_name}",
-        f"{actor.display_name}さんから、公開一覧に載る項目（{labels}）の変更の申請がありました。\n"
-        f"承認されるまで、市民には今の内容が表示されます。\n"
-        f"確認：{reverse('accounts:detail', args=[account.pk])}\n",
+    heads = User.objects.filter(is_active=True, department_id=account.department_id, groups__name=Role.SECTION_HEAD)
+    notify(
+        heads,
+        subject=f"公開情報の変更の承認依頼：{account.display_name}",
+        body=f"{actor.display_name}さんから、公開一覧に載る項目（{labels}）の変更の申請がありました。\n"
+        "承認されるまで、市民には今の内容が表示されます。",
+        path=reverse("accounts:detail", args=[account.pk]),
     )
     return change
-
-
-def _mail(to: list[str], subject: str, body: str) -> None:
-    send_after_commit([(subject, body, to)])
 
 
 def _lock_change(change_id: int) -> tuple[PublicChange, OfficialAccount]:
@@ -376,11 +370,12 @@ def public_change_decide(*, change_id: int, actor, approve: bool, comment: str =
         changes=rows,
         comment=who + (f"：{comment.strip()}" if comment.strip() else ""),
     )
-    _mail(
-        [change.proposed_by.email] if change.proposed_by.email else [],
-        f"[公式SNS] 公開情報の変更が{'承認' if approve else '却下'}されました：{account.display_name}",
-        f"{labels}の変更を{actor.display_name}さんが{'承認' if approve else '却下'}しました。\n"
-        + (f"コメント：{comment.strip()}\n" if comment.strip() else ""),
+    notify(
+        [change.proposed_by],
+        subject=f"公開情報の変更が{'承認' if approve else '却下'}されました：{account.display_name}",
+        body=f"{labels}の変更を{actor.display_name}さんが{'承認' if approve else '却下'}しました。"
+        + (f"\nコメント：{comment.strip()}" if comment.strip() else ""),
+        path=reverse("accounts:detail", args=[account.pk]),
     )
     return change
 

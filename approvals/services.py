@@ -18,8 +18,8 @@ from accounts.models import OfficialAccount, PolicyChoices
 from core.audit import audit_edit, audit_record, changed_fields, snapshot, transition
 from core.dates import fiscal_year, to_wareki
 from core.errors import TransitionError
-from core.mail import send_after_commit
 from core.models import AuditEvent
+from core.notices import notify
 from org.roles import Role
 from policies import services as policies
 
@@ -89,10 +89,6 @@ def _set_status(request: AccountRequest, to: str, actor, summary: str, *, commen
 # --- e-mail (after commit; the console backend in development) ----------------------------------
 
 
-def _emails_of(users) -> list[str]:
-    return sorted({u.email for u in users if u.email})
-
-
 def _committee():
     return User.objects.filter(is_active=True, groups__name__in=(Role.COMMITTEE, Role.COMMITTEE_CHAIR)).distinct()
 
@@ -103,12 +99,8 @@ def _section(request: AccountRequest):
 
 
 def _notify(request: AccountRequest, subject: str, body: str, recipients) -> None:
-    to = _emails_of(recipients)
-    if not to:
-        return
-    url = reverse("approvals:detail", args=[request.pk])
-    text = f"{body}\n\n件名：{request.title}\n所管課：{request.department.full_name}\n{url}\n"
-    send_after_commit([(f"[公式SNS] {subject}", text, to)])
+    text = f"{body}\n\n件名：{request.title}\n所管課：{request.department.full_name}"
+    notify(recipients, subject=subject, body=text, path=reverse("approvals:detail", args=[request.pk]))
 
 
 # --- the 課 ---------------------------------------------------------------------------------------

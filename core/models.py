@@ -83,3 +83,26 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise DeletionForbidden("監査記録は削除できません。")
+
+
+class Notice(UndeletableModel):
+    """Something a person should know or act on, in the app (dashboard, unread count) and by mail."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="宛先", on_delete=models.PROTECT, related_name="notices"
+    )
+    subject = models.CharField("件名", max_length=200)
+    body = models.TextField("内容", blank=True)
+    path = models.CharField("リンク先", max_length=300, blank=True)
+    created_at = models.DateTimeField("日時", default=timezone.now)
+    read_at = models.DateTimeField("既読日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "お知らせ"
+        verbose_name_plural = "お知らせ"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+        triggers = [keep_forever()]
+
+    def __str__(self):
+        return self.subject

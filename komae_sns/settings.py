@@ -35,6 +35,12 @@ CITY_NAME = env.str("CITY_NAME", default="狛江市")
 # P-4: the registered e-mail address of an official account must be on the city's own domain.
 CITY_EMAIL_DOMAIN = env.str("CITY_EMAIL_DOMAIN", default="city.komae.lg.jp").lower()
 CITY_HOMEPAGE_URL = env.str("CITY_HOMEPAGE_URL", default="https://www.city.komae.tokyo.jp/")
+# Where staff open this app: mail links are absolute (a mail client cannot open "/requests/2/").
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        "SITE_URL: production (DEBUG=false) needs the app's address, e.g. https://sns.city.lg.jp"
+    )
 # 年度 2019 began in 平成31 but the state called it 令和元年度; the city decides (PITFALLS: Eras).
 NENDO_2019_ERA = env.str("NENDO_2019_ERA", default="令和")
 if NENDO_2019_ERA not in ("令和", "平成"):
@@ -125,6 +131,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "org.context_processors.roles",
+                "portal.context_processors.unread_notices",
             ],
             "builtins": ["core.templatetags.wareki", "django.contrib.humanize.templatetags.humanize"],
         },

@@ -8,13 +8,14 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AccountStatus, OfficialAccount, VerificationStatus
 from core.audit import audit_record
 from core.dates import fiscal_year, fiscal_year_label, to_wareki
-from core.mail import send_after_commit
 from core.models import AuditEvent
+from core.notices import notify
 from org.roles import Role
 
 from .models import ContentCheck, ReminderSent, YearEndReview
@@ -84,13 +85,13 @@ def send_reminders(today: date) -> int:
     """Send each person one mail a day with all that waits; a second run the same day sends nothing."""
     sent = 0
     for user, items in reminders_due(today).items():
-        if not user.email or not user.is_active:
+        if not user.is_active:
             continue
         try:
             with transaction.atomic():
                 ReminderSent.objects.create(user=user, sent_on=today, items=items)
                 body = "次の対応をお願いします。\n\n" + "\n".join(f"・{line}" for line in items)
-                send_after_commit([("[公式SNS] 対応のお知らせ", body, [user.email])])
+                notify([user], subject="対応のお知らせ", body=body, path=reverse("dashboard"))
         except IntegrityError:
             continue  # already reminded today
         sent += 1

@@ -6,11 +6,12 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from accounts.models import AccountStatus, OfficialAccount
-from core.mail import send_after_commit
+from core.notices import notify
 from org.roles import Role
 
 from . import checks
@@ -127,17 +128,11 @@ def _notify(account: OfficialAccount, incident: Incident) -> None:
     people = [account.manager]
     people += list(User.objects.filter(is_active=True, department=account.department, groups__name=Role.SECTION_HEAD))
     people += list(User.objects.filter(is_active=True, groups__name=Role.SECURITY_OFFICER))
-    to = sorted({u.email for u in people if u.email})
-    if not to:
-        return
-    send_after_commit(
-        [
-            (
-                f"[公式SNS] 異常を検知しました：{incident.title}",
-                f"{incident.description}\nアカウント：{account.profile_url}\n所管課：{account.department.full_name}\n",
-                to,
-            )
-        ]
+    notify(
+        people,
+        subject=f"異常を検知しました：{incident.title}",
+        body=f"{incident.description}\nアカウント：{account.profile_url}\n所管課：{account.department.full_name}",
+        path=reverse("monitoring:incident", args=[incident.pk]),
     )
 
 

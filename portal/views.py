@@ -1,13 +1,19 @@
 """The dashboard: what waits for the signed-in user, gathered from every workflow by role."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Q
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from accounts.models import AccountStatus
 from accounts.selectors import account_panels, account_status_counts, accounts_visible_to
 from approvals.selectors import requests_waiting_for
 from core.dates import current_fiscal_year
+from core.models import Notice
 from monitoring.models import YearEndReview
 from monitoring.selectors import review_targets, reviews_open
 from org import lockouts
@@ -30,6 +36,7 @@ def dashboard(request):
             "scope_label": "全庁の" if sees_all(request.user) else "担当の",
             "status_counts": [(s.label, s.value, counts[s.value]) for s in AccountStatus],
             "lockouts": lockouts.lockouts_current_count() if lockouts.can_view_lockouts(request.user) else None,
+            "unread_notices": list(Notice.objects.filter(recipient=request.user, read_at__isnull=True)[:10]),
         },
     )
 
@@ -41,3 +48,28 @@ def _reviews_due(user) -> list:
     targets = review_targets(user=user, fiscal_year=current_fiscal_year())
     due = targets.filter(Q(review_status__isnull=True) | Q(review_status=YearEndReview.Status.DRAFT))
     return list(due.filter(department_id=user.department_id)[:20])
+
+
+@login_required
+def notice_list(request):
+    """The signed-in user's notices, newest first; unread ones marked."""
+    notices = Notice.objects.filter(recipient=request.user)
+    page = Paginator(notices, 50).get_page(request.GET.get("page"))
+    return render(request, "portal/notices.html", {"notices": page.object_list, "page": page})
+
+
+@login_required
+def notice_open(request, pk: int):
+    """Open what a notice points to, and mark it read (only the recipient's own)."""
+    notice = get_object_or_404(Notice, pk=pk, recipient=request.user)
+    if notice.read_at is None:
+        Notice.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=timezone.now())
+    return redirect(notice.path if url_has_allowed_host_and_scheme(notice.path, allowed_hosts=None) else "notices")
+
+
+@login_required
+@require_POST
+def notice_read_all(request):
+    Notice.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    messages.success(request, "お知らせをすべて既読にしました。")
+    return redirect("notices")

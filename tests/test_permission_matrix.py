@@ -52,6 +52,9 @@ SEES_A_403 = dict.fromkeys(SEES_A, 403)
 RULES = {
     "dashboard": ("get", None, ANY_USER),
     "healthz": ("get", None, PUBLIC),
+    "notices": ("get", None, ANY_USER),
+    "notices_read_all": ("post", None, _rule(302)),
+    "notice": ("get", "notice", _rule(404, head_a=302)),
     "login": ("get", None, {"anonymous": 200, **dict.fromkeys(PEOPLE[1:], 302)}),
     "logout": ("post", None, dict.fromkeys(PEOPLE, 302)),
     "password_change": ("get", None, ANY_USER),
@@ -212,6 +215,7 @@ def world(request, account_a, preparing_a, contractor, head_a, staff_a, pr_accou
     evidence = monitoring_incidents.evidence_add(incident_id=incident.pk, actor=head_a, upload=png)
     return {
         "incident": {"pk": incident.pk},
+        "notice": {"pk": head_a.notices.first().pk},
         "public_change": {"pk": account_a.pk, "change_pk": proposal.pk, "action": "approve"},
         "incident_new": {"account_pk": account_a.pk},
         "incident_act": {"pk": incident.pk, "action": "escalate"},

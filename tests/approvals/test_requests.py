@@ -301,9 +301,17 @@ def test_everyone_concerned_is_emailed_at_each_step(
         services.request_vote(request_id=draft.pk, actor=member, choice="for")
     with django_capture_on_commit_callbacks(execute=True):
         services.request_decide(request_id=draft.pk, actor=chair, decision="approve")
-    sent = [(m.subject, sorted(m.to)) for m in mailoutbox]
-    assert "chair@city.komae.lg.jp" in sent[0][1] and "member@city.komae.lg.jp" in sent[0][1]
-    assert sent[1][1] == ["chair@city.komae.lg.jp"] and "賛成" in sent[1][0]
-    assert {"head@city.komae.lg.jp", "staff@city.komae.lg.jp"} <= set(sent[2][1])
-    assert "承認されました" in sent[2][0]
-    assert "認証（公式マーク）を申請する" in mailoutbox[2].body
+    # One mail per person, each with an absolute link to the request (a mail client opens it).
+    by_subject = {}
+    for m in mailoutbox:
+        by_subject.setdefault(m.subject, set()).update(m.to)
+    submitted, voted, approved = by_subject
+    assert {"chair@city.komae.lg.jp", "member@city.komae.lg.jp"} <= by_subject[submitted]
+    assert by_subject[voted] == {"chair@city.komae.lg.jp"} and "賛成" in voted
+    assert {"head@city.komae.lg.jp", "staff@city.komae.lg.jp"} <= by_subject[approved]
+    assert "承認されました" in approved
+    approval = next(m for m in mailoutbox if m.subject == approved)
+    assert "認証（公式マーク）を申請する" in approval.body
+    assert f"http://127.0.0.1:8000/requests/{draft.pk}/" in approval.body
+    # The same reached them in the app: a notice each, unread.
+    assert staff_a.notices.filter(subject=approved, read_at__isnull=True).exists()

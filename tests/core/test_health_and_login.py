@@ -50,6 +50,7 @@ def test_production_settings_pass_the_deploy_check(monkeypatch):
         "DEBUG": "false",
         "SECRET_KEY": "k" * 20 + "-production-secret-for-the-deploy-check-only-0123456789",
         "ALLOWED_HOSTS": "sns.city.komae.lg.jp",
+        "SITE_URL": "https://sns.city.komae.lg.jp",
         "PATH": "/usr/bin:/bin",
     }
     result = subprocess.run(
@@ -120,6 +121,7 @@ def _production_setting(name: str):
         "DEBUG": "false",
         "SECRET_KEY": "k" * 60,
         "ALLOWED_HOSTS": "testserver",
+        "SITE_URL": "https://sns.city.komae.lg.jp",
         "PATH": "/usr/bin:/bin",
         "DJANGO_SETTINGS_MODULE": "komae_sns.settings",
     }
