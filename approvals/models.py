@@ -31,6 +31,16 @@ class AccountRequest(ReuseQuestions, PolicyChoices, UndeletableModel):
     sequence = models.PositiveIntegerField("年度内の番号", null=True, blank=True)
     round = models.PositiveIntegerField("提出回数", default=0)
     returned = models.BooleanField("差戻し", default=False)
+    # A clerk hands a finished draft to the 課長, who submits (G-4-2-イ: 課の長が提出).
+    submission_requested_at = models.DateTimeField("課長への提出依頼", null=True, blank=True)
+    submission_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="提出を依頼した職員",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     # The account asked for.
     platform = models.ForeignKey(
@@ -133,6 +143,11 @@ class AccountRequest(ReuseQuestions, PolicyChoices, UndeletableModel):
         from core.dates import fiscal_year_label
 
         return f"{fiscal_year_label(self.fiscal_year)}-{self.sequence:03d}"
+
+    @property
+    def reuse_points_to_existing(self) -> bool:
+        """G-4-2-ア: (ア) fits an existing account, (イ) is light enough for one, or (ウ) would not crowd one."""
+        return self.reuse_fits == "yes" or self.reuse_too_light == "yes" or self.reuse_crowds == "no"
 
     @property
     def status_label(self) -> str:

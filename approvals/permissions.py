@@ -32,6 +32,11 @@ def can_submit_request(user, request: AccountRequest) -> bool:
     return has_role(user, Role.SECTION_HEAD) and _own_section(user, request)
 
 
+def can_ask_submission(user, request: AccountRequest) -> bool:
+    """A clerk of the 課 (not its 課長, who submits) hands the draft to the 課長."""
+    return has_role(user, Role.STAFF) and not has_role(user, Role.SECTION_HEAD) and _own_section(user, request)
+
+
 def can_comment(user, request: AccountRequest) -> bool:
     return has_role(user, *COMMITTEE_ROLES)
 
@@ -57,6 +62,7 @@ def request_actions(user, request: AccountRequest) -> dict[str, bool]:
     return {
         "edit": draft and can_edit_request(user, request),
         "submit": draft and can_submit_request(user, request),
+        "ask_submission": draft and can_ask_submission(user, request) and request.submission_requested_at is None,
         "comment": under_review and can_comment(user, request),
         "vote": under_review and can_vote(user, request) and not has_voted(user, request),
         "decide": under_review and can_decide(user, request),

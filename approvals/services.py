@@ -26,6 +26,7 @@ from policies import services as policies
 from .models import AccountRequest, RequestComment, RequestCounter, RequestStatus, Vote
 from .permissions import (
     UNDER_REVIEW,
+    can_ask_submission,
     can_comment,
     can_create_request,
     can_decide,
@@ -61,6 +62,8 @@ def request_missing(request: AccountRequest) -> dict[str, str]:
         missing["manager"] = "管理者は申請する課の職員から選んでください。"
     if request.desired_handle and not lookup.normalize_handle(request.desired_handle):
         missing["desired_handle"] = "ユーザー名を入力してください（@ は不要です）。"
+    if request.start_on and request.start_on < timezone.localdate():
+        missing["start_on"] = "開始予定日が過ぎています。今日以降の日付にしてください。"
     return missing
 
 
@@ -160,7 +163,8 @@ def request_submit(*, request_id: int, actor) -> AccountRequest:
         raise SubmissionIncomplete(
             {"desired_handle": "このSNSのこのユーザー名は既に公式アカウントとして登録されています。"}
         )
-    fields = ["round", "returned", "submitted_at"]
+    fields = ["round", "returned", "submitted_at", "submission_requested_at", "submission_requested_by"]
+    request.submission_requested_at, request.submission_requested_by = None, None
     if request.fiscal_year is None:
         request.fiscal_year = fiscal_year(timezone.localdate())
         request.sequence = _next_sequence(request.fiscal_year)
@@ -176,6 +180,27 @@ def request_submit(*, request_id: int, actor) -> AccountRequest:
         "行政情報化推進委員会で審査をお願いします。",
         _committee(),
     )
+    return request
+
+
+@transaction.atomic
+def request_ask_submission(*, request_id: int, actor) -> AccountRequest:
+    """A clerk hands the finished draft to the 課長 (G-4-2-イ: the 課長 submits); the 課長 is told."""
+    request = AccountRequest.objects.select_for_update().get(pk=request_id)
+    if not can_ask_submission(actor, request):
+        raise PermissionDenied("提出の依頼は、申請する課の担当職員が行います。")
+    if request.status != RequestStatus.DRAFT:
+        raise TransitionError(f"{request.get_status_display()}の申請は依頼できません。")
+    if request.submission_requested_at is not None:
+        raise TransitionError("この下書きは既に課長に提出を依頼しています。")
+    missing = request_missing(request)
+    if missing:
+        raise SubmissionIncomplete(missing)
+    request.submission_requested_at, request.submission_requested_by = timezone.now(), actor
+    request.save(update_fields=["submission_requested_at", "submission_requested_by", "updated_at"])
+    _audit(request, actor, "課長に提出を依頼")
+    heads = User.objects.filter(is_active=True, department=request.department, groups__name=Role.SECTION_HEAD)
+    _notify(request, f"申請の提出依頼：{request.title}", f"{actor.display_name}さんから提出の依頼です。", heads)
     return request
 
 

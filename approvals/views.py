@@ -19,12 +19,14 @@ from policies.services import policy_preview
 
 from . import services
 from .forms import CommentForm, DecisionForm, RequestForm, StartForm, VoteForm
-from .models import AccountRequest, RequestStatus
+from .models import AccountRequest, RequestStatus, Vote
 from .permissions import (
+    can_ask_submission,
     can_comment,
     can_create_request,
     can_decide,
     can_edit_request,
+    can_submit_request,
     can_vote,
     request_actions,
 )
@@ -95,20 +97,24 @@ def request_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.request_update(request_id=obj.pk, actor=request.user, fields=form.cleaned_data)
-            if submitting:
-                services.request_submit(request_id=obj.pk, actor=request.user)
-        except services.SubmissionIncomplete as exc:
-            # The draft is saved; show what is missing beside each field.
-            for name, message in exc.missing.items():
-                form.add_error(name, message)
-            messages.warning(request, "下書きは保存しました。提出するには、赤字の項目を入力してください。")
         except TransitionError as exc:
             form.add_error(None, str(exc))
         else:
             obj.refresh_from_db()
-            text = f"{obj.reference} として提出しました。" if submitting else "下書きを保存しました。"
-            messages.success(request, text)
-            return redirect("approvals:detail", pk=obj.pk)
+            missing = services.request_missing(obj) if submitting else {}
+            if missing:
+                # The draft is saved; show what is missing beside each field.
+                for name, message in missing.items():
+                    form.add_error(name, message)
+                messages.warning(
+                    request, f"下書きは保存しました。提出するには、次の{len(missing)}項目を直してください。"
+                )
+            elif submitting:
+                messages.success(request, "下書きを保存しました。内容を確かめて提出してください。")
+                return redirect("approvals:submit", pk=obj.pk)
+            else:
+                messages.success(request, "下書きを保存しました。")
+                return redirect("approvals:detail", pk=obj.pk)
     return render(
         request,
         "approvals/form.html",
@@ -186,11 +192,58 @@ def request_detail(request, pk: int):
             "related": related_accounts(field=obj.field, platform_id=obj.platform_id),
             "can_edit": actions["edit"],
             "can_submit": actions["submit"],
+            "can_ask_submission": actions["ask_submission"],
             "vote_form": VoteForm() if actions["vote"] else None,
             "comment_form": CommentForm() if actions["comment"] else None,
             "can_decide": actions["decide"],
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_submit(request, pk: int):
+    """The 課長 confirms, then submits to the committee (G-4-2-イ); a warning when (ア)〜(ウ) point to reuse."""
+    obj = _visible(request.user, pk)
+    if not can_submit_request(request.user, obj):
+        raise PermissionDenied("申請を提出できるのは、申請する課の課長です。")
+    if not request_actions(request.user, obj)["submit"]:
+        messages.error(request, f"{obj.status_label}の申請は提出できません。")
+        return redirect("approvals:detail", pk=obj.pk)
+    missing = services.request_missing(obj)
+    if request.method == "POST" and not missing:
+        try:
+            services.request_submit(request_id=obj.pk, actor=request.user)
+        except TransitionError as exc:
+            messages.error(request, str(exc))
+        else:
+            obj.refresh_from_db()
+            messages.success(request, f"{obj.reference} として行政情報化推進委員会に提出しました。")
+            return redirect("approvals:detail", pk=obj.pk)
+    return render(
+        request,
+        "approvals/submit.html",
+        {"object": obj, "missing": missing, "sections": request_sections(obj)},
+    )
+
+
+@login_required
+@require_POST
+def request_ask_submission(request, pk: int):
+    """A clerk hands the finished draft to the 課長, who submits it."""
+    obj = _visible(request.user, pk)
+    if not can_ask_submission(request.user, obj):
+        raise PermissionDenied("提出の依頼は、申請する課の担当職員が行います。")
+    try:
+        services.request_ask_submission(request_id=obj.pk, actor=request.user)
+    except services.SubmissionIncomplete as exc:
+        messages.error(request, f"提出を依頼する前に、次の{len(exc.missing)}項目を入力してください。")
+        return redirect("approvals:edit", pk=obj.pk)
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "課長に提出を依頼しました。課長のダッシュボードとお知らせに表示されます。")
+    return redirect("approvals:detail", pk=obj.pk)
 
 
 @login_required
@@ -241,15 +294,24 @@ def request_decide(request, pk: int):
         return redirect("approvals:detail", pk=obj.pk)
     form = DecisionForm(request.POST or None, exception_only=obj.status == RequestStatus.SUBMITTED)
     if request.method == "POST" and form.is_valid():
+        decision = form.cleaned_data["decision"]
         try:
             services.request_decide(request_id=obj.pk, actor=request.user, **form.cleaned_data)
         except TransitionError as exc:
             form.add_error(None, str(exc))
         else:
-            obj.refresh_from_db()
-            messages.success(request, f"「{obj.status_label}」を記録しました。")
+            messages.success(request, DECIDED_MESSAGES[decision])
             return redirect("approvals:detail", pk=obj.pk)
-    return render(request, "approvals/decide.html", {"object": obj, "form": form})
+    votes = list(obj.votes.filter(round=obj.round).select_related("member"))
+    tally = [(label, sum(1 for v in votes if v.choice == value)) for value, label in Vote.Choice.choices]
+    return render(request, "approvals/decide.html", {"object": obj, "form": form, "votes": votes, "tally": tally})
+
+
+DECIDED_MESSAGES = {
+    "approve": "承認しました。公式アカウントを開設準備で登録し、運用ポリシー第1版を制定しました。課に伝えました。",
+    "reject": "否認しました。理由を課に伝えました。",
+    "return": "申請を課に差し戻しました。差戻しのコメントを課に伝えました。",
+}
 
 
 @login_required

@@ -82,17 +82,23 @@ def test_a_request_goes_from_draft_to_an_account(browser, live_server, staff_a, 
     _fill_request(clerk, head_a)
     clerk.get_by_role("button", name="下書きを保存").click()
     expect(clerk.get_by_text("下書きを保存しました。")).to_be_visible()
-    expect(clerk.get_by_role("link", name="編集・提出")).not_to_be_visible()  # staff cannot submit
+    expect(clerk.get_by_text("提出は課長が行います")).to_be_visible()  # staff do not submit: they hand it over
+    expect(clerk.get_by_role("link", name="委員会に提出する（課長）")).to_have_count(0)
     assert_accessible(clerk)
+    clerk.get_by_role("button", name="課長に提出を依頼").click()
+    expect(clerk.get_by_text("課長に提出を依頼しました。")).to_be_visible()
     obj = AccountRequest.objects.get()
 
-    # The 課長 submits.
+    # The 課長 sees the request on the dashboard, confirms, and submits.
     head = page_for(browser, live_server, head_a)
-    head.goto(f"/requests/{obj.pk}/")
-    head.get_by_role("link", name="編集・提出").click()
-    head.get_by_role("button", name="保存して提出（課長）").click()
+    expect(head.get_by_text("提出の依頼あり")).to_be_visible()
+    head.get_by_role("link", name="（未提出） 子育て情報LINEアカウントの開設").click()
+    head.get_by_role("link", name="委員会に提出する（課長）").click()
+    expect(head.get_by_role("heading", name="行政情報化推進委員会への提出の確認")).to_be_visible()
+    assert_accessible(head)
+    head.get_by_role("button", name="提出する").click()
     obj.refresh_from_db()
-    expect(head.get_by_text(f"{obj.reference} として提出しました。")).to_be_visible()
+    expect(head.get_by_text(f"{obj.reference} として行政情報化推進委員会に提出しました。")).to_be_visible()
 
     # A member votes; the chair returns it once (差戻し), the 課 answers, the chair approves.
     voter = page_for(browser, live_server, member)
@@ -106,11 +112,12 @@ def test_a_request_goes_from_draft_to_an_account(browser, live_server, staff_a, 
     decider = page_for(browser, live_server, chair)
     decider.goto(f"/requests/{obj.pk}/")
     decider.get_by_role("link", name="決定する（委員長）").click()
+    expect(decider.get_by_text("賛成 1票")).to_be_visible()  # the tally of this round
     decider.get_by_label("差戻し").check()
     decider.get_by_label("理由・コメント").fill("(ウ)の配信回数の根拠を補足してください。")
     assert_accessible(decider)
     decider.get_by_role("button", name="決定を記録").click()
-    expect(decider.get_by_text("「下書き（差戻し）」を記録しました。")).to_be_visible()
+    expect(decider.get_by_text("申請を課に差し戻しました。差戻しのコメントを課に伝えました。")).to_be_visible()
 
     clerk.goto(f"/requests/{obj.pk}/")
     expect(clerk.get_by_text("(ウ)の配信回数の根拠を補足してください。").first).to_be_visible()
@@ -121,7 +128,10 @@ def test_a_request_goes_from_draft_to_an_account(browser, live_server, staff_a, 
     clerk.get_by_role("button", name="下書きを保存").click()
     head.goto(f"/requests/{obj.pk}/edit/")
     head.get_by_role("button", name="保存して提出（課長）").click()
-    expect(head.get_by_text(f"{obj.reference} として提出しました。")).to_be_visible()  # the same number
+    head.get_by_role("button", name="提出する").click()
+    expect(head.get_by_text(f"{obj.reference} として行政情報化推進委員会に提出しました。")).to_be_visible()
+    # The 差戻し comment is history now, not the request's 「決定の理由」.
+    expect(head.get_by_text("差戻しのコメント：")).to_have_count(0)
 
     voter.goto(f"/requests/{obj.pk}/")
     voter.get_by_label("賛成").check()
@@ -129,7 +139,7 @@ def test_a_request_goes_from_draft_to_an_account(browser, live_server, staff_a, 
     decider.goto(f"/requests/{obj.pk}/decide/")
     decider.get_by_label("承認").check()
     decider.get_by_role("button", name="決定を記録").click()
-    expect(decider.get_by_text("「承認」を記録しました。")).to_be_visible()
+    expect(decider.get_by_text("承認しました。")).to_be_visible()
     assert_accessible(decider)
 
     # The account is in the 課's list as 開設準備, and its policy PDF downloads.

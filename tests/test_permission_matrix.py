@@ -120,6 +120,8 @@ RULES = {
         "request",
         _rule(404, staff_a=302, head_a=302, member=403, chair=403, security_officer=403, admin=403),
     ),
+    "approvals:submit": ("get", "request", _rule(404, **{**SEES_A_403, "head_a": 302})),
+    "approvals:ask_submission": ("post", "request", _rule(404, **{**SEES_A_403, "staff_a": 302})),
     "approvals:vote": ("post", "request", _rule(404, **{**SEES_A_403, "member": 302, "chair": 302})),
     "approvals:comment": ("post", "request", _rule(404, **{**SEES_A_403, "member": 302, "chair": 302})),
     "approvals:decide": ("get", "request", _rule(404, **{**SEES_A_403, "chair": 200})),

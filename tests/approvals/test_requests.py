@@ -253,9 +253,58 @@ def test_the_section_head_submits_from_the_form(client, draft, head_a):
     data.update(platform=data["platform"].pk, manager=head_a.pk, start_on="令和9年4月1日", submit="1")
     data = {k: v for k, v in data.items() if v is not False}
     response = client.post(reverse("approvals:edit", args=[draft.pk]), data, follow=True)
+    # Saved, then a confirmation before it goes to the committee.
+    assert response.redirect_chain[-1][0] == reverse("approvals:submit", args=[draft.pk])
+    page = response.content.decode()
+    assert "行政情報化推進委員会への提出の確認" in page and "既存のアカウントでの発信を示しています" not in page
+    draft.refresh_from_db()
+    assert draft.status == RequestStatus.DRAFT
+    response = client.post(reverse("approvals:submit", args=[draft.pk]), follow=True)
     draft.refresh_from_db()
     assert draft.status == RequestStatus.SUBMITTED
-    assert f"{draft.reference} として提出しました" in response.content.decode()
+    assert f"{draft.reference} として行政情報化推進委員会に提出しました" in response.content.decode()
+
+
+def test_the_confirmation_warns_when_the_answers_point_to_an_existing_account(client, draft, head_a):
+    """G-4-2-ア: (ア)=はい, (イ)=はい or (ウ)=いいえ means an existing account could carry it."""
+    services.request_update(
+        request_id=draft.pk, actor=head_a, fields={**complete_request_fields(head_a), "reuse_fits": "yes"}
+    )
+    client.force_login(head_a)
+    page = client.get(reverse("approvals:submit", args=[draft.pk])).content.decode()
+    assert "既存のアカウントでの発信を示しています" in page and "提出する" in page
+
+
+def test_a_start_date_in_the_past_is_refused(client, draft, head_a):
+    from datetime import date
+
+    services.request_update(
+        request_id=draft.pk, actor=head_a, fields={**complete_request_fields(head_a), "start_on": date(2020, 4, 1)}
+    )
+    with pytest.raises(services.SubmissionIncomplete) as refused:
+        services.request_submit(request_id=draft.pk, actor=head_a)
+    assert refused.value.missing == {"start_on": "開始予定日が過ぎています。今日以降の日付にしてください。"}
+    client.force_login(head_a)
+    page = client.get(reverse("approvals:submit", args=[draft.pk])).content.decode()
+    assert "開始予定日が過ぎています" in page and "提出する</button>" not in page
+
+
+def test_a_clerk_hands_the_draft_to_the_section_head(client, draft, staff_a, head_a):
+    """G-4-2-イ: the 課長 submits; the clerk asks them to, and the 課長 sees it on the dashboard."""
+    services.request_update(request_id=draft.pk, actor=staff_a, fields=complete_request_fields(head_a))
+    client.force_login(staff_a)
+    page = client.get(reverse("approvals:detail", args=[draft.pk])).content.decode()
+    assert "提出は課長が行います" in page and "課長に提出を依頼" in page
+    response = client.post(reverse("approvals:ask_submission", args=[draft.pk]), follow=True)
+    assert "課長に提出を依頼しました" in response.content.decode()
+    with pytest.raises(TransitionError, match="既に課長に提出を依頼しています"):
+        services.request_ask_submission(request_id=draft.pk, actor=staff_a)
+    client.force_login(head_a)
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert "提出の依頼あり" in dashboard and "申請の提出依頼" in dashboard
+    services.request_submit(request_id=draft.pk, actor=head_a)
+    draft.refresh_from_db()
+    assert draft.submission_requested_at is None  # asked again after a 差戻し, if it comes to that
 
 
 def test_the_form4_prints_as_pdf_with_number_and_wareki(client, submitted, member):
