@@ -281,11 +281,16 @@ class OfficialAccount(PolicyChoices, UndeletableModel):
         triggers = [keep_forever()]
 
     def __str__(self):
-        return f"{self.display_name}（{self.platform.name} @{self.handle}）"
+        return self.label
 
     def save(self, *args, **kwargs):
         self.handle_key = lookup.normalize_handle(self.handle)
         super().save(*args, **kwargs)
+
+    @property
+    def label(self) -> str:
+        """How people are told which account: five of the city's accounts share the name 狛江市."""
+        return f"{self.display_name}（{self.platform.name} @{self.handle}）"
 
     @property
     def linked_app_list(self) -> list[str]:

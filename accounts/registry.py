@@ -38,6 +38,9 @@ def registry_row(account: OfficialAccount) -> dict:
         "notice_ends_on": account.notice_ends_on,
         "suspended_on": account.suspended_on,
         "successor_name": successor.display_name if successor else "",
+        "successor_platform": successor.platform.name if successor else "",
+        "successor_handle": f"@{successor.handle}" if successor else "",
+        "successor_label": successor.label if successor else "",
         "successor_url": successor.profile_url if successor else "",
     }
 
@@ -169,7 +172,8 @@ CSV_COLUMNS = [
     ("verification", "認証"),
     ("suspended_on", "運用停止日"),
     ("suspension_reason", "停止の理由"),
-    ("successor_url", "今後の情報提供元"),
+    ("successor_label", "今後の情報提供元"),
+    ("successor_url", "今後の情報提供元のURL"),
 ]
 
 

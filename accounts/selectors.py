@@ -66,7 +66,9 @@ def accounts_public() -> QuerySet[OfficialAccount]:
 
 def accounts_matching_reference(ref) -> QuerySet[OfficialAccount]:
     """Return every registered account (any status) that a parsed URL or @handle points at."""
-    qs = OfficialAccount.objects.select_related("platform", "department", "department__parent", "successor")
+    qs = OfficialAccount.objects.select_related(
+        "platform", "department", "department__parent", "successor", "successor__platform"
+    )
     cond = Q()
     if ref.account_id:
         cond |= Q(platform_account_id__iexact=ref.account_id)

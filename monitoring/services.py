@@ -141,7 +141,7 @@ def notice_text_for(account: OfficialAccount, redirect_to: OfficialAccount, ends
     """G-4-5-ウ: the advance notice that leads followers to the city's PR account."""
     return (
         f"【お知らせ】{account.display_name}は、{to_wareki(ends_on)}をもって運用を停止します。"
-        f"今後の情報は「{redirect_to.display_name}」（{redirect_to.profile_url}）でお届けします。"
+        f"今後の情報は「{redirect_to.label}」（{redirect_to.profile_url}）でお届けします。"
         "これまでご覧いただき、ありがとうございました。"
     )
 

@@ -169,7 +169,10 @@ def plan_create(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_detail(request, pk: int):
-    plan = get_object_or_404(SuspensionPlan.objects.select_related("account", "redirect_to"), pk=pk)
+    plan = get_object_or_404(
+        SuspensionPlan.objects.select_related("account", "account__platform", "redirect_to", "redirect_to__platform"),
+        pk=pk,
+    )
     account = get_object_or_404(accounts_visible_to(user=request.user), pk=plan.account_id)
     if request.method == "POST":
         if not can_plan_suspension(request.user, account):
@@ -228,7 +231,9 @@ def report_pdf(request):
         YearEndReview.objects.filter(
             fiscal_year=fy, status=YearEndReview.Status.SIGNED, decision="consider_suspension", account__in=visible
         )
-        .select_related("account", "account__platform", "account__department", "consolidate_into")
+        .select_related(
+            "account", "account__platform", "account__department", "consolidate_into", "consolidate_into__platform"
+        )
         .order_by("account__department__sort_order")
     )
     context = {

@@ -150,6 +150,10 @@ def test_json_and_csv_carry_the_same_list(client, registry):
     assert gomi["suspension_reason"] == "市公式アカウントに集約したため"
     assert gomi["suspended_on"] == "2026-03-31"
     assert gomi["successor_url"] == "https://x.com/komae_city"
+    # Five of the demo's accounts are called 狛江市: the name alone does not say which one.
+    assert gomi["successor_platform"] == "X"
+    assert gomi["successor_handle"] == "@komae_city"
+    assert gomi["successor_label"] == "狛江市（X @komae_city）"
 
     response = client.get(reverse("registry:csv"))
     raw = response.content
@@ -159,6 +163,14 @@ def test_json_and_csv_carry_the_same_list(client, registry):
     assert rows[0][:4] == ["所管課", "SNS", "アカウント名", "ユーザー名"]
     assert sorted("@" + r[3] for r in rows[1:]) == handles
     assert any(r[8] == "市公式アカウントに集約したため" for r in rows[1:])
+    gomi_row = next(r for r in rows[1:] if r[3] == "komae_gomi")
+    assert gomi_row[9:] == ["狛江市（X @komae_city）", "https://x.com/komae_city"]
+
+
+def test_the_successor_is_named_with_its_platform_and_handle(client, registry):
+    for url in (reverse("registry:list"), reverse("registry:verify") + "?q=@komae_gomi"):
+        body = client.get(url).content.decode()
+        assert ">狛江市（X @komae_city）</a>" in body, url
 
 
 def test_the_registry_reveals_nothing_internal(client, registry):

@@ -122,7 +122,7 @@ def test_a_consider_review_becomes_a_plan_then_notice_then_suspension(account_a,
         review_id=review.pk, actor=head_a, reason="市公式アカウントに集約するため", notice_starts_on=date(2026, 4, 10)
     )
     assert (plan.impact, plan.notice_ends_on) == ("中", date(2026, 6, 9))  # 1,200 followers: 60 days
-    assert "狛江市" in plan.notice_text and "令和8年6月9日をもって運用を停止" in plan.notice_text
+    assert "「狛江市（X @komae_city）」" in plan.notice_text and "令和8年6月9日をもって運用を停止" in plan.notice_text
     services.suspension_plan_publish(plan_id=plan.pk, actor=head_a)
     account_a.refresh_from_db()
     assert (account_a.status, account_a.successor) == (AccountStatus.NOTICE, pr_account)
@@ -181,6 +181,8 @@ def test_the_staff_journey_in_the_screens(client, account_a, staff_a, head_a, pr
     response = client.post(reverse("monitoring:review", args=[review.pk]), {**data, "sign": "1"}, follow=True)
     assert "課長が確認しました" in response.content.decode()
     assert "運用停止の計画を作成する" in response.content.decode()
+    # The 集約先 is named with its SNS and handle: the city has several accounts called 狛江市.
+    assert "集約先：狛江市（X @komae_city）" in response.content.decode()
 
 
 def test_from_february_the_dashboard_lists_the_reviews_due(client, account_a, staff_a):
@@ -286,6 +288,7 @@ def test_a_plan_with_a_notice_shorter_than_the_impact_suggests_records_why(
     client.force_login(head_a)
     page = client.get(reverse("monitoring:plan", args=[plan.pk])).content.decode()
     assert "事前周知の期間が影響度の目安より短い計画です" in page and "年度内に集約を終えるため" in page
+    assert "狛江市（X @komae_city）（https://x.com/komae_city）" in page  # the 誘導先, with SNS and handle
     services.suspension_plan_publish(plan_id=plan.pk, actor=head_a)
     account_a.refresh_from_db()
     assert account_a.notice_short_reason == "年度内に集約を終えるため"
