@@ -98,7 +98,11 @@ def account_create(request):
 
 @login_required
 def account_detail(request, pk: int):
-    account = _visible_account(request.user, pk)
+    return _detail_page(request, _visible_account(request.user, pk))
+
+
+def _detail_page(request, account, *, follower_form=None):
+    """The account's page; a refused follower count comes back in its form as typed."""
     user = request.user
     pending = account.public_changes.filter(status=PublicChange.Status.PENDING).select_related("proposed_by").first()
     return render(
@@ -113,7 +117,9 @@ def account_detail(request, pk: int):
             "can_edit": can_edit_account(user, account),
             "pending_change": pending,
             "can_decide_change": pending is not None and can_decide_public_change(user, pending, account),
-            "follower_form": FollowerForm(follower_word=account.platform.follower_word)
+            "follower_form": (
+                FollowerForm(follower_word=account.platform.follower_word) if follower_form is None else follower_form
+            )
             if can_record_followers(user, account)
             else None,
         },
@@ -209,14 +215,12 @@ def account_record_followers(request, pk: int):
         try:
             services.account_record_followers(account_id=account.pk, actor=request.user, **form.cleaned_data)
         except TransitionError as exc:
-            messages.error(request, str(exc))
+            form.add_error(None, str(exc))
         else:
             messages.success(request, f"{account.platform.follower_word}数を記録しました。")
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    return redirect("accounts:detail", pk=account.pk)
+            return redirect("accounts:detail", pk=account.pk)
+    # The page again with the date and the count as typed, each problem beside its field.
+    return _detail_page(request, account, follower_form=form)
 
 
 TRANSITION_SERVICES = {

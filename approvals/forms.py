@@ -5,7 +5,7 @@ from accounts.models import ContentCategory, Field, Platform, YesNo
 from core.forms import JapaneseDateField
 
 from .models import AccountRequest, Vote
-from .services import DECISIONS
+from .services import DECISIONS, decision_reason_missing
 
 User = get_user_model()
 
@@ -70,7 +70,12 @@ class RequestForm(forms.ModelForm):
 
 
 class VoteForm(forms.Form):
-    choice = forms.ChoiceField(label="賛否", choices=Vote.Choice.choices, widget=forms.RadioSelect)
+    choice = forms.ChoiceField(
+        label="賛否",
+        choices=Vote.Choice.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "賛成・反対・保留のいずれかを選んでください。"},
+    )
     comment = forms.CharField(label="意見", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -79,7 +84,9 @@ class CommentForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(label="決定", widget=forms.RadioSelect)
+    decision = forms.ChoiceField(
+        label="決定", widget=forms.RadioSelect, error_messages={"required": "決定の内容を選んでください。"}
+    )
     reason = forms.CharField(
         label="理由・コメント",
         required=False,
@@ -89,8 +96,20 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, exception_only: bool, **kwargs):
         super().__init__(*args, **kwargs)
+        self.exception_only = exception_only
         if exception_only:
             self.fields["decision"].choices = [("approve", "委員長特認により承認")]
             self.fields["decision"].initial = "approve"
         else:
             self.fields["decision"].choices = list(DECISIONS.items())
+
+    def clean(self):
+        cleaned = super().clean()
+        decision = cleaned.get("decision")
+        if decision and (
+            message := decision_reason_missing(
+                decision=decision, exception=self.exception_only, reason=cleaned.get("reason", "")
+            )
+        ):
+            self.add_error("reason", message)
+        return cleaned

@@ -264,6 +264,16 @@ def request_vote(*, request_id: int, actor, choice: str, comment: str = "") -> V
 DECISIONS = {"approve": "承認", "reject": "否認", "return": "差戻し"}
 
 
+def decision_reason_missing(*, decision: str, exception: bool, reason: str) -> str:
+    """The message when a decision lacks its reason (否認・差戻し・委員長特認), else "".
+
+    The decide form asks it too, so that the message stands beside the reason field."""
+    if (exception or decision != "approve") and not reason.strip():
+        what = "委員長特認の理由" if exception else f"{DECISIONS.get(decision, '')}の理由"
+        return f"{what}を入力してください。"
+    return ""
+
+
 @transaction.atomic
 def request_decide(*, request_id: int, actor, decision: str, reason: str = "") -> AccountRequest:
     """The chair records the committee's decision (G-4-2-ウ).
@@ -286,9 +296,8 @@ def request_decide(*, request_id: int, actor, decision: str, reason: str = "") -
     exception = request.status == RequestStatus.SUBMITTED
     if exception and decision != "approve":
         raise TransitionError("審査前の申請に対して行えるのは、委員長特認による承認だけです。")
-    if (exception or decision != "approve") and not reason:
-        what = "委員長特認の理由" if exception else f"{DECISIONS[decision]}の理由"
-        raise TransitionError(f"{what}を入力してください。")
+    if message := decision_reason_missing(decision=decision, exception=exception, reason=reason):
+        raise TransitionError(message)
 
     request.decided_by, request.decided_at, request.decision_reason = actor, timezone.now(), reason
     request.chair_exception = exception

@@ -8,12 +8,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import ContentCategory, OfficialAccount
 from core.audit import timeline_of
 from core.dates import to_wareki
 from core.errors import TransitionError
+from core.forms import show_errors
 from core.pdf import DocumentFontMissing, render_pdf
 from policies.services import policy_preview
 
@@ -93,6 +95,9 @@ def request_edit(request, pk: int):
         messages.error(request, f"{obj.status_label}の申請は変更できません。")
         return redirect("approvals:detail", pk=obj.pk)
     form = RequestForm(request.POST or None, instance=obj, department=obj.department)
+    if request.method == "GET" and "check" in request.GET:
+        # Sent here to complete the draft before 提出: what it lacks is marked on the fields.
+        show_errors(form, services.request_missing(obj))
     submitting = "submit" in request.POST
     if request.method == "POST" and form.is_valid():
         try:
@@ -173,9 +178,18 @@ def _preview(obj):
         return None
 
 
+def _edit_to_complete(obj) -> str:
+    """The edit page with what a submission still lacks marked on the fields."""
+    return f"{reverse('approvals:edit', args=[obj.pk])}?check=1"
+
+
 @login_required
 def request_detail(request, pk: int):
-    obj = _visible(request.user, pk)
+    return _detail_page(request, _visible(request.user, pk))
+
+
+def _detail_page(request, obj, *, vote_form=None, comment_form=None):
+    """The request's page; a refused vote or comment comes back in its form with what was typed."""
     user = request.user
     actions = request_actions(user, obj)
     return render(
@@ -193,8 +207,8 @@ def request_detail(request, pk: int):
             "can_edit": actions["edit"],
             "can_submit": actions["submit"],
             "can_ask_submission": actions["ask_submission"],
-            "vote_form": VoteForm() if actions["vote"] else None,
-            "comment_form": CommentForm() if actions["comment"] else None,
+            "vote_form": (VoteForm() if vote_form is None else vote_form) if actions["vote"] else None,
+            "comment_form": (CommentForm() if comment_form is None else comment_form) if actions["comment"] else None,
             "can_decide": actions["decide"],
         },
     )
@@ -214,16 +228,29 @@ def request_submit(request, pk: int):
     if request.method == "POST" and not missing:
         try:
             services.request_submit(request_id=obj.pk, actor=request.user)
+        except services.SubmissionIncomplete as exc:
+            missing = exc.missing
         except TransitionError as exc:
             messages.error(request, str(exc))
         else:
             obj.refresh_from_db()
             messages.success(request, f"{obj.reference} として行政情報化推進委員会に提出しました。")
             return redirect("approvals:detail", pk=obj.pk)
+    # What is missing, as the edit form's fields: the summary links to each of them.
+    missing_form = None
+    if missing:
+        missing_form = RequestForm(instance=obj, department=obj.department)
+        show_errors(missing_form, missing)
     return render(
         request,
         "approvals/submit.html",
-        {"object": obj, "missing": missing, "sections": request_sections(obj)},
+        {
+            "object": obj,
+            "missing": missing,
+            "missing_form": missing_form,
+            "edit_url": _edit_to_complete(obj),
+            "sections": request_sections(obj),
+        },
     )
 
 
@@ -238,7 +265,7 @@ def request_ask_submission(request, pk: int):
         services.request_ask_submission(request_id=obj.pk, actor=request.user)
     except services.SubmissionIncomplete as exc:
         messages.error(request, f"提出を依頼する前に、次の{len(exc.missing)}項目を入力してください。")
-        return redirect("approvals:edit", pk=obj.pk)
+        return redirect(_edit_to_complete(obj))
     except TransitionError as exc:
         messages.error(request, str(exc))
     else:
@@ -254,6 +281,9 @@ def request_vote(request, pk: int):
         raise PermissionDenied("賛否を表明できるのは、申請した課以外の委員会の委員です。")
     form = VoteForm(request.POST)
     if not form.is_valid():
+        if request_actions(request.user, obj)["vote"]:
+            # The page again, with the 意見 as typed and 賛否 marked as missing.
+            return _detail_page(request, obj, vote_form=form)
         messages.error(request, "賛成・反対・保留のいずれかを選んでください。")
         return redirect("approvals:detail", pk=obj.pk)
     try:
@@ -272,6 +302,8 @@ def request_comment(request, pk: int):
     if not can_comment(request.user, obj):
         raise PermissionDenied("コメントできるのは委員会の委員です。")
     form = CommentForm(request.POST)
+    if not form.is_valid() and request_actions(request.user, obj)["comment"]:
+        return _detail_page(request, obj, comment_form=form)
     try:
         if not form.is_valid():
             raise TransitionError("コメントを入力してください。")

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 __all__ = [
     "ERAS",
+    "FORMAT_EXAMPLES",
     "TOKYO",
     "ZENKAKU_DIGITS",
     "Era",
@@ -57,7 +58,9 @@ _WEEKDAYS = "月火水木金土日"
 _NENDO_2019_CHOICES = ("令和", "平成")
 _NENDO_2019_DEFAULT = "令和"
 
-_FORMAT_HINT = "2026-04-01、2026/4/1、令和8年4月1日、R8.4.1 の形で入力してください。"
+# The forms a date can be typed in, as help text beside every date field and in every refusal.
+FORMAT_EXAMPLES = "2026-04-01、2026/4/1、令和8年4月1日、R8.4.1"
+_FORMAT_HINT = f"{FORMAT_EXAMPLES} の形で入力してください。"
 
 
 def to_zenkaku_digits(s: str | int) -> str:

@@ -6,11 +6,22 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from .dates import parse_date, to_wareki
+from .dates import FORMAT_EXAMPLES, parse_date, to_wareki
+
+FORMAT_HELP = f"{FORMAT_EXAMPLES} のいずれの形でも入力できます。"
+
+
+def date_preview(value: date) -> str:
+    """How the box beside a date field reads a date: 令和8年4月1日（2026年4月1日）."""
+    return f"{to_wareki(value)}（{value.year}年{value.month}月{value.day}日）"
 
 
 class JapaneseDateInput(forms.DateInput):
-    """A text box that takes 西暦 or 和暦 and shows the 和暦 of its current value beside it."""
+    """A text box that takes 西暦 or 和暦, with the date it reads shown beside it as 和暦 and 西暦.
+
+    static/js/date-preview.js keeps that line up to date while the user types (aria-live), parsing as
+    core.dates.parse_date does; without JavaScript it shows the value the page was built with.
+    """
 
     template_name = "core/widgets/japanese_date.html"
     input_type = "text"
@@ -20,8 +31,19 @@ class JapaneseDateInput(forms.DateInput):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        if widget_attrs.get("id"):
+            # The date as read is part of the box's description, after its help text and error.
+            preview_id = f"{widget_attrs['id']}_preview"
+            widget_attrs["aria-describedby"] = " ".join(
+                filter(None, [widget_attrs.get("aria-describedby"), preview_id])
+            )
+            context["widget"]["preview_id"] = preview_id
         if isinstance(value, date):
-            context["widget"]["wareki"] = to_wareki(value)
+            try:
+                context["widget"]["preview"] = date_preview(value)
+            except ValueError:  # before 明治: no 和暦 to show
+                pass
         return context
 
 
@@ -40,9 +62,25 @@ class JapaneseDateField(forms.DateField):
     def __init__(self, *args, past_only: bool = False, **kwargs):
         """`past_only`: a date of something that has happened (a password change, a count taken)."""
         self.past_only = past_only
+        # The accepted forms are said before anything is typed (WCAG 3.3.2), linked to the box by
+        # aria-describedby (Django describes a field by its help text).
+        kwargs["help_text"] = " ".join(filter(None, [kwargs.get("help_text", ""), FORMAT_HELP]))
         super().__init__(*args, **kwargs)
 
+    def widget_attrs(self, widget):
+        # The limits the preview script checks, as to_python does.
+        attrs = {
+            **super().widget_attrs(widget),
+            "data-date-min": self.MIN_DATE.isoformat(),
+            "data-date-max": self.MAX_DATE.isoformat(),
+        }
+        if self.past_only:
+            attrs["data-date-past-only"] = "true"
+        return attrs
+
     def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip()  # a box of spaces is an empty box, as for Django's own DateField
         if value in self.empty_values:
             return None
         if isinstance(value, date):
@@ -59,3 +97,13 @@ class JapaneseDateField(forms.DateField):
         if self.past_only and parsed > timezone.localdate():
             raise ValidationError("未来の日付は入力できません。今日までの日付を入力してください。", code="future")
         return parsed
+
+
+def show_errors(form: forms.BaseForm, errors: dict[str, str]) -> None:
+    """Show problems found outside the form's own validation (what a submission still lacks) beside
+    its fields, as errors the error summary lists; the form may be unbound (a page opened to fix them)."""
+    if not form.is_bound:
+        form.full_clean()  # an unbound form's errors are empty and it has no cleaned data yet
+        form.cleaned_data = {}
+    for name, message in errors.items():
+        form.add_error(name if name in form.fields else None, message)

@@ -28,6 +28,10 @@ class ReviewForm(forms.ModelForm):
             pk=self.instance.account_id
         )
         self.fields["consolidate_into"].help_text = "停止検討のときに選びます（通常は市広報アカウント）。"
+        # LINE counts 友だち, YouTube チャンネル登録者: the form uses the platform's own word.
+        word = self.instance.account.platform.follower_word
+        for name in ("followers_start", "followers_end"):
+            self.fields[name].label = self.fields[name].label.replace("フォロワー", word)
 
 
 class PlanForm(forms.Form):

@@ -118,7 +118,9 @@ def review_detail(request, pk: int):
             except services.ReviewIncomplete as exc:
                 for name, message in exc.missing.items():
                     form.add_error(name, message)
-                messages.warning(request, "入力内容は保存しました。確認するには、赤字の項目を入力してください。")
+                messages.warning(
+                    request, f"入力内容は保存しました。確認するには、次の{len(exc.missing)}項目を入力してください。"
+                )
             except TransitionError as exc:
                 form.add_error(None, str(exc))
             else:

@@ -71,11 +71,12 @@ RULES = {
         "account",
         _rule(404, staff_a=200, head_a=200, admin=200, member=403, chair=403, security_officer=403, contractor=403),
     ),
-    # POST with an empty form: the allowed go back to the page with a message.
+    # POST with an empty form: the allowed get the page again, the form's errors beside its fields (200);
+    # the others are refused before the form is read.
     "accounts:followers": (
         "post",
         "account",
-        _rule(404, staff_a=302, head_a=302, admin=302, contractor=302, member=403, chair=403, security_officer=403),
+        _rule(404, staff_a=200, head_a=200, admin=200, contractor=200, member=403, chair=403, security_officer=403),
     ),
     "monitoring:check_now": (
         "post",
@@ -122,8 +123,9 @@ RULES = {
     ),
     "approvals:submit": ("get", "request", _rule(404, **{**SEES_A_403, "head_a": 302})),
     "approvals:ask_submission": ("post", "request", _rule(404, **{**SEES_A_403, "staff_a": 302})),
-    "approvals:vote": ("post", "request", _rule(404, **{**SEES_A_403, "member": 302, "chair": 302})),
-    "approvals:comment": ("post", "request", _rule(404, **{**SEES_A_403, "member": 302, "chair": 302})),
+    # An empty vote or comment: the request's page again with the form's errors (200), as for followers.
+    "approvals:vote": ("post", "request", _rule(404, **{**SEES_A_403, "member": 200, "chair": 200})),
+    "approvals:comment": ("post", "request", _rule(404, **{**SEES_A_403, "member": 200, "chair": 200})),
     "approvals:decide": ("get", "request", _rule(404, **{**SEES_A_403, "chair": 200})),
     "approvals:form4_pdf": ("get", "request", _rule(404, **SEES_A)),
     "monitoring:reviews": ("get", None, ANY_USER),

@@ -15,7 +15,7 @@ from core.errors import TransitionError
 from monitoring import services
 from monitoring.models import YearEndReview
 from monitoring.selectors import follower_trends, reviews_open, year_end_dashboard
-from tests.factories import AccountFactory
+from tests.factories import AccountFactory, platform
 
 pytestmark = pytest.mark.django_db
 
@@ -292,3 +292,22 @@ def test_a_plan_with_a_notice_shorter_than_the_impact_suggests_records_why(
     services.suspension_plan_publish(plan_id=plan.pk, actor=head_a)
     account_a.refresh_from_db()
     assert account_a.notice_short_reason == "年度内に集約を終えるため"
+
+
+def test_the_review_speaks_of_the_platforms_followers_with_thousands_separators(client, dept_a, head_a, staff_a):
+    """LINE counts 友だち: the form and the signed review say so, and 2,600 reads as 2,600."""
+    line = AccountFactory(department=dept_a, manager=head_a, handle="komae_line", platform=platform("line"))
+    review = services.review_start(account_id=line.pk, actor=staff_a, fiscal_year=2025)
+    client.force_login(staff_a)
+    form = client.get(reverse("monitoring:review", args=[review.pk])).content.decode()
+    assert "年度初めの友だち数" in form and "年度末の友だち数" in form
+    assert "フォロワー数" not in form
+    services.review_update(
+        review_id=review.pk,
+        actor=staff_a,
+        fields={**complete_review(), "followers_start": 2600, "followers_end": 12700, "posts": 1500},
+    )
+    services.review_sign_off(review_id=review.pk, actor=head_a)
+    page = client.get(reverse("monitoring:review", args=[review.pk])).content.decode()
+    assert "友だち数（年度初め→年度末）" in page
+    assert "2,600 → 12,700" in page and "1,500" in page
