@@ -13,6 +13,8 @@ PORT ?= 8000
 # Pango, gettext for translations, chromium for the browser tests, venv for the virtualenv.
 APT_PACKAGES := python3-venv python3-dev fonts-ipaexfont-mincho fonts-ipaexfont-gothic libharfbuzz-subset0 \
 	libpango-1.0-0 libpangoft2-1.0-0 gettext chromium postgresql-client redis-tools
+# Only `make bench` needs these: wrk loads the public pages (bench/public.py).
+BENCH_APT_PACKAGES := wrk
 
 # The suite runs against real PostgreSQL and Redis (given, or the local services).
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)
@@ -35,7 +37,7 @@ $(VENV)/.installed: pyproject.toml
 
 run: setup
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --host $(HOST) --port $(PORT)
 	@bash scripts/run.sh $(HOST) $(PORT)
 
 services:
@@ -62,6 +64,8 @@ bench: setup services
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) bench/pdf.py
 	$(PY) bench/checks.py
 	$(PY) bench/screening.py
+	@bash scripts/apt-install.sh $(BENCH_APT_PACKAGES)
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) bench/public.py
 
 clean:
 	rm -rf var/staticfiles var/cache var/broker

@@ -3,11 +3,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from core.models import UndeletableModel
+from core.models import UndeletableModel, UndeletableQuerySet
 from core.outbound import OutboundRefused, check_url
 from core.protect import fixed_when, keep_forever
 
 from . import lookup
+from .registry_cache import registry_changed
 
 
 def validate_city_email(value: str) -> None:
@@ -36,6 +37,20 @@ def validate_profile_url(url: str, platform: "Platform") -> None:
             params={"platform": platform.name, "example": example, "reason": str(exc)},
             code="profile_url_host",
         ) from exc
+
+
+class RegistryQuerySet(UndeletableQuerySet):
+    """Writes that send no post_save still renew the public registry (registry_cache.py)."""
+
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        registry_changed(self.db)
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        registry_changed(self.db)
+        return created
 
 
 class Platform(UndeletableModel):
@@ -67,6 +82,8 @@ class Platform(UndeletableModel):
     max_post_length = models.PositiveIntegerField("投稿の最大文字数", null=True, blank=True)
     sort_order = models.PositiveIntegerField("表示順", default=0)
     is_active = models.BooleanField("新規利用可", default=True)
+
+    objects = RegistryQuerySet.as_manager()
 
     class Meta:
         verbose_name = "SNS"
@@ -270,6 +287,8 @@ class OfficialAccount(PolicyChoices, UndeletableModel):
 
     created_at = models.DateTimeField("登録日時", auto_now_add=True)
     updated_at = models.DateTimeField("更新日時", auto_now=True)
+
+    objects = RegistryQuerySet.as_manager()
 
     class Meta:
         verbose_name = "公式アカウント"

@@ -8,7 +8,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
-from django.views.decorators.vary import vary_on_headers
+from django.views.decorators.vary import vary_on_cookie, vary_on_headers
 
 from core.dates import to_wareki
 from core.exports import csv_response
@@ -16,6 +16,7 @@ from core.exports import csv_response
 from . import lookup
 from .forms import SearchForm
 from .models import PUBLIC_STATUSES, AccountStatus, OfficialAccount
+from .registry_cache import kept_until_changed, shared_page
 from .selectors import account_search, accounts_matching_reference, accounts_public, platform_host_map
 
 MAX_QUERY_LENGTH = 500
@@ -56,6 +57,17 @@ class Verdict:
     @property
     def is_official(self) -> bool:
         return self.kind in ("official", "notice")
+
+    @property
+    def heading(self) -> str:
+        """The answer in a few words: the page's heading and the start of its title (2.4.2)."""
+        if self.is_official:
+            return "確認結果：公式アカウントです"
+        if self.kind in ("suspended", "closed"):
+            return "確認結果：運用を停止した公式アカウントです"
+        if self.kind == "not_found":
+            return "確認結果：公式アカウントではありません"
+        return "確認結果：読み取れませんでした"
 
     def as_json(self) -> dict:
         ref = self.recognized
@@ -120,7 +132,31 @@ def _wants_json(request) -> bool:
     return "application/json" in accept and "text/html" not in accept
 
 
+def _list_variant(request) -> list[str] | None:
+    """What the list depends on: the filters as typed (the form shows them again)."""
+    values = [request.GET.get(name, "") for name in ("q", "platform", "status")]
+    if not shared_page(request) or any(len(v) > MAX_QUERY_LENGTH for v in values):
+        return None
+    return ["filtered" if request.GET else "", *values]
+
+
+def _verify_variant(request) -> list[str] | None:
+    """What the lookup depends on: HTML or JSON, and the query as pasted (the page shows it again)."""
+    query = request.GET.get("q", "")
+    if len(query) > MAX_QUERY_LENGTH:
+        return None
+    if _wants_json(request):
+        return ["json", query]
+    return ["html", query] if shared_page(request) else None
+
+
+def _everyone(request) -> list[str]:
+    return []
+
+
 @require_safe
+@vary_on_cookie  # base.html shows a signed-in person's menu: only anonymous answers are shared
+@kept_until_changed(_list_variant)
 def registry_list(request):
     form = SearchForm(request.GET or None, statuses=[(s.value, s.label) for s in PUBLIC_STATUSES])
     qs = accounts_public()
@@ -139,7 +175,8 @@ def registry_list(request):
 
 
 @require_safe
-@vary_on_headers("Accept")  # the same URL answers HTML or JSON: caches must keep them apart
+@vary_on_headers("Accept", "Cookie")  # the same URL answers HTML or JSON: caches must keep them apart
+@kept_until_changed(_verify_variant)
 def registry_verify(request):
     query = request.GET.get("q", "")
     verdict = verify(query) if query.strip() else None
@@ -151,6 +188,7 @@ def registry_verify(request):
 
 
 @require_safe
+@kept_until_changed(_everyone)
 def registry_json(request):
     payload = {
         "publisher": "狛江市",
@@ -178,6 +216,7 @@ CSV_COLUMNS = [
 
 
 @require_safe
+@kept_until_changed(_everyone)
 def registry_csv(request):
     rows = []
     for account in accounts_public():

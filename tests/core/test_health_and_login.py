@@ -111,6 +111,25 @@ def test_seed_demo_is_idempotent_and_every_state_is_there(client, capsys):
     assert "子育て情報LINEアカウントの開設" in client.get(reverse("dashboard")).content.decode()
 
 
+def test_seed_demo_prints_the_address_make_run_starts_the_app_on(capsys, settings):
+    """`make run HOST=0.0.0.0 PORT=8123`: the login URL printed is where scripts/run.sh listens."""
+    import subprocess
+
+    call_command("seed_demo", force=True)
+    assert "ログイン: http://127.0.0.1:8000/login/" in capsys.readouterr().out
+    call_command("seed_demo", force=True, host="0.0.0.0", port=8123)
+    assert "ログイン: http://0.0.0.0:8123/login/" in capsys.readouterr().out
+    plan = subprocess.run(
+        ["make", "--dry-run", "--always-make", "run", "HOST=0.0.0.0", "PORT=8123"],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "manage.py seed_demo --host 0.0.0.0 --port 8123" in plan
+    assert "scripts/run.sh 0.0.0.0 8123" in plan
+
+
 def _production_setting(name: str):
     """Read a setting as DEBUG=false defines it (settings are evaluated once, at import)."""
     import json

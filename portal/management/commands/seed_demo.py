@@ -108,8 +108,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="DEBUG=false でも実行する")
+        # `make run HOST=… PORT=…` passes where scripts/run.sh starts the app, so the address printed is real.
+        parser.add_argument("--host", default="127.0.0.1", help="案内するログインURLのホスト")
+        parser.add_argument("--port", type=int, default=8000, help="案内するログインURLのポート")
 
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args, force=False, host="127.0.0.1", port=8000, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "本番設定（DEBUG=false）ではデモデータを投入しません。必要なら --force を付けてください。"
@@ -120,7 +123,7 @@ class Command(BaseCommand):
             created = self._accounts(departments, users)
             self._workflows(users)
         self.stdout.write(self.style.SUCCESS(f"デモデータを用意しました（新規アカウント {created} 件）。"))
-        self.stdout.write(f"ログイン: http://127.0.0.1:8000/login/  パスワードは全員 {DEMO_PASSWORD}")
+        self.stdout.write(f"ログイン: http://{host}:{port}/login/  パスワードは全員 {DEMO_PASSWORD}")
         for username, last, first, _, title, roles in USERS:
             labels = "・".join(Role(r).label for r in roles)
             self.stdout.write(f"  {username:<14} {last} {first}（{title}） 役割: {labels}")
