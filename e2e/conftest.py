@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 
 from e2e.browser import launch_chromium
-from e2e.steps import LOCALE, TIMEOUT_MS, VIEWPORT, watch_errors
+from e2e.steps import LOCALE, TIMEOUT_MS, VIEWPORTS, watch_errors
 
 # Fixtures of the unit tests, by name; `import *` skips the autouse ones (leading underscore), so
 # those are imported explicitly: fast password hashing, media in tmp, a clean cache per test.
@@ -63,8 +63,14 @@ def browser(playwright, live_server) -> Iterator:
 
 
 @pytest.fixture
-def page(browser, live_server, django_db_serialized_rollback) -> Iterator:
-    """A page in a new browser context (ja-JP, 1280x900); the test fails if the page logs an error.
+def viewport(request) -> dict:
+    """The window size: a PC's unless the test is parametrized with ``BOTH_WIDTHS``."""
+    return VIEWPORTS[getattr(request, "param", "pc")]
+
+
+@pytest.fixture
+def page(browser, live_server, viewport, django_db_serialized_rollback) -> Iterator:
+    """A page in a new browser context (ja-JP, the ``viewport``); the test fails if the page logs an error.
 
     The test runs on ``transactional_db`` (``live_server`` serves the pages from another thread, so
     the data must be committed) with serialized rollback, like every transactional test of the
@@ -76,7 +82,7 @@ def page(browser, live_server, django_db_serialized_rollback) -> Iterator:
     Console errors include a Content-Security-Policy violation and a static asset that failed to
     load (404); uncaught JavaScript exceptions come through ``pageerror``.
     """
-    context = browser.new_context(locale=LOCALE, viewport=VIEWPORT, base_url=live_server.url)
+    context = browser.new_context(locale=LOCALE, viewport=viewport, base_url=live_server.url)
     context.set_default_timeout(TIMEOUT_MS)
     new_page = context.new_page()
     errors = watch_errors(new_page)

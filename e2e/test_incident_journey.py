@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import OfficialAccount
-from e2e.steps import assert_accessible, login
+from e2e.steps import BOTH_WIDTHS, assert_accessible, login
 from monitoring import status
 from monitoring.models import Incident
 from tests.platform_server import PlatformServer
@@ -15,6 +15,7 @@ pytestmark = pytest.mark.browser
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
+@BOTH_WIDTHS
 def test_the_security_officer_works_through_an_incident_raised_by_a_check(
     page, live_server, account_a, security_officer, settings
 ):

@@ -19,7 +19,7 @@ from playwright.sync_api import Page, expect
 from accounts.models import AccountStatus, OfficialAccount
 from core.dates import to_wareki
 from core.models import AuditEvent
-from e2e.steps import assert_accessible, login
+from e2e.steps import BOTH_WIDTHS, account_entry, assert_accessible, assert_fits_the_width, login, sns_link
 from tests.factories import AccountFactory
 
 pytestmark = [pytest.mark.browser]
@@ -36,6 +36,7 @@ def _field(page: Page, name: str):
     return page.locator(f"#div_id_{name}")
 
 
+@BOTH_WIDTHS
 def test_staff_registers_an_existing_account(page: Page, live_server, staff_a, head_a):
     page.goto("/login/")
     expect(page.get_by_role("heading", name="職員ログイン")).to_be_visible()
@@ -125,11 +126,35 @@ def test_staff_registers_an_existing_account(page: Page, live_server, staff_a, h
     assert_accessible(page)
 
 
-def test_citizen_checks_an_account_on_the_public_registry(page: Page, account_a):
+@BOTH_WIDTHS
+def test_citizen_checks_an_account_on_the_public_registry(page: Page, account_a, pr_account, viewport):
     page.goto("/registry/")
+    expect(page).to_have_title("狛江市 公式SNSアカウント一覧 | 狛江市 公式SNSアカウント管理")
     operating = page.get_by_role("region", name="運用中のアカウント")
-    expect(operating.get_by_role("link", name="こまえ子ども")).to_have_attribute("href", "https://x.com/komae_kodomo")
+    # The link names the account and says it leaves the site (2.4.4).
+    link = sns_link(operating, "こまえ子ども", "（X @komae_kodomo）", "（外部サイト）")
+    expect(link).to_have_attribute("href", "https://x.com/komae_kodomo")
+    expect(sns_link(operating, "狛江市", "（X @komae_city）", "（外部サイト）")).to_be_visible()
     expect(page.get_by_role("link", name="職員ログイン")).to_be_visible()
+    entry = account_entry(operating, "こまえ子ども")
+    expect(entry).to_contain_text("児童青少年部子ども政策課")
+    assert_fits_the_width(page)
+    # The verify box comes before the list.
+    verify_box = page.get_by_label(VERIFY_LABEL).bounding_box()
+    assert verify_box["y"] < entry.bounding_box()["y"]
+    if viewport["width"] < 576:
+        # A card per account on a phone: no six-column table squeezing 所管課 to a character a line.
+        expect(operating.get_by_role("table")).to_have_count(0)
+        assert entry.bounding_box()["height"] < 200
+    else:
+        expect(entry.get_by_role("rowheader")).to_contain_text("こまえ子ども")
+        verification = entry.locator("td").last
+        expect(verification).to_have_text("未申請")
+        # One line: 認証済 / 未申請 never wraps.
+        lines = (
+            "el => { const r = document.createRange(); r.selectNodeContents(el); return r.getClientRects().length; }"
+        )
+        assert verification.evaluate(lines) == 1
     assert_accessible(page)
 
     # A link copied from the app of the old name, with a share parameter and other capitals.
@@ -137,20 +162,24 @@ def test_citizen_checks_an_account_on_the_public_registry(page: Page, account_a)
     page.get_by_role("button", name="確かめる").click()
     expect(page).to_have_url(re.compile(r"/registry/verify\?q="))
     expect(page.get_by_role("heading", name="確認結果：公式アカウントです")).to_be_visible()
+    expect(page).to_have_title(re.compile(r"^確認結果：公式アカウントです（https://twitter.com/Komae_Kodomo\?s=20）"))
     expect(page.locator(".verdict-message")).to_have_text(
         f"狛江市の公式アカウントです（{account_a.department.full_name}）。"
     )
     expect(page.get_by_label(VERIFY_LABEL)).to_have_value("https://twitter.com/Komae_Kodomo?s=20")
+    assert_fits_the_width(page)
     assert_accessible(page)
 
     # An impostor's handle that merely looks like the city's.
     page.get_by_label(VERIFY_LABEL).fill("@komae_kodomo_official")
     page.get_by_role("button", name="確かめる").click()
     expect(page.get_by_role("heading", name="確認結果：公式アカウントではありません")).to_be_visible()
+    expect(page).to_have_title(re.compile(r"^確認結果：公式アカウントではありません（@komae_kodomo_official）"))
     expect(page.locator(".verdict-message")).to_contain_text("なりすましの可能性があります")
     assert_accessible(page)
 
 
+@BOTH_WIDTHS
 def test_suspended_account_stays_on_the_registry_with_its_reason(page: Page, dept_a, head_a, pr_account):
     AccountFactory(
         department=dept_a,
@@ -167,15 +196,18 @@ def test_suspended_account_stays_on_the_registry_with_its_reason(page: Page, dep
     page.goto("/registry/")
     operating = page.get_by_role("region", name="運用中のアカウント")
     suspended = page.get_by_role("region", name="運用を停止したアカウント")
-    expect(operating.get_by_role("link", name="狛江市", exact=True)).to_be_visible()
+    expect(sns_link(operating, "狛江市", "（X @komae_city）", "（外部サイト）")).to_be_visible()
     expect(operating.get_by_role("link", name="こまえごみ分別")).to_have_count(0)
 
-    row = suspended.get_by_role("row").filter(has=page.get_by_role("link", name="こまえごみ分別"))
-    expect(row).to_have_count(1)
-    expect(row).to_contain_text("運用停止")
-    expect(row).to_contain_text("2026年3月31日（令和8年3月31日）")
-    expect(row).to_contain_text("市の広報アカウントに統合したため")
-    expect(row.get_by_role("link", name="狛江市", exact=True)).to_have_attribute("href", "https://x.com/komae_city")
+    entry = account_entry(suspended, "こまえごみ分別")
+    expect(entry).to_have_count(1)
+    expect(entry).to_contain_text("運用停止")
+    expect(entry).to_contain_text("2026年3月31日（令和8年3月31日）")
+    expect(entry).to_contain_text("市の広報アカウントに統合したため")
+    # The 誘導先 is named with its SNS and handle: the city has several accounts called 狛江市.
+    successor = sns_link(entry, "狛江市（X @komae_city）", "（外部サイト）")
+    expect(successor).to_have_attribute("href", "https://x.com/komae_city")
+    assert_fits_the_width(page)
     assert_accessible(page)
 
     # Asked about, it is the city's but stopped, and the citizen is sent to the successor.

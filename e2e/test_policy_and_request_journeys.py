@@ -2,6 +2,7 @@
 downloads its PDF; a request goes from the clerk's draft through the committee to an account."""
 
 import io
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -9,7 +10,7 @@ from pypdf import PdfReader
 
 from accounts.models import AccountStatus, OfficialAccount
 from approvals.models import AccountRequest, RequestStatus
-from e2e.steps import assert_accessible, page_for
+from e2e.steps import BOTH_WIDTHS, assert_accessible, assert_fits_the_width, page_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -18,15 +19,22 @@ def pdf_text(data: bytes) -> str:
     return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
 
 
-def test_an_administrator_issues_version_1_and_downloads_the_pdf(browser, live_server, admin, account_a):
-    page = page_for(browser, live_server, admin)
+@BOTH_WIDTHS
+def test_an_administrator_issues_version_1_and_downloads_the_pdf(browser, live_server, admin, account_a, viewport):
+    page = page_for(browser, live_server, admin, viewport)
     page.goto(f"/accounts/{account_a.pk}/")
     page.get_by_role("link", name="運用ポリシー").click()
+    expect(page).to_have_title(re.compile(r"^運用ポリシー：こまえ子ども（X @komae_kodomo）"))
     assert_accessible(page)
     page.get_by_role("button", name="案を作成").click()
     expect(page.get_by_role("heading", name="運用ポリシー案の編集")).to_be_visible()
+    assert_fits_the_width(page)
     assert_accessible(page)
     page.get_by_role("button", name="案を保存").click()
+    # The draft's PDF is an action, and looks like one (not a grey outline).
+    draft_pdf = page.get_by_role("link", name="案をPDFで見る（「案」の透かし入り）")
+    expect(draft_pdf).to_have_css("background-color", "rgb(13, 110, 253)")
+    expect(draft_pdf).to_have_css("color", "rgb(255, 255, 255)")
     page.get_by_role("link", name="制定する").click()
     page.get_by_label("制定日・改正日").fill("令和8年4月1日")
     assert_accessible(page)
@@ -69,9 +77,12 @@ def _fill_request(page, head):
     page.get_by_label("登録メールアドレス").fill("kosodate-line@city.komae.lg.jp")
 
 
-def test_a_request_goes_from_draft_to_an_account(browser, live_server, staff_a, head_a, member, chair, pr_account):
+@BOTH_WIDTHS
+def test_a_request_goes_from_draft_to_an_account(
+    browser, live_server, staff_a, head_a, member, chair, pr_account, viewport
+):
     # The clerk drafts: 分野 and SNS first, then the existing accounts and the reuse questions.
-    clerk = page_for(browser, live_server, staff_a)
+    clerk = page_for(browser, live_server, staff_a, viewport)
     clerk.get_by_role("link", name="新規申請").click()
     clerk.get_by_role("link", name="新しく申請を作成").click()
     clerk.get_by_label("分野").select_option(label="子育て・教育")
@@ -85,12 +96,14 @@ def test_a_request_goes_from_draft_to_an_account(browser, live_server, staff_a, 
     expect(clerk.get_by_text("提出は課長が行います")).to_be_visible()  # staff do not submit: they hand it over
     expect(clerk.get_by_role("link", name="委員会に提出する（課長）")).to_have_count(0)
     assert_accessible(clerk)
+    form4 = clerk.get_by_role("link", name="第４号様式をPDFで見る")
+    expect(form4).to_have_css("background-color", "rgb(13, 110, 253)")  # an action, not a grey outline
     clerk.get_by_role("button", name="課長に提出を依頼").click()
     expect(clerk.get_by_text("課長に提出を依頼しました。")).to_be_visible()
     obj = AccountRequest.objects.get()
 
     # The 課長 sees the request on the dashboard, confirms, and submits.
-    head = page_for(browser, live_server, head_a)
+    head = page_for(browser, live_server, head_a, viewport)
     expect(head.get_by_text("提出の依頼あり")).to_be_visible()
     head.get_by_role("link", name="（未提出） 子育て情報LINEアカウントの開設").click()
     head.get_by_role("link", name="委員会に提出する（課長）").click()
@@ -101,7 +114,7 @@ def test_a_request_goes_from_draft_to_an_account(browser, live_server, staff_a, 
     expect(head.get_by_text(f"{obj.reference} として行政情報化推進委員会に提出しました。")).to_be_visible()
 
     # A member votes; the chair returns it once (差戻し), the 課 answers, the chair approves.
-    voter = page_for(browser, live_server, member)
+    voter = page_for(browser, live_server, member, viewport)
     voter.get_by_role("link", name=f"{obj.reference} 子育て情報LINEアカウントの開設").click()
     voter.get_by_label("賛成").check()
     voter.get_by_label("意見").fill("妥当と考えます。")
@@ -109,7 +122,7 @@ def test_a_request_goes_from_draft_to_an_account(browser, live_server, staff_a, 
     expect(voter.get_by_text("「賛成」を記録しました。")).to_be_visible()
     assert_accessible(voter)
 
-    decider = page_for(browser, live_server, chair)
+    decider = page_for(browser, live_server, chair, viewport)
     decider.goto(f"/requests/{obj.pk}/")
     decider.get_by_role("link", name="決定する（委員長）").click()
     expect(decider.get_by_text("賛成 1票")).to_be_visible()  # the tally of this round

@@ -9,19 +9,20 @@ from playwright.sync_api import expect
 
 from accounts.models import AccountStatus, OfficialAccount
 from core.dates import TOKYO, current_fiscal_year, to_wareki
-from e2e.steps import assert_accessible, page_for
+from e2e.steps import BOTH_WIDTHS, account_entry, assert_accessible, assert_fits_the_width, page_for, sns_link
 
 pytestmark = pytest.mark.browser
 
 
+@BOTH_WIDTHS
 def test_a_review_leads_to_a_suspension_shown_on_the_registry(
-    page, browser, live_server, staff_a, head_a, admin, account_a, pr_account, settings
+    page, browser, live_server, staff_a, head_a, admin, account_a, pr_account, settings, viewport
 ):
     # This city reviews all year round (REVIEW_OPENS_MONTH=4); the account has run since 2024.
     settings.REVIEW_OPENS_MONTH = 4
     fy = current_fiscal_year()
     OfficialAccount.objects.filter(pk=account_a.pk).update(created_at=datetime(2024, 4, 1, tzinfo=TOKYO))
-    clerk = page_for(browser, live_server, staff_a)
+    clerk = page_for(browser, live_server, staff_a, viewport)
     clerk.goto("/monitoring/dashboard/")  # where the menu's 効果測定 leads
     clerk.get_by_role("link", name="効果測定の一覧（作成・課長の確認）へ").click()
     expect(clerk).to_have_url(f"{live_server.url}/monitoring/reviews/?fy={fy}")
@@ -45,7 +46,7 @@ def test_a_review_leads_to_a_suspension_shown_on_the_registry(
     clerk.get_by_role("button", name="保存", exact=True).click()
     expect(clerk.get_by_text("保存しました。")).to_be_visible()
 
-    head = page_for(browser, live_server, head_a)
+    head = page_for(browser, live_server, head_a, viewport)
     head.goto(clerk.url)
     head.get_by_role("button", name="保存して課長が確認").click()
     expect(head.get_by_text("課長が確認しました。")).to_be_visible()
@@ -68,7 +69,7 @@ def test_a_review_leads_to_a_suspension_shown_on_the_registry(
     head.get_by_role("button", name="運用停止を行う").click()
     expect(head.get_by_text("が終わるまで運用停止にできません")).to_be_visible()
     # ... unless the sysadmin records why; the account itself is kept (G-4-5-エ).
-    sysadmin = page_for(browser, live_server, admin)
+    sysadmin = page_for(browser, live_server, admin, viewport)
     sysadmin.goto(f"/accounts/{account_a.pk}/transition/suspend/")
     sysadmin.get_by_label("コメント").fill("課長の依頼により、周知期間の途中で停止する（乗っ取りの恐れ）")
     sysadmin.get_by_role("button", name="運用停止を行う").click()
@@ -81,7 +82,9 @@ def test_a_review_leads_to_a_suspension_shown_on_the_registry(
 
     page.goto("/registry/")
     suspended = page.get_by_role("region", name="運用を停止したアカウント")
-    expect(suspended.get_by_text("市公式アカウントに情報を集約するため")).to_be_visible()
-    expect(suspended.get_by_role("link", name=pr_account.display_name)).to_be_visible()
+    entry = account_entry(suspended, account_a.display_name)
+    expect(entry).to_contain_text("市公式アカウントに情報を集約するため")
+    expect(sns_link(entry, f"{pr_account.label}", "（外部サイト）")).to_be_visible()  # the 誘導先, by SNS and handle
+    assert_fits_the_width(page)
     assert_accessible(page)
     assert clerk.console_errors == [] and head.console_errors == [] and sysadmin.console_errors == []

@@ -3,12 +3,13 @@
 import pytest
 from playwright.sync_api import expect
 
-from e2e.steps import assert_accessible, login
+from e2e.steps import BOTH_WIDTHS, assert_accessible, login
 from screening.models import ScreenedDraft
 
 pytestmark = pytest.mark.browser
 
 
+@BOTH_WIDTHS
 def test_a_clerk_screens_a_draft_and_keeps_the_record(page, live_server, staff_a, account_a):
     login(page, live_server, staff_a)
     page.get_by_role("navigation", name="メインメニュー").get_by_role("link", name="投稿前チェック").click()

@@ -4,6 +4,7 @@ import csv
 import io
 import json
 from datetime import date
+from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
@@ -167,10 +168,81 @@ def test_json_and_csv_carry_the_same_list(client, registry):
     assert gomi_row[9:] == ["狛江市（X @komae_city）", "https://x.com/komae_city"]
 
 
+class _Links(HTMLParser):
+    """The links of a page as a screen reader names them: text without aria-hidden parts, and row headers."""
+
+    def __init__(self):
+        super().__init__()
+        self.links, self.row_headers = [], []
+        self._href, self._text, self._hidden, self._th = None, [], 0, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if self._hidden or attrs.get("aria-hidden") == "true":
+            self._hidden += 1
+        if tag == "a":
+            self._href, self._text = attrs.get("href"), []
+        if tag == "th" and attrs.get("scope") == "row":
+            self._th = []
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._href is not None:
+            self.links.append(("".join(self._text).strip(), self._href))
+            self._href = None
+        if tag == "th" and self._th is not None:
+            self.row_headers.append(" ".join("".join(self._th).split()))
+            self._th = None
+        if self._hidden:
+            self._hidden -= 1
+
+    def handle_data(self, data):
+        if not self._hidden:
+            if self._href is not None:
+                self._text.append(data)
+            if self._th is not None:
+                self._th.append(data)
+
+
+def links_of(body: str) -> _Links:
+    parser = _Links()
+    parser.feed(body)
+    return parser
+
+
 def test_the_successor_is_named_with_its_platform_and_handle(client, registry):
     for url in (reverse("registry:list"), reverse("registry:verify") + "?q=@komae_gomi"):
-        body = client.get(url).content.decode()
-        assert ">狛江市（X @komae_city）</a>" in body, url
+        links = links_of(client.get(url).content.decode()).links
+        assert ("狛江市（X @komae_city）（外部サイト）", "https://x.com/komae_city") in links, url
+
+
+def test_registry_links_say_which_account_and_that_they_leave_the_site(client, registry):
+    """2.4.4: not several links named 「狛江市」; every row has its account as row header (1.3.1)."""
+    page = links_of(client.get(reverse("registry:list")).content.decode())
+    to_sns = [name for name, href in page.links if href.startswith("https://")]
+    assert "狛江市（X @komae_city）（外部サイト）" in to_sns
+    assert "狛江市公式チャンネル（YouTube @komae_channel）（外部サイト）" in to_sns
+    assert all(name.endswith("（外部サイト）") for name in to_sns), to_sns
+    assert "狛江市" not in to_sns
+    assert [h for h in page.row_headers if h.startswith("狛江市")] == [
+        "狛江市（X @komae_city）（外部サイト） @komae_city",
+        "狛江市公式チャンネル（YouTube @komae_channel）（外部サイト） @komae_channel",
+        "狛江市ごみ分別（X @komae_gomi）（外部サイト） @komae_gomi",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("@komae_city", "確認結果：公式アカウントです（@komae_city）"),
+        ("@komae_gomi", "確認結果：運用を停止した公式アカウントです（@komae_gomi）"),
+        ("@komae_fake", "確認結果：公式アカウントではありません（@komae_fake）"),
+        ("", "公式アカウントか確かめる |"),
+    ],
+)
+def test_the_verify_page_title_gives_the_answer(client, registry, query, title):
+    """2.4.2: a tab or a screen reader's page list tells one answer from another."""
+    body = client.get(reverse("registry:verify"), {"q": query}).content.decode()
+    assert f"<title>{title}" in body
 
 
 def test_the_registry_reveals_nothing_internal(client, registry):
