@@ -9,6 +9,7 @@ what the cache saves. Prints its figures; it never fails.
 """
 
 import argparse
+import base64
 import logging
 import os
 import re
@@ -133,6 +134,7 @@ def main():
                 "DEBUG": "false",
                 "ALLOWED_HOSTS": "127.0.0.1",
                 "SITE_URL": f"http://127.0.0.1:{port}",
+                "CREDENTIAL_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),  # a Fernet key
                 "SECURE_SSL_REDIRECT": "false",
                 "STATIC_ROOT": static_root,
                 "LOG_LEVEL": "WARNING",

@@ -4,6 +4,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "komae_sns.settings")
 
@@ -15,7 +16,17 @@ app.autodiscover_tasks()
 # worker and beat are alive.
 app.conf.beat_schedule = {
     "heartbeat": {"task": "core.tasks.heartbeat", "schedule": 60.0},
-    # G-4-5-エ / G-4-3-カ: every due account's public profile, twice a day (Asia/Tokyo).
     "reminders": {"task": "monitoring.tasks.send_daily_reminders", "schedule": crontab(minute=0, hour=8)},
-    "status-checks": {"task": "monitoring.tasks.schedule_status_checks", "schedule": crontab(minute=0, hour="7,19")},
+    # G-4-3-カ: the accounts in use, twice a day; G-4-5-エ: the stopped ones, daily (Asia/Tokyo hours,
+    # settings STATUS_CHECK_ACTIVE_HOURS / STATUS_CHECK_SUSPENDED_HOURS).
+    "status-checks-active": {
+        "task": "monitoring.tasks.schedule_status_checks",
+        "schedule": crontab(minute=0, hour=settings.STATUS_CHECK_ACTIVE_HOURS),
+        "args": ("active",),
+    },
+    "status-checks-suspended": {
+        "task": "monitoring.tasks.schedule_status_checks",
+        "schedule": crontab(minute=30, hour=settings.STATUS_CHECK_SUSPENDED_HOURS),
+        "args": ("suspended",),
+    },
 }

@@ -4,6 +4,8 @@ The embedded defaults (SQLite file, local filesystem broker) need nothing instal
 differs by environment values alone: DATABASE_URL, REDIS_URL, SECRET_KEY, DEBUG=false, ALLOWED_HOSTS.
 """
 
+import base64
+import hashlib
 import ipaddress
 import os
 from datetime import timedelta
@@ -11,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from cryptography.fernet import Fernet
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -66,6 +69,14 @@ for _key, _value in sorted(os.environ.items()):
         if _base.scheme not in ("http", "https") or not _base.hostname or _base.username or _base.query:
             raise ImproperlyConfigured(f"{_key} must be an http(s) base URL without user info or query: {_value!r}")
         STATUS_CHECK_BASES[_key.removeprefix("STATUS_CHECK_BASE_").lower()] = _value.strip().rstrip("/")
+# Rate limits: at most this many requests at a time to one platform; a 429 whose Retry-After asks
+# for a longer wait than this (seconds) ends the check as 確認できず, to be tried at the next run.
+# When beat checks (hours in Asia/Tokyo, crontab's hour field): accounts in use twice a day
+# (G-4-3-カ), stopped accounts daily (G-4-5-エ).
+STATUS_CHECK_ACTIVE_HOURS = env.str("STATUS_CHECK_ACTIVE_HOURS", default="7,19")
+STATUS_CHECK_SUSPENDED_HOURS = env.str("STATUS_CHECK_SUSPENDED_HOURS", default="6")
+STATUS_CHECK_PLATFORM_CONCURRENCY = env.int("STATUS_CHECK_PLATFORM_CONCURRENCY", default=8)
+STATUS_CHECK_MAX_RETRY_AFTER = env.int("STATUS_CHECK_MAX_RETRY_AFTER", default=30)
 # G-4-3-ア: remind the 管理者 when the last logged content check is older than this (days).
 CONTENT_CHECK_DAYS = env.int("CONTENT_CHECK_DAYS", default=30)
 # Remind the 課長 this many days before a notice period ends (G-4-5-ウ).
@@ -76,6 +87,33 @@ if not 1 <= REVIEW_OPENS_MONTH <= 12:
     raise ImproperlyConfigured("REVIEW_OPENS_MONTH must be a month, 1 to 12.")
 # Reminder thresholds used by the dashboards (days).
 PASSWORD_CHANGE_DUE_DAYS = env.int("PASSWORD_CHANGE_DUE_DAYS", default=180)
+# The API tokens of the status checks (issue 13) are encrypted at rest with these Fernet keys,
+# comma-separated: the first encrypts, every one decrypts (MultiFernet). To rotate, put a new key
+# in front, run `manage.py rotate_credentials`, then drop the old key. Production must set them;
+# in development and tests a key derived from SECRET_KEY is acceptable (no real token is kept there).
+CREDENTIAL_KEYS = [k.strip() for k in env.list("CREDENTIAL_KEYS", default=[]) if k.strip()]
+if not CREDENTIAL_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "CREDENTIAL_KEYS: 本番（DEBUG=false）では、APIトークンを暗号化する鍵が必要です。"
+            " Production needs one or more Fernet keys, comma-separated; make one with "
+            "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+        )
+    _derived = hashlib.sha256(b"komae-sns credential key\0" + SECRET_KEY.encode()).digest()
+    CREDENTIAL_KEYS = [base64.urlsafe_b64encode(_derived).decode()]
+for _number, _key in enumerate(CREDENTIAL_KEYS, start=1):
+    try:
+        Fernet(_key)
+    except (ValueError, TypeError):
+        raise ImproperlyConfigured(
+            f"CREDENTIAL_KEYS: {_number}番目の鍵がFernetの鍵ではありません（32バイトをURL-safe base64にした44文字）。"
+            f" Key {_number} is not a valid Fernet key (32 url-safe base64-encoded bytes, 44 characters)."
+        ) from None
+# The sysadmins are told once when a token enters this many days before its expiry (and again a
+# week before, and when it has lapsed): monitoring/credentials.py.
+CREDENTIAL_REMINDER_DAYS = env.int("CREDENTIAL_REMINDER_DAYS", default=30)
+if not 1 <= CREDENTIAL_REMINDER_DAYS <= 365:
+    raise ImproperlyConfigured("CREDENTIAL_REMINDER_DAYS must be 1 to 365 (days).")
 
 INSTALLED_APPS = [
     "org.admin_site.KomaeAdminConfig",

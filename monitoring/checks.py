@@ -15,11 +15,14 @@ when many accounts are checked at once.
 
 import json
 import re
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import httpx
 from django.conf import settings
@@ -46,6 +49,11 @@ class ProfileState:
     profile_text: str = ""
     links: list[str] = field(default_factory=list)
     error: str = ""
+    adapter: str = ""  # which adapter and interface read it (stored with the reading)
+    gone: bool = False  # the platform says the account is deleted, deactivated or suspended
+    # False when the interface does not show the profile text and links (a feed alone): P-3's facts
+    # are then unknown, neither stated nor missing.
+    profile_seen: bool = True
 
 
 class _PageReader(HTMLParser):
@@ -112,6 +120,10 @@ class Target:
     bases: tuple[str, ...] = ()
     refused: str = ""  # why nothing may be fetched at all
     public_url: str = ""  # the profile as citizens open it; relative links resolve against it
+    platform: str = ""  # the platform's code: its own cap on concurrent requests
+    actor: str = ""  # what the API is asked about: the handle, or the permanent ID
+    token: str = field(default="", repr=False)  # an API credential; never logged or stored
+    problem: str = ""  # why this check cannot be made at all (確認できず：…), e.g. no credential
 
 
 def platform_base(code: str) -> str:
@@ -119,8 +131,100 @@ def platform_base(code: str) -> str:
     return settings.STATUS_CHECK_BASES.get(code, "")
 
 
+class CheckError(Exception):
+    """A check that could not read the profile; the message is Japanese and shown in the history."""
+
+
+class Gone(CheckError):
+    """The platform says the account does not exist, or has been deactivated or suspended."""
+
+
+@dataclass
+class Reply:
+    status: int
+    text: str
+    headers: httpx.Headers
+
+    def json(self):
+        try:
+            return json.loads(self.text)
+        except ValueError as exc:
+            raise CheckError("APIの応答が読み取れません（JSONではありません）") from exc
+
+
+_platform_gates: dict[str, threading.BoundedSemaphore] = {}
+_gates_lock = threading.Lock()
+
+
+def _gate(platform: str) -> threading.BoundedSemaphore:
+    """At most STATUS_CHECK_PLATFORM_CONCURRENCY requests at a time to one platform (its rate limits)."""
+    with _gates_lock:
+        if platform not in _platform_gates:
+            _platform_gates[platform] = threading.BoundedSemaphore(settings.STATUS_CHECK_PLATFORM_CONCURRENCY)
+        return _platform_gates[platform]
+
+
+def _retry_after_seconds(value: str | None) -> float | None:
+    """Retry-After in seconds, from either of its forms (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - datetime.now(when.tzinfo or UTC)).total_seconds())
+
+
+class Http:
+    """The requests of one check: the outbound guard on every hop, the size cap, retries with backoff
+    on network errors, a 429's Retry-After honoured, and the platform's concurrency cap."""
+
+    def __init__(self, client: httpx.Client, target: Target):
+        self.client = client
+        self.target = target
+
+    def get(self, url: str, *, headers: dict | None = None) -> Reply:
+        last_error = ""
+        for attempt in range(RETRIES + 1):
+            try:
+                with _gate(self.target.platform):
+                    reply = fetch(self.target, client=self.client, url=url, headers=headers)
+            except httpx.TimeoutException:
+                last_error = "応答がありません（タイムアウト）"
+            except httpx.HTTPError as exc:
+                last_error = f"接続できません（{exc.__class__.__name__}）"
+            else:
+                if reply.status != 429:
+                    return reply
+                wait = _retry_after_seconds(reply.headers.get("retry-after"))
+                if wait is None:
+                    wait = BACKOFF_SECONDS * (2**attempt)
+                if attempt == RETRIES or wait > settings.STATUS_CHECK_MAX_RETRY_AFTER:
+                    raise CheckError("回数制限のため確認できませんでした（HTTP 429）。次回の確認で再び試します")
+                last_error = "回数制限（HTTP 429）"
+                time.sleep(wait)
+                continue
+            if attempt < RETRIES:
+                time.sleep(BACKOFF_SECONDS * (2**attempt))
+        raise CheckError(last_error)
+
+
 class GenericAdapter:
-    """Reads schema.org ProfilePage JSON-LD, falling back to Open Graph tags."""
+    """Reads what a public profile page publishes: schema.org ProfilePage JSON-LD, then Open Graph.
+
+    Every adapter has the same two steps: `target(account)` in the calling thread (URLs, the
+    credential, anything from the database) and `read(target, http)` in a worker thread (HTTP only).
+    """
+
+    name = "public_page"
+    interface = "公開プロフィールページ（JSON-LD・Open Graph）"
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}：{self.interface}"
 
     def profile_url(self, account) -> str:
         return account.profile_url
@@ -129,14 +233,29 @@ class GenericAdapter:
         """The public profile URL must be on the platform's own hosts; a configured base serves it."""
         url = self.profile_url(account)
         hosts = tuple(account.platform.host_list)
-        base = platform_base(account.platform.code)
+        code = account.platform.code
+        base = platform_base(code)
         try:
             check_url(url, hosts=hosts)
         except OutboundRefused as exc:
-            return Target(url, hosts, refused=str(exc))
+            return Target(url, hosts, refused=str(exc), platform=code)
         if base:
-            return Target(rebase(url, base), hosts, (base,), public_url=url)
-        return Target(url, hosts, public_url=url)
+            return Target(rebase(url, base), hosts, (base,), public_url=url, platform=code)
+        return Target(url, hosts, public_url=url, platform=code)
+
+    def read(self, target: Target, http: Http) -> ProfileState:
+        reply = http.get(target.url)
+        if reply.status in (404, 410):
+            return ProfileState(
+                reachable=False, http_status=reply.status, gone=True, error=f"ページがありません（HTTP {reply.status}）"
+            )
+        if reply.status >= 400:
+            return ProfileState(
+                reachable=False, http_status=reply.status, error=f"ページがありません（HTTP {reply.status}）"
+            )
+        state = self.parse(reply.text, target.public_url or target.url)
+        state.http_status = reply.status
+        return state
 
     def parse(self, html: str, base_url: str) -> ProfileState:
         reader = _PageReader()
@@ -160,22 +279,62 @@ class GenericAdapter:
         )
 
 
+class ApiAdapter(GenericAdapter):
+    """An adapter that asks a platform's official API. The API's base is a setting
+    (STATUS_CHECK_BASE_<CODE>, e.g. the city's outbound proxy or, in tests, the local server);
+    without one it is the platform's own API host."""
+
+    default_base = ""
+
+    def api_target(self, account, *, actor: str, token: str = "", problem: str = "") -> Target:
+        code = account.platform.code
+        base = platform_base(code) or self.default_base
+        host = urlsplit(self.default_base).hostname or ""
+        hosts = (host, *account.platform.host_list)
+        bases = (base,) if platform_base(code) else ()
+        return Target(
+            base,
+            hosts,
+            bases,
+            public_url=account.profile_url,
+            platform=code,
+            actor=actor,
+            token=token,
+            problem=problem,
+        )
+
+    def url(self, target: Target, path: str, **params) -> str:
+        query = urlencode({k: v for k, v in params.items() if v is not None})
+        return f"{target.url.rstrip('/')}{path}" + (f"?{query}" if query else "")
+
+
 ADAPTERS: dict[str, GenericAdapter] = {}
+
+
+def register(*codes: str):
+    """Class decorator: the adapter checks the accounts of these platform codes."""
+
+    def decorator(cls):
+        for code in codes:
+            ADAPTERS[code] = cls()
+        return cls
+
+    return decorator
 
 
 def adapter_for(platform_code: str) -> GenericAdapter:
     return ADAPTERS.get(platform_code, GenericAdapter())
 
 
-def fetch(target: Target, *, client: httpx.Client) -> tuple[int, str]:
-    """GET the target, following redirects only within the platform; return (status, text) within the cap.
+def fetch(target: Target, *, client: httpx.Client, url: str | None = None, headers: dict | None = None) -> Reply:
+    """GET a URL of the target, following redirects only within the platform; the body within the cap.
 
     Every hop passes the URL gate before anything is sent; the client's backend checks the address.
     """
-    url = target.url
+    url = url or target.url
     check_url(url, hosts=target.hosts, bases=target.bases)
     for _ in range(MAX_REDIRECTS + 1):
-        with client.stream("GET", url, follow_redirects=False) as response:
+        with client.stream("GET", url, headers=headers, follow_redirects=False) as response:
             if response.is_redirect:
                 try:
                     location = urljoin(url, response.headers.get("location", ""))
@@ -193,46 +352,38 @@ def fetch(target: Target, *, client: httpx.Client) -> tuple[int, str]:
                 body += chunk
                 if len(body) > MAX_BODY_BYTES:
                     raise CheckError("ページが大きすぎます（上限 2 MB）")
-            return response.status_code, body.decode(response.encoding or "utf-8", errors="replace")
+            text = body.decode(response.encoding or "utf-8", errors="replace")
+            return Reply(response.status_code, text, response.headers)
     raise CheckError("転送が多すぎます（転送の繰り返し）")
 
 
-class CheckError(Exception):
-    """A check that could not read the page; the message is Japanese and shown in the history."""
-
-
 def check_profile(account, *, client: httpx.Client) -> ProfileState:
-    """Fetch and read one account's public profile, retrying network failures with backoff."""
+    """Read one account's profile through its platform's adapter."""
     adapter = adapter_for(account.platform.code)
     return _check_one(adapter.target(account), adapter, client=client)
 
 
 def check_target(target: Target, adapter: GenericAdapter, *, client: httpx.Client) -> ProfileState:
+    state = _read(target, adapter, client=client)
+    state.adapter = adapter.label
+    return state
+
+
+def _read(target: Target, adapter: GenericAdapter, *, client: httpx.Client) -> ProfileState:
     if target.refused:
         return ProfileState(reachable=False, error=f"接続先が許可されていません：{target.refused}")
-    last_error = ""
-    for attempt in range(RETRIES + 1):
-        try:
-            status, text = fetch(target, client=client)
-        except OutboundRefused as exc:  # nothing was sent; retrying would not change the answer
-            return ProfileState(reachable=False, error=f"接続先が許可されていません：{exc}")
-        except CheckError as exc:
-            return ProfileState(reachable=False, error=str(exc))
-        except httpx.TimeoutException:
-            last_error = "応答がありません（タイムアウト）"
-        except httpx.HTTPError as exc:
-            last_error = f"接続できません（{exc.__class__.__name__}）"
-        except (httpx.InvalidURL, ValueError) as exc:
-            return ProfileState(reachable=False, error=f"URLが読み取れません（{exc.__class__.__name__}）")
-        else:
-            if status >= 400:
-                return ProfileState(reachable=False, http_status=status, error=f"ページがありません（HTTP {status}）")
-            state = adapter.parse(text, target.public_url or target.url)
-            state.http_status = status
-            return state
-        if attempt < RETRIES:
-            time.sleep(BACKOFF_SECONDS * (2**attempt))
-    return ProfileState(reachable=False, error=last_error)
+    if target.problem:  # e.g. no credential: said plainly, never a silent success
+        return ProfileState(reachable=False, error=target.problem)
+    try:
+        return adapter.read(target, Http(client, target))
+    except OutboundRefused as exc:  # nothing was sent; retrying would not change the answer
+        return ProfileState(reachable=False, error=f"接続先が許可されていません：{exc}")
+    except Gone as exc:
+        return ProfileState(reachable=False, gone=True, error=str(exc))
+    except CheckError as exc:
+        return ProfileState(reachable=False, error=str(exc))
+    except (httpx.InvalidURL, ValueError) as exc:
+        return ProfileState(reachable=False, error=f"URLが読み取れません（{exc.__class__.__name__}）")
 
 
 def new_client() -> httpx.Client:
@@ -273,3 +424,6 @@ def names_city_site(state: ProfileState, city_url: str) -> bool:
     return any(h == city_host or h.endswith("." + city_host.removeprefix("www.")) for h in hosts) or (
         city_host in state.profile_text
     )
+
+
+from . import adapters  # noqa: E402,F401  (registers the platforms' adapters)

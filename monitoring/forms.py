@@ -1,10 +1,11 @@
-"""Forms of the year-end review, the suspension plan and incidents; they validate and lay out only."""
+"""Forms of the year-end review, the suspension plan, incidents and API tokens; they validate and lay out only."""
 
 from django import forms
 
-from accounts.models import AccountStatus, OfficialAccount
+from accounts.models import AccountStatus, OfficialAccount, Platform
 from core.forms import JapaneseDateField
 
+from .credential_models import ApiCredential
 from .models import Incident, YearEndReview
 
 
@@ -59,3 +60,54 @@ class IncidentForm(forms.Form):
     kind = forms.ChoiceField(label="種別", choices=Incident.Kind.choices)
     title = forms.CharField(label="件名", max_length=200)
     description = forms.CharField(label="内容", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+TOKEN_NOT_KEPT = "安全のため、入力したトークンは消去しました（画面に再表示しません）。もう一度入力してください。"
+
+
+class CredentialForm(forms.Form):
+    """An API token for the status checks (issue 13); the token box never shows a value back."""
+
+    platform = forms.ModelChoiceField(label="SNS", queryset=Platform.objects.all())
+    account = forms.ModelChoiceField(
+        label="アカウント",
+        queryset=OfficialAccount.objects.exclude(status=AccountStatus.CLOSED).select_related("platform"),
+        required=False,
+        empty_label="このSNSのすべてのアカウント",
+        help_text="アカウントごとのトークン（LINEのチャネルアクセストークンなど）は、そのアカウントを選びます。",
+    )
+    kind = forms.ChoiceField(label="種類", choices=ApiCredential.Kind.choices)
+    token = forms.CharField(
+        label="トークン",
+        max_length=4096,
+        widget=forms.PasswordInput(
+            render_value=False,
+            attrs={"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"},
+        ),
+        help_text="登録後は表示されません（指紋で見分けます）。SNSのパスワードは入力しないでください。",
+    )
+    expires_on = JapaneseDateField(label="有効期限", required=False)
+    no_expiry = forms.BooleanField(
+        label="有効期限なし（SNSが有効期限のないトークンを発行した場合）",
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].label_from_instance = lambda account: account.label
+
+    def clean(self):
+        data = super().clean()
+        platform, account = data.get("platform"), data.get("account")
+        if platform and account and account.platform_id != platform.pk:
+            self.add_error("account", f"{account.label}は{platform.name}のアカウントではありません。")
+        if "expires_on" in data and not data.get("expires_on") and not data.get("no_expiry"):
+            self.add_error("expires_on", "有効期限を入力するか、「有効期限なし」を選んでください。")
+        if data.get("expires_on") and data.get("no_expiry"):
+            self.add_error("no_expiry", "有効期限を入力したときは「有効期限なし」を選ばないでください。")
+        return data
+
+    def token_cleared(self) -> None:
+        """Say on the token box that what was typed is gone: the page never sends a token back."""
+        if str(self.data.get("token", "")).strip():
+            self.add_error("token", TOKEN_NOT_KEPT)

@@ -164,12 +164,15 @@ class StatusCheck(UndeletableModel):
     display_name = models.CharField("表示名", max_length=200, blank=True)
     platform_account_id = models.CharField("SNS上の固有ID", max_length=100, blank=True)
     last_post = models.CharField("最新投稿の目印", max_length=100, blank=True)
-    profile_states_operator = models.BooleanField("プロフィールに運営主体", default=False)
-    profile_states_purpose = models.BooleanField("プロフィールに目的", default=False)
-    profile_links_city = models.BooleanField("市のサイトへのリンク", default=False)
+    # P-3's facts of the profile; None when the interface did not show the profile (a feed alone).
+    profile_states_operator = models.BooleanField("プロフィールに運営主体", null=True, default=False)
+    profile_states_purpose = models.BooleanField("プロフィールに目的", null=True, default=False)
+    profile_links_city = models.BooleanField("市のサイトへのリンク", null=True, default=False)
     dormant = models.BooleanField("休眠", default=False)
     anomalies = models.JSONField("検知した異常", default=list, blank=True)
     error = models.CharField("エラー", max_length=200, blank=True)
+    # Which adapter and interface read it (e.g. 「bluesky：AppView app.bsky.actor.getProfile…」).
+    adapter = models.CharField("確認の方法", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "状態確認"
@@ -368,3 +371,6 @@ class ReminderSent(UndeletableModel):
 
     def __str__(self):
         return f"{self.user} {self.sent_on}"
+
+
+from .credential_models import ApiCredential  # noqa: E402,F401

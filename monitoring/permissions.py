@@ -1,7 +1,7 @@
 """Who may do what in monitoring: one predicate per action, used by the view, the template and the service."""
 
 from accounts.permissions import can_edit_account, can_transition
-from org.roles import Role, has_role
+from org.roles import Role, has_role, is_sysadmin
 
 
 def _own_section(user, account) -> bool:
@@ -52,3 +52,14 @@ def can_work_on_incident(user, incident) -> bool:
 def can_report_to_ciso(user) -> bool:
     """G-4-3-オ/カ: the 所属長 reports up to the 統括情報セキュリティ責任者 (or the officers record it)."""
     return has_role(user, Role.SECTION_HEAD, Role.SECURITY_OFFICER, Role.SYSADMIN)
+
+
+def can_manage_credentials(user) -> bool:
+    """The API tokens of the status checks (issue 13): the sysadmin alone enters, sees and retires them."""
+    return is_sysadmin(user)
+
+
+def can_see_unchecked_accounts(user) -> bool:
+    """Who is shown the accounts whose status check could not be made, and why (issue 13): the sysadmin
+    (who registers the API tokens), the security officer (G-4-3-カ) and the 課長 (their own accounts)."""
+    return has_role(user, Role.SYSADMIN, Role.SECURITY_OFFICER, Role.SECTION_HEAD)

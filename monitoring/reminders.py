@@ -1,4 +1,4 @@
-"""Daily reminders by e-mail (SPEC §5): content checks, reviews, passwords, verification, notices."""
+"""Daily reminders by e-mail (SPEC §5): content checks, reviews, passwords, verification, notices, API tokens."""
 
 from collections import defaultdict
 from datetime import date, timedelta
@@ -18,6 +18,7 @@ from core.models import AuditEvent
 from core.notices import notify
 from org.roles import Role
 
+from .credentials import credential_reminders_send
 from .models import ContentCheck, ReminderSent, YearEndReview
 from .permissions import can_log_content_check
 from .selectors import reviews_open
@@ -95,4 +96,6 @@ def send_reminders(today: date) -> int:
         except IntegrityError:
             continue  # already reminded today
         sent += 1
+    # API tokens near their expiry: the sysadmins are told once per token and threshold, not daily.
+    sent += credential_reminders_send(today)
     return sent

@@ -11,7 +11,7 @@ from accounts.models import AccountStatus, FollowerSnapshot, OfficialAccount
 from accounts.selectors import accounts_visible_to
 from core.dates import fiscal_year, fiscal_year_range
 
-from .models import ReviewDecision, YearEndReview
+from .models import ReviewDecision, StatusCheck, YearEndReview
 
 TREND_YEARS = 5
 
@@ -132,3 +132,36 @@ def follower_trends(accounts: list, *, last_year: int, years: int = TREND_YEARS)
         )
         trends[account.pk] = Trend(span, counts, points)
     return trends
+
+
+def with_last_check(accounts: QuerySet[OfficialAccount]) -> QuerySet[OfficialAccount]:
+    """Each account with its newest status check's time, outcome, error and adapter (one query)."""
+    last = StatusCheck.objects.filter(account=OuterRef("pk")).order_by("-checked_at", "-id")
+    return accounts.annotate(
+        last_checked_at=Subquery(last.values("checked_at")[:1]),
+        last_outcome=Subquery(last.values("outcome")[:1]),
+        last_error=Subquery(last.values("error")[:1]),
+        last_adapter=Subquery(last.values("adapter")[:1]),
+    )
+
+
+def suspended_accounts_checked(*, user) -> list[OfficialAccount]:
+    """G-4-5-エ: every 運用停止 account the user sees, with its last check (the year-end dashboard)."""
+    qs = accounts_visible_to(user=user).filter(status=AccountStatus.SUSPENDED)
+    return list(
+        with_last_check(qs).select_related("platform", "department").order_by("department__sort_order", "handle_key")
+    )
+
+
+CHECKED_STATUSES = (AccountStatus.ACTIVE, AccountStatus.NOTICE, AccountStatus.SUSPENDED)
+
+
+def accounts_not_checkable(*, user, limit: int = 50) -> list[OfficialAccount]:
+    """The accounts the user sees whose last status check could not be made (確認できず), with why:
+    a missing API credential, an expired token, a platform refusing (issue 13). Never a silent gap."""
+    qs = with_last_check(accounts_visible_to(user=user).filter(status__in=CHECKED_STATUSES))
+    return list(
+        qs.filter(last_outcome=StatusCheck.Outcome.ERROR)
+        .select_related("platform", "department")
+        .order_by("platform__sort_order", "department__sort_order", "handle_key")[:limit]
+    )

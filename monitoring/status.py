@@ -22,18 +22,14 @@ User = get_user_model()
 
 
 def _is_dormant(last_post: str, now: datetime) -> bool:
-    posted = parse_datetime(last_post) if last_post else None
-    if posted is None:
-        return False
-    if timezone.is_naive(posted):
-        posted = timezone.make_aware(posted)
-    return now - posted > timedelta(days=settings.DORMANT_DAYS)
+    posted = _as_aware(last_post)
+    return posted is not None and now - posted > timedelta(days=settings.DORMANT_DAYS)
 
 
 def anomalies_of(account: OfficialAccount, state: checks.ProfileState, last_good: StatusCheck | None) -> list[str]:
     """Compare what the page shows with the registry and the last good reading."""
     if not state.reachable:
-        return ["gone"] if state.http_status in (404, 410) else []
+        return ["gone"] if state.gone or state.http_status in (404, 410) else []
     found = []
     expected_name = last_good.display_name if last_good else account.display_name
     if state.display_name and expected_name and state.display_name != expected_name:
@@ -41,11 +37,32 @@ def anomalies_of(account: OfficialAccount, state: checks.ProfileState, last_good
     if account.platform_account_id and state.platform_account_id:
         if state.platform_account_id.lower() != account.platform_account_id.lower():
             found.append("id_changed")
-    if account.status == AccountStatus.SUSPENDED and last_good and state.last_post != last_good.last_post:
+    if account.status == AccountStatus.SUSPENDED and _posted_while_suspended(account, state, last_good):
         found.append("posts_while_suspended")
-    if account.status in (AccountStatus.ACTIVE, AccountStatus.NOTICE) and not _states_official(account, state):
+    # P-3: judged only when the interface showed the profile (a feed alone does not).
+    if (
+        account.status in (AccountStatus.ACTIVE, AccountStatus.NOTICE)
+        and state.profile_seen
+        and not _states_official(account, state)
+    ):
         found.append("not_official")
     return found
+
+
+def _posted_while_suspended(account, state, last_good) -> bool:
+    """G-4-5-エ: a post dated after the day the account was suspended; without a readable date, a
+    newest-post mark that differs from the last good reading."""
+    posted = _as_aware(state.last_post)
+    if posted is not None and account.suspended_on:
+        return timezone.localdate(posted) > account.suspended_on
+    return bool(last_good) and bool(state.last_post) and state.last_post != last_good.last_post
+
+
+def _as_aware(value: str) -> datetime | None:
+    posted = parse_datetime(value) if value else None
+    if posted is not None and timezone.is_naive(posted):
+        posted = timezone.make_aware(posted)
+    return posted
 
 
 def _states_official(account, state) -> bool:
@@ -71,7 +88,12 @@ def status_check_record(*, account_id: int, state: checks.ProfileState, run_key:
     account = OfficialAccount.objects.select_for_update().select_related("platform").get(pk=account_id)
     last_good = account.status_checks.filter(outcome=StatusCheck.Outcome.OK).order_by("-checked_at", "-id").first()
     found = anomalies_of(account, state, last_good)
-    facts = _profile_facts(account, state) if state.reachable else dict.fromkeys(("operator", "purpose", "city"), False)
+    if not state.reachable:
+        facts = dict.fromkeys(("operator", "purpose", "city"), False)
+    elif not state.profile_seen:
+        facts = dict.fromkeys(("operator", "purpose", "city"), None)  # unknown, not missing
+    else:
+        facts = _profile_facts(account, state)
     outcome = (
         StatusCheck.Outcome.ANOMALY
         if found
@@ -92,7 +114,8 @@ def status_check_record(*, account_id: int, state: checks.ProfileState, run_key:
                 profile_links_city=facts["city"],
                 dormant=_is_dormant(state.last_post, timezone.now()),
                 anomalies=found,
-                error=state.error[:200],
+                error=state.error.removeprefix("確認できず：")[:200],  # the outcome says 確認できず already
+                adapter=state.adapter[:200],
             )
     except IntegrityError:
         return StatusCheck.objects.get(run_key=run_key)
@@ -136,11 +159,27 @@ def _notify(account: OfficialAccount, incident: Incident) -> None:
     )
 
 
-def accounts_due_for_checks():
-    """G-4-5-エ and G-4-3-カ: every 運用停止 account and every 運用中 / 停止予告中 account."""
-    return OfficialAccount.objects.filter(
-        status__in=(AccountStatus.ACTIVE, AccountStatus.NOTICE, AccountStatus.SUSPENDED)
-    ).select_related("platform")
+CHECK_GROUPS = {
+    # G-4-3-カ: the accounts in use, watched for なりすまし・乗っ取り (twice a day by default).
+    "active": (AccountStatus.ACTIVE, AccountStatus.NOTICE),
+    # G-4-5-エ: the stopped accounts, kept and checked periodically (daily by default).
+    "suspended": (AccountStatus.SUSPENDED,),
+}
+
+
+def accounts_due_for_checks(group: str | None = None):
+    """The accounts a scheduled run checks: one group of CHECK_GROUPS, or all of them."""
+    statuses = CHECK_GROUPS[group] if group else CHECK_GROUPS["active"] + CHECK_GROUPS["suspended"]
+    return OfficialAccount.objects.filter(status__in=statuses).select_related("platform")
+
+
+def reason_of(check: StatusCheck) -> str:
+    """What a reading found, in a few words: the anomalies, why it could not be made, or that all matched."""
+    if check.anomalies:
+        return "、".join(check.anomaly_labels)
+    if check.error:
+        return check.error
+    return f"登録内容と一致（{check.adapter or '公開ページ'}）"
 
 
 def check_now(accounts, *, run_prefix: str | None = None, concurrency: int = 16) -> list[StatusCheck]:

@@ -25,10 +25,11 @@ def check_account(account_id: int, run_key: str) -> str:
 
 
 @shared_task(ignore_result=True)
-def schedule_status_checks() -> int:
-    """Queue one check per due account; the run key names the slot so a repeated beat adds nothing."""
+def schedule_status_checks(group: str | None = None) -> int:
+    """Queue one check per due account of the group (status.CHECK_GROUPS; None: all); the run key
+    names the slot, so a repeated beat adds nothing."""
     slot = timezone.localtime().strftime("%Y-%m-%dT%H")
-    ids = list(status.accounts_due_for_checks().values_list("pk", flat=True))
+    ids = list(status.accounts_due_for_checks(group).values_list("pk", flat=True))
     for pk in ids:
         check_account.delay(pk, f"beat:{slot}:{pk}")
     return len(ids)

@@ -14,8 +14,10 @@ from accounts.selectors import account_panels, account_status_counts, accounts_v
 from approvals.selectors import requests_waiting_for
 from core.dates import current_fiscal_year
 from core.models import Notice
+from monitoring.credentials import credentials_expiring
 from monitoring.models import YearEndReview
-from monitoring.selectors import review_targets, reviews_open
+from monitoring.permissions import can_manage_credentials, can_see_unchecked_accounts
+from monitoring.selectors import accounts_not_checkable, review_targets, reviews_open
 from org import lockouts
 from org.roles import Role, has_role, sees_all
 
@@ -37,6 +39,13 @@ def dashboard(request):
             "status_counts": [(s.label, s.value, counts[s.value]) for s in AccountStatus],
             "lockouts": lockouts.lockouts_current_count() if lockouts.can_view_lockouts(request.user) else None,
             "unread_notices": list(Notice.objects.filter(recipient=request.user, read_at__isnull=True)[:10]),
+            # The sysadmin's: API tokens of the status checks that lapse soon or have lapsed (issue 13).
+            "credentials_expiring": credentials_expiring() if can_manage_credentials(request.user) else None,
+            # Accounts whose last status check said 確認できず, and why (issue 13: never a silent gap).
+            "unchecked_accounts": (
+                accounts_not_checkable(user=request.user) if can_see_unchecked_accounts(request.user) else None
+            ),
+            "can_manage_credentials": can_manage_credentials(request.user),
         },
     )
 

@@ -5,6 +5,11 @@ Paths: /profile/<name>?title=…&id=…&posted=…&desc=… (200 with JSON-LD an
 another host), /to?url=… (redirects there), /huge (3 MB), /broken (not HTML at all). LATENCY adds a
 delay to every answer.
 
+The platforms' APIs: `server.answer(path, status=…, json=…, match={param: value}, headers=…, times=n)`
+registers what the API at `path` answers (the JSON written by hand in the shape the platform's
+reference documents, with invented data — tests/platform_fixtures.py); `requests` records each
+request's path and headers (an adapter must send its token, and only to its API).
+
 Tests reach it the way a city reaches an API or its proxy: `STATUS_CHECK_BASES = {"x": server.url}`
 (the `base_for` fixture helper), while the accounts keep their real https://x.com/… profile URLs.
 
@@ -12,6 +17,7 @@ Tests reach it the way a city reaches an API or its proxy: `STATUS_CHECK_BASES =
 """
 
 import json
+import json as _json
 import socket
 import threading
 import time
@@ -24,13 +30,18 @@ SLOW_SECONDS = 3.0
 class PlatformHandler(BaseHTTPRequestHandler):
     latency = 0.0
     hits: list[str] = []
+    requests: list[tuple[str, dict]] = []
+    answers: dict[str, list[dict]] = {}
 
     def do_GET(self):
         PlatformHandler.hits.append(self.path)
+        PlatformHandler.requests.append((self.path, dict(self.headers.items())))
         if self.latency:
             time.sleep(self.latency)
         url = urlsplit(self.path)
         q = {k: v[0] for k, v in parse_qs(url.query).items()}
+        if url.path in self.answers:
+            return self._answer(url.path, q)
         if url.path.startswith("/profile/"):
             return self._profile(url.path.removeprefix("/profile/"), q)
         if url.path == "/gone":
@@ -72,11 +83,21 @@ class PlatformHandler(BaseHTTPRequestHandler):
         )
         self._send(200, html)
 
-    def _send(self, status: int, body: str) -> None:
+    def _answer(self, path: str, q: dict) -> None:
+        for answer in self.answers[path]:
+            if all(q.get(k) == v for k, v in answer["match"].items()) and answer["times"] != 0:
+                if answer["times"] is not None:
+                    answer["times"] -= 1
+                return self._send(answer["status"], answer["body"], answer["type"], answer["headers"])
+        return self._send(404, json.dumps({"error": "NotRegistered"}), "application/json")
+
+    def _send(self, status: int, body: str, content_type: str = "text/html", headers: dict | None = None) -> None:
         data = body.encode()
         self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Type", f"{content_type}; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.end_headers()
         try:
             self.wfile.write(data)
@@ -103,8 +124,36 @@ class PlatformServer:
 
     def __enter__(self):
         PlatformHandler.hits = []
+        PlatformHandler.requests = []
+        PlatformHandler.answers = {}
         self.thread.start()
         return self
+
+    def answer(
+        self,
+        path: str,
+        *,
+        status: int = 200,
+        json: object = None,
+        text: str = "",
+        content_type: str = "application/json",
+        match: dict | None = None,
+        headers: dict | None = None,
+        times: int | None = None,
+    ) -> None:
+        """What the API at ``path`` answers when the query has ``match``; ``times`` answers, or always.
+        Earlier registrations are tried first, so a 429 ``times=1`` before a 200 answers once."""
+        body = _json.dumps(json, ensure_ascii=False) if json is not None else text
+        PlatformHandler.answers.setdefault(path, []).append(
+            {
+                "match": match or {},
+                "status": status,
+                "body": body,
+                "type": content_type,
+                "headers": headers or {},
+                "times": times,
+            }
+        )
 
     def __exit__(self, *exc):
         self.server.shutdown()

@@ -234,6 +234,7 @@ def _policy_draft(account, actor):
         ("staff_a", lambda w: reverse("password_change"), {}, "#id_old_password"),
         ("chair", lambda w: reverse("approvals:decide", args=[w["request"].pk]), {}, "#id_decision_0"),
         ("staff_a", lambda w: reverse("approvals:create"), None, "#id_field"),
+        ("admin", lambda w: reverse("monitoring:credential_register"), {}, "#id_platform"),
     ],
     ids=[
         "account-create",
@@ -247,6 +248,7 @@ def _policy_draft(account, actor):
         "password",
         "decide",
         "request-start",
+        "api-token",
     ],
 )
 def test_every_form_page_answers_a_refusal_with_the_summary(

@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts import services as account_services
 from accounts.models import AccountStatus
 from approvals import services as approval_services
+from monitoring import credentials as monitoring_credentials
 from monitoring import incidents as monitoring_incidents
 from monitoring import services as monitoring_services
 from policies import services as policy_services
@@ -158,6 +159,11 @@ RULES = {
         "incident_new",
         _rule(404, **{**SEES_A_403, "staff_a": 302, "head_a": 302, "contractor": 403}),
     ),
+    # The API tokens of the status checks (issue 13): the sysadmin alone. An empty registration
+    # comes back with the form's errors (200).
+    "monitoring:credentials": ("get", None, _rule(403, admin=200)),
+    "monitoring:credential_register": ("post", None, _rule(403, admin=200)),
+    "monitoring:credential_retire": ("post", "credential", _rule(403, admin=302)),
     "screening:screen": ("get", None, ANY_USER),
     "screening:records": ("get", None, ANY_USER),
     "screening:api": ("post", None, _rule(400)),
@@ -196,7 +202,7 @@ def _submitted_request(department, head):
 
 
 @pytest.fixture
-def world(request, account_a, preparing_a, contractor, head_a, staff_a, pr_account):
+def world(request, account_a, preparing_a, contractor, head_a, staff_a, pr_account, admin):
     account_a.contractors.add(contractor)
     policy_services.policy_draft_start(account_id=account_a.pk, actor=head_a)
     version = policy_services.policy_issue(account_id=account_a.pk, actor=head_a, issued_on=date(2026, 4, 1))
@@ -217,7 +223,11 @@ def world(request, account_a, preparing_a, contractor, head_a, staff_a, pr_accou
     ).proposal
     png = SimpleUploadedFile("screen.png", b"\x89PNG\r\n\x1a\n" + b"0" * 32, content_type="image/png")
     evidence = monitoring_incidents.evidence_add(incident_id=incident.pk, actor=head_a, upload=png)
+    credential = monitoring_credentials.credential_register(
+        actor=admin, platform_id=account_a.platform_id, token="matrix-" + "t" * 40, kind="access_token", expires_on=None
+    )
     return {
+        "credential": {"pk": credential.pk},
         "incident": {"pk": incident.pk},
         "notice": {"pk": head_a.notices.first().pk},
         "public_change": {"pk": account_a.pk, "change_pk": proposal.pk, "action": "approve"},

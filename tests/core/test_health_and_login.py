@@ -1,4 +1,5 @@
 import pytest
+from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -51,6 +52,7 @@ def test_production_settings_pass_the_deploy_check(monkeypatch):
         "SECRET_KEY": "k" * 20 + "-production-secret-for-the-deploy-check-only-0123456789",
         "ALLOWED_HOSTS": "sns.city.komae.lg.jp",
         "SITE_URL": "https://sns.city.komae.lg.jp",
+        "CREDENTIAL_KEYS": Fernet.generate_key().decode(),
         "PATH": "/usr/bin:/bin",
     }
     result = subprocess.run(
@@ -141,6 +143,7 @@ def _production_setting(name: str):
         "SECRET_KEY": "k" * 60,
         "ALLOWED_HOSTS": "testserver",
         "SITE_URL": "https://sns.city.komae.lg.jp",
+        "CREDENTIAL_KEYS": Fernet.generate_key().decode(),
         "PATH": "/usr/bin:/bin",
         "DJANGO_SETTINGS_MODULE": "komae_sns.settings",
     }

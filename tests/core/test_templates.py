@@ -39,6 +39,8 @@ def test_every_screen_renders(client, admin, account_a, preparing_a, suspended_a
         reverse("registry:list"),
         reverse("registry:verify") + "?q=@komae_kodomo",
         reverse("org:lockouts"),
+        reverse("monitoring:credentials"),
+        reverse("admin:monitoring_apicredential_changelist"),
         reverse("admin:index"),
         reverse("admin:accounts_officialaccount_changelist"),
         reverse("admin:org_user_changelist"),

@@ -6,10 +6,10 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.db import connection
 
-from accounts.models import OfficialAccount
 from komae_sns.celery import app
 from monitoring.models import StatusCheck
 from monitoring.tasks import check_account, schedule_status_checks
+from tests.monitoring.conftest import PAGE_PLATFORM, on_page_platform
 from tests.platform_server import PlatformServer
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -24,11 +24,13 @@ def _wait_for(predicate, seconds=20):
     return False
 
 
-def test_beat_queues_a_check_per_account_and_the_worker_records_each_once(account_a, pr_account, settings):
+def test_beat_queues_a_check_per_account_and_the_worker_records_each_once(
+    account_a, pr_account, page_platform, settings
+):
     with PlatformServer() as platform:
-        settings.STATUS_CHECK_BASES = {"x": platform.url}  # the local server plays X
+        settings.STATUS_CHECK_BASES = {PAGE_PLATFORM: platform.url}  # the local server plays まちSNS
         for account in (account_a, pr_account):
-            OfficialAccount.objects.filter(pk=account.pk).update(profile_url="https://x.com/profile/x?title=狛江市")
+            on_page_platform(account, "profile/x?title=狛江市")
         with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=10):
             assert schedule_status_checks() == 2
             assert _wait_for(lambda: StatusCheck.objects.count() == 2)
@@ -39,10 +41,10 @@ def test_beat_queues_a_check_per_account_and_the_worker_records_each_once(accoun
     assert set(StatusCheck.objects.values_list("account_id", flat=True)) == {account_a.pk, pr_account.pk}
 
 
-def test_a_task_delivered_twice_records_once(account_a, settings):
+def test_a_task_delivered_twice_records_once(account_a, page_platform, settings):
     with PlatformServer() as platform:
-        settings.STATUS_CHECK_BASES = {"x": platform.url}
-        OfficialAccount.objects.filter(pk=account_a.pk).update(profile_url="https://x.com/gone")
+        settings.STATUS_CHECK_BASES = {PAGE_PLATFORM: platform.url}
+        on_page_platform(account_a, "gone")
         with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=10):
             check_account.delay(account_a.pk, "beat:test:1")
             check_account.delay(account_a.pk, "beat:test:1")
@@ -78,7 +80,9 @@ def _worker(env):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the worker process needs a shared database")
-def test_a_worker_killed_mid_check_leaves_the_check_to_be_done_again_and_recorded_once(account_a, settings):
+def test_a_worker_killed_mid_check_leaves_the_check_to_be_done_again_and_recorded_once(
+    account_a, page_platform, settings
+):
     import os
     import signal
 
@@ -97,8 +101,8 @@ def test_a_worker_killed_mid_check_leaves_the_check_to_be_done_again_and_recorde
     }
     app.control.purge()
     with PlatformServer(latency=2.0) as platform:
-        env["STATUS_CHECK_BASE_X"] = platform.url  # the worker process reads its base from the environment
-        OfficialAccount.objects.filter(pk=account_a.pk).update(profile_url="https://x.com/profile/x?title=狛江市")
+        env["STATUS_CHECK_BASE_MACHI"] = platform.url  # the worker process reads its base from the environment
+        on_page_platform(account_a, "profile/x?title=狛江市")
         first = _worker(env)
         try:
             check_account.delay(account_a.pk, "kill:1")

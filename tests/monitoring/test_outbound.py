@@ -13,11 +13,12 @@ import httpx
 import pytest
 from django.core.management import call_command
 
-from accounts.models import OfficialAccount, Platform
+from accounts.models import Platform
 from core.outbound import OutboundRefused, check_url, guarded_client, is_public_address, rebase
 from monitoring import checks, status
 from monitoring.models import StatusCheck
 from monitoring.tasks import check_account
+from tests.monitoring.conftest import PAGE_HOST, PAGE_PLATFORM, on_page_platform
 from tests.platform_server import Listener, PlatformServer
 
 pytestmark = pytest.mark.django_db
@@ -35,11 +36,14 @@ def listener():
         yield internal
 
 
+@pytest.fixture(autouse=True)
+def _page_platform(page_platform):
+    """The accounts are on まちSNS, read from the public profile page: the URL the user typed is fetched."""
+
+
 def _stored_profile_url(account, url):
     """A value written before the input rule existed (an upgraded city keeps its rows)."""
-    OfficialAccount.objects.filter(pk=account.pk).update(profile_url=url)
-    account.refresh_from_db()
-    return account
+    return on_page_platform(account, url)
 
 
 def _check(account) -> StatusCheck:
@@ -65,7 +69,7 @@ def test_the_worker_task_and_the_command_refuse_it_as_well(listener, account_a, 
 
 def test_a_configured_base_does_not_open_any_other_internal_address(listener, account_a, settings):
     with PlatformServer() as platform:
-        settings.STATUS_CHECK_BASES = {"x": platform.url}
+        settings.STATUS_CHECK_BASES = {PAGE_PLATFORM: platform.url}
         _stored_profile_url(account_a, f"http://127.0.0.1:{listener.port}/anything")
         check = _check(account_a)
     assert check.outcome == StatusCheck.Outcome.ERROR
@@ -79,14 +83,14 @@ def test_a_configured_base_does_not_open_any_other_internal_address(listener, ac
         "https://localhost:{port}/",
         "http://[::1]:{port}/",
         "http://169.254.169.254/latest/meta-data/",
-        "https://x.com@127.0.0.1:{port}/",
+        "https://machi-sns.example@127.0.0.1:{port}/",
     ],
 )
 def test_a_redirect_to_an_internal_address_is_not_followed(listener, account_a, settings, where):
     with PlatformServer() as platform:
-        settings.STATUS_CHECK_BASES = {"x": platform.url}  # the platform (here: the local server) redirects
+        settings.STATUS_CHECK_BASES = {PAGE_PLATFORM: platform.url}  # the platform (the local server) redirects
         target = where.format(port=listener.port)
-        _stored_profile_url(account_a, "https://x.com/to?" + urlencode({"url": target}))
+        _stored_profile_url(account_a, f"https://{PAGE_HOST}/to?" + urlencode({"url": target}))
         check = _check(account_a)
     assert check.outcome == StatusCheck.Outcome.ERROR
     assert "別のサイトへ転送されます" in check.error
@@ -94,9 +98,9 @@ def test_a_redirect_to_an_internal_address_is_not_followed(listener, account_a, 
 
 
 def test_a_platform_host_that_resolves_to_an_internal_address_is_refused(account_a):
-    x = Platform.objects.get(code="x")
-    x.hosts = "x.com twitter.com localhost"  # a name of the platform that resolves to 127.0.0.1
-    x.save()
+    machi = Platform.objects.get(code=PAGE_PLATFORM)
+    machi.hosts = f"{PAGE_HOST} localhost"  # a name of the platform that resolves to 127.0.0.1
+    machi.save()
     _stored_profile_url(account_a, "https://localhost/komae_kodomo")
     check = _check(account_a)
     assert check.outcome == StatusCheck.Outcome.ERROR

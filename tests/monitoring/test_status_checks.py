@@ -1,21 +1,25 @@
 """Status checks against a local server that plays the platforms (G-4-5-エ, G-4-3-カ, P-3)."""
 
+import datetime
+
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from accounts.models import AccountStatus, OfficialAccount
 from monitoring import checks, status
 from monitoring.models import Incident, StatusCheck
+from tests.monitoring.conftest import PAGE_PLATFORM, on_page_platform
 from tests.platform_server import PlatformServer
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def platform(settings):
-    """The local server plays X: the city's configured base for X points at it (STATUS_CHECK_BASE_X)."""
+def platform(settings, page_platform):
+    """The local server plays まちSNS: the city's configured base for it points there (STATUS_CHECK_BASE_MACHI)."""
     with PlatformServer() as server:
-        settings.STATUS_CHECK_BASES = {"x": server.url}
+        settings.STATUS_CHECK_BASES = {PAGE_PLATFORM: server.url}
         yield server
 
 
@@ -26,11 +30,8 @@ def _fast_http(monkeypatch):
 
 
 def _point(account, url):
-    """Give the account the X profile URL whose path the local server answers (its base is X's)."""
-    path = url.split("://", 1)[1].partition("/")[2]
-    OfficialAccount.objects.filter(pk=account.pk).update(profile_url=f"https://x.com/{path}")
-    account.refresh_from_db()
-    return account
+    """Give the account the まちSNS profile URL whose path the local server answers (its base is the server)."""
+    return on_page_platform(account, url.split("://", 1)[1].partition("/")[2])
 
 
 def _check(account):
@@ -137,4 +138,58 @@ def test_check_accounts_command_prints_the_results(platform, account_a, capsys):
     _point(account_a, platform.url + "/gone")
     call_command("check_accounts", "--account", str(account_a.pk))
     out = capsys.readouterr().out
-    assert "異常あり" in out and "gone" in out
+    # One line per account: its ID, the outcome and the reason in words.
+    assert out.rstrip("\n") == f"{account_a.pk:>6} 異常あり {account_a}：表示されない"
+
+
+def test_stopped_accounts_and_accounts_in_use_are_checked_on_their_own_schedules(account_a, pr_account):
+    """G-4-5-エ: 運用停止 daily; G-4-3-カ: 運用中 and 停止予告中 twice a day (settings)."""
+    from django.conf import settings
+
+    from komae_sns.celery import app
+
+    OfficialAccount.objects.filter(pk=account_a.pk).update(status=AccountStatus.SUSPENDED)
+    assert list(status.accounts_due_for_checks("suspended")) == [account_a]
+    assert list(status.accounts_due_for_checks("active")) == [pr_account]
+    schedule = app.conf.beat_schedule
+    assert schedule["status-checks-suspended"]["args"] == ("suspended",)
+    assert schedule["status-checks-active"]["args"] == ("active",)
+    assert schedule["status-checks-active"]["schedule"].hour == {7, 19}
+    assert settings.STATUS_CHECK_ACTIVE_HOURS == "7,19" and settings.STATUS_CHECK_SUSPENDED_HOURS == "6"
+    assert schedule["status-checks-suspended"]["schedule"].hour == {6}
+
+
+def test_the_year_end_dashboard_shows_each_stopped_accounts_last_check(client, admin, account_a, pr_account):
+    """G-4-5-エ: stopped accounts are kept and checked; the dashboard says when and what was found."""
+    OfficialAccount.objects.filter(pk=account_a.pk).update(
+        status=AccountStatus.SUSPENDED, suspended_on=datetime.date(2026, 3, 31)
+    )
+    status.status_check_record(
+        account_id=account_a.pk,
+        state=checks.ProfileState(reachable=False, error="確認できず：APIの設定がありません", adapter="x：API v2"),
+    )
+    client.force_login(admin)
+    page = client.get(reverse("monitoring:dashboard")).content.decode()
+    section = page[page.index("運用停止アカウントの状態確認") :]
+    assert "こまえ子ども（X @komae_kodomo）" in section and "令和8年3月31日" in section
+    assert "確認できず：確認できず：APIの設定がありません" not in section
+    assert "確認できず：APIの設定がありません" in section
+    assert "狛江市（X @komae_city）" not in section  # 運用中: not listed here
+
+
+def test_accounts_that_cannot_be_checked_are_listed_with_why(client, admin, head_a, staff_a, account_a):
+    """An X account without a bearer token is 確認できず, said plainly, and listed on the dashboards of the
+    sysadmin (who can register the token) and of its 課長 — never a silent success."""
+    check = _check(account_a)  # X, and no token registered
+    assert check.outcome == StatusCheck.Outcome.ERROR
+    assert check.error.startswith("APIの設定がありません")
+    assert check.adapter.startswith("x：X API v2")
+    for user, listed in ((admin, True), (head_a, True), (staff_a, False)):
+        client.force_login(user)
+        page = client.get(reverse("dashboard")).content.decode()
+        assert ("状態確認ができていないアカウント" in page) is listed, user
+        if listed:
+            section = page[page.index("状態確認ができていないアカウント") :]
+            assert "こまえ子ども（X @komae_kodomo）" in section
+            assert "APIの設定がありません" in section and "X API のベアラートークン" in section
+            assert ("APIトークンを登録する" in section) is (user == admin)

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import OfficialAccount
-from monitoring.status import accounts_due_for_checks, check_now
+from monitoring.status import accounts_due_for_checks, check_now, reason_of
 
 
 class Command(BaseCommand):
@@ -21,5 +21,7 @@ class Command(BaseCommand):
         else:
             targets = accounts_due_for_checks()
         for check in check_now(targets, concurrency=concurrency):
-            detail = "、".join(check.anomalies) or check.error or check.display_name
-            self.stdout.write(f"{check.account_id:>6} {check.get_outcome_display():<6} {check.account} {detail}")
+            # One line per account: ID, 異常なし / 異常あり / 確認できず, the account, the reason.
+            self.stdout.write(
+                f"{check.account_id:>6} {check.get_outcome_display()} {check.account}：{reason_of(check)}"
+            )

@@ -1,0 +1,71 @@
+"""LINE 公式アカウント: Messaging API "get bot info" (GET /v2/bot/info) with the channel access token.
+
+The token belongs to one official account's channel, so the API answers about that account alone:
+its `userId` is the permanent ID, `basicId` (@xxx) or `premiumId` must be the registered handle,
+`displayName` is the name friends see. The Messaging API has no timeline of the account's own
+messages: `last_post` stays empty, so dormancy and posts while 運用停止 cannot be checked for LINE
+(only by the 管理者 in LINE Official Account Manager). Nor does it give the profile text: P-3's
+operator, purpose and city link are read from the public profile page (page.line.me, Open Graph),
+asked without the token.
+
+An invalid or expired token (401) is 確認できず: the city must issue a new one (a deleted official
+account also invalidates its tokens, which the API cannot tell apart).
+
+Plain httpx through our Http, not line-bot-sdk: one GET, and the SDK's own client would bypass the
+outbound guard, the size cap, the concurrency cap and the 429 handling.
+"""
+
+from core.outbound import rebase
+
+from ..checks import ApiAdapter, CheckError, GenericAdapter, ProfileState, Target, register
+from ._credential import bearer, body_of, credential_target, same_handle
+
+NEED = "LINE公式アカウントのチャネルアクセストークン（Messaging API）"
+
+
+@register("line")
+class LineAdapter(ApiAdapter):
+    name = "line"
+    interface = "Messaging API GET /v2/bot/info（チャネルアクセストークン）"
+    default_base = "https://api.line.me"
+
+    def target(self, account) -> Target:
+        return credential_target(self, account, actor=account.handle.lstrip("@"), need=NEED)
+
+    def read(self, target: Target, http) -> ProfileState:
+        reply = http.get(self.url(target, "/v2/bot/info"), headers=bearer(target))
+        if reply.status == 401:
+            raise CheckError(
+                "チャネルアクセストークンが無効か期限切れです（HTTP 401）。"
+                "LINE Developersで発行し直して登録してください"
+            )
+        if reply.status != 200:
+            raise CheckError(f"APIがエラーを返しました（HTTP {reply.status}）")
+        bot = body_of(reply)
+        if not bot.get("userId"):
+            raise CheckError("APIの応答にuserIdがありません")
+        basic_id, premium_id = str(bot.get("basicId") or ""), str(bot.get("premiumId") or "")
+        if not same_handle(target.actor, basic_id, premium_id):
+            # The token answers for its own channel: a wrong token, not a changed account.
+            raise CheckError(
+                f"登録されたトークンは別のLINE公式アカウント（{basic_id or premium_id}）のものです。"
+                "トークンかユーザー名の登録を確認してください"
+            )
+        page = self._public_page(target, http)
+        return ProfileState(
+            reachable=True,
+            http_status=reply.status,
+            display_name=str(bot.get("displayName") or "").strip()[:200],
+            platform_account_id=str(bot["userId"])[:100],
+            profile_text=page.profile_text,
+            links=page.links,
+        )
+
+    @staticmethod
+    def _public_page(target: Target, http) -> ProfileState:
+        """The profile text and links citizens see, from the public page (no token sent there)."""
+        url = rebase(target.public_url, target.bases[0]) if target.bases else target.public_url
+        reply = http.get(url)
+        if reply.status != 200:
+            raise CheckError(f"公開プロフィールページが読めません（HTTP {reply.status}）")
+        return GenericAdapter().parse(reply.text, target.public_url)

@@ -1,0 +1,70 @@
+"""Helpers of the tests of the adapters that need an API token (LINE, Meta, X, TikTok).
+
+Tokens are registered through the real service (monitoring.credentials.credential_register), so the
+adapters read them the way production does: encrypted in the database, decrypted by token_for().
+"""
+
+import contextlib
+
+from monitoring import checks, status
+from monitoring.credential_models import ApiCredential
+from monitoring.credentials import credential_register
+from monitoring.models import StatusCheck
+from tests.platform_server import PlatformServer
+
+
+@contextlib.contextmanager
+def serve(settings, monkeypatch, code: str):
+    """The local server playing the platform's API, configured as its STATUS_CHECK_BASE_<CODE>."""
+    monkeypatch.setattr(checks, "BACKOFF_SECONDS", 0.01)
+    with PlatformServer() as server:
+        settings.STATUS_CHECK_BASES = {code: server.url}
+        yield server
+
+
+def register_token(admin, account, token: str, *, kind=ApiCredential.Kind.ACCESS_TOKEN, for_platform=False, **kw):
+    """A token for the account (or for every account of its platform) as the sysadmin enters it."""
+    return credential_register(
+        actor=admin,
+        platform_id=account.platform_id,
+        account_id=None if for_platform else account.pk,
+        token=token,
+        kind=kind,
+        expires_on=kw.get("expires_on"),
+    )
+
+
+def check(account) -> StatusCheck:
+    return status.check_now([account])[0]
+
+
+def requests_of(server) -> list[tuple[str, dict]]:
+    return list(server.server.RequestHandlerClass.requests)
+
+
+def paths_of(server) -> list[str]:
+    return [path for path, _ in requests_of(server)]
+
+
+def assert_token_only_in_authorization(server, token: str, *, public_paths: tuple[str, ...] = ()) -> None:
+    """Every API request carries `Authorization: Bearer <token>`, and the token is nowhere else: not
+    in a URL, not in another header, and not sent at all to the public pages in `public_paths`."""
+    sent = requests_of(server)
+    assert sent, "no request was sent"
+    for path, headers in sent:
+        assert token not in path
+        others = {k: v for k, v in headers.items() if k.lower() != "authorization"}
+        assert all(token not in v for v in others.values()), others.keys()
+        auth = [v for k, v in headers.items() if k.lower() == "authorization"]
+        if path.split("?")[0] in public_paths:
+            assert auth == [], f"a token was sent to the public page {path}"
+        else:
+            assert auth == [f"Bearer {token}"], path
+
+
+def assert_token_not_stored(result: StatusCheck, token: str) -> None:
+    """No field of the stored reading holds the token or a piece of it."""
+    result.refresh_from_db()
+    for field in StatusCheck._meta.concrete_fields:
+        value = str(field.value_from_object(result))
+        assert token not in value and token[-12:] not in value, field.name

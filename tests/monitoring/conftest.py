@@ -1,0 +1,39 @@
+"""Fixtures of the status-check tests.
+
+The nine platforms the city uses each have an adapter of their own (monitoring/adapters/). A platform
+the city adds later has none: its accounts are read from their public profile page (JSON-LD, Open
+Graph) by the generic adapter. The tests of that adapter, of the outbound guard and of the Celery
+tasks use such a platform, まちSNS, whose configured base is the local platform server.
+"""
+
+import re
+
+import pytest
+
+from accounts.models import OfficialAccount, Platform
+
+PAGE_PLATFORM = "machi"
+PAGE_HOST = "machi-sns.example"
+
+
+@pytest.fixture
+def page_platform(db):
+    """A platform with no adapter of its own (added by the city through the admin)."""
+    return Platform.objects.create(
+        code=PAGE_PLATFORM,
+        name="まちSNS",
+        hosts=PAGE_HOST,
+        profile_url_template=f"https://{PAGE_HOST}/{{handle}}",
+        sort_order=99,
+    )
+
+
+def on_page_platform(account, url: str):
+    """Move the account to まちSNS with a stored profile URL (a path on the platform, or any URL as typed
+    before the input rule existed: an upgraded city keeps its rows)."""
+    platform = Platform.objects.get(code=PAGE_PLATFORM)
+    if not re.match(r"[a-z][a-z0-9+.-]*://", url):
+        url = f"https://{PAGE_HOST}/{url.lstrip('/')}"
+    OfficialAccount.objects.filter(pk=account.pk).update(platform=platform, profile_url=url)
+    account.refresh_from_db()
+    return account

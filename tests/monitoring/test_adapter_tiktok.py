@@ -1,0 +1,103 @@
+"""TikTok through the Display API (user info) with the account's user access token."""
+
+import time
+
+import pytest
+
+from monitoring import checks
+from monitoring.models import StatusCheck
+from tests.factories import AccountFactory, platform
+from tests.monitoring import api_support as api
+from tests.platform_fixtures import TIKTOK_OPEN_ID, TIKTOK_TOKEN, tiktok_error, tiktok_user
+
+pytestmark = pytest.mark.django_db
+
+HANDLE = "komae_city_invented"
+INFO = "/v2/user/info/"
+
+
+@pytest.fixture
+def tiktok(settings, monkeypatch):
+    with api.serve(settings, monkeypatch, "tiktok") as server:
+        yield server
+
+
+@pytest.fixture
+def account(dept_b, head_b):
+    return AccountFactory(
+        department=dept_b,
+        manager=head_b,
+        platform=platform("tiktok"),
+        handle=HANDLE,
+        display_name="狛江市",
+        profile_url=f"https://www.tiktok.com/@{HANDLE}",
+        platform_account_id=TIKTOK_OPEN_ID,
+        profile_operator="狛江市",
+    )
+
+
+@pytest.fixture
+def token(admin, account):
+    return api.register_token(admin, account, TIKTOK_TOKEN)
+
+
+def test_a_matching_user_is_ok_and_names_the_interface(tiktok, account, token):
+    tiktok.answer(INFO, json=tiktok_user())
+    check = api.check(account)
+    assert check.outcome == StatusCheck.Outcome.OK, check.error
+    assert (check.display_name, check.platform_account_id) == ("狛江市", TIKTOK_OPEN_ID)
+    assert check.profile_states_operator and check.profile_links_city
+    assert check.last_post == ""  # the videos are not read
+    assert check.adapter.startswith("tiktok：Display API GET /v2/user/info/")
+    assert "bio_description" in api.paths_of(tiktok)[0]
+    api.assert_token_only_in_authorization(tiktok, TIKTOK_TOKEN)
+    api.assert_token_not_stored(check, TIKTOK_TOKEN)
+
+
+def test_another_open_id_is_an_anomaly(tiktok, account, token):
+    tiktok.answer(INFO, json=tiktok_user(open_id="-000Invented-Someone-Else0000"))
+    assert api.check(account).anomalies == ["id_changed"]
+
+
+def test_a_token_of_another_user_is_not_checked(tiktok, account, token):
+    tiktok.answer(INFO, json=tiktok_user(username="someone_else"))
+    check = api.check(account)
+    assert check.outcome == StatusCheck.Outcome.ERROR
+    assert "別のTikTokアカウント（@someone_else）" in check.error
+
+
+def test_an_invalid_token_is_not_checked_and_says_renew(tiktok, account, token):
+    """A deleted or banned account's token stops working too: TikTok cannot tell us which."""
+    tiktok.answer(INFO, status=401, json=tiktok_error())
+    check = api.check(account)
+    assert check.outcome == StatusCheck.Outcome.ERROR
+    assert "access_token_invalid" in check.error and "認可し直して" in check.error
+    api.assert_token_not_stored(check, TIKTOK_TOKEN)
+
+
+def test_a_429_waits_for_retry_after_then_reads(tiktok, account, token):
+    tiktok.answer(
+        INFO, status=429, json=tiktok_error("rate_limit_exceeded", "slow down"), headers={"Retry-After": "1"}, times=1
+    )
+    tiktok.answer(INFO, json=tiktok_user())
+    started = time.monotonic()
+    check = api.check(account)
+    assert check.outcome == StatusCheck.Outcome.OK, check.error
+    assert time.monotonic() - started >= 0.9
+    assert len(api.requests_of(tiktok)) == 2
+
+
+def test_without_a_token_nothing_is_sent(tiktok, account):
+    check = api.check(account)
+    assert check.outcome == StatusCheck.Outcome.ERROR
+    assert check.error.startswith("APIの設定がありません")
+    assert "ユーザーアクセストークン" in check.error
+    assert api.requests_of(tiktok) == []
+
+
+def test_the_api_host_is_the_only_place_the_token_goes(settings, account, token):
+    settings.STATUS_CHECK_BASES = {}
+    target = checks.adapter_for("tiktok").target(account)
+    assert target.url == "https://open.tiktokapis.com"
+    assert "open.tiktokapis.com" in target.hosts
+    assert TIKTOK_TOKEN not in repr(target)

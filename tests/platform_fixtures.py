@@ -1,0 +1,435 @@
+"""API answers written by hand in the shapes the platforms' references document, with invented data.
+
+Never a copied response of a real account: every ID, name and text here is made up.
+"""
+
+# --- Bluesky (AT Protocol lexicons app.bsky.actor.defs#profileViewDetailed, app.bsky.feed.getAuthorFeed)
+
+BSKY_DID = "did:plc:k0maecity7example2invented"
+
+
+def bluesky_profile(
+    handle="komae-city.bsky.social",
+    did=BSKY_DID,
+    display_name="狛江市",
+    description="狛江市 の公式アカウントです。市政情報をお届けします。 https://www.city.komae.tokyo.jp/",
+):
+    return {
+        "did": did,
+        "handle": handle,
+        "displayName": display_name,
+        "description": description,
+        "avatar": "https://cdn.example.invalid/avatar.jpg",
+        "followersCount": 1234,
+        "followsCount": 12,
+        "postsCount": 345,
+        "indexedAt": "2026-04-01T00:00:00.000Z",
+        "createdAt": "2024-04-01T00:00:00.000Z",
+        "labels": [],
+    }
+
+
+def bluesky_feed(created_at="2026-11-20T09:00:00.000Z", did=BSKY_DID):
+    if created_at is None:
+        return {"feed": []}
+    post = {
+        "uri": f"at://{did}/app.bsky.feed.post/3kinventedpost",
+        "cid": "bafyreiinventedcidinventedcidinventedcid",
+        "author": {"did": did, "handle": "komae-city.bsky.social", "displayName": "狛江市"},
+        "record": {"$type": "app.bsky.feed.post", "text": "市からのお知らせです。", "createdAt": created_at},
+        "replyCount": 0,
+        "repostCount": 1,
+        "likeCount": 3,
+        "indexedAt": created_at,
+        "labels": [],
+    }
+    return {"cursor": "2026-11-20T09:00:00.000Z", "feed": [{"post": post}]}
+
+
+def xrpc_error(error, message):
+    """An XRPC error body: {"error": <name>, "message": <text>}."""
+    return {"error": error, "message": message}
+
+
+# --- YouTube (the channel's Atom feed feeds/videos.xml with the yt: and media: namespaces; Data API v3
+# channels.list → youtube#channelListResponse; its error body {"error": {"code", "message", "errors"}})
+
+YT_CHANNEL_ID = "UCk0maeC1tyInvented00001"  # UC + 22 characters, made up
+YT_HANDLE = "komaecity_invented"
+
+
+def youtube_feed(
+    channel_id=YT_CHANNEL_ID,
+    title="狛江市",
+    published=("2026-11-20T09:00:00+00:00", "2026-10-01T03:00:00+00:00"),
+    strip_uc=True,
+):
+    """The Atom feed; since late 2023 its yt:channelId may come without the "UC" prefix (strip_uc)."""
+    feed_id = channel_id.removeprefix("UC") if strip_uc else channel_id
+    entries = "".join(
+        f"""
+ <entry>
+  <id>yt:video:inventedV{n:03d}</id>
+  <yt:videoId>inventedV{n:03d}</yt:videoId>
+  <yt:channelId>{channel_id}</yt:channelId>
+  <title>市からのお知らせ {n}</title>
+  <link rel="alternate" href="https://www.youtube.com/watch?v=inventedV{n:03d}"/>
+  <author>
+   <name>{title}</name>
+   <uri>https://www.youtube.com/channel/{channel_id}</uri>
+  </author>
+  <published>{when}</published>
+  <updated>{when}</updated>
+  <media:group>
+   <media:title>市からのお知らせ {n}</media:title>
+   <media:content url="https://www.youtube.com/v/inventedV{n:03d}?version=3"
+    type="application/x-shockwave-flash" width="640" height="390"/>
+   <media:thumbnail url="https://i.example.invalid/vi/inventedV{n:03d}/hqdefault.jpg" width="480" height="360"/>
+   <media:description>狛江市の動画です。</media:description>
+   <media:community>
+    <media:starRating count="3" average="5.00" min="1" max="5"/>
+    <media:statistics views="120"/>
+   </media:community>
+  </media:group>
+ </entry>"""
+        for n, when in enumerate(published)
+    )
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns:yt="http://www.youtube.com/xml/schemas/2015" xmlns:media="http://search.yahoo.com/mrss/" xmlns="http://www.w3.org/2005/Atom">
+ <link rel="self" href="http://www.youtube.com/feeds/videos.xml?channel_id={channel_id}"/>
+ <id>yt:channel:{feed_id}</id>
+ <yt:channelId>{feed_id}</yt:channelId>
+ <title>{title}</title>
+ <link rel="alternate" href="https://www.youtube.com/channel/{channel_id}"/>
+ <author>
+  <name>{title}</name>
+  <uri>https://www.youtube.com/channel/{channel_id}</uri>
+ </author>
+ <published>2020-04-01T00:00:00+00:00</published>{entries}
+</feed>
+"""
+
+
+def youtube_channels(
+    channel_id=YT_CHANNEL_ID,
+    title="狛江市",
+    handle=YT_HANDLE,
+    description="狛江市 の公式チャンネルです。市政情報を動画でお届けします。 https://www.city.komae.tokyo.jp/",
+):
+    """channels.list?part=snippet,status&id=…; channel_id None gives the empty list of a gone channel."""
+    items = []
+    if channel_id is not None:
+        items.append(
+            {
+                "kind": "youtube#channel",
+                "etag": "inventedEtag0001",
+                "id": channel_id,
+                "snippet": {
+                    "title": title,
+                    "description": description,
+                    "customUrl": f"@{handle}",
+                    "publishedAt": "2020-04-01T00:00:00Z",
+                    "thumbnails": {"default": {"url": "https://yt3.example.invalid/a.jpg", "width": 88, "height": 88}},
+                    "localized": {"title": title, "description": description},
+                    "country": "JP",
+                },
+                "status": {"privacyStatus": "public", "isLinked": True, "longUploadsStatus": "allowed"},
+            }
+        )
+    return {
+        "kind": "youtube#channelListResponse",
+        "etag": "inventedEtagList",
+        "pageInfo": {"totalResults": len(items), "resultsPerPage": 5},
+        "items": items,
+    }
+
+
+def youtube_channel_ids(channel_id):
+    """channels.list?part=id&forHandle=@…: just the ID of the channel that holds the handle."""
+    items = [{"kind": "youtube#channel", "etag": "inventedEtagId", "id": channel_id}] if channel_id else []
+    return {
+        "kind": "youtube#channelListResponse",
+        "etag": "inventedEtagIds",
+        "pageInfo": {"totalResults": len(items), "resultsPerPage": 5},
+        "items": items,
+    }
+
+
+def google_api_error(code, reason, message):
+    return {
+        "error": {
+            "code": code,
+            "message": message,
+            "errors": [{"message": message, "domain": "youtube.quota", "reason": reason}],
+        }
+    }
+
+
+# --- note (the creator's RSS 2.0 feed https://note.com/<note ID>/rss, with the media: and note: namespaces)
+
+NOTE_ID = "komae_city_invented"
+
+
+def note_rss(
+    note_id=NOTE_ID,
+    title="狛江市",
+    description="狛江市 の公式noteです。市の取り組みを紹介します。 https://www.city.komae.tokyo.jp/",
+    pub_dates=("Fri, 20 Nov 2026 18:00:00 +0900", "Mon, 02 Nov 2026 10:00:00 +0900"),
+):
+    items = "".join(
+        f"""
+  <item>
+   <title>狛江の取り組み {n}</title>
+   <media:thumbnail>https://assets.example.invalid/{note_id}/{n}.png</media:thumbnail>
+   <description><![CDATA[<p>市の取り組みを紹介します。</p><a href='https://note.com/{note_id}/n/ninvented{n:04d}'>続きをみる</a>]]></description>
+   <note:creatorImage>https://assets.example.invalid/{note_id}/icon.png</note:creatorImage>
+   <note:creatorName>{title}</note:creatorName>
+   <pubDate>{when}</pubDate>
+   <link>https://note.com/{note_id}/n/ninvented{n:04d}</link>
+   <guid>https://note.com/{note_id}/n/ninvented{n:04d}</guid>
+  </item>"""
+        for n, when in enumerate(pub_dates)
+    )
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<rss xmlns:media="http://search.yahoo.com/mrss/" xmlns:note="https://note.com"
+     xmlns:atom="http://www.w3.org/2005/Atom" version="2.0">
+ <channel>
+  <title>{title}</title>
+  <image>
+   <url>https://assets.example.invalid/{note_id}/icon.png</url>
+   <title>{title}</title>
+   <link>https://note.com/{note_id}</link>
+  </image>
+  <description>{description}</description>
+  <link>https://note.com/{note_id}</link>
+  <atom:link rel="self" type="application/rss+xml" href="https://note.com/{note_id}/rss"/>
+  <copyright>{title}</copyright>
+  <lastBuildDate>Fri, 20 Nov 2026 18:05:00 +0900</lastBuildDate>{items}
+ </channel>
+</rss>
+"""
+
+
+def billion_laughs(root="rss"):
+    """A feed that declares nested entities (the billion laughs attack); it must be refused unread."""
+    entities = '<!ENTITY lol "lol">' + "".join(
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10)
+    )
+    return (
+        f'<?xml version="1.0"?>\n<!DOCTYPE {root} [{entities}]>\n'
+        f'<{root} version="2.0"><channel><title>&lol9;</title><description>x</description></channel></{root}>'
+    )
+
+
+def external_entity_feed(path="/etc/hostname"):
+    """A feed whose title is an external entity (XXE): the file must never be read into a reading."""
+    return (
+        f'<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY x SYSTEM "file://{path}">]>\n'
+        '<rss version="2.0"><channel><title>&x;</title><description>x</description></channel></rss>'
+    )
+
+
+# --- APIs with a credential (LINE Messaging API, Meta Graph / Threads API, X API v2, TikTok Display API)
+
+# Invented tokens: tests assert they travel only in the Authorization header and are stored nowhere.
+LINE_TOKEN = "line-channel-token-invented-0123456789abcdef"
+GRAPH_TOKEN = "EAAGinventedgraphtoken0123456789abcdef"
+X_TOKEN = "AAAAAAAAAAAAAAAAAAAAAinventedXbearer0123456789"
+TIKTOK_TOKEN = "act.inventedtiktoktoken0123456789abcdef"
+
+LINE_USER_ID = "U4af4980629invented0000000000000"
+FB_PAGE_ID = "100000000000001"
+IG_USER_ID = "17841400000000001"
+THREADS_USER_ID = "25000000000000001"
+X_USER_ID = "1500000000000000001"
+TIKTOK_OPEN_ID = "-000Invented-Open-Id-Komae00000"
+
+KOMAE_BIO = "狛江市 の公式アカウントです。市政情報をお届けします。 https://www.city.komae.tokyo.jp/"
+
+
+def line_bot_info(user_id=LINE_USER_ID, basic_id="@123komae", display_name="狛江市", premium_id=None):
+    """Messaging API GET /v2/bot/info (premiumId and pictureUrl only when set)."""
+    info = {
+        "userId": user_id,
+        "basicId": basic_id,
+        "displayName": display_name,
+        "pictureUrl": "https://profile.line-scdn.example.invalid/invented",
+        "chatMode": "bot",
+        "markAsReadMode": "auto",
+    }
+    if premium_id:
+        info["premiumId"] = premium_id
+    return info
+
+
+def line_error(message="Authentication failed. Confirm that the access token in the authorization header is valid."):
+    """A Messaging API error body: {"message": …}."""
+    return {"message": message}
+
+
+def line_public_page(name="狛江市", description=KOMAE_BIO):
+    """The public page.line.me profile as Open Graph tags."""
+    return (
+        f'<html><head><meta property="og:title" content="{name}">'
+        f'<meta property="og:description" content="{description}"></head><body></body></html>'
+    )
+
+
+def graph_page(page_id=FB_PAGE_ID, name="狛江市", about=KOMAE_BIO, website="https://www.city.komae.tokyo.jp/"):
+    """Graph API GET /<page-id>?fields=id,name,username,about,link,website."""
+    return {
+        "id": page_id,
+        "name": name,
+        "username": "komae.city.invented",
+        "about": about,
+        "link": "https://www.facebook.com/komae.city.invented",
+        "website": website,
+    }
+
+
+def graph_posts(created_time="2026-11-20T09:00:00+0000", page_id=FB_PAGE_ID):
+    """Graph API GET /<page-id>/posts?limit=1&fields=created_time."""
+    if created_time is None:
+        return {"data": []}
+    return {
+        "data": [{"created_time": created_time, "id": f"{page_id}_900000000000001"}],
+        "paging": {"cursors": {"before": "QVFIinvented", "after": "QVFIinvented2"}},
+    }
+
+
+def ig_user(user_id=IG_USER_ID, username="komae_city_invented", name="狛江市", biography=KOMAE_BIO):
+    """Instagram Graph API GET /<ig-user-id>?fields=id,username,name,biography,website,media_count."""
+    return {
+        "id": user_id,
+        "username": username,
+        "name": name,
+        "biography": biography,
+        "website": "https://www.city.komae.tokyo.jp/",
+        "media_count": 321,
+    }
+
+
+def ig_media(timestamp="2026-11-20T09:00:00+0000"):
+    """Instagram Graph API GET /<ig-user-id>/media?limit=1&fields=timestamp."""
+    if timestamp is None:
+        return {"data": []}
+    return {"data": [{"timestamp": timestamp, "id": "18000000000000001"}], "paging": {"cursors": {}}}
+
+
+def threads_user(user_id=THREADS_USER_ID, username="komae_city_invented", name="狛江市", biography=KOMAE_BIO):
+    """Threads API GET /v1.0/me?fields=id,username,name,threads_biography."""
+    return {"id": user_id, "username": username, "name": name, "threads_biography": biography}
+
+
+def threads_posts(timestamp="2026-11-20T09:00:00+0000"):
+    """Threads API GET /v1.0/me/threads?limit=1&fields=id,timestamp."""
+    if timestamp is None:
+        return {"data": []}
+    return {"data": [{"id": "18100000000000001", "timestamp": timestamp}], "paging": {"cursors": {}}}
+
+
+def graph_error(code, message, *, subcode=None, kind="OAuthException"):
+    """A Graph API error: {"error": {"message", "type", "code", "error_subcode", "fbtrace_id"}}."""
+    error = {"message": message, "type": kind, "code": code, "fbtrace_id": "AinventedTrace01"}
+    if subcode is not None:
+        error["error_subcode"] = subcode
+    return {"error": error}
+
+
+def x_user(user_id=X_USER_ID, username="komae_city_invented", name="狛江市", description=KOMAE_BIO):
+    """X API v2 GET /2/users/by/username/<username>?user.fields=…"""
+    return {
+        "data": {
+            "id": user_id,
+            "name": name,
+            "username": username,
+            "description": description,
+            "url": "https://t.co/inventedurl",
+            "entities": {
+                "url": {
+                    "urls": [
+                        {
+                            "start": 0,
+                            "end": 23,
+                            "url": "https://t.co/inventedurl",
+                            "expanded_url": "https://www.city.komae.tokyo.jp/",
+                            "display_url": "city.komae.tokyo.jp",
+                        }
+                    ]
+                }
+            },
+            "created_at": "2012-04-01T00:00:00.000Z",
+            "most_recent_tweet_id": "1860000000000000001",
+            "protected": False,
+        }
+    }
+
+
+def x_tweets(created_at="2026-11-20T09:00:00.000Z"):
+    """X API v2 GET /2/users/<id>/tweets?max_results=5&tweet.fields=created_at (newest first)."""
+    if created_at is None:
+        return {"meta": {"result_count": 0}}
+    return {
+        "data": [{"id": "1860000000000000001", "text": "市からのお知らせです。", "created_at": created_at}],
+        "meta": {"result_count": 1, "newest_id": "1860000000000000001", "oldest_id": "1860000000000000001"},
+    }
+
+
+def x_not_found(username="komae_city_invented"):
+    """X answers a missing user with HTTP 200 and an errors list."""
+    return {
+        "errors": [
+            {
+                "value": username,
+                "detail": f"Could not find user with username: [{username}].",
+                "title": "Not Found Error",
+                "resource_type": "user",
+                "parameter": "username",
+                "resource_id": username,
+                "type": "https://api.twitter.com/2/problems/resource-not-found",
+            }
+        ]
+    }
+
+
+def x_suspended(username="komae_city_invented"):
+    """A suspended user: HTTP 200, errors with title Forbidden and 'User has been suspended'."""
+    return {
+        "errors": [
+            {
+                "value": username,
+                "detail": f"User has been suspended: [{username}].",
+                "title": "Forbidden",
+                "resource_type": "user",
+                "parameter": "username",
+                "resource_id": username,
+                "type": "https://api.twitter.com/2/problems/resource-not-found",
+            }
+        ]
+    }
+
+
+def x_problem(status=429, title="Too Many Requests", detail="Too Many Requests"):
+    """A request-level problem (RFC 7807 style): {"title", "detail", "type", "status"}."""
+    return {"title": title, "detail": detail, "type": "about:blank", "status": status}
+
+
+def tiktok_user(open_id=TIKTOK_OPEN_ID, username="komae_city_invented", display_name="狛江市", bio=KOMAE_BIO):
+    """TikTok Display API GET /v2/user/info/?fields=…: {"data": {"user": …}, "error": {"code": "ok"}}."""
+    return {
+        "data": {
+            "user": {
+                "open_id": open_id,
+                "union_id": "invented-union-id-0001",
+                "display_name": display_name,
+                "bio_description": bio,
+                "profile_deep_link": "https://vm.tiktok.example.invalid/invented/",
+                "username": username,
+            }
+        },
+        "error": {"code": "ok", "message": "", "log_id": "20261125000000INVENTED0001"},
+    }
+
+
+def tiktok_error(code="access_token_invalid", message="The access token is invalid or not found in the request."):
+    return {"error": {"code": code, "message": message, "log_id": "20261125000000INVENTED0002"}}
