@@ -4,10 +4,10 @@ its checklist, keeps a screenshot and closes it (G-4-3-カ, G-4-5-エ)."""
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import OfficialAccount
 from e2e.steps import BOTH_WIDTHS, assert_accessible, login
 from monitoring import status
 from monitoring.models import Incident
+from tests.page_platform import PAGE_PLATFORM, on_page_platform
 from tests.platform_server import PlatformServer
 
 pytestmark = pytest.mark.browser
@@ -17,12 +17,11 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 @BOTH_WIDTHS
 def test_the_security_officer_works_through_an_incident_raised_by_a_check(
-    page, live_server, account_a, security_officer, settings
+    page, live_server, account_a, security_officer, settings, page_platform
 ):
     with PlatformServer() as platform:
-        settings.STATUS_CHECK_BASES = {"x": platform.url}  # the local server plays X
-        OfficialAccount.objects.filter(pk=account_a.pk).update(profile_url="https://x.com/gone")
-        account_a.refresh_from_db()
+        settings.STATUS_CHECK_BASES = {PAGE_PLATFORM: platform.url}  # the local server plays まちSNS
+        on_page_platform(account_a, "gone")
         status.check_now([account_a])
     incident = Incident.objects.get()
 

@@ -3,9 +3,10 @@
 import pytest
 from django.core.cache import cache
 
-from accounts.models import AccountStatus
+from accounts.models import AccountStatus, Platform
 from org.roles import Role
 from tests.factories import AccountFactory, BuFactory, DepartmentFactory, UserFactory
+from tests.page_platform import PAGE_HOST, PAGE_PLATFORM
 
 
 @pytest.fixture(autouse=True)
@@ -157,3 +158,16 @@ def enact_policy(account, actor):
     policies.policy_draft_start(account_id=account.pk, actor=actor)
     policies.policy_issue(account_id=account.pk, actor=actor, issued_on=date(2026, 4, 1))
     return account
+
+
+@pytest.fixture
+def page_platform(db):
+    """まちSNS: a platform the city added that has no status-check adapter of its own; its accounts are
+    read from their public profile page (tests/page_platform.py has its helpers)."""
+    return Platform.objects.create(
+        code=PAGE_PLATFORM,
+        name="まちSNS",
+        hosts=PAGE_HOST,
+        profile_url_template=f"https://{PAGE_HOST}/{{handle}}",
+        sort_order=99,
+    )

@@ -9,7 +9,7 @@ from django.db import connection
 from komae_sns.celery import app
 from monitoring.models import StatusCheck
 from monitoring.tasks import check_account, schedule_status_checks
-from tests.monitoring.conftest import PAGE_PLATFORM, on_page_platform
+from tests.page_platform import PAGE_PLATFORM, on_page_platform
 from tests.platform_server import PlatformServer
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -18,7 +18,7 @@ from core.outbound import OutboundRefused, check_url, guarded_client, is_public_
 from monitoring import checks, status
 from monitoring.models import StatusCheck
 from monitoring.tasks import check_account
-from tests.monitoring.conftest import PAGE_HOST, PAGE_PLATFORM, on_page_platform
+from tests.page_platform import PAGE_HOST, PAGE_PLATFORM, on_page_platform
 from tests.platform_server import Listener, PlatformServer
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts.models import AccountStatus, OfficialAccount
 from monitoring import checks, status
 from monitoring.models import Incident, StatusCheck
-from tests.monitoring.conftest import PAGE_PLATFORM, on_page_platform
+from tests.page_platform import PAGE_PLATFORM, on_page_platform
 from tests.platform_server import PlatformServer
 
 pytestmark = pytest.mark.django_db

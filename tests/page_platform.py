@@ -1,4 +1,5 @@
-"""Fixtures of the status-check tests.
+"""まちSNS, a platform without an adapter of its own, for the status-check tests (fixture `page_platform`
+in tests/conftest.py).
 
 The nine platforms the city uses each have an adapter of their own (monitoring/adapters/). A platform
 the city adds later has none: its accounts are read from their public profile page (JSON-LD, Open
@@ -8,24 +9,10 @@ tasks use such a platform, まちSNS, whose configured base is the local platfor
 
 import re
 
-import pytest
-
 from accounts.models import OfficialAccount, Platform
 
 PAGE_PLATFORM = "machi"
 PAGE_HOST = "machi-sns.example"
-
-
-@pytest.fixture
-def page_platform(db):
-    """A platform with no adapter of its own (added by the city through the admin)."""
-    return Platform.objects.create(
-        code=PAGE_PLATFORM,
-        name="まちSNS",
-        hosts=PAGE_HOST,
-        profile_url_template=f"https://{PAGE_HOST}/{{handle}}",
-        sort_order=99,
-    )
 
 
 def on_page_platform(account, url: str):

@@ -1,0 +1,79 @@
+"""Browser journey of the status checks against the platforms (issue 13), at 1280 px and 390 px:
+
+The sysadmin asks for a check of an X account; without a bearer token it ends as 確認できず with the
+reason, and the dashboard lists the account. The sysadmin registers X's bearer token for every X
+account (it is never shown again, only its fingerprint), checks again, and the check reads X's API —
+here the local server playing it at STATUS_CHECK_BASE_X — and names the interface it used.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from e2e.steps import BOTH_WIDTHS, assert_accessible, login
+from tests.platform_fixtures import X_TOKEN, X_USER_ID, x_tweets, x_user
+from tests.platform_server import PlatformServer
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@BOTH_WIDTHS
+def test_the_sysadmin_sees_why_an_account_is_not_checked_and_registers_the_token(
+    page, live_server, admin, account_a, settings
+):
+    account_a.platform_account_id = X_USER_ID
+    account_a.profile_operator = "狛江市"
+    account_a.save()
+    handle = account_a.handle.lstrip("@")
+    with PlatformServer() as x_api:
+        settings.STATUS_CHECK_BASES = {"x": x_api.url}
+        x_api.answer(
+            f"/2/users/by/username/{handle}",
+            json=x_user(username=handle, name=account_a.display_name),
+        )
+        x_api.answer(f"/2/users/{X_USER_ID}/tweets", json=x_tweets())
+        login(page, live_server, admin)
+
+        page.goto(f"/accounts/{account_a.pk}/")
+        page.get_by_role("button", name="今すぐ確認").click()
+        expect(page.get_by_text("状態確認を依頼しました")).to_be_visible()
+        page.reload()
+        history = page.get_by_role("table", name="状態確認の履歴（新しい順に10件）")
+        expect(history.get_by_role("row").nth(1)).to_contain_text("確認できず")
+        expect(history.get_by_role("row").nth(1)).to_contain_text("APIの設定がありません")
+        assert x_api.server.RequestHandlerClass.requests == []  # nothing was sent without a token
+
+        page.goto("/")
+        unchecked = page.get_by_role("region", name="状態確認ができていないアカウント（G-4-3-カ・G-4-5-エ）")
+        expect(unchecked.get_by_role("link", name=account_a.label)).to_be_visible()
+        expect(unchecked).to_contain_text("X API のベアラートークン")
+        assert_accessible(page)
+        unchecked.get_by_role("link", name="APIトークンを登録する").click()
+
+        expect(page.get_by_role("heading", name="状態確認のAPIトークン", level=1)).to_be_visible()
+        assert_accessible(page)
+        page.get_by_role("combobox", name=re.compile(r"^SNS")).select_option(label="X（旧ツイッター）")
+        page.get_by_role("combobox", name=re.compile(r"^種類")).select_option(label="ベアラートークン")
+        page.get_by_label(re.compile(r"^\s*トークン")).fill(X_TOKEN)
+        page.get_by_label("有効期限なし（SNSが有効期限のないトークンを発行した場合）").check()
+        page.get_by_role("button", name="登録する").click()
+        expect(page.get_by_text("APIトークンを登録しました（指紋")).to_be_visible()
+        row = page.get_by_role("row").filter(has_text="このSNSのすべてのアカウント")
+        expect(row).to_contain_text("ベアラートークン")
+        expect(row).to_contain_text("使用中")
+        assert X_TOKEN not in page.content()  # never shown again
+        assert_accessible(page)
+
+        page.goto(f"/accounts/{account_a.pk}/")
+        page.get_by_role("button", name="今すぐ確認").click()
+        page.reload()
+        latest = page.get_by_role("table", name="状態確認の履歴（新しい順に10件）").get_by_role("row").nth(1)
+        expect(latest).to_contain_text("異常なし")
+        expect(latest).to_contain_text("方法：x：X API v2")
+        assert_accessible(page)
+        sent = x_api.server.RequestHandlerClass.requests
+        assert sent and all(headers.get("Authorization") == f"Bearer {X_TOKEN}" for _, headers in sent)
+
+        page.goto("/")
+        expect(page.get_by_text("状態確認ができていないアカウント")).to_have_count(0)
