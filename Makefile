@@ -10,9 +10,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 # Debian packages the project needs: Japanese fonts and HarfBuzz subsetting for WeasyPrint PDFs,
-# Pango, gettext for translations, chromium for the browser tests, venv for the virtualenv.
+# Pango, gettext for translations, chromium for the browser tests, venv for the virtualenv; gcc and the
+# LDAP/SASL headers build python-ldap (directory sign-in), slapd is the directory of its tests.
 APT_PACKAGES := python3-venv python3-dev fonts-ipaexfont-mincho fonts-ipaexfont-gothic libharfbuzz-subset0 \
-	libpango-1.0-0 libpangoft2-1.0-0 gettext chromium postgresql-client redis-tools
+	libpango-1.0-0 libpangoft2-1.0-0 gettext chromium postgresql-client redis-tools \
+	gcc libldap2-dev libsasl2-dev slapd
 # Only `make bench` needs these: wrk loads the public pages (bench/public.py).
 BENCH_APT_PACKAGES := wrk
 

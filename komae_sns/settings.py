@@ -17,6 +17,9 @@ from cryptography.fernet import Fernet
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from komae_sns.directory import BACKEND as DIRECTORY_BACKEND
+from komae_sns.directory import directory_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"  # runtime data of the embedded defaults (git-ignored)
 
@@ -215,8 +218,14 @@ LOGIN_FAILURE_LIMIT_PER_ADDRESS = env.int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", def
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
 if not 0 < LOGIN_FAILURE_LIMIT <= LOGIN_FAILURE_LIMIT_PER_ADDRESS:
     raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT must be positive and not above LOGIN_FAILURE_LIMIT_PER_ADDRESS.")
+# Sign-in with the city's directory (LDAP / Active Directory) when LDAP_SERVER_URI is set: the
+# AUTH_LDAP_* settings and LDAP_ROLE_GROUPS from the environment (komae_sns/directory.py). Local
+# accounts keep signing in with ModelBackend (the sysadmin's, a city without a directory, the demo).
+_directory = directory_settings(os.environ)
+globals().update(_directory)
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out name or address before any check
+    *([DIRECTORY_BACKEND] if _directory else []),
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_HANDLER = "org.lockouts.CityAxesHandler"
