@@ -12,6 +12,8 @@ app = Celery("komae_sns")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+import core.logs  # noqa: E402,F401  (the request id into tasks; the worker logs as Django configures)
+
 # A static schedule in Asia/Tokyo (CELERY_TIMEZONE); the heartbeat lets /healthz tell whether the
 # worker and beat are alive.
 app.conf.beat_schedule = {

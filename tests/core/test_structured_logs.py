@@ -1,0 +1,109 @@
+"""Structured logs (issue 14): one JSON object per line, with the request id carried into tasks."""
+
+import contextlib
+import io
+import json
+import logging
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.test import Client
+
+from core.logs import HEADER, JsonFormatter, RequestIdFilter, current_request_id
+from komae_sns.celery import app
+
+pytestmark = pytest.mark.django_db
+
+SEEN_BY_TASKS: list[tuple[str, str]] = []
+
+
+@app.task(name="tests.core.report_request_id")
+def report_request_id(label: str) -> None:
+    """What a task sees of the request that queued it (and logs a line of its own)."""
+    logging.getLogger("komae_sns.test").info("task ran for %s", label)
+    SEEN_BY_TASKS.append((label, current_request_id()))
+
+
+@contextlib.contextmanager
+def capturing():
+    """The JSON lines the project's formatter writes, as the city's collector would read them."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RequestIdFilter())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    level = root.level
+    root.setLevel(logging.INFO)
+    try:
+        yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+
+
+@pytest.fixture
+def log_lines():
+    with capturing() as lines:
+        yield lines
+
+
+def test_each_request_has_an_id_in_its_response_and_on_its_log_line(client, log_lines):
+    response = client.get("/registry/?q=secret-looking-query")
+    request_id = response[HEADER]
+    assert len(request_id) == 32
+    (line,) = [entry for entry in log_lines() if entry["logger"] == "komae_sns.request"]
+    assert line["request_id"] == request_id
+    assert (line["method"], line["path"], line["status"]) == ("GET", "/registry/", 200)
+    assert "secret-looking-query" not in json.dumps(line)  # the path only, never the query
+    assert isinstance(line["duration_ms"], float) and line["time"].endswith("+00:00")
+
+
+def test_the_proxys_request_id_is_kept_and_a_malformed_one_replaced(log_lines):
+    client = Client()
+    assert client.get("/healthz", HTTP_X_REQUEST_ID="0123456789abcdef0123456789abcdef")[HEADER] == (
+        "0123456789abcdef0123456789abcdef"
+    )
+    forged = client.get("/healthz", HTTP_X_REQUEST_ID='x"}\n{"level": "CRITICAL')[HEADER]
+    assert len(forged) == 32 and "CRITICAL" not in forged
+    assert [entry["request_id"] for entry in log_lines() if entry["logger"] == "komae_sns.request"] == [
+        "0123456789abcdef0123456789abcdef",
+        forged,
+    ]
+
+
+def test_an_error_with_its_traceback_stays_one_line(log_lines):
+    try:
+        raise ValueError("壊れた値")
+    except ValueError:
+        logging.getLogger("komae_sns.test").exception("処理に失敗しました")
+    (entry,) = log_lines()
+    assert entry["message"] == "処理に失敗しました" and "ValueError: 壊れた値" in entry["exception"]
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_task_queued_by_a_request_logs_with_the_requests_id():
+    """Through the real broker to a real worker: the id travels with the message."""
+    from core import logs
+
+    SEEN_BY_TASKS.clear()
+    # The worker configures Django's logging as it starts: the capture is added after that.
+    with start_worker(app, pool="threads", concurrency=1, perform_ping_check=False, shutdown_timeout=10):
+        with capturing() as log_lines:
+            token = logs._request_id.set("feedfacefeedface0001")
+            try:
+                report_request_id.delay("queued in a request")
+            finally:
+                logs._request_id.reset(token)
+            report_request_id.delay("queued by beat")  # no request: no id
+            deadline = time.monotonic() + 20
+            while len(SEEN_BY_TASKS) < 2 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            lines = log_lines()
+    assert dict(SEEN_BY_TASKS) == {"queued in a request": "feedfacefeedface0001", "queued by beat": ""}
+    ran = {entry["message"]: entry for entry in lines if entry["message"].startswith("task ran for")}
+    assert ran["task ran for queued in a request"]["request_id"] == "feedfacefeedface0001"
+    assert ran["task ran for queued in a request"]["task"].startswith("tests.core.report_request_id[")
+    assert ran["task ran for queued by beat"]["request_id"] == ""
