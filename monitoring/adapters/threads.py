@@ -7,8 +7,7 @@ account's (確認できず, never a reading of the wrong account). The user ID i
 
 from ..checks import ApiAdapter, CheckError, ProfileState, Target, register
 from ._credential import bearer, body_of, credential_target, same_handle
-from ._graph import graph_error, links_in
-from .facebook import _newest
+from ._graph import graph_error, links_in, newest
 
 NEED = "Threadsのアクセストークン（threads_basic、長期トークン）"
 THREADS_VERSION = "v1.0"
@@ -46,7 +45,7 @@ class ThreadsAdapter(ApiAdapter):
             http_status=reply.status,
             display_name=str(user.get("name") or "").strip()[:200],
             platform_account_id=str(user["id"])[:100],
-            last_post=_newest(body_of(posts), "timestamp")[:100],
+            last_post=newest(body_of(posts), "timestamp")[:100],
             profile_text=biography[:2000],
             links=links_in(biography),
         )
