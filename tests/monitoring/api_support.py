@@ -10,6 +10,7 @@ from monitoring import checks, status
 from monitoring.credential_models import ApiCredential
 from monitoring.credentials import credential_register
 from monitoring.models import StatusCheck
+from tests.factories import AccountFactory, platform
 from tests.platform_server import PlatformServer
 
 
@@ -20,6 +21,21 @@ def serve(settings, monkeypatch, code: str):
     with PlatformServer() as server:
         settings.STATUS_CHECK_BASES = {code: server.url}
         yield server
+
+
+def city_account(department, manager, code: str, handle: str, platform_account_id: str = "", **fields):
+    """The city's account on the platform as registered: 狛江市 names and operates it (P-3)."""
+    return AccountFactory(
+        department=department,
+        manager=manager,
+        platform=platform(code),
+        handle=handle,
+        display_name="狛江市",
+        profile_url=fields.pop("profile_url", None) or platform(code).profile_url_for(handle),
+        platform_account_id=platform_account_id,
+        profile_operator="狛江市",
+        **fields,
+    )
 
 
 def register_token(admin, account, token: str, *, kind=ApiCredential.Kind.ACCESS_TOKEN, for_platform=False, **kw):

@@ -7,7 +7,7 @@ import pytest
 from accounts.models import AccountStatus, OfficialAccount
 from monitoring import checks, status
 from monitoring.models import StatusCheck
-from tests.factories import AccountFactory, platform
+from tests.monitoring import api_support as api
 from tests.platform_fixtures import BSKY_DID, bluesky_feed, bluesky_profile, xrpc_error
 from tests.platform_server import PlatformServer
 
@@ -28,16 +28,7 @@ def bsky(settings, monkeypatch):
 
 @pytest.fixture
 def account(dept_b, head_b):
-    return AccountFactory(
-        department=dept_b,
-        manager=head_b,
-        platform=platform("bluesky"),
-        handle=HANDLE,
-        display_name="狛江市",
-        profile_url=f"https://bsky.app/profile/{HANDLE}",
-        platform_account_id=BSKY_DID,
-        profile_operator="狛江市",
-    )
+    return api.city_account(dept_b, head_b, "bluesky", HANDLE, BSKY_DID)
 
 
 def _check(account) -> StatusCheck:

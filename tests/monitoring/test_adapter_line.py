@@ -8,7 +8,6 @@ import time_machine
 
 from monitoring.credential_models import ApiCredential
 from monitoring.models import StatusCheck
-from tests.factories import AccountFactory, platform
 from tests.monitoring import api_support as api
 from tests.platform_fixtures import LINE_TOKEN, LINE_USER_ID, line_bot_info, line_error, line_public_page
 
@@ -26,15 +25,8 @@ def line(settings, monkeypatch):
 
 @pytest.fixture
 def account(dept_b, head_b):
-    return AccountFactory(
-        department=dept_b,
-        manager=head_b,
-        platform=platform("line"),
-        handle="@123komae",
-        display_name="狛江市",
-        profile_url="https://page.line.me/123komae",
-        platform_account_id=LINE_USER_ID,
-        profile_operator="狛江市",
+    return api.city_account(
+        dept_b, head_b, "line", "@123komae", LINE_USER_ID, profile_url="https://page.line.me/123komae"
     )
 
 

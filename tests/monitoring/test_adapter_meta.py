@@ -91,16 +91,7 @@ def meta(settings, monkeypatch, case):
 
 @pytest.fixture
 def account(dept_b, head_b, case):
-    return AccountFactory(
-        department=dept_b,
-        manager=head_b,
-        platform=platform(case.code),
-        handle=case.handle,
-        display_name="狛江市",
-        profile_url=platform(case.code).profile_url_for(case.handle),
-        platform_account_id=case.account_id,
-        profile_operator="狛江市",
-    )
+    return api.city_account(dept_b, head_b, case.code, case.handle, case.account_id)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from accounts.models import AccountStatus, OfficialAccount
 from monitoring import checks, status
 from monitoring.models import StatusCheck
-from tests.factories import AccountFactory, platform
+from tests.monitoring import api_support as api
 from tests.platform_fixtures import NOTE_ID, billion_laughs, external_entity_feed, note_rss
 from tests.platform_server import PlatformServer
 
@@ -28,16 +28,7 @@ def note(settings, monkeypatch):
 
 @pytest.fixture
 def account(dept_b, head_b):
-    return AccountFactory(
-        department=dept_b,
-        manager=head_b,
-        platform=platform("note"),
-        handle=NOTE_ID,
-        display_name="狛江市",
-        profile_url=f"https://note.com/{NOTE_ID}",
-        platform_account_id="",
-        profile_operator="狛江市",
-    )
+    return api.city_account(dept_b, head_b, "note", NOTE_ID)
 
 
 def _check(account) -> StatusCheck:

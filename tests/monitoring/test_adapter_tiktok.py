@@ -6,7 +6,6 @@ import pytest
 
 from monitoring import checks
 from monitoring.models import StatusCheck
-from tests.factories import AccountFactory, platform
 from tests.monitoring import api_support as api
 from tests.platform_fixtures import TIKTOK_OPEN_ID, TIKTOK_TOKEN, tiktok_error, tiktok_user
 
@@ -24,16 +23,7 @@ def tiktok(settings, monkeypatch):
 
 @pytest.fixture
 def account(dept_b, head_b):
-    return AccountFactory(
-        department=dept_b,
-        manager=head_b,
-        platform=platform("tiktok"),
-        handle=HANDLE,
-        display_name="狛江市",
-        profile_url=f"https://www.tiktok.com/@{HANDLE}",
-        platform_account_id=TIKTOK_OPEN_ID,
-        profile_operator="狛江市",
-    )
+    return api.city_account(dept_b, head_b, "tiktok", HANDLE, TIKTOK_OPEN_ID)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from accounts.models import AccountStatus, OfficialAccount
 from monitoring import checks
 from monitoring.credential_models import ApiCredential
 from monitoring.models import StatusCheck
-from tests.factories import AccountFactory, platform
 from tests.monitoring import api_support as api
 from tests.platform_fixtures import X_TOKEN, X_USER_ID, x_not_found, x_problem, x_suspended, x_tweets, x_user
 
@@ -28,16 +27,7 @@ def x(settings, monkeypatch):
 
 @pytest.fixture
 def account(dept_b, head_b):
-    return AccountFactory(
-        department=dept_b,
-        manager=head_b,
-        platform=platform("x"),
-        handle=HANDLE,
-        display_name="狛江市",
-        profile_url=f"https://x.com/{HANDLE}",
-        platform_account_id=X_USER_ID,
-        profile_operator="狛江市",
-    )
+    return api.city_account(dept_b, head_b, "x", HANDLE, X_USER_ID)
 
 
 @pytest.fixture

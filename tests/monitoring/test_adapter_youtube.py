@@ -12,7 +12,6 @@ from monitoring import checks, status
 from monitoring.credential_models import ApiCredential
 from monitoring.credentials import NO_CREDENTIAL
 from monitoring.models import StatusCheck
-from tests.factories import AccountFactory, platform
 from tests.monitoring import api_support as api
 from tests.platform_fixtures import (
     YT_CHANNEL_ID,
@@ -56,16 +55,7 @@ def api_key(admin, account):
 
 @pytest.fixture
 def account(dept_b, head_b):
-    return AccountFactory(
-        department=dept_b,
-        manager=head_b,
-        platform=platform("youtube"),
-        handle=YT_HANDLE,
-        display_name="狛江市",
-        profile_url=f"https://www.youtube.com/@{YT_HANDLE}",
-        platform_account_id=YT_CHANNEL_ID,
-        profile_operator="狛江市",
-    )
+    return api.city_account(dept_b, head_b, "youtube", YT_HANDLE, YT_CHANNEL_ID)
 
 
 def _check(account) -> StatusCheck:
