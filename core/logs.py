@@ -49,7 +49,9 @@ class RequestIdMiddleware:
         started = time.monotonic()
         try:
             response = self.get_response(request)
-            user = getattr(request, "user", None)
+            # The user only if the request already loaded it: never a session lookup for the log
+            # (a public page reads no session; a broken session cookie must not fail the line).
+            user = getattr(request, "_cached_user", None)
             access_log.info(
                 "%s %s %s",
                 request.method,

@@ -73,6 +73,13 @@ def test_the_proxys_request_id_is_kept_and_a_malformed_one_replaced(log_lines):
     ]
 
 
+def test_the_access_line_names_the_signed_in_user(client, staff_a, log_lines):
+    client.force_login(staff_a)
+    client.get("/")
+    (line,) = [entry for entry in log_lines() if entry["logger"] == "komae_sns.request"]
+    assert line["user_id"] == staff_a.pk and line["status"] == 200
+
+
 def test_an_error_with_its_traceback_stays_one_line(log_lines):
     try:
         raise ValueError("壊れた値")
