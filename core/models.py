@@ -106,3 +106,32 @@ class Notice(UndeletableModel):
 
     def __str__(self):
         return self.subject
+
+
+class BackupRecord(UndeletableModel):
+    """A backup written (`manage.py backup`, the nightly task) or restored (core.backup).
+
+    The sysadmin's dashboard shows the newest by `taken_at`. A backup's own row is written after
+    its copy of the database, so it is not in that copy; a restore adds a row for the backup it
+    restored, in the restored database.
+    """
+
+    class Kind(models.TextChoices):
+        BACKUP = "backup", "バックアップ"
+        RESTORE = "restore", "復元"
+
+    kind = models.CharField("種別", max_length=10, choices=Kind.choices)
+    taken_at = models.DateTimeField("バックアップの日時")  # when the database was copied
+    path = models.CharField("フォルダ", max_length=500)
+    size = models.PositiveBigIntegerField("サイズ（バイト）")
+    file_count = models.PositiveIntegerField("ファイル数")
+    at = models.DateTimeField("記録日時", default=timezone.now)
+
+    class Meta:
+        verbose_name = "バックアップの記録"
+        verbose_name_plural = "バックアップの記録"
+        ordering = ["-taken_at", "-id"]
+        triggers = [keep_forever(), fixed()]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.taken_at:%Y-%m-%d %H:%M} {self.path}"

@@ -6,6 +6,8 @@ from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.utils import timezone
 
+from .backup import backup_nightly
+
 HEARTBEAT_KEY = "komae_sns:worker-heartbeat"
 
 
@@ -15,6 +17,19 @@ def heartbeat() -> str:
     now = timezone.now().isoformat()
     cache.set(HEARTBEAT_KEY, now, timeout=None)
     return now
+
+
+@shared_task(
+    acks_late=True,  # a worker lost in the middle: another writes a new folder; the cut-off one is pruned
+    reject_on_worker_lost=True,
+    ignore_result=True,
+)
+def nightly_backup() -> str:
+    """Beat's nightly backup into BACKUP_DIR, keeping the newest BACKUP_KEEP (core.backup, issue 14).
+
+    A refusal or an error is not retried: the worker logs it, and the sysadmin's dashboard warns once
+    the last backup is two days old."""
+    return backup_nightly().path
 
 
 @shared_task(

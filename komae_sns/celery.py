@@ -31,4 +31,7 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=30, hour=settings.STATUS_CHECK_SUSPENDED_HOURS),
         "args": ("suspended",),
     },
+    # Issue 14: the database and the media files, nightly into BACKUP_DIR (at BACKUP_HOUR, Asia/Tokyo),
+    # keeping the newest BACKUP_KEEP; the sysadmin's dashboard warns when the last is two days old.
+    "backup-nightly": {"task": "core.tasks.nightly_backup", "schedule": crontab(minute=0, hour=settings.BACKUP_HOUR)},
 }

@@ -285,6 +285,16 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Backups (issue 14, core/backup): beat writes the database and MEDIA_ROOT's files nightly at
+# BACKUP_HOUR (Asia/Tokyo) into a folder named by the time under BACKUP_DIR, and keeps the newest
+# BACKUP_KEEP. Put BACKUP_DIR on another disk (or a mount of another machine) than the database.
+BACKUP_DIR = env.path("BACKUP_DIR", default=str(VAR_DIR / "backups"))
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)
+BACKUP_HOUR = env.int("BACKUP_HOUR", default=2)
+if BACKUP_KEEP < 1:
+    raise ImproperlyConfigured("BACKUP_KEEP must be 1 or more (backups kept).")
+if not 0 <= BACKUP_HOUR <= 23:
+    raise ImproperlyConfigured("BACKUP_HOUR must be an hour, 0 to 23.")
 
 # Redis when REDIS_URL is given; otherwise the embedded defaults: a filesystem cache and a
 # filesystem Celery broker under var/, shared by the web process, the worker and beat.

@@ -326,6 +326,9 @@ class Evidence(UndeletableModel):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    # A restore refuses a backup whose evidence is not the file uploaded (core.backup).
+    FILE_SHA256 = {"file": "sha256"}
+
     class Meta:
         verbose_name = "証拠ファイル"
         verbose_name_plural = "証拠ファイル"

@@ -142,6 +142,9 @@ class PolicyVersion(UndeletableModel):
     pdf_sha256 = models.CharField("PDFのSHA-256", max_length=64, blank=True)
     created_at = models.DateTimeField("発行日時", auto_now_add=True)
 
+    # A restore refuses a backup whose PDF is not the one issued (core.backup).
+    FILE_SHA256 = {"pdf": "pdf_sha256"}
+
     class Meta:
         verbose_name = "運用ポリシー（発行済み）"
         verbose_name_plural = "運用ポリシー（発行済み）"

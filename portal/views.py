@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import AccountStatus
 from accounts.selectors import account_panels, account_status_counts, accounts_visible_to
 from approvals.selectors import requests_waiting_for
+from core.backup import backup_status
 from core.dates import current_fiscal_year
 from core.models import Notice
 from monitoring.credentials import credentials_expiring
@@ -20,6 +21,8 @@ from monitoring.permissions import can_manage_credentials, can_see_unchecked_acc
 from monitoring.selectors import accounts_not_checkable, review_targets, reviews_open
 from org import lockouts
 from org.roles import Role, has_role, sees_all
+
+from .permissions import can_see_backups
 
 
 @login_required
@@ -46,6 +49,8 @@ def dashboard(request):
                 accounts_not_checkable(user=request.user) if can_see_unchecked_accounts(request.user) else None
             ),
             "can_manage_credentials": can_manage_credentials(request.user),
+            # The sysadmin's: the last backup, its size and where it is; a warning after two days (issue 14).
+            "backup": backup_status() if can_see_backups(request.user) else None,
         },
     )
 
