@@ -3,6 +3,7 @@
 import json
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -99,7 +100,7 @@ def verify(query: str) -> Verdict:
         return Verdict(
             query,
             "not_found",
-            "狛江市の公式アカウントとして登録されていません。なりすましの可能性があります。"
+            f"{settings.CITY_NAME}の公式アカウントとして登録されていません。なりすましの可能性があります。"
             "フォローや個人情報の入力はお控えください。",
             ref,
         )
@@ -108,22 +109,23 @@ def verify(query: str) -> Verdict:
     found.sort(key=lambda a: order.index(a.status))
     best = found[0]
     if best.status == AccountStatus.ACTIVE:
-        kind, message = "official", f"狛江市の公式アカウントです（{best.department.full_name}）。"
+        kind, message = "official", f"{settings.CITY_NAME}の公式アカウントです（{best.department.full_name}）。"
         if ref.platform is None:
             # Only a name was given: impersonators reuse the same name on other services (P-7).
             where = "・".join(sorted({a.platform.name for a in found if a.status == AccountStatus.ACTIVE}))
             message = (
-                f"このユーザー名は、{where}上の狛江市の公式アカウントです（{best.department.full_name}）。"
+                f"このユーザー名は、{where}上の{settings.CITY_NAME}の公式アカウントです（{best.department.full_name}）。"
                 "他のSNSで同じ名前のアカウントは公式ではありません。URLで確かめると確実です。"
             )
     elif best.status == AccountStatus.NOTICE:
         kind = "notice"
-        message = f"狛江市の公式アカウントですが、{to_wareki(best.notice_ends_on)}をもって運用を停止する予定です。"
+        ends = to_wareki(best.notice_ends_on)
+        message = f"{settings.CITY_NAME}の公式アカウントですが、{ends}をもって運用を停止する予定です。"
     elif best.status == AccountStatus.SUSPENDED:
         kind = "suspended"
-        message = "狛江市の公式アカウントでしたが、運用を停止しています。新しい情報は掲載されません。"
+        message = f"{settings.CITY_NAME}の公式アカウントでしたが、運用を停止しています。新しい情報は掲載されません。"
     else:
-        kind, message = "closed", "狛江市の公式アカウントでしたが、サービスの終了により閉鎖しています。"
+        kind, message = "closed", f"{settings.CITY_NAME}の公式アカウントでしたが、サービスの終了により閉鎖しています。"
     return Verdict(query, kind, message, ref, found)
 
 
@@ -191,7 +193,7 @@ def registry_verify(request):
 @kept_until_changed(_everyone)
 def registry_json(request):
     payload = {
-        "publisher": "狛江市",
+        "publisher": settings.CITY_NAME,
         "generated_at": timezone.now(),
         "accounts": [registry_row(a) for a in accounts_public()],
     }
@@ -199,7 +201,10 @@ def registry_json(request):
     return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
-CSV_FILENAME = "狛江市公式SNSアカウント一覧.csv"
+def csv_filename() -> str:
+    return f"{settings.CITY_NAME}公式SNSアカウント一覧.csv"
+
+
 CSV_COLUMNS = [
     ("department", "所管課"),
     ("platform", "SNS"),
@@ -224,7 +229,7 @@ def registry_csv(request):
         rows.append([row[key] for key, _ in CSV_COLUMNS])
     return csv_response(
         ascii_name="komae-sns-accounts.csv",
-        filename=CSV_FILENAME,
+        filename=csv_filename(),
         header=[label for _, label in CSV_COLUMNS],
         rows=rows,
     )

@@ -19,6 +19,8 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from core.context_processors import city_context
+
 MINCHO_FAMILY = "IPAexMincho"
 BASE_CSS_PATH = Path(__file__).resolve().parent / "document.css"
 
@@ -76,7 +78,7 @@ def _fonts_checked() -> bool:
 def render_pdf(template_name: str, context: dict, *, extra_css: str = "") -> bytes:
     """Render a Django template to PDF bytes with the document stylesheet (A4, 明朝)."""
     _fonts_checked()
-    html = render_to_string(template_name, context)
+    html = render_to_string(template_name, {**city_context(), **context})
     stylesheets = [_base_css()]
     if extra_css:
         stylesheets.append(CSS(string=extra_css, url_fetcher=_fetcher(), font_config=_font_config()))

@@ -17,6 +17,8 @@ from cryptography.fernet import Fernet
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from komae_sns.city import BUNDLED as BUNDLED_PROFILE
+from komae_sns.city import load_profile
 from komae_sns.directory import BACKEND as DIRECTORY_BACKEND
 from komae_sns.directory import directory_settings
 
@@ -37,10 +39,15 @@ if not DEBUG and (SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50):
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-CITY_NAME = env.str("CITY_NAME", default="狛江市")
+# What differs from city to city (issue 15): the profile named by CITY_PROFILE, Komae's by default
+# (komae_sns/city.py). A broken profile stops start-up here, naming the key. The settings below of
+# the same meaning, given in the environment, override it.
+CITY_PROFILE = env.str("CITY_PROFILE", default="") or str(BUNDLED_PROFILE)
+CITY = load_profile(CITY_PROFILE)
+CITY_NAME = env.str("CITY_NAME", default=CITY.name)
 # P-4: the registered e-mail address of an official account must be on the city's own domain.
-CITY_EMAIL_DOMAIN = env.str("CITY_EMAIL_DOMAIN", default="city.komae.lg.jp").lower()
-CITY_HOMEPAGE_URL = env.str("CITY_HOMEPAGE_URL", default="https://www.city.komae.tokyo.jp/")
+CITY_EMAIL_DOMAIN = env.str("CITY_EMAIL_DOMAIN", default=CITY.email_domain).lower()
+CITY_HOMEPAGE_URL = env.str("CITY_HOMEPAGE_URL", default=CITY.homepage_url)
 # Where staff open this app: mail links are absolute (a mail client cannot open "/requests/2/").
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "")
 if not SITE_URL.startswith(("http://", "https://")):
@@ -54,9 +61,11 @@ if NENDO_2019_ERA not in ("令和", "平成"):
 # G-4-5-イ: the impact of stopping an account, by follower count: "below:label:notice days", the
 # last entry without a bound. Levels and the notice period they suggest are the city's to set.
 SUSPENSION_IMPACT_LEVELS = []
-for _entry in env.list("SUSPENSION_IMPACT_LEVELS", default=["1000:小:30", "10000:中:60", "*:大:90"]):
+for _entry in env.list("SUSPENSION_IMPACT_LEVELS", default=[]):
     _bound, _label, _days = _entry.split(":")
     SUSPENSION_IMPACT_LEVELS.append((None if _bound == "*" else int(_bound), _label, int(_days)))
+if not os.environ.get("SUSPENSION_IMPACT_LEVELS"):
+    SUSPENSION_IMPACT_LEVELS = [(level.below, level.label, level.notice_days) for level in CITY.impact_levels]
 if not SUSPENSION_IMPACT_LEVELS or SUSPENSION_IMPACT_LEVELS[-1][0] is not None:
     raise ImproperlyConfigured("SUSPENSION_IMPACT_LEVELS must end with an unbounded level (*:大:90).")
 # G-4-3-カ: an account with no post for this many days is flagged dormant (a hijack risk).
@@ -85,7 +94,7 @@ CONTENT_CHECK_DAYS = env.int("CONTENT_CHECK_DAYS", default=30)
 # Remind the 課長 this many days before a notice period ends (G-4-5-ウ).
 NOTICE_ENDING_DAYS = env.int("NOTICE_ENDING_DAYS", default=7)
 # Year-end reviews open in this month and stay open to the end of the 年度 (G-4-5-ア; 4 = all year).
-REVIEW_OPENS_MONTH = env.int("REVIEW_OPENS_MONTH", default=2)
+REVIEW_OPENS_MONTH = env.int("REVIEW_OPENS_MONTH", default=CITY.review_opens_month)
 if not 1 <= REVIEW_OPENS_MONTH <= 12:
     raise ImproperlyConfigured("REVIEW_OPENS_MONTH must be a month, 1 to 12.")
 # Reminder thresholds used by the dashboards (days).
@@ -172,6 +181,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "core.context_processors.city",
                 "org.context_processors.roles",
                 "portal.context_processors.unread_notices",
             ],

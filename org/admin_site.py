@@ -1,5 +1,6 @@
 """Django admin for the `sysadmin` role (SPEC §1): masters, users and roles; never deletes."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 
@@ -7,7 +8,10 @@ from .roles import is_sysadmin
 
 
 class KomaeAdminSite(admin.AdminSite):
-    site_header = "狛江市 公式SNSアカウント管理システム 管理画面"
+    @property
+    def site_header(self):
+        return f"{settings.CITY_NAME} 公式SNSアカウント管理システム 管理画面"
+
     site_title = "公式SNS管理"
     index_title = "マスタ・利用者の管理"
 

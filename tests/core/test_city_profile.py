@@ -1,0 +1,113 @@
+"""The city profile (issue 15): what differs from city to city is read from a TOML file, validated
+at start-up, and overridden by the settings of the same meaning."""
+
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from django.urls import reverse
+
+from komae_sns.city import BUNDLED, ImpactLevel, ProfileError, load_profile
+
+ANOTHER_CITY = """
+[city]
+name = "架空野市"
+reading = "かくうのし"
+homepage_url = "https://www.city.kakuuno.example.jp/"
+email_domain = "city.kakuuno.example.jp"
+
+[guideline]
+name = "架空野市SNS運用指針"
+
+[review]
+opens_month = 12
+
+[suspension]
+impact_levels = [
+  { below = 500, label = "低", notice_days = 14 },
+  { label = "高", notice_days = 45 },
+]
+"""
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "city.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_bundled_profile_is_komaes():
+    profile = load_profile(BUNDLED)
+    assert (profile.name, profile.email_domain, profile.review_opens_month) == ("狛江市", "city.komae.lg.jp", 2)
+    assert profile.impact_levels[-1] == ImpactLevel(None, "大", 90)
+
+
+def test_another_citys_profile_is_read(tmp_path):
+    profile = load_profile(_write(tmp_path, ANOTHER_CITY))
+    assert profile.name == "架空野市" and profile.guideline_name == "架空野市SNS運用指針"
+    assert profile.impact_levels == (ImpactLevel(500, "低", 14), ImpactLevel(None, "高", 45))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("[review]\nopens_month = 12", "[review]\nopens_month = 13"), "[review] opens_month は1〜12の月"),
+        (("opens_month = 12", 'opens_month = "12月"'), "[review] opens_month は整数"),
+        (('name = "架空野市"\n', ""), "[city] name がありません"),
+        (('reading = "かくうのし"', 'reading = "かくうのし"\nmayor = "架空 太郎"'), "mayor という設定はありません"),
+        (("[guideline]", "[guidelines]"), "[guidelines] という項目はありません"),
+        (('email_domain = "city.kakuuno.example.jp"', 'email_domain = "sns@kakuuno.jp"'), "[city] email_domain"),
+        (('homepage_url = "https://www.city.kakuuno.example.jp/"', 'homepage_url = "www.kakuuno.jp"'), "homepage_url"),
+        (('{ label = "高", notice_days = 45 }', '{ below = 900, label = "高", notice_days = 45 }'), "below なし"),
+        (("notice_days = 14", 'notice_days = "二週間"'), "notice_days の型が違います"),
+        (('name = "架空野市"', 'name = "架空野市'), "TOMLとして読めません"),
+    ],
+)
+def test_a_broken_profile_is_refused_naming_the_key(tmp_path, change, message):
+    old, new = change
+    assert old in ANOTHER_CITY
+    with pytest.raises(ProfileError) as refused:
+        load_profile(_write(tmp_path, ANOTHER_CITY.replace(old, new)))
+    assert message in str(refused.value)
+    assert "city.toml" in str(refused.value)  # which file
+
+
+def test_a_broken_profile_stops_start_up_and_check_says_why(tmp_path):
+    broken = _write(tmp_path, ANOTHER_CITY.replace("opens_month = 12", "opens_month = 0"))
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        env={"PATH": "/usr/bin:/bin", "CITY_PROFILE": str(broken)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "[review] opens_month は1〜12の月で指定してください" in result.stderr
+
+
+def test_settings_in_the_environment_override_the_profile(tmp_path):
+    code = (
+        "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'komae_sns.settings'); django.setup();"
+        "from django.conf import settings as s;"
+        "print(s.CITY_NAME, s.CITY_EMAIL_DOMAIN, s.REVIEW_OPENS_MONTH, s.SUSPENSION_IMPACT_LEVELS)"
+    )
+    env = {"PATH": "/usr/bin:/bin", "CITY_PROFILE": str(_write(tmp_path, ANOTHER_CITY)), "REVIEW_OPENS_MONTH": "3"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "架空野市 city.kakuuno.example.jp 3 [(500, '低', 14), (None, '高', 45)]", out.stderr
+
+
+@pytest.mark.django_db
+def test_the_public_pages_name_the_profiles_city(client, settings, tmp_path, account_a):
+    settings.CITY = load_profile(_write(tmp_path, ANOTHER_CITY))
+    settings.CITY_NAME = settings.CITY.name
+    page = client.get(reverse("registry:list")).content.decode()
+    assert "<title>架空野市 公式SNSアカウント一覧 | 架空野市 公式SNSアカウント管理</title>" in page
+    assert "架空野市が運用している公式アカウントです" in page and "架空野市SNS運用指針に基づく" in page
+    verdict = client.get(reverse("registry:verify"), {"q": "@nobody_here"}).content.decode()
+    assert "架空野市の公式アカウントとして登録されていません" in verdict
+    assert client.get(reverse("registry:json")).json()["publisher"] == "架空野市"
+    assert "架空野市公式SNSアカウント一覧.csv" in unquote(client.get(reverse("registry:csv"))["Content-Disposition"])
+    for body in (page, verdict):
+        assert "狛江" not in body
