@@ -63,7 +63,7 @@ class RequestForm(forms.ModelForm):
 
     def sections(self):
         """The bound fields grouped as AccountRequest.SECTIONS, for the template's fieldsets."""
-        return [(legend, [self[name] for name in names]) for legend, names in AccountRequest.SECTIONS]
+        return [(legend, [self[name] for name in names]) for legend, names in AccountRequest.sections()]
 
     def clean_desired_handle(self):
         return self.cleaned_data["desired_handle"].strip().lstrip("@＠")

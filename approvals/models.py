@@ -122,6 +122,15 @@ class AccountRequest(ReuseQuestions, PolicyChoices, UndeletableModel):
         ("運用ポリシー案（ガイドライン４(2)イ）", PolicyChoices.POLICY_FIELDS),
     )
     EDITABLE_FIELDS = tuple(name for _, names in SECTIONS for name in names)
+    FORM_SECTION = 2  # the form's own fields, printed under its title
+
+    @classmethod
+    def sections(cls) -> tuple:
+        """SECTIONS with the form's legend as the city profile names it (issue 15)."""
+        form = f"{settings.CITY.form_name}（{settings.CITY.form_number}）"
+        return tuple(
+            (form if i == cls.FORM_SECTION else legend, names) for i, (legend, names) in enumerate(cls.SECTIONS)
+        )
 
     class Meta:
         verbose_name = "新規アカウントの申請"

@@ -6,6 +6,7 @@ the audit event, and queues the e-mails for after the commit.
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -45,6 +46,15 @@ REQUIRED_FOR_SUBMISSION = [
     for name in EDITABLE_FIELDS
     if name not in ("content_notes", "restrict_follow", "restrict_reply", "restrict_contact", "approval_required")
 ]
+
+
+def only_the_chair() -> str:
+    """Who decides a request (G-4-2-ウ), in the committee's own words (the city profile)."""
+    city = settings.CITY
+    return (
+        f"決定できるのは{city.committee_name}の{city.committee_chair_title}です"
+        f"（申請した課の{city.committee_chair_title}を除く）。"
+    )
 
 
 def _label(name: str) -> str:
@@ -177,7 +187,7 @@ def request_submit(*, request_id: int, actor) -> AccountRequest:
     _notify(
         request,
         f"新規アカウントの申請 {request.reference} が提出されました",
-        "行政情報化推進委員会で審査をお願いします。",
+        f"{settings.CITY.committee_name}で審査をお願いします。",
         _committee(),
     )
     return request
@@ -287,7 +297,7 @@ def request_decide(*, request_id: int, actor, decision: str, reason: str = "") -
         .get(pk=request_id)
     )
     if not can_decide(actor, request):
-        raise PermissionDenied("決定できるのは行政情報化推進委員会の委員長です（申請した課の委員長を除く）。")
+        raise PermissionDenied(only_the_chair())
     if decision not in DECISIONS:
         raise TransitionError("承認・否認・差戻しのいずれかを選んでください。")
     if request.status not in UNDER_REVIEW:
@@ -352,6 +362,6 @@ def _open_account(request: AccountRequest, actor) -> OfficialAccount:
         account=account,
         actor=actor,
         issued_on=timezone.localdate(),
-        comment=f"行政情報化推進委員会の承認（申請 {request.reference}、{to_wareki(timezone.localdate())}）",
+        comment=f"{settings.CITY.committee_name}の承認（申請 {request.reference}、{to_wareki(timezone.localdate())}）",
     )
     return account

@@ -2,6 +2,7 @@
 
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -35,7 +36,6 @@ from .permissions import (
 from .selectors import related_accounts, requests_visible_to
 
 PAGE_SIZE = 50
-FORM4_SECTION = AccountRequest.SECTIONS[2][0]  # 電子計算組織処理計画書（第４号様式）
 
 
 def _visible(user, pk):
@@ -153,7 +153,7 @@ def request_sections(obj) -> list[tuple[str, list[tuple[str, str, object]]]]:
     """The request's fields as (legend, [(name, label, value)]) for the page and the 第４号様式."""
     return [
         (legend, [(name, obj._meta.get_field(name).verbose_name, _display(obj, name)) for name in names])
-        for legend, names in AccountRequest.SECTIONS
+        for legend, names in AccountRequest.sections()
     ]
 
 
@@ -234,7 +234,7 @@ def request_submit(request, pk: int):
             messages.error(request, str(exc))
         else:
             obj.refresh_from_db()
-            messages.success(request, f"{obj.reference} として行政情報化推進委員会に提出しました。")
+            messages.success(request, f"{obj.reference} として{settings.CITY.committee_name}に提出しました。")
             return redirect("approvals:detail", pk=obj.pk)
     # What is missing, as the edit form's fields: the summary links to each of them.
     missing_form = None
@@ -320,7 +320,7 @@ def request_comment(request, pk: int):
 def request_decide(request, pk: int):
     obj = _visible(request.user, pk)
     if not can_decide(request.user, obj):
-        raise PermissionDenied("決定できるのは行政情報化推進委員会の委員長です（申請した課の委員長を除く）。")
+        raise PermissionDenied(services.only_the_chair())
     if request.method == "GET" and not request_actions(request.user, obj)["decide"]:
         messages.error(request, f"この申請（{obj.status_label}）は決定できません。")
         return redirect("approvals:detail", pk=obj.pk)
@@ -353,8 +353,8 @@ def request_form4_pdf(request, pk: int):
     # The document is the 計画書 itself: its own fields follow the heading, unnumbered and untitled;
     # the other parts are numbered sections.
     numbered, own = [], []
-    for legend, rows in request_sections(obj):
-        if legend == FORM4_SECTION:
+    for index, (legend, rows) in enumerate(request_sections(obj)):
+        if index == AccountRequest.FORM_SECTION:
             own = rows
         else:
             numbered.append((len(numbered) + 1, legend, rows))
@@ -366,7 +366,7 @@ def request_form4_pdf(request, pk: int):
     except DocumentFontMissing as exc:
         messages.error(request, str(exc))
         return redirect("approvals:detail", pk=obj.pk)
-    name = f"電子計算組織処理計画書_{obj.reference or '下書き'}.pdf"
+    name = f"{settings.CITY.form_name}_{obj.reference or '下書き'}.pdf"
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f"inline; filename=\"form4.pdf\"; filename*=UTF-8''{quote(name)}"
     return response

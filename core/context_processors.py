@@ -4,7 +4,17 @@ from django.conf import settings
 
 
 def city_context() -> dict:
-    return {"city_name": settings.CITY_NAME, "guideline_name": settings.CITY.guideline_name}
+    city = settings.CITY
+    return {
+        "city_name": settings.CITY_NAME,
+        "guideline_name": city.guideline_name,
+        "committee_name": city.committee_name,
+        "committee_chair": f"{city.committee_name}{city.committee_chair_title}",
+        "committee_chair_title": city.committee_chair_title,
+        "form_number": city.form_number,
+        "form_name": city.form_name,
+        "form_basis": city.form_basis,
+    }
 
 
 def city(request):

@@ -38,6 +38,12 @@ class CityProfile:
     homepage_url: str  # the city's own site (P-3: a profile links to it)
     email_domain: str  # P-4: registered addresses are on it
     guideline_name: str  # the guideline users read about (狛江市ソーシャルメディア活用ガイドライン)
+    committee_name: str  # G-4-2: the committee that approves new accounts (行政情報化推進委員会)
+    committee_chair_title: str  # 委員長
+    committee_member_title: str  # 委員
+    form_number: str  # the request form's number in the city's rules (第４号様式)
+    form_name: str  # its name (電子計算組織処理計画書)
+    form_basis: str  # the article it belongs to, printed on the form (第15条の２関係); may be empty
     review_opens_month: int  # G-4-5-ア: year-end reviews open in this month, to the end of the 年度
     impact_levels: tuple[ImpactLevel, ...]
 
@@ -55,6 +61,8 @@ SCHEMA = {
         "email_domain": (str, True),
     },
     "guideline": {"name": (str, True)},
+    "committee": {"name": (str, True), "chair_title": (str, True), "member_title": (str, True)},
+    "request_form": {"number": (str, True), "name": (str, True), "basis": (str, False)},
     "review": {"opens_month": (int, True)},
     "suspension": {"impact_levels": (list, True)},
 }
@@ -80,6 +88,12 @@ def load_profile(path: str | Path | None = None) -> CityProfile:
         homepage_url=values["city.homepage_url"],
         email_domain=values["city.email_domain"].lower(),
         guideline_name=values["guideline.name"],
+        committee_name=values["committee.name"],
+        committee_chair_title=values["committee.chair_title"],
+        committee_member_title=values["committee.member_title"],
+        form_number=values["request_form.number"],
+        form_name=values["request_form.name"],
+        form_basis=values.get("request_form.basis", ""),
         review_opens_month=values["review.opens_month"],
         impact_levels=_levels(values["suspension.impact_levels"], where),
     )

@@ -26,7 +26,7 @@ from django_auth_ldap.backend import LDAPBackend, populate_user
 from core.audit import audit_record
 from core.models import AuditEvent
 
-from .roles import Role
+from .roles import role_label
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ def _sync_mapped_roles(user, ldap_user) -> None:
         if should_hold == (role in held):
             continue
         group, _ = Group.objects.get_or_create(name=role)
-        label = Role(role).label
+        label = role_label(role)
         if should_hold:
             user.groups.add(group)
             summary, before, after = f"ディレクトリのグループにより役割を付与：{label}", "", role

@@ -20,6 +20,18 @@ SEES_ALL = frozenset({Role.COMMITTEE, Role.COMMITTEE_CHAIR, Role.SECURITY_OFFICE
 DEPARTMENT_ROLES = frozenset({Role.STAFF, Role.SECTION_HEAD, Role.PR_OFFICE})
 
 
+def role_label(role: str) -> str:
+    """A role as users read it: the committee's roles in the committee's own name (the city profile)."""
+    from django.conf import settings
+
+    city = settings.CITY
+    if role == Role.COMMITTEE:
+        return f"{city.committee_name} {city.committee_member_title}"
+    if role == Role.COMMITTEE_CHAIR:
+        return f"{city.committee_name} {city.committee_chair_title}"
+    return Role(role).label
+
+
 def roles_of(user) -> frozenset[str]:
     """Return the user's role names, cached on the user object for the rest of the request."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:

@@ -21,6 +21,15 @@ email_domain = "city.kakuuno.example.jp"
 [guideline]
 name = "架空野市SNS運用指針"
 
+[committee]
+name = "広報戦略会議"
+chair_title = "議長"
+member_title = "構成員"
+
+[request_form]
+number = "様式第3号"
+name = "SNSアカウント開設申請書"
+
 [review]
 opens_month = 12
 
@@ -111,3 +120,52 @@ def test_the_public_pages_name_the_profiles_city(client, settings, tmp_path, acc
     assert "架空野市公式SNSアカウント一覧.csv" in unquote(client.get(reverse("registry:csv"))["Content-Disposition"])
     for body in (page, verdict):
         assert "狛江" not in body
+
+
+COMMITTEE_AND_FORM = (
+    ANOTHER_CITY
+    + """
+[committee]
+name = "広報戦略会議"
+chair_title = "議長"
+member_title = "構成員"
+
+[request_form]
+number = "様式第3号"
+name = "SNSアカウント開設申請書"
+"""
+)
+
+
+@pytest.fixture
+def another_city(settings, tmp_path):
+    settings.CITY = load_profile(_write(tmp_path, ANOTHER_CITY))
+    settings.CITY_NAME = settings.CITY.name
+    return settings.CITY
+
+
+@pytest.mark.django_db
+def test_the_committee_and_the_request_form_are_named_as_the_profile_says(
+    client, another_city, staff_a, head_a, member
+):
+    """The committee's roles, the submission and the printed form use the other city's words."""
+    import io
+
+    from pypdf import PdfReader
+
+    from approvals import services
+    from tests.factories import complete_request_fields
+
+    draft = services.request_create(actor=staff_a, fields=complete_request_fields(head_a))
+    client.force_login(head_a)
+    detail = client.get(reverse("approvals:detail", args=[draft.pk])).content.decode()
+    assert "様式第3号をPDFで見る" in detail and "SNSアカウント開設申請書（様式第3号）" in detail
+    response = client.post(reverse("approvals:submit", args=[draft.pk]), follow=True)
+    assert "として広報戦略会議に提出しました" in response.content.decode()
+
+    client.force_login(member)
+    assert "広報戦略会議 構成員" in client.get("/").content.decode()
+    pdf = client.get(reverse("approvals:form4_pdf", args=[draft.pk]))
+    form = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()  # the draft 運用ポリシー follows
+    assert "SNSアカウント開設申請書" in form and "様式第3号" in form and "広報戦略会議議長" in form
+    assert "行政情報化推進委員会" not in form and "第４号様式" not in form

@@ -23,7 +23,7 @@ from approvals.models import AccountRequest
 from monitoring import incidents
 from monitoring.models import Incident
 from org.models import Department, User
-from org.roles import Role
+from org.roles import Role, role_label
 from policies import services as policies
 
 DEMO_PASSWORD = "komae-demo-2026"
@@ -125,7 +125,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"デモデータを用意しました（新規アカウント {created} 件）。"))
         self.stdout.write(f"ログイン: http://{host}:{port}/login/  パスワードは全員 {DEMO_PASSWORD}")
         for username, last, first, _, title, roles in USERS:
-            labels = "・".join(Role(r).label for r in roles)
+            labels = "・".join(role_label(r) for r in roles)
             self.stdout.write(f"  {username:<14} {last} {first}（{title}） 役割: {labels}")
 
     def _workflows(self, users) -> None:
