@@ -3,6 +3,7 @@
 import hashlib
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -44,7 +45,7 @@ def policy_values(account: OfficialAccount, template: PolicyTemplate) -> dict:
     department = account.department
     manager_title = f"{department.full_name}長"
     values = {
-        "名称": f"狛江市{department.name}{account.platform.name}",
+        "名称": f"{settings.CITY_NAME}{department.name}{account.platform.name}",
         "課名": department.name,
         "部課名": department.full_name,
         "管理者": manager_title,

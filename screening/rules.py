@@ -5,9 +5,12 @@ advice only; the clerk decides. Near misses matter as much as hits: dates are no
 a ○ used as a bullet is not 伏せ字, full-width digits are read like half-width ones.
 """
 
+import functools
 import re
 import unicodedata
 from dataclasses import asdict, dataclass
+
+from django.conf import settings
 
 
 @dataclass(frozen=True)
@@ -51,12 +54,20 @@ def fuseji(text: str) -> list[Finding]:
 _PHONE = re.compile(r"(?<![\d-])(?:0\d{1,4}[-‐−ー\s]?\d{1,4}[-‐−ー\s]?\d{3,4}|\(0\d{1,4}\)\s?\d{1,4}-\d{3,4})(?![\d-])")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _POSTAL = re.compile(r"〒\s?\d{3}-?\d{4}|(?<![\d-])\d{3}-\d{4}(?![\d-])")
-# A street address down to the 番地: "狛江市和泉本町一丁目1番5号" or "和泉本町1-1-5" (a town name
-# right before the numbers; "2026-04-01" has none, and its 4-digit year does not fit).
-_ADDRESS = re.compile(
-    r"(?:東京都)?狛江市[^\s、。]{0,12}?[一二三四五六七八九十\d]+丁目(?:\d+番(?:地)?(?:\d+号?)?)?"
-    r"|(?<=[一-龥])\d{1,3}-\d{1,4}-\d{1,4}(?!\d)"
-)
+
+
+# A street address down to the 番地: "狛江市和泉本町一丁目1番5号" (the city's name from its profile,
+# optionally after its prefecture) or "和泉本町1-1-5" (a town name right before the numbers;
+# "2026-04-01" has none, and its 4-digit year does not fit).
+@functools.lru_cache(maxsize=4)
+def _address(city_name: str) -> re.Pattern:
+    return re.compile(
+        rf"(?:[一-龥]{{2,3}}[都道府県])?{re.escape(city_name)}[^\s、。]{{0,12}}?[一二三四五六七八九十\d]+丁目"
+        r"(?:\d+番(?:地)?(?:\d+号?)?)?"
+        r"|(?<=[一-龥])\d{1,3}-\d{1,4}-\d{1,4}(?!\d)"
+    )
+
+
 _TWELVE = re.compile(r"(?<!\d)(\d{4}[\s-]?\d{4}[\s-]?\d{4})(?!\d)")
 
 
@@ -92,7 +103,7 @@ def personal_data(text: str) -> list[Finding]:
             found.append(
                 Finding("postal", "G-4-4-ア", "郵便番号です。個人の住所でないか確かめてください。", m.start(), m.end())
             )
-    for m in _ADDRESS.finditer(text):
+    for m in _address(settings.CITY_NAME).finditer(text):
         if not any(a <= m.start() < b for a, b in [(f.start, f.end) for f in found]):
             found.append(
                 Finding(

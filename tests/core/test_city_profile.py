@@ -169,3 +169,20 @@ def test_the_committee_and_the_request_form_are_named_as_the_profile_says(
     form = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()  # the draft 運用ポリシー follows
     assert "SNSアカウント開設申請書" in form and "様式第3号" in form and "広報戦略会議議長" in form
     assert "行政情報化推進委員会" not in form and "第４号様式" not in form
+
+
+def test_the_screening_finds_addresses_in_the_profiles_city(another_city):
+    """G-4-4-ア: an address down to the 番地 in the other city is personal data too."""
+    from screening.rules import personal_data
+
+    assert [f.code for f in personal_data("架空野市中央二丁目3番1号の方")] == ["address"]
+    assert [f.code for f in personal_data("北海道架空野市中央二丁目3番1号")] == ["address"]
+
+
+@pytest.mark.django_db
+def test_the_policy_names_the_account_with_the_profiles_city(another_city, account_a):
+    from policies.models import PolicyTemplate
+    from policies.services import policy_values
+
+    values = policy_values(account_a, PolicyTemplate.objects.first())
+    assert values["名称"].startswith("架空野市") and "狛江" not in values["名称"]
