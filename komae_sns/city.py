@@ -10,6 +10,7 @@ The clause IDs in the code (G-4-5-ア, P-7, …) stay references for developers;
 from here.
 """
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,20 @@ class ImpactLevel:
 
 
 @dataclass(frozen=True)
+class PolicyText:
+    """The 運用ポリシー template of the profile: articles with {placeholders}, and the item lines of the
+    article on what is posted (P-5, by content category) and on restrictions (P-6, by restriction)."""
+
+    path: Path
+    name: str
+    title: str
+    service_description: str
+    articles: tuple  # (number, heading, body)
+    content_items: dict  # ContentCategory value → item line
+    restriction_items: dict  # restriction flag of the account → item line
+
+
+@dataclass(frozen=True)
 class CityProfile:
     path: Path
     name: str  # 狛江市
@@ -46,6 +61,14 @@ class CityProfile:
     form_basis: str  # the article it belongs to, printed on the form (第15条の２関係); may be empty
     review_opens_month: int  # G-4-5-ア: year-end reviews open in this month, to the end of the 年度
     impact_levels: tuple[ImpactLevel, ...]
+    clause_labels: dict  # clause ID in the code (G-4-5-エ) → what users read (ガイドライン４(5)エ)
+    policy: PolicyText  # the 運用ポリシー template new installations start from (P-1〜P-10)
+    platforms: tuple  # SNS the city adds to the bundled ones: dicts of accounts.Platform's fields
+    demo: dict | None  # the demo organisation seed_demo loads (validated there), or None
+
+    def clause(self, ref: str) -> str:
+        """What users read for a clause the code cites; the guideline's name if the profile has no label."""
+        return self.clause_labels.get(ref) or self.guideline_name
 
 
 class ProfileError(ImproperlyConfigured):
@@ -65,22 +88,74 @@ SCHEMA = {
     "request_form": {"number": (str, True), "name": (str, True), "basis": (str, False)},
     "review": {"opens_month": (int, True)},
     "suspension": {"impact_levels": (list, True)},
+    "policy": {"template": (str, True)},
+    "demo": {"file": (str, False)},
+    "platforms": {},  # an array of tables, checked by _platforms
 }
 LEVEL_KEYS = {"below": int, "label": str, "notice_days": int}
+OPTIONAL_SECTIONS = {"demo", "platforms"}
+
+# The clauses the screens and documents cite, by their ID in the code; a profile labels them in the
+# words of its own guideline ([guideline.clauses]).
+CLAUSES = (
+    "G-4-2-ア",
+    "G-4-2-イ",
+    "G-4-2-イ・ウ",
+    "G-4-3-オ・カ",
+    "G-4-5-ア",
+    "G-4-5-ア〜ウ",
+    "G-4-5-イ",
+    "G-4-5-エ",
+)
+
+# What a policy template may fill in (policies.services.policy_values makes each of them).
+POLICY_PLACEHOLDERS = (
+    "市名",
+    "名称",
+    "課名",
+    "部課名",
+    "管理者",
+    "サービス名",
+    "運営会社",
+    "サービスの説明",
+    "ユーザー名",
+    "登録メールアドレス",
+    "発信する内容",
+    "制限事項",
+)
+CONTENT_CATEGORIES = ("general", "disaster", "other")  # accounts.models.ContentCategory
+RESTRICTIONS = ("restrict_follow", "restrict_reply", "restrict_contact")  # OfficialAccount's flags
+POLICY_KEYS = {"name": str, "title": str, "service_description": str, "articles": list}
+POLICY_TABLES = {"content_items": CONTENT_CATEGORIES, "restriction_items": RESTRICTIONS}
+ARTICLE_KEYS = {"number": int, "heading": str, "body": str}
+
+# accounts.Platform's fields a profile may give: name → (type, required).
+PLATFORM_KEYS = {
+    "code": (str, True),
+    "name": (str, True),
+    "hosts": (str, True),
+    "profile_url_template": (str, True),
+    "former_name": (str, False),
+    "operator": (str, False),
+    "service_definition": (str, False),
+    "follower_word": (str, False),
+    "post_word": (str, False),
+    "verification_available": (bool, False),
+    "max_post_length": (int, False),
+    "sort_order": (int, False),
+}
+_PLACEHOLDER = re.compile(r"\{([^{}\s]{1,20})\}")
 
 
 def load_profile(path: str | Path | None = None) -> CityProfile:
     path = Path(path) if path else BUNDLED
     where = f"CITY_PROFILE（{path}）"
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ProfileError(f"{where}：ファイルがありません。") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ProfileError(f"{where}：読み込めません（{exc}）。") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"{where}：TOMLとして読めません（{exc}）。") from None
+    data = _read(path, where)
     values = _checked(data, where)
+    demo = None
+    if "demo.file" in values:
+        demo_path = _beside(path, values["demo.file"])
+        demo = _read(demo_path, f"{where}：[demo] file（{demo_path}）")
     return CityProfile(
         path=path,
         name=values["city.name"],
@@ -96,7 +171,129 @@ def load_profile(path: str | Path | None = None) -> CityProfile:
         form_basis=values.get("request_form.basis", ""),
         review_opens_month=values["review.opens_month"],
         impact_levels=_levels(values["suspension.impact_levels"], where),
+        clause_labels=_clauses(data["guideline"].get("clauses", {}), where),
+        policy=_policy(_beside(path, values["policy.template"]), where),
+        platforms=_platforms(data.get("platforms", []), where),
+        demo=demo,
     )
+
+
+def _read(path: Path, where: str) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ProfileError(f"{where}：ファイルがありません。") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"{where}：読み込めません（{exc}）。") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"{where}：TOMLとして読めません（{exc}）。") from None
+
+
+def _beside(profile: Path, name: str) -> Path:
+    """A file the profile names, relative to the profile's own folder."""
+    return (profile.parent / name).resolve()
+
+
+def _clauses(table, where: str) -> dict:
+    if not isinstance(table, dict):
+        raise ProfileError(
+            f'{where}：[guideline.clauses] は「"G-4-5-エ" = "ガイドライン４(5)エ"」の形で指定してください。'
+        )
+    for ref, label in table.items():
+        if ref not in CLAUSES:
+            known = ", ".join(CLAUSES)
+            raise ProfileError(
+                f"{where}：[guideline.clauses] {ref} は画面で引用する条項ではありません（使える条項：{known}）。"
+            )
+        if not isinstance(label, str) or not label.strip():
+            raise ProfileError(f"{where}：[guideline.clauses] {ref} は空でない文字列で指定してください。")
+    return {ref: label.strip() for ref, label in table.items()}
+
+
+def _policy(path: Path, where: str) -> PolicyText:
+    where = f"{where}：[policy] template（{path}）"
+    data = _read(path, where)
+    for key in data:
+        if key not in POLICY_KEYS and key not in POLICY_TABLES:
+            raise ProfileError(
+                f"{where}：{key} という設定はありません（使える設定：{', '.join([*POLICY_KEYS, *POLICY_TABLES])}）。"
+            )
+    for key, kind in POLICY_KEYS.items():
+        value = data.get(key)
+        if not isinstance(value, kind) or not value:
+            raise ProfileError(f"{where}：{key} がないか、型が違います。")
+    articles = []
+    for position, article in enumerate(data["articles"], start=1):
+        if not isinstance(article, dict) or set(article) != set(ARTICLE_KEYS):
+            raise ProfileError(f"{where}：{position}番目の [[articles]] は number・heading・body を指定してください。")
+        for key, kind in ARTICLE_KEYS.items():
+            if isinstance(article[key], bool) or not isinstance(article[key], kind) or not article[key]:
+                raise ProfileError(f"{where}：{position}番目の [[articles]] の {key} の型が違うか、空です。")
+        if article["number"] != position:
+            raise ProfileError(
+                f"{where}：[[articles]] は第1条から順に並べてください（{position}番目が第{article['number']}条）。"
+            )
+        articles.append((article["number"], article["heading"].strip(), article["body"].strip()))
+    tables = {}
+    for table, keys in POLICY_TABLES.items():
+        items = data.get(table)
+        if (
+            not isinstance(items, dict)
+            or set(items) != set(keys)
+            or not all(isinstance(v, str) and v.strip() for v in items.values())
+        ):
+            raise ProfileError(f"{where}：[{table}] には {', '.join(keys)} の文を指定してください。")
+        tables[table] = {key: items[key].strip() for key in keys}
+    texts = [
+        data["title"],
+        data["service_description"],
+        *(b for _, _, b in articles),
+        *tables["content_items"].values(),
+        *tables["restriction_items"].values(),
+    ]
+    unknown = sorted({name for t in texts for name in _PLACEHOLDER.findall(t)} - set(POLICY_PLACEHOLDERS))
+    if unknown:
+        names, known = "・".join("{" + n + "}" for n in unknown), "・".join(POLICY_PLACEHOLDERS)
+        raise ProfileError(f"{where}：差込項目 {names} はありません（使える差込項目：{known}）。")
+    return PolicyText(
+        path=path,
+        name=data["name"].strip(),
+        title=data["title"].strip(),
+        service_description=data["service_description"].strip(),
+        articles=tuple(articles),
+        content_items=tables["content_items"],
+        restriction_items=tables["restriction_items"],
+    )
+
+
+def _platforms(items, where: str) -> tuple:
+    if not isinstance(items, list):
+        raise ProfileError(f"{where}：[[platforms]] は表の配列で指定してください。")
+    platforms, codes = [], set()
+    for position, item in enumerate(items, start=1):
+        name = f"{position}番目の [[platforms]]"
+        if not isinstance(item, dict):
+            raise ProfileError(f"{where}：{name} は表で指定してください。")
+        for key in item:
+            if key not in PLATFORM_KEYS:
+                raise ProfileError(
+                    f"{where}：{name} の {key} という設定はありません（使える設定：{', '.join(PLATFORM_KEYS)}）。"
+                )
+        for key, (kind, required) in PLATFORM_KEYS.items():
+            if key not in item:
+                if required:
+                    raise ProfileError(f"{where}：{name} に {key} がありません。")
+                continue
+            value = item[key]
+            if (kind is not bool and isinstance(value, bool)) or not isinstance(value, kind):
+                raise ProfileError(f"{where}：{name} の {key} の型が違います（{value!r}）。")
+        if not re.fullmatch(r"[a-z0-9_-]{1,30}", item["code"]) or item["code"] in codes:
+            raise ProfileError(f"{where}：{name} の code は英小文字・数字で、重ならないように指定してください。")
+        if "{handle}" not in item["profile_url_template"] or not item["profile_url_template"].startswith("https://"):
+            raise ProfileError(f"{where}：{name} の profile_url_template は {{handle}} を含む https のURLです。")
+        codes.add(item["code"])
+        platforms.append(dict(item))
+    return tuple(platforms)
 
 
 def _checked(data: dict, where: str) -> dict:
@@ -105,10 +302,14 @@ def _checked(data: dict, where: str) -> dict:
         if section not in SCHEMA:
             raise ProfileError(f"{where}：[{section}] という項目はありません（使える項目：{', '.join(SCHEMA)}）。")
     for section, keys in SCHEMA.items():
+        if section == "platforms" or (section in OPTIONAL_SECTIONS and section not in data):
+            continue
         table = data.get(section)
         if not isinstance(table, dict):
             raise ProfileError(f"{where}：[{section}] がありません。")
         for key in table:
+            if section == "guideline" and key == "clauses":
+                continue
             if key not in keys:
                 known = ", ".join(keys)
                 raise ProfileError(f"{where}：[{section}] {key} という設定はありません（使える設定：{known}）。")

@@ -20,7 +20,6 @@ from core.models import AuditEvent
 from . import text
 from .diff import compare_articles
 from .models import PolicyDraft, PolicyTemplate, PolicyVersion, TemplateRevision
-from .sample import CONTENT_ITEMS, RESTRICTION_ITEMS
 
 # A policy is a few pages (the 見本 has 10 articles of a few hundred characters each); the limits leave
 # ample room and keep every page and comparison of it fast (trust-boundaries §5).
@@ -45,6 +44,7 @@ def policy_values(account: OfficialAccount, template: PolicyTemplate) -> dict:
     department = account.department
     manager_title = f"{department.full_name}長"
     values = {
+        "市名": settings.CITY_NAME,
         "名称": f"{settings.CITY_NAME}{department.name}{account.platform.name}",
         "課名": department.name,
         "部課名": department.full_name,
@@ -56,10 +56,12 @@ def policy_values(account: OfficialAccount, template: PolicyTemplate) -> dict:
     }
     # 第２条(1): the platform's own definition (G-2: platforms are data); the template's is the fallback.
     values["サービスの説明"] = text.fill(account.platform.service_definition or template.service_description, values)
-    categories = [CONTENT_ITEMS[c] for c in account.content_categories if c in CONTENT_ITEMS]
+    # P-5/P-6: the item lines of the city's template (the city profile's policy file).
+    content_items, restriction_items = settings.CITY.policy.content_items, settings.CITY.policy.restriction_items
+    categories = [content_items[c] for c in account.content_categories if c in content_items]
     notes = [line.strip() for line in account.content_notes.splitlines() if line.strip()]
     values["発信する内容"] = [text.fill(item, values) for item in categories + notes]
-    restrictions = [item for flag, item in RESTRICTION_ITEMS.items() if getattr(account, flag)]
+    restrictions = [item for flag, item in restriction_items.items() if getattr(account, flag)]
     values["制限事項"] = [text.fill(item, values) for item in restrictions] or ["特になし"]
     return values
 
@@ -362,3 +364,58 @@ def template_copy(*, template_id: int, actor) -> PolicyTemplate:
     for article in source.articles.all():
         copy.articles.create(number=article.number, heading=article.heading, body=article.body)
     return template_record_revision(template_id=copy.pk, actor=actor)
+
+
+@transaction.atomic
+def template_from_profile(*, actor, revise: bool = False) -> str:
+    """The city profile's 運用ポリシー template (issue 15) in the database, never overwriting an edit.
+
+    With no default template yet, the profile's becomes it. If the default one reads otherwise — the
+    city edited it on the screen, or the database was set up under another profile — it is left as it
+    is unless `revise` is given: then the profile's text becomes its next revision (audited), and the
+    policies already issued keep their own text. Returns what was done, for the operator."""
+    policy = settings.CITY.policy
+    articles = [{"number": n, "heading": h, "body": b} for n, h, b in policy.articles]
+    template = PolicyTemplate.objects.select_for_update().filter(platform__isnull=True).order_by("pk").first()
+    if template is None:
+        template = PolicyTemplate.objects.create(
+            platform=None, name=policy.name, title=policy.title, service_description=policy.service_description
+        )
+        for article in articles:
+            template.articles.create(**article)
+        template_record_revision(template_id=template.pk, actor=actor)
+        audit_record(
+            target=template,
+            actor=actor,
+            action="from_profile",
+            summary=f"{template.name}をプロファイルから登録",
+        )
+        return f"運用ポリシーの既定のテンプレート「{template.name}」をプロファイルから登録しました。"
+    same = (template.title, template.service_description, _template_articles(template)) == (
+        policy.title,
+        policy.service_description,
+        articles,
+    )
+    if same:
+        return f"運用ポリシーの既定のテンプレート「{template.name}」はプロファイルと同じです。"
+    if not revise:
+        return (
+            f"運用ポリシーの既定のテンプレート「{template.name}」はプロファイルの文面と異なります（画面で編集されたか、"
+            "別のプロファイルで作られたデータベースです）。変更していません。プロファイルの文面を新しい版にするには "
+            "--policy-template を付けてください。"
+        )
+    template.title, template.service_description = policy.title, policy.service_description
+    template.save(update_fields=["title", "service_description", "updated_at"])
+    template.articles.all().delete()
+    for article in articles:
+        template.articles.create(**article)
+    template = template_record_revision(template_id=template.pk, actor=actor)
+    audit_record(
+        target=template,
+        actor=actor,
+        action="from_profile",
+        summary=f"{template.name}をプロファイルの文面に改版（第{template.revision}版）",
+    )
+    return (
+        f"運用ポリシーの既定のテンプレート「{template.name}」をプロファイルの文面で第{template.revision}版にしました。"
+    )

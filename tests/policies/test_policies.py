@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pgtrigger
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
@@ -20,7 +21,6 @@ from core import pdf as pdf_module
 from core.errors import DeletionForbidden, TransitionError
 from policies import services, text
 from policies.models import PolicyDraft, PolicyTemplate, PolicyVersion
-from policies.sample import SAMPLE_ARTICLES
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +72,7 @@ def test_the_default_template_is_the_sample_word_for_word():
     sample = GUIDELINE.read_text()
     sample = sample[sample.index("（目的）") :]
     values = {
+        "市名": "狛江市",
         "名称": "狛江市○○課ツイッター",
         "課名": "○○課",
         "部課名": "△△部○○課",
@@ -88,10 +89,7 @@ def test_the_default_template_is_the_sample_word_for_word():
         "市民の生命・安全に影響を及ぼすおそれのある災害等に関する情報",
         "その他△△部○○課長が適当と認める情報",
     ]
-    values["制限事項"] = [
-        text.fill(item, values)
-        for item in __import__("policies.sample", fromlist=["RESTRICTION_ITEMS"]).RESTRICTION_ITEMS.values()
-    ]
+    values["制限事項"] = [text.fill(item, values) for item in settings.CITY.policy.restriction_items.values()]
     ours = []
     for article in template.articles.all():
         ours.append(f"（{article.heading}）")
@@ -104,7 +102,7 @@ def test_the_default_template_is_the_sample_word_for_word():
     expected = expected.replace("○○部△△課が運用する", "△△部○○課が運用する")
     assert _squash("".join(ours)) == expected
     assert [a.heading for a in template.articles.all()] == TEN_HEADINGS
-    assert len(SAMPLE_ARTICLES) == 10
+    assert len(settings.CITY.policy.articles) == 10
 
 
 def test_a_draft_takes_its_values_from_the_account(account_a, head_a):
