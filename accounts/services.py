@@ -661,3 +661,24 @@ def account_close(*, account_id: int, actor, comment: str) -> OfficialAccount:
     if not comment.strip():
         raise TransitionError("閉鎖の理由（サービス終了の事実など）をコメントに入力してください。")
     return _finish(account, transition, actor=actor, comment=comment)
+
+
+@transaction.atomic
+def platforms_from_profile(*, actor) -> list[str]:
+    """Add the SNS the city profile defines ([[platforms]], issue 15) that the registry lacks (G-2:
+    services are data). One already there is left as it is — a sysadmin may have edited it."""
+    done = []
+    for definition in settings.CITY.platforms:
+        fields = {key: value for key, value in definition.items() if key != "code"}
+        platform, created = Platform.objects.get_or_create(code=definition["code"], defaults=fields)
+        if created:
+            audit_record(
+                target=platform,
+                actor=actor,
+                action="from_profile",
+                summary=f"SNS「{platform}」をプロファイルから登録",
+            )
+            done.append(f"SNS「{platform}」をプロファイルから登録しました。")
+        else:
+            done.append(f"SNS「{platform}」は登録済みです（変更していません）。")
+    return done

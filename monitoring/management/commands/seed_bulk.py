@@ -48,7 +48,7 @@ class Command(BaseCommand):
                 handle_key=f"bulk_{i}",
                 display_name=f"ベンチアカウント{i}",
                 profile_url=platforms[i % len(platforms)].profile_url_for(f"bulk_{i}"),
-                profile_operator="狛江市",
+                profile_operator=settings.CITY_NAME,
                 profile_purpose="ベンチマーク用",
                 manager=head,
                 registered_email=f"bulk{i}@{settings.CITY_EMAIL_DOMAIN}",
