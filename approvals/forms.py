@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from accounts.models import ContentCategory, Field, Platform, YesNo
@@ -97,8 +98,12 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, exception_only: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.exception_only = exception_only
+        chair = settings.CITY.committee_chair_title  # the city profile's word for the chair
+        self.fields[
+            "reason"
+        ].help_text = f"否認・差戻し・{chair}特認のときは必須です。差戻しのコメントは課に伝えられます。"
         if exception_only:
-            self.fields["decision"].choices = [("approve", "委員長特認により承認")]
+            self.fields["decision"].choices = [("approve", f"{settings.CITY.committee_chair_title}特認により承認")]
             self.fields["decision"].initial = "approve"
         else:
             self.fields["decision"].choices = list(DECISIONS.items())

@@ -1,5 +1,7 @@
 """New-account requests: the 電子計算組織処理計画書 (第４号様式) and the committee's decision (G-4-2)."""
 
+import re
+
 from django.conf import settings
 from django.db import models
 
@@ -100,11 +102,12 @@ class AccountRequest(ReuseQuestions, PolicyChoices, UndeletableModel):
     submitted_at = models.DateTimeField("提出日時", null=True, blank=True)
 
     # What the 課 writes, in the 第４号様式's order — the form, the request's page and its PDF.
+    # Legends name a clause by its ID and the form by its key; sections() words them as the city does.
     SECTIONS = (
         ("申請するアカウント", ("field", "platform", "desired_handle", "display_name")),
-        ("既存アカウントの活用の検討（ガイドライン４(2)ア）", ReuseQuestions.QUESTION_FIELDS),
+        ("既存アカウントの活用の検討（G-4-2-ア）", ReuseQuestions.QUESTION_FIELDS),
         (
-            "電子計算組織処理計画書（第４号様式）",
+            "form",
             (
                 "title",
                 "purpose",
@@ -119,17 +122,19 @@ class AccountRequest(ReuseQuestions, PolicyChoices, UndeletableModel):
                 "manager",
             ),
         ),
-        ("運用ポリシー案（ガイドライン４(2)イ）", PolicyChoices.POLICY_FIELDS),
+        ("運用ポリシー案（G-4-2-イ）", PolicyChoices.POLICY_FIELDS),
     )
     EDITABLE_FIELDS = tuple(name for _, names in SECTIONS for name in names)
     FORM_SECTION = 2  # the form's own fields, printed under its title
 
     @classmethod
     def sections(cls) -> tuple:
-        """SECTIONS with the form's legend as the city profile names it (issue 15)."""
-        form = f"{settings.CITY.form_name}（{settings.CITY.form_number}）"
+        """SECTIONS with the form and the clauses as the city profile names them (issue 15)."""
+        city = settings.CITY
+        form = f"{city.form_name}（{city.form_number}）"
         return tuple(
-            (form if i == cls.FORM_SECTION else legend, names) for i, (legend, names) in enumerate(cls.SECTIONS)
+            (form if legend == "form" else re.sub(r"G-[0-9]-[0-9]-[^）]+", lambda m: city.clause(m[0]), legend), names)
+            for legend, names in cls.SECTIONS
         )
 
     class Meta:

@@ -234,15 +234,19 @@ def _begin_review(request: AccountRequest, actor) -> None:
 def request_comment(*, request_id: int, actor, body: str) -> RequestComment:
     request = AccountRequest.objects.select_for_update().get(pk=request_id)
     if not can_comment(actor, request):
-        raise PermissionDenied("コメントできるのは委員会の委員です。")
+        raise PermissionDenied(
+            f"コメントできるのは{settings.CITY.committee_name}の{settings.CITY.committee_member_title}です。"
+        )
     if request.status not in UNDER_REVIEW:
         raise TransitionError(f"{request.get_status_display()}の申請にはコメントできません。")
     if not body.strip():
         raise TransitionError("コメントを入力してください。")
     _begin_review(request, actor)
     comment = RequestComment.objects.create(request=request, author=actor, body=body.strip())
-    _audit(request, actor, "委員会のコメント", comment=comment.body)
-    _notify(request, f"申請 {request.reference} に委員会のコメント", comment.body, _section(request))
+    _audit(request, actor, f"{settings.CITY.committee_name}のコメント", comment=comment.body)
+    _notify(
+        request, f"申請 {request.reference} に{settings.CITY.committee_name}のコメント", comment.body, _section(request)
+    )
     return comment
 
 
@@ -251,7 +255,9 @@ def request_vote(*, request_id: int, actor, choice: str, comment: str = "") -> V
     """A member's 賛成 / 反対 / 保留, once per member and submission."""
     request = AccountRequest.objects.select_for_update().get(pk=request_id)
     if not can_vote(actor, request):
-        raise PermissionDenied("賛否を表明できるのは、申請した課以外の委員会の委員です。")
+        raise PermissionDenied(
+            f"賛否を表明できるのは、申請した課以外の{settings.CITY.committee_name}の{settings.CITY.committee_member_title}です。"
+        )
     if request.status not in UNDER_REVIEW:
         raise TransitionError(f"{request.get_status_display()}の申請には投票できません。")
     if has_voted(actor, request):
@@ -260,11 +266,14 @@ def request_vote(*, request_id: int, actor, choice: str, comment: str = "") -> V
         raise TransitionError("賛成・反対・保留のいずれかを選んでください。")
     _begin_review(request, actor)
     vote = Vote.objects.create(request=request, member=actor, round=request.round, choice=choice, comment=comment)
-    _audit(request, actor, f"委員の賛否：{vote.get_choice_display()}", comment=comment)
+    _audit(
+        request, actor, f"{settings.CITY.committee_member_title}の賛否：{vote.get_choice_display()}", comment=comment
+    )
     chairs = User.objects.filter(is_active=True, groups__name=Role.COMMITTEE_CHAIR)
     _notify(
         request,
-        f"申請 {request.reference} に{actor.display_name}委員が「{vote.get_choice_display()}」",
+        f"申請 {request.reference} に{actor.display_name}{settings.CITY.committee_member_title}"
+        f"が「{vote.get_choice_display()}」",
         f"意見：{comment or '（なし）'}",
         chairs,
     )
@@ -279,7 +288,9 @@ def decision_reason_missing(*, decision: str, exception: bool, reason: str) -> s
 
     The decide form asks it too, so that the message stands beside the reason field."""
     if (exception or decision != "approve") and not reason.strip():
-        what = "委員長特認の理由" if exception else f"{DECISIONS.get(decision, '')}の理由"
+        what = (
+            f"{settings.CITY.committee_chair_title}特認の理由" if exception else f"{DECISIONS.get(decision, '')}の理由"
+        )
         return f"{what}を入力してください。"
     return ""
 
@@ -305,7 +316,9 @@ def request_decide(*, request_id: int, actor, decision: str, reason: str = "") -
     reason = reason.strip()
     exception = request.status == RequestStatus.SUBMITTED
     if exception and decision != "approve":
-        raise TransitionError("審査前の申請に対して行えるのは、委員長特認による承認だけです。")
+        raise TransitionError(
+            f"審査前の申請に対して行えるのは、{settings.CITY.committee_chair_title}特認による承認だけです。"
+        )
     if message := decision_reason_missing(decision=decision, exception=exception, reason=reason):
         raise TransitionError(message)
 
@@ -316,7 +329,10 @@ def request_decide(*, request_id: int, actor, decision: str, reason: str = "") -
         request.returned = True
         _set_status(request, RequestStatus.DRAFT, actor, "差戻し", comment=reason, fields=[*fields, "returned"])
         _notify(
-            request, f"申請 {request.reference} が差し戻されました", f"委員会のコメント：{reason}", _section(request)
+            request,
+            f"申請 {request.reference} が差し戻されました",
+            f"{settings.CITY.committee_name}のコメント：{reason}",
+            _section(request),
         )
         return request
     if decision == "reject":
@@ -325,7 +341,7 @@ def request_decide(*, request_id: int, actor, decision: str, reason: str = "") -
         return request
 
     request.account = _open_account(request, actor)
-    summary = "承認（委員長特認）" if exception else "承認"
+    summary = f"承認（{settings.CITY.committee_chair_title}特認）" if exception else "承認"
     _set_status(request, RequestStatus.APPROVED, actor, summary, comment=reason, fields=[*fields, "account"])
     _notify(
         request,
@@ -342,7 +358,7 @@ def request_decide(*, request_id: int, actor, decision: str, reason: str = "") -
 def _open_account(request: AccountRequest, actor) -> OfficialAccount:
     """On 承認: the account in 開設準備 with the request's data, and its policy version 1 (SPEC §4.1)."""
     handle = request.desired_handle.strip().lstrip("@＠")
-    how = "委員長特認による" if request.chair_exception else ""
+    how = f"{settings.CITY.committee_chair_title}特認による" if request.chair_exception else ""
     account = accounts.account_open_from_request(
         actor=actor,
         department=request.department,

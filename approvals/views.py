@@ -278,7 +278,9 @@ def request_ask_submission(request, pk: int):
 def request_vote(request, pk: int):
     obj = _visible(request.user, pk)
     if not can_vote(request.user, obj):
-        raise PermissionDenied("賛否を表明できるのは、申請した課以外の委員会の委員です。")
+        raise PermissionDenied(
+            f"賛否を表明できるのは、申請した課以外の{settings.CITY.committee_name}の{settings.CITY.committee_member_title}です。"
+        )
     form = VoteForm(request.POST)
     if not form.is_valid():
         if request_actions(request.user, obj)["vote"]:
@@ -300,7 +302,9 @@ def request_vote(request, pk: int):
 def request_comment(request, pk: int):
     obj = _visible(request.user, pk)
     if not can_comment(request.user, obj):
-        raise PermissionDenied("コメントできるのは委員会の委員です。")
+        raise PermissionDenied(
+            f"コメントできるのは{settings.CITY.committee_name}の{settings.CITY.committee_member_title}です。"
+        )
     form = CommentForm(request.POST)
     if not form.is_valid() and request_actions(request.user, obj)["comment"]:
         return _detail_page(request, obj, comment_form=form)

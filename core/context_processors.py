@@ -11,6 +11,7 @@ def city_context() -> dict:
         "committee_name": city.committee_name,
         "committee_chair": f"{city.committee_name}{city.committee_chair_title}",
         "committee_chair_title": city.committee_chair_title,
+        "committee_member_title": city.committee_member_title,
         "form_number": city.form_number,
         "form_name": city.form_name,
         "form_basis": city.form_basis,

@@ -185,13 +185,17 @@ TEMPLATES = [
                 "org.context_processors.roles",
                 "portal.context_processors.unread_notices",
             ],
-            "builtins": ["core.templatetags.wareki", "django.contrib.humanize.templatetags.humanize"],
+            "builtins": [
+                "core.templatetags.wareki",
+                "core.templatetags.city",
+                "django.contrib.humanize.templatetags.humanize",
+            ],
         },
     },
 ]
 
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
