@@ -20,6 +20,7 @@ BENCH_APT_PACKAGES := wrk
 
 # The suite runs against real PostgreSQL and Redis (given, or the local services).
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)
+SECOND_CITY := komae_sns/profiles/kakuuno.toml
 TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/15)
 
 .PHONY: setup run test test-fast lint bench services clean
@@ -53,6 +54,9 @@ test: setup services
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest
 	# The embedded default gets its own smoke run: SQLite and the filesystem broker.
 	env -u REDIS_URL DATABASE_URL=sqlite:///$(CURDIR)/var/smoke.sqlite3 $(VENV)/bin/pytest -m smoke -q
+	# …and again as another city would run it: the shipped fictional second city's profile (issue 15).
+	env -u REDIS_URL CITY_PROFILE=$(SECOND_CITY) DATABASE_URL=sqlite:///$(CURDIR)/var/smoke-second-city.sqlite3 \
+	  $(VENV)/bin/pytest -m smoke -q
 
 test-fast: setup services
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest -m "not browser" -x -q

@@ -44,6 +44,10 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # the same meaning, given in the environment, override it.
 CITY_PROFILE = env.str("CITY_PROFILE", default="") or str(BUNDLED_PROFILE)
 CITY = load_profile(CITY_PROFILE)
+if CITY.path.resolve() != BUNDLED_PROFILE.resolve():
+    # Another city's embedded data (SQLite, files, broker) lives apart from Komae's: `make run` with
+    # two profiles on one checkout never mixes their demos.
+    VAR_DIR = VAR_DIR / CITY.path.stem
 CITY_NAME = env.str("CITY_NAME", default=CITY.name)
 # P-4: the registered e-mail address of an official account must be on the city's own domain.
 CITY_EMAIL_DOMAIN = env.str("CITY_EMAIL_DOMAIN", default=CITY.email_domain).lower()

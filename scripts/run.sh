@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Start a Celery worker with embedded beat in the background and the web app in the foreground;
-# Ctrl-C stops all of them.
+# Ctrl-C stops all of them. The runtime folder and the city's name come from the settings (another
+# city's profile keeps its data in var/<profile>/).
 set -euo pipefail
 host=${1:-127.0.0.1}
 port=${2:-8000}
-mkdir -p var/broker var/log
+{ read -r var_dir; read -r city; } < <(DJANGO_SETTINGS_MODULE=komae_sns.settings .venv/bin/python -c \
+  "from django.conf import settings; print(settings.VAR_DIR); print(settings.CITY_NAME)")
+mkdir -p "$var_dir/broker" "$var_dir/log"
 .venv/bin/celery -A komae_sns worker --beat --loglevel=INFO --concurrency=2 \
-  --schedule=var/celerybeat-schedule >var/log/celery.log 2>&1 &
+  --schedule="$var_dir/celerybeat-schedule" >"$var_dir/log/celery.log" 2>&1 &
 celery_pid=$!
 trap 'kill $celery_pid 2>/dev/null || true; wait $celery_pid 2>/dev/null || true' EXIT INT TERM
-echo "Celery worker + beat: PID $celery_pid (log: var/log/celery.log)"
-echo "狛江市 公式SNSアカウント管理: http://$host:$port/   公開一覧: http://$host:$port/registry/"
+echo "Celery worker + beat: PID $celery_pid (log: $var_dir/log/celery.log)"
+echo "$city 公式SNSアカウント管理: http://$host:$port/   公開一覧: http://$host:$port/registry/"
 .venv/bin/python manage.py runserver "$host:$port"

@@ -1,9 +1,12 @@
 """Named people per role (Healthchecks' alice/bob): 課A and 課B, the committee, the officers."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 
 from accounts.models import AccountStatus, Platform
+from komae_sns.city import BUNDLED as BUNDLED_PROFILE
+from komae_sns.city import load_profile
 from org.roles import Role
 from tests.factories import AccountFactory, BuFactory, DepartmentFactory, UserFactory
 from tests.page_platform import PAGE_HOST, PAGE_PLATFORM
@@ -13,6 +16,34 @@ from tests.page_platform import PAGE_HOST, PAGE_PLATFORM
 def _fast_password_hashing(settings):
     # PBKDF2's cost is a production feature; in tests it would dominate the run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+KAKUUNO = BUNDLED_PROFILE.parent / "kakuuno.toml"  # the shipped fictional second city (issue 15)
+
+
+@pytest.fixture
+def another_city(settings):
+    """The second city's profile in force, as its settings would be at start-up. Request it before
+    the fixtures that make data, so that they are made in its name."""
+    city = load_profile(KAKUUNO)
+    settings.CITY = city
+    settings.CITY_NAME = city.name
+    settings.CITY_EMAIL_DOMAIN = city.email_domain
+    settings.CITY_HOMEPAGE_URL = city.homepage_url
+    settings.REVIEW_OPENS_MONTH = city.review_opens_month
+    settings.SUSPENSION_IMPACT_LEVELS = [(level.below, level.label, level.notice_days) for level in city.impact_levels]
+    settings.DEFAULT_FROM_EMAIL = f"sns-kanri@{city.email_domain}"
+    return city
+
+
+@pytest.fixture
+def another_city_data(another_city, db):
+    """…and its SNS and policy template in the database, as `apply_city_profile --policy-template`
+    leaves a database migrated under Komae's profile."""
+    from portal.city_profile import apply_profile
+
+    apply_profile(actor=None, revise_policy_template=True)
+    return another_city
 
 
 @pytest.fixture(autouse=True)
@@ -139,7 +170,7 @@ def account_a(dept_a, head_a):
 @pytest.fixture
 def pr_account(dept_b, head_b):
     """The city's PR account, where suspended accounts send their followers (G-4-5-ウ)."""
-    return AccountFactory(department=dept_b, manager=head_b, handle="komae_city", display_name="狛江市")
+    return AccountFactory(department=dept_b, manager=head_b, handle="komae_city", display_name=settings.CITY_NAME)
 
 
 @pytest.fixture

@@ -41,7 +41,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    last_name = "狛江"
+    last_name = "試験"
     first_name = factory.Sequence(lambda n: f"太郎{n}")
     department = factory.SubFactory(DepartmentFactory)
     password = factory.django.Password(PASSWORD)
@@ -66,9 +66,9 @@ class AccountFactory(factory.django.DjangoModelFactory):
     department = factory.SubFactory(DepartmentFactory)
     platform = factory.LazyFunction(platform)
     handle = factory.Sequence(lambda n: f"komae_test{n}")
-    display_name = factory.Sequence(lambda n: f"狛江市テスト{n}")
+    display_name = factory.Sequence(lambda n: f"{settings.CITY_NAME}テスト{n}")  # the profile's city
     profile_url = factory.LazyAttribute(lambda o: o.platform.profile_url_for(o.handle))
-    profile_operator = "狛江市"
+    profile_operator = factory.LazyFunction(lambda: settings.CITY_NAME)
     profile_purpose = "市政情報をお届けします。"
     manager = factory.SubFactory(UserFactory, department=factory.SelfAttribute("..department"))
     content_categories = factory.LazyFunction(lambda: [ContentCategory.GENERAL])
@@ -118,5 +118,5 @@ def complete_request_fields(manager, *, handle: str = "komae_kosodate_line", pla
         "restrict_contact": True,
         "tone": "friendly",
         "approval_required": True,
-        "registered_email": "kosodate-line@city.komae.lg.jp",
+        "registered_email": f"kosodate-line@{settings.CITY_EMAIL_DOMAIN}",
     }

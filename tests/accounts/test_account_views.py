@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
@@ -23,7 +24,7 @@ def _form(head, **overrides):
         "display_name": "こまえ子育て",
         "profile_url": "https://www.instagram.com/komae_kosodate/",
         "platform_account_id": "",
-        "profile_operator": "狛江市子ども政策課",
+        "profile_operator": f"{settings.CITY_NAME}子ども政策課",
         "profile_purpose": "子育て情報をお届けします。",
         "manager": head.pk,
         "content_categories": [ContentCategory.GENERAL, ContentCategory.DISASTER],
@@ -33,7 +34,7 @@ def _form(head, **overrides):
         "restrict_contact": "on",
         "tone": "standard",
         "approval_required": "on",
-        "registered_email": "kodomo@city.komae.lg.jp",
+        "registered_email": f"kodomo@{settings.CITY_EMAIL_DOMAIN}",
         "verification_status": VerificationStatus.APPLIED,
         "homepage_url": "",
         "linked_apps": "予約投稿ツールA\n分析ツールB",

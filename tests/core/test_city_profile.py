@@ -38,7 +38,10 @@ impact_levels = [
   { below = 500, label = "低", notice_days = 14 },
   { label = "高", notice_days = 45 },
 ]
-"""
+
+[policy]
+template = "%s"
+""" % (BUNDLED.parent / "kakuuno-policy.toml")
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -122,28 +125,6 @@ def test_the_public_pages_name_the_profiles_city(client, settings, tmp_path, acc
         assert "狛江" not in body
 
 
-COMMITTEE_AND_FORM = (
-    ANOTHER_CITY
-    + """
-[committee]
-name = "広報戦略会議"
-chair_title = "議長"
-member_title = "構成員"
-
-[request_form]
-number = "様式第3号"
-name = "SNSアカウント開設申請書"
-"""
-)
-
-
-@pytest.fixture
-def another_city(settings, tmp_path):
-    settings.CITY = load_profile(_write(tmp_path, ANOTHER_CITY))
-    settings.CITY_NAME = settings.CITY.name
-    return settings.CITY
-
-
 @pytest.mark.django_db
 def test_the_committee_and_the_request_form_are_named_as_the_profile_says(
     client, another_city, staff_a, head_a, member
@@ -186,3 +167,117 @@ def test_the_policy_names_the_account_with_the_profiles_city(another_city, accou
 
     values = policy_values(account_a, PolicyTemplate.objects.first())
     assert values["名称"].startswith("架空野市") and "狛江" not in values["名称"]
+
+
+POLICY = (BUNDLED.parent / "kakuuno-policy.toml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("{市名}{課名}が", "{市長名}{課名}が"), "差込項目 {市長名} はありません"),
+        (("number = 2\n", "number = 3\n"), "第1条から順に並べてください"),
+        (('heading = "定義"\n', ""), "number・heading・body を指定してください"),
+        (('restrict_reply = "個別の投稿への返信"\n', ""), "[restriction_items] には restrict_follow"),
+        (('title = "{名称}運用方針"', 'titel = "{名称}運用方針"'), "titel という設定はありません"),
+    ],
+)
+def test_a_broken_policy_template_is_refused_naming_the_problem(tmp_path, change, message):
+    old, new = change
+    assert old in POLICY
+    (tmp_path / "policy.toml").write_text(POLICY.replace(old, new), encoding="utf-8")
+    profile = ANOTHER_CITY.replace(str(BUNDLED.parent / "kakuuno-policy.toml"), "policy.toml")
+    with pytest.raises(ProfileError) as refused:
+        load_profile(_write(tmp_path, profile))
+    assert message in str(refused.value) and "policy.toml" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("addition", "message"),
+    [
+        ('[guideline.clauses]\n"G-4-9-ア" = "第9条"\n', "G-4-9-ア は画面で引用する条項ではありません"),
+        ('[[platforms]]\ncode = "mastodon"\nname = "Mastodon"\n', "hosts がありません"),
+        (
+            '[[platforms]]\ncode = "m"\nname = "M"\nhosts = "m.example"\nprofile_url_template = "https://m.example/"\n',
+            "{handle} を含む https のURL",
+        ),
+        ('[demo]\nfile = "nowhere.toml"\n', "[demo] file"),
+    ],
+)
+def test_clauses_platforms_and_the_demo_file_are_checked(tmp_path, addition, message):
+    with pytest.raises(ProfileError) as refused:
+        load_profile(_write(tmp_path, ANOTHER_CITY + addition))
+    assert message in str(refused.value)
+
+
+def test_the_shipped_second_city_differs_in_every_respect():
+    """架空野市 (issue 15): another committee, form, numbering, review month, levels, SNS, wording, people."""
+    komae, other = load_profile(BUNDLED), load_profile(BUNDLED.parent / "kakuuno.toml")
+    for field in ("name", "guideline_name", "committee_name", "committee_chair_title", "form_number"):
+        assert getattr(komae, field) != getattr(other, field), field
+    assert other.review_opens_month != komae.review_opens_month and other.impact_levels != komae.impact_levels
+    assert other.clause("G-4-5-エ") == "運用指針第11条" and komae.clause("G-4-5-エ") == "ガイドライン４(5)エ"
+    assert [p["code"] for p in other.platforms] == ["pinterest"]
+    assert other.policy.articles[0][1] != komae.policy.articles[0][1]
+    departments = {d["name"] for city in (komae, other) for d in city.demo["departments"]}
+    assert len(departments) > len(komae.demo["departments"])
+    profile_text = "".join(p.read_text(encoding="utf-8") for p in BUNDLED.parent.glob("kakuuno*.toml"))
+    assert "狛江" not in profile_text and "こまえ" not in profile_text
+
+
+def test_another_citys_embedded_data_lives_apart():
+    code = (
+        "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'komae_sns.settings'); django.setup();"
+        "from django.conf import settings as s; print(s.VAR_DIR.name, s.DATABASES['default']['NAME'])"
+    )
+    env = {"PATH": "/usr/bin:/bin", "CITY_PROFILE": str(BUNDLED.parent / "kakuuno.toml")}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert out.stdout.split()[0] == "kakuuno" and out.stdout.split()[1].endswith("var/kakuuno/db.sqlite3"), out.stderr
+
+
+@pytest.mark.django_db
+def test_apply_city_profile_adds_what_is_missing_and_keeps_what_was_edited(another_city, settings):
+    """The profile's SNS and template reach the database; an edited template is left alone unless the
+    operator asks for the profile's text as its next revision (audited)."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from accounts.models import Platform
+    from core.models import AuditEvent
+    from policies.models import PolicyTemplate
+
+    out = StringIO()
+    call_command("apply_city_profile", stdout=out)
+    assert Platform.objects.get(code="pinterest").post_word == "ピン"
+    template = PolicyTemplate.objects.get(platform__isnull=True)
+    assert "変更していません" in out.getvalue() and template.title == "{名称}アカウント運用ポリシー"  # Komae's, kept
+
+    Platform.objects.filter(code="pinterest").update(name="Pinterest（編集済み）")
+    out = StringIO()
+    call_command("apply_city_profile", "--policy-template", stdout=out)
+    assert Platform.objects.get(code="pinterest").name == "Pinterest（編集済み）"
+    template.refresh_from_db()
+    assert (template.title, template.revision) == ("{名称}運用方針", 2)
+    assert [a.heading for a in template.articles.all()][:2] == ["趣旨", "定義"]
+    assert template.revisions.get(revision=1).title == "{名称}アカウント運用ポリシー"  # the history stays
+    assert AuditEvent.objects.filter(action="from_profile").count() == 2
+    out = StringIO()
+    call_command("apply_city_profile", stdout=out)
+    assert "プロファイルと同じです" in out.getvalue() and "登録済みです" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_demo_file_with_a_wrong_reference_is_refused_by_name(settings):
+    import dataclasses
+
+    from django.core.management import CommandError, call_command
+
+    demo = dict(settings.CITY.demo)
+    demo["accounts"] = [{**demo["accounts"][0], "department": "999"}]
+    settings.CITY = dataclasses.replace(settings.CITY, demo=demo)
+    with pytest.raises(CommandError, match="department（課のコード）か status"):
+        call_command("seed_demo", force=True)
+    settings.CITY = dataclasses.replace(settings.CITY, demo=None)
+    with pytest.raises(CommandError, match=r"\[demo\] file がありません"):
+        call_command("seed_demo", force=True)

@@ -1,5 +1,6 @@
 import pytest
 from cryptography.fernet import Fernet
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -93,24 +94,29 @@ def test_seed_demo_is_idempotent_and_every_state_is_there(client, capsys):
     first = OfficialAccount.objects.count()
     call_command("seed_demo", force=True)
     out = capsys.readouterr().out
-    assert OfficialAccount.objects.count() == first >= 12
+    demo = settings.CITY.demo  # the profile's demo organisation (Komae's by default)
+    password = demo["password"]
+    assert OfficialAccount.objects.count() == first == len(demo["accounts"])
     assert set(OfficialAccount.objects.values_list("status", flat=True)) == set(AccountStatus.values)
     # G-4-2-イ: every demo account that has left 開設準備 operates under an enacted, printable policy.
     unprepared = OfficialAccount.objects.exclude(status=AccountStatus.PREPARING).filter(policy_versions__isnull=True)
     assert not unprepared.exists()
-    assert "kodomo_staff" in out and "komae-demo-2026" in out
+    staff = next(u for u in demo["users"] if u["roles"] == ["staff"])
+    assert staff["username"] in out and password in out and settings.CITY_NAME in out
     assert User.objects.filter(groups__name="sysadmin").exists()
     # The login form, as a person signs in (django-axes needs the request that authenticate() gets).
-    client.post(reverse("login"), {"username": "kodomo_staff", "password": "komae-demo-2026"})
-    assert "こまえ子育て応援" in client.get(reverse("accounts:list")).content.decode()
+    client.post(reverse("login"), {"username": staff["username"], "password": password})
+    ours = [a["name"] for a in demo["accounts"] if a["department"] == staff["department"]]
+    assert ours and all(name in client.get(reverse("accounts:list")).content.decode() for name in ours)
     from approvals.models import AccountRequest
     from monitoring.models import Incident
 
     assert AccountRequest.objects.filter(status="submitted").count() == 1
     assert Incident.objects.filter(status="open").count() == 1
     client.post(reverse("logout"))
-    client.post(reverse("login"), {"username": "iin", "password": "komae-demo-2026"})
-    assert "子育て情報LINEアカウントの開設" in client.get(reverse("dashboard")).content.decode()
+    member = next(u for u in demo["users"] if u["roles"] == ["committee"])
+    client.post(reverse("login"), {"username": member["username"], "password": password})
+    assert demo["request"]["title"] in client.get(reverse("dashboard")).content.decode()
 
 
 def test_seed_demo_prints_the_address_make_run_starts_the_app_on(capsys, settings):

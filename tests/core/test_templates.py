@@ -1,6 +1,7 @@
 """Every page template renders for the people who open it, with 和暦 and no missing variables."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import AccountStatus, OfficialAccount
@@ -61,7 +62,7 @@ def test_every_screen_renders(client, admin, account_a, preparing_a, suspended_a
     # The admin lists show their records, under the site's own header.
     for model, shown in ((OfficialAccount, account_a.display_name), (Department, account_a.department.name)):
         body = client.get(reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")).content
-        assert "狛江市 公式SNSアカウント管理システム 管理画面".encode() in body
+        assert f"{settings.CITY_NAME} 公式SNSアカウント管理システム 管理画面".encode() in body
         assert str(model._meta.verbose_name_plural).encode() in body and shown.encode() in body
 
 
