@@ -251,7 +251,7 @@ def account_update(*, account_id: int, actor, fields: dict[str, Any], contractor
     for name, value in fields.items():
         old = getattr(account, name)
         if old != value:
-            verbose = str(OfficialAccount._meta.get_field(name).verbose_name)
+            verbose = settings.CITY.cited(OfficialAccount._meta.get_field(name).verbose_name)
             changes[verbose] = [shown(old), shown(value)]
             setattr(account, name, value)
             if name in PUBLIC_FIELDS:
@@ -294,7 +294,7 @@ def public_change_needs_approval(*, user, account: OfficialAccount) -> bool:
 
 
 def _label_of(name: str) -> str:
-    return str(OfficialAccount._meta.get_field(name).verbose_name)
+    return settings.CITY.cited(OfficialAccount._meta.get_field(name).verbose_name)
 
 
 def _propose(account: OfficialAccount, actor, proposed: dict[str, Any]) -> PublicChange:
@@ -529,7 +529,8 @@ def account_activate(
     # G-4-2-イ: the policy is part of the approval — no account operates without an enacted one.
     if not account.policy_versions.exists():
         raise TransitionError(
-            "運用開始の前に、運用ポリシーを制定してください（G-4-2-イ）。「運用ポリシー」から案を作成し、制定できます。"
+            f"運用開始の前に、運用ポリシーを制定してください（{settings.CITY.clause('G-4-2-イ')}）。"
+            "「運用ポリシー」から案を作成し、制定できます。"
         )
     if public_fingerprint_seen is not None and public_fingerprint_seen != public_fingerprint(account):
         raise TransitionError(
@@ -564,7 +565,7 @@ def check_notice_length(*, starts: date, ends: date, minimum_days: int, short_re
     if (ends - starts).days < minimum_days and not short_reason.strip():
         raise TransitionError(
             f"事前周知の期間（{(ends - starts).days}日）が影響度の目安（{minimum_days}日）より短いため、"
-            "短くする理由を入力してください（G-4-5-ウ）。"
+            f"短くする理由を入力してください（{settings.CITY.clause('G-4-5-ウ')}）。"
         )
 
 
@@ -588,7 +589,9 @@ def account_announce_suspension(
     """
     account, transition = _begin(account_id=account_id, actor=actor, name="announce_suspension")
     if not reason.strip():
-        raise TransitionError("停止の理由を入力してください（市ホームページに掲載されます：P-8）。")
+        raise TransitionError(
+            settings.CITY.cited("停止の理由を入力してください（市ホームページに掲載されます：P-8）。")
+        )
     if notice_ends_on < notice_starts_on:
         raise TransitionError("事前周知の終了日は開始日以降の日付にしてください。")
     if minimum_days is None:
@@ -599,7 +602,7 @@ def account_announce_suspension(
     short = (notice_ends_on - notice_starts_on).days < minimum_days
     # G-4-5-ウ: followers are told in advance; a notice dated in the past would be no notice at all.
     if notice_starts_on < timezone.localdate() and not has_role(actor, Role.SYSADMIN):
-        raise TransitionError("事前周知の開始日は今日以降の日付にしてください（G-4-5-ウ）。")
+        raise TransitionError(f"事前周知の開始日は今日以降の日付にしてください（{settings.CITY.clause('G-4-5-ウ')}）。")
     successor = OfficialAccount.objects.filter(pk=successor_id).first()
     if successor is None or successor.pk == account.pk or successor.status != AccountStatus.ACTIVE:
         raise TransitionError("誘導先には運用中の別の公式アカウント（市広報アカウント等）を選んでください。")

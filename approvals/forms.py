@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from accounts.models import ContentCategory, Field, Platform, YesNo
-from core.forms import JapaneseDateField
+from core.forms import CitesClauses, JapaneseDateField
 
 from .models import AccountRequest, Vote
 from .services import DECISIONS, decision_reason_missing
@@ -20,7 +20,7 @@ class StartForm(forms.Form):
     )
 
 
-class RequestForm(forms.ModelForm):
+class RequestForm(CitesClauses, forms.ModelForm):
     """The request as the 課 writes it. A draft saves with partial data; submission checks the rest."""
 
     start_on = JapaneseDateField(label="開始予定日", required=False)

@@ -152,7 +152,13 @@ def _display(obj, name: str):
 def request_sections(obj) -> list[tuple[str, list[tuple[str, str, object]]]]:
     """The request's fields as (legend, [(name, label, value)]) for the page and the 第４号様式."""
     return [
-        (legend, [(name, obj._meta.get_field(name).verbose_name, _display(obj, name)) for name in names])
+        (
+            legend,
+            [
+                (name, settings.CITY.cited(obj._meta.get_field(name).verbose_name), _display(obj, name))
+                for name in names
+            ],
+        )
         for legend, names in AccountRequest.sections()
     ]
 

@@ -3,6 +3,7 @@
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
@@ -44,7 +45,8 @@ def shown(value: Any) -> Any:
 
 
 def label_of(model, name: str) -> str:
-    return str(model._meta.get_field(name).verbose_name)
+    """A field as users read it; clause IDs in it in the city's own numbering (the city profile)."""
+    return settings.CITY.cited(model._meta.get_field(name).verbose_name)
 
 
 def snapshot(obj: models.Model, names) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from datetime import date
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -14,6 +15,19 @@ FORMAT_HELP = f"{FORMAT_EXAMPLES} のいずれの形でも入力できます。"
 def date_preview(value: date) -> str:
     """How the box beside a date field reads a date: 令和8年4月1日（2026年4月1日）."""
     return f"{to_wareki(value)}（{value.year}年{value.month}月{value.day}日）"
+
+
+class CitesClauses:
+    """Form mixin: the clause IDs written in labels and help texts (「発信する内容（P-5）」) read as the
+    city's users know them — its own numbering, from the city profile (issue 15)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if field.label:
+                field.label = settings.CITY.cited(field.label)
+            if field.help_text:
+                field.help_text = settings.CITY.cited(field.help_text)
 
 
 class JapaneseDateInput(forms.DateInput):

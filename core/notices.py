@@ -21,7 +21,8 @@ def absolute(path: str) -> str:
 def notify(users: Iterable, *, subject: str, body: str = "", path: str = "") -> list[Notice]:
     """Tell each active user once, in the app and by mail; call it inside the transaction of the change."""
     recipients = {u.pk: u for u in users if u is not None and u.is_active}.values()
-    subject = f"[公式SNS] {subject}"[:200]
+    # Clause IDs written by the code (G-4-3-ア) reach people in the city's own numbering (its profile).
+    subject, body = settings.CITY.cited(f"[公式SNS] {subject}")[:200], settings.CITY.cited(body)
     notices = Notice.objects.bulk_create(
         Notice(recipient=user, subject=subject, body=body, path=path) for user in recipients
     )

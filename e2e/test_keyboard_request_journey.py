@@ -60,7 +60,7 @@ def test_a_request_goes_through_with_the_keyboard_alone(
     choose_option(clerk, clerk.get_by_label("分野"), "子育て・教育")
     choose_option(clerk, clerk.get_by_label("利用したいSNS"), "LINE")
     activate(clerk, clerk.get_by_role("button", name="次へ"))
-    expect(clerk.get_by_role("heading", name="関係する市の既存アカウント（G-4-2-ア）")).to_be_visible()
+    expect(clerk.get_by_role("heading", name="関係する市の既存アカウント（ガイドライン４(2)ア）")).to_be_visible()
 
     # Saved half-done and handed over too early: the page opens on the list of what is missing, and
     # Enter on an item of it takes the focus to that field.

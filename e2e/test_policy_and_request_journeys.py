@@ -88,7 +88,7 @@ def test_a_request_goes_from_draft_to_an_account(
     clerk.get_by_label("分野").select_option(label="子育て・教育")
     clerk.get_by_label("利用したいSNS").select_option(label="LINE")
     clerk.get_by_role("button", name="次へ").click()
-    expect(clerk.get_by_role("heading", name="関係する市の既存アカウント（G-4-2-ア）")).to_be_visible()
+    expect(clerk.get_by_role("heading", name="関係する市の既存アカウント（ガイドライン４(2)ア）")).to_be_visible()
     assert_accessible(clerk)
     _fill_request(clerk, head_a)
     clerk.get_by_role("button", name="下書きを保存").click()

@@ -21,7 +21,7 @@ def test_a_clerk_screens_a_draft_and_keeps_the_record(page, live_server, staff_a
     expect(result.get_by_text("伏せ字は要らぬ詮索を招きます")).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_label("写っている人・名前の出る人（団体）の了解を得ています（G-4-3-エ）").check()
+    page.get_by_label("写っている人・名前の出る人（団体）の了解を得ています（ガイドライン４(3)エ）").check()
     page.get_by_label("指摘への対応（記録する場合）").fill("本人の了解済み。伏せ字は実名に直して投稿")
     page.get_by_role("button", name="結果を下書きと一緒に記録する").click()
     expect(page.get_by_text("チェックの結果を下書きと一緒に記録しました。")).to_be_visible()

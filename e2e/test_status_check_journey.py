@@ -45,7 +45,8 @@ def test_the_sysadmin_sees_why_an_account_is_not_checked_and_registers_the_token
         assert x_api.server.RequestHandlerClass.requests == []  # nothing was sent without a token
 
         page.goto("/")
-        unchecked = page.get_by_role("region", name="状態確認ができていないアカウント（G-4-3-カ・G-4-5-エ）")
+        heading = "状態確認ができていないアカウント（ガイドライン４(3)カ・ガイドライン４(5)エ）"
+        unchecked = page.get_by_role("region", name=heading)
         expect(unchecked.get_by_role("link", name=account_a.label)).to_be_visible()
         expect(unchecked).to_contain_text("X API のベアラートークン")
         assert_accessible(page)

@@ -36,7 +36,8 @@ def test_a_clerks_change_of_a_public_name_waits_for_the_section_head(browser, li
     clerk.get_by_label("表示名").fill("こまえ子ども応援団")
     clerk.get_by_role("button", name="更新する").click()
     expect(clerk.get_by_text("公開一覧に載る項目（表示名）の変更を課長に申請しました")).to_be_visible()
-    expect(clerk.get_by_role("heading", name="課長の承認を待っている公開情報の変更（P-7）")).to_be_visible()
+    pending = "課長の承認を待っている公開情報の変更（運用ポリシー第７条）"
+    expect(clerk.get_by_role("heading", name=pending)).to_be_visible()
     expect(clerk.get_by_role("button", name="申請を取り下げる")).to_be_visible()
     assert_accessible(clerk)
     assert "こまえ子ども応援団" not in _registry_text(browser, live_server)

@@ -67,8 +67,16 @@ class CityProfile:
     demo: dict | None  # the demo organisation seed_demo loads (validated there), or None
 
     def clause(self, ref: str) -> str:
-        """What users read for a clause the code cites; the guideline's name if the profile has no label."""
-        return self.clause_labels.get(ref) or self.guideline_name
+        """What users read for a clause the code cites ("G-4-5-エ", or several: "G-4-5-エ・G-4-3-カ");
+        for one the profile does not label, the guideline's name (運用ポリシー for the P-… ones)."""
+        if ref not in self.clause_labels and ("・G-" in ref or "・P-" in ref):
+            return "・".join(dict.fromkeys(self.clause(part) for part in ref.split("・")))
+        fallback = "運用ポリシー" if ref.startswith("P-") else self.guideline_name
+        return self.clause_labels.get(ref) or fallback
+
+    def cited(self, text: str) -> str:
+        """`text` with every clause ID in it as the city's users read it (labels, help, messages)."""
+        return CLAUSE_ID.sub(lambda m: self.clause(m[0].replace("/", "・")), str(text))
 
 
 class ProfileError(ImproperlyConfigured):
@@ -95,18 +103,39 @@ SCHEMA = {
 LEVEL_KEYS = {"below": int, "label": str, "notice_days": int}
 OPTIONAL_SECTIONS = {"demo", "platforms"}
 
-# The clauses the screens and documents cite, by their ID in the code; a profile labels them in the
-# words of its own guideline ([guideline.clauses]).
+# The clauses the screens, messages and documents cite, by their ID in the code: G-… the guideline,
+# P-… the 運用ポリシー's 見本. A profile labels them in the words of its own rules
+# ([guideline.clauses]); one it leaves out reads as the guideline's name (or 運用ポリシー).
 CLAUSES = (
+    "G-4-2",
     "G-4-2-ア",
     "G-4-2-イ",
     "G-4-2-イ・ウ",
+    "G-4-3-ア",
+    "G-4-3-エ",
     "G-4-3-オ・カ",
+    "G-4-3-カ",
+    "G-4-4-ア",
+    "G-4-4-イ",
+    "G-4-4-ウ",
     "G-4-5-ア",
     "G-4-5-ア〜ウ",
     "G-4-5-イ",
+    "G-4-5-ウ",
     "G-4-5-エ",
+    "P-3",
+    "P-4",
+    "P-5",
+    "P-5-2",
+    "P-6",
+    "P-7",
+    "P-7-1",
+    "P-7-2",
+    "P-7-3",
+    "P-8",
 )
+# A clause ID as written in text: "G-4-5-ウ", "G-4-2-イ・ウ", "G-4-3-オ/カ", "G-4-5-ア〜ウ", "P-7-3".
+CLAUSE_ID = re.compile(r"(?<![A-Za-z0-9_-])[GP]-\d+(?:-\d+)?(?:-[ア-ン](?:[・/〜][ア-ン](?![-\d]))*)?(?![A-Za-z0-9_-])")
 
 # What a policy template may fill in (policies.services.policy_values makes each of them).
 POLICY_PLACEHOLDERS = (

@@ -378,7 +378,8 @@ def credential_reminders_send(today: date) -> int:
             body = (
                 f"{what}は、{when}。\n"
                 "SNSの開発者向け画面で新しいトークンを発行し、APIトークンの管理画面で登録し直してください。"
-                "有効期限が切れると、このトークンを使う状態確認（G-4-5-エ、G-4-3-カ）は「確認できず」になります。"
+                f"有効期限が切れると、このトークンを使う状態確認（{settings.CITY.clause('G-4-5-エ・G-4-3-カ')}）は"
+                "「確認できず」になります。"
             )
             notify(recipients, subject=subject, body=body, path=reverse("monitoring:credentials"))
             sent += 1

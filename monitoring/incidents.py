@@ -83,7 +83,7 @@ def incident_step_done(*, incident_id: int, actor, code: str, note: str = "") ->
     if step is None:
         raise TransitionError("その手順はこのインシデントにありません。")
     if step.done_at:
-        raise TransitionError(f"「{step.label}」は既に実施済みです。")
+        raise TransitionError(settings.CITY.cited(f"「{step.label}」は既に実施済みです。"))
     step.done_at, step.done_by, step.note = timezone.now(), actor, note.strip()[:200]
     step.save(update_fields=["done_at", "done_by", "note"])
     _audit(incident, actor, f"実施：{step.label}", note)
@@ -100,7 +100,9 @@ def incident_escalate(*, incident_id: int, actor) -> Incident:
         summary = "所属長へ報告"
     elif incident.reported_to_ciso_at is None:
         if not can_report_to_ciso(actor):
-            raise PermissionDenied("統括情報セキュリティ責任者への報告は所属長が行います（G-4-3-オ/カ）。")
+            raise PermissionDenied(
+                settings.CITY.cited("統括情報セキュリティ責任者への報告は所属長が行います（G-4-3-オ・カ）。")
+            )
         incident.reported_to_ciso_at, incident.reported_to_ciso_by = now, actor
         summary = "統括情報セキュリティ責任者へ報告"
     else:
@@ -115,9 +117,11 @@ def incident_close(*, incident_id: int, actor, comment: str = "") -> Incident:
     incident = _lock(incident_id, actor)
     pending = [s.label for s in incident.steps.filter(done_at__isnull=True)]
     if pending:
-        raise TransitionError("未実施の手順があります：" + "、".join(pending))
+        raise TransitionError(settings.CITY.cited("未実施の手順があります：" + "、".join(pending)))
     if incident.reported_to_ciso_at is None and incident.kind in ("hijack", "impersonation", "important_mention"):
-        raise TransitionError("統括情報セキュリティ責任者への報告が済んでいません（G-4-3-オ/カ）。")
+        raise TransitionError(
+            settings.CITY.cited("統括情報セキュリティ責任者への報告が済んでいません（G-4-3-オ・カ）。")
+        )
     incident.closed_at = timezone.now()
     transition(
         incident, to=Incident.Status.CLOSED, actor=actor, label="完了", comment=comment, update_fields=["closed_at"]

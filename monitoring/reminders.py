@@ -33,7 +33,12 @@ def content_check_log(*, account_id: int, actor, note: str = "") -> ContentCheck
     if not can_log_content_check(actor, account):
         raise PermissionDenied("発言内容の確認を記録できるのは、管理者と所管課の職員です。")
     check = ContentCheck.objects.create(account=account, checked_by=actor, note=note.strip()[:200])
-    audit_record(target=account, actor=actor, action=AuditEvent.Action.UPDATED, summary="発言内容を確認（G-4-3-ア）")
+    audit_record(
+        target=account,
+        actor=actor,
+        action=AuditEvent.Action.UPDATED,
+        summary=settings.CITY.cited("発言内容を確認（G-4-3-ア）"),
+    )
     return check
 
 
@@ -78,7 +83,7 @@ def reminders_due(today: date) -> dict:
         due_reviews = OfficialAccount.objects.filter(status=AccountStatus.ACTIVE).exclude(pk__in=signed)
         for account in due_reviews.select_related("platform"):
             for head in heads[account.department_id]:
-                due[head].append(f"{account}：{fiscal_year_label(fy)}の効果測定（G-4-5-ア）")
+                due[head].append(f"{account}：{fiscal_year_label(fy)}の効果測定（{settings.CITY.clause('G-4-5-ア')}）")
     return due
 
 

@@ -3,6 +3,7 @@
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -23,7 +24,7 @@ REQUIRED_FOR_SIGN_OFF = [f for f in REVIEW_FIELDS if f not in ("engagement", "co
 
 
 def _label(name: str) -> str:
-    return str(YearEndReview._meta.get_field(name).verbose_name)
+    return settings.CITY.cited(YearEndReview._meta.get_field(name).verbose_name)
 
 
 def followers_at(account: OfficialAccount, fiscal_year: int) -> tuple[int | None, int | None]:
@@ -102,7 +103,9 @@ def review_missing(review: YearEndReview) -> dict[str, str]:
         if getattr(review, name) in (None, "")
     }
     if review.decision == ReviewDecision.CONSIDER_SUSPENSION and review.consolidate_into_id is None:
-        missing["consolidate_into"] = "停止検討では、集約先の市広報アカウントを選んでください（G-4-5-ア）。"
+        missing["consolidate_into"] = (
+            f"停止検討では、集約先の市広報アカウントを選んでください（{settings.CITY.clause('G-4-5-ア')}）。"
+        )
     return missing
 
 
@@ -165,7 +168,9 @@ def suspension_plan_create(
     if review.status != YearEndReview.Status.SIGNED or review.decision != ReviewDecision.CONSIDER_SUSPENSION:
         raise TransitionError("課長が確認した「停止検討」の効果測定から計画を作成してください。")
     if not reason.strip():
-        raise TransitionError("停止の理由を入力してください（市ホームページに掲載されます：P-8）。")
+        raise TransitionError(
+            settings.CITY.cited("停止の理由を入力してください（市ホームページに掲載されます：P-8）。")
+        )
     followers = review.followers_end or 0
     impact, days = impact_of(followers)
     ends = notice_ends_on or date.fromordinal(notice_starts_on.toordinal() + days)

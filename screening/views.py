@@ -2,6 +2,7 @@
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -30,7 +31,9 @@ def marked(text: str, findings: list[dict]) -> str:
         if f["code"] in WHOLE_TEXT or f["start"] < at:
             continue
         pieces.append(escape(text[at : f["start"]]))
-        pieces.append(f'<mark title="{escape(f["clause"])}">{escape(text[f["start"] : f["end"]])}</mark>')
+        pieces.append(
+            f'<mark title="{escape(settings.CITY.clause(f["clause"]))}">{escape(text[f["start"] : f["end"]])}</mark>'
+        )
         at = f["end"]
     pieces.append(escape(text[at:]))
     return mark_safe("".join(pieces))  # noqa: S308 - built from escaped pieces only
@@ -120,4 +123,6 @@ def api(request):
         )
     except TransitionError as exc:
         return JsonResponse({"error": str(exc)}, status=400, json_dumps_params={"ensure_ascii": False})
-    return JsonResponse({"findings": [f.as_dict() for f in findings]}, json_dumps_params={"ensure_ascii": False})
+    # `clause` is the rule's ID in the code; `clause_label` is what the city's users read (its profile).
+    found = [{**f.as_dict(), "clause_label": settings.CITY.clause(f.clause)} for f in findings]
+    return JsonResponse({"findings": found}, json_dumps_params={"ensure_ascii": False})

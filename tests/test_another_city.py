@@ -10,6 +10,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from core.models import Notice
+from komae_sns.city import CLAUSE_ID
 from tests.test_permission_matrix import PEOPLE, RULES, people, world  # noqa: F401 (fixtures)
 
 KOMAE = "狛江"
@@ -42,6 +43,9 @@ def test_no_page_export_mail_or_pdf_names_komae(another_city_data, client, world
             assert response.status_code == 200, f"{person} → {url_name}"
             text = _text(response)
             assert KOMAE not in text, f"{person} → {url_name} names {KOMAE}"
+            # Users read the city's own clause labels, never the code's IDs (G-4-5-エ, P-7).
+            raw = set(CLAUSE_ID.findall(text))
+            assert not raw, f"{person} → {url_name} shows clause IDs {raw}"
             seen += 1
             if response["Content-Type"].startswith("application/pdf"):
                 assert "架空野市" in text or "広報戦略会議" in text, url_name
@@ -62,7 +66,7 @@ def test_no_page_export_mail_or_pdf_names_komae(another_city_data, client, world
 
     notices = list(Notice.objects.values_list("subject", "body"))
     assert notices, "the world's submissions and decisions told people"
-    assert not [n for n in notices if KOMAE in "".join(n)]
+    assert not [n for n in notices if KOMAE in "".join(n) or CLAUSE_ID.search("".join(n))]
 
 
 @pytest.mark.django_db

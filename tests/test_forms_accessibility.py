@@ -447,7 +447,7 @@ def test_a_date_field_keeps_its_own_help_and_the_formats(client, head_a):
     client.force_login(head_a)
     page = _page(client.get(reverse("accounts:create")))
     [help_text] = [t for t in page.described_by(page.by_id["id_password_changed_on"]) if FORMAT_HELP in t]
-    assert help_text.startswith("パスワードそのものは入力・保存しません（P-4）。")
+    assert help_text.startswith("パスワードそのものは入力・保存しません（運用ポリシー第４条）。")
     assert page.by_id["id_password_changed_on"]["data-date-past-only"] == "true"
 
 

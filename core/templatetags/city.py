@@ -9,3 +9,15 @@ register = template.Library()
 @register.simple_tag
 def clause(ref: str) -> str:
     return settings.CITY.clause(ref)
+
+
+@register.filter
+def cited(text: str) -> str:
+    """{{ step.label|cited }}: text with the clause IDs in it as the city's users read them."""
+    return settings.CITY.cited(text) if text else text
+
+
+@register.filter(name="clause")
+def clause_filter(ref: str) -> str:
+    """{{ panel.clause|clause }}: the same, for a clause ID held in data."""
+    return settings.CITY.clause(ref) if ref else ""

@@ -29,7 +29,7 @@ def test_the_manager_is_reminded_of_content_checks_passwords_and_verification(
         assert reminders.send_reminders(date(2026, 11, 24)) == 1
     body = mailoutbox[0].body
     assert mailoutbox[0].to == ["head@city.komae.lg.jp"]
-    assert "発言内容の定期確認（G-4-3-ア）" in body and "パスワードの変更" in body and "認証の申請" in body
+    assert "発言内容の定期確認（ガイドライン４(3)ア）" in body and "パスワードの変更" in body and "認証の申請" in body
 
 
 def test_a_logged_content_check_silences_that_reminder(account_a, head_a, emails):

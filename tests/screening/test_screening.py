@@ -15,8 +15,8 @@ def test_the_page_marks_each_finding_and_keeps_the_record(client, staff_a, accou
     body = client.post(
         reverse("screening:screen"), {"account": account_a.pk, "text": text, "check": "1"}
     ).content.decode()
-    assert '<mark title="G-4-4-イ">○○</mark>' in body
-    assert '<mark title="G-4-4-ア">03-3430-1111</mark>' in body
+    assert '<mark title="ガイドライン４(4)イ">○○</mark>' in body
+    assert '<mark title="ガイドライン４(4)ア">03-3430-1111</mark>' in body
     assert "&lt;b&gt;太字&lt;/b&gt;" in body  # the draft is escaped
     # Findings are advice: kept without the consent answer, and the 課長 sees that it is missing.
     client.post(reverse("screening:screen"), {"account": account_a.pk, "text": text, "keep": "1"})
