@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone
@@ -74,7 +75,7 @@ class AccountForm(CitesClauses, forms.ModelForm):
             is_active=True, groups__name=Role.CONTRACTOR
         ).distinct()
         self.fields["handle"].widget.attrs["autocomplete"] = "off"
-        self.fields["registered_email"].widget.attrs["placeholder"] = "example@city.komae.lg.jp"
+        self.fields["registered_email"].widget.attrs["placeholder"] = f"example@{settings.CITY_EMAIL_DOMAIN}"
 
     def clean_handle(self):
         handle = lookup.normalize_handle(self.cleaned_data["handle"])

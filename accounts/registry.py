@@ -228,7 +228,7 @@ def registry_csv(request):
         row = {**registry_row(account), "handle": account.handle}  # without "@": a cell must not start a formula
         rows.append([row[key] for key, _ in CSV_COLUMNS])
     return csv_response(
-        ascii_name="komae-sns-accounts.csv",
+        ascii_name="official-sns-accounts.csv",  # the city's name is in the UTF-8 name
         filename=csv_filename(),
         header=[label for _, label in CSV_COLUMNS],
         rows=rows,

@@ -60,7 +60,7 @@ class RequestForm(CitesClauses, forms.ModelForm):
         self.fields["manager"].label_from_instance = lambda u: f"{u.display_name}（{u.title or u.department}）"
         self.fields["frequency"].widget.attrs["placeholder"] = "例：週2〜3回"
         self.fields["cost"].widget.attrs["placeholder"] = "例：なし（無料の範囲で運用）"
-        self.fields["registered_email"].widget.attrs["placeholder"] = "example@city.komae.lg.jp"
+        self.fields["registered_email"].widget.attrs["placeholder"] = f"example@{settings.CITY_EMAIL_DOMAIN}"
 
     def sections(self):
         """The bound fields grouped as AccountRequest.SECTIONS, for the template's fieldsets."""

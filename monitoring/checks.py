@@ -34,7 +34,11 @@ MAX_BODY_BYTES = 2 * 1024 * 1024
 MAX_REDIRECTS = 3
 RETRIES = 2
 BACKOFF_SECONDS = 0.5
-USER_AGENT = "komae-sns-status-check/1.0 (+https://www.city.komae.tokyo.jp/)"
+
+
+def user_agent() -> str:
+    """Who is asking, for the platforms' logs: the software and the city's own site (its profile)."""
+    return f"komae-sns-status-check/1.0 (+{settings.CITY_HOMEPAGE_URL})"
 
 
 @dataclass
@@ -391,7 +395,7 @@ def new_client() -> httpx.Client:
     return guarded_client(
         trusted_bases=settings.STATUS_CHECK_BASES.values(),
         timeout=TIMEOUT_SECONDS,
-        headers={"User-Agent": USER_AGENT},
+        headers={"User-Agent": user_agent()},
         limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
     )
 
