@@ -37,7 +37,9 @@ def incidents_visible_to(*, user):
 
 def _steps_for(incident: Incident) -> None:
     for order, (code, label) in enumerate(CHECKLISTS[incident.kind], start=1):
-        IncidentStep.objects.get_or_create(incident=incident, code=code, defaults={"label": label, "order": order})
+        # The step is kept as people read it: its clause in the city's own numbering (P-7-2, P-5-2).
+        defaults = {"label": settings.CITY.cited(label), "order": order}
+        IncidentStep.objects.get_or_create(incident=incident, code=code, defaults=defaults)
 
 
 def _lock(incident_id: int, actor) -> Incident:
