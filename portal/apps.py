@@ -6,3 +6,6 @@ class PortalConfig(AppConfig):
 
     name = "portal"
     verbose_name = "ポータル"
+
+    def ready(self):
+        from . import city_profile  # noqa: F401 (registers the demo file's system check)

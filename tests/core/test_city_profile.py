@@ -276,8 +276,24 @@ def test_a_demo_file_with_a_wrong_reference_is_refused_by_name(settings):
     demo = dict(settings.CITY.demo)
     demo["accounts"] = [{**demo["accounts"][0], "department": "999"}]
     settings.CITY = dataclasses.replace(settings.CITY, demo=demo)
-    with pytest.raises(CommandError, match="department（課のコード）か status"):
+    with pytest.raises(CommandError, match="department 999 が departments の課にありません"):
         call_command("seed_demo", force=True)
     settings.CITY = dataclasses.replace(settings.CITY, demo=None)
     with pytest.raises(CommandError, match=r"\[demo\] file がありません"):
         call_command("seed_demo", force=True)
+
+
+def test_check_names_what_is_wrong_in_the_demo_file(tmp_path):
+    for path in BUNDLED.parent.glob("kakuuno*.toml"):
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    demo = tmp_path / "kakuuno-demo.toml"
+    demo.write_text(demo.read_text(encoding="utf-8").replace('status = "closed"', 'status = "deleted"'), "utf-8")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        env={"PATH": "/usr/bin:/bin", "CITY_PROFILE": str(tmp_path / "kakuuno.toml")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "accounts の note:kakuuno_library の status は preparing, active" in result.stderr

@@ -26,57 +26,7 @@ from monitoring.models import Incident
 from org.models import Department, User
 from org.roles import Role, role_label
 from policies import services as policies
-from portal.city_profile import apply_profile
-
-STATUSES = {status.value for status in AccountStatus}
-
-
-class DemoError(CommandError):
-    pass
-
-
-def demo_organisation() -> dict:
-    """The city profile's demo organisation ([demo] file), checked enough to name what is wrong."""
-    demo = settings.CITY.demo
-    where = f"{settings.CITY_PROFILE} の [demo] file"
-    if demo is None:
-        raise DemoError(f"{where} がありません。デモ組織を書いたファイルをプロファイルに指定してください。")
-    for key, kind in (("password", str), ("departments", list), ("users", list), ("accounts", list)):
-        if not isinstance(demo.get(key), kind) or not demo[key]:
-            raise DemoError(f"{where}：{key} がないか、型が違います。")
-    sections = {s["code"] for d in demo["departments"] for s in d.get("sections", [])}
-    roles = {role.value for role in Role}
-    usernames = set()
-    for user in demo["users"]:
-        missing = {"username", "name", "title", "roles"} - set(user)
-        if missing:
-            raise DemoError(
-                f"{where}：users の {user.get('username', '?')} に {'・'.join(sorted(missing))} がありません。"
-            )
-        if user.get("department") and user["department"] not in sections:
-            raise DemoError(
-                f"{where}：users の {user['username']} の課 {user['department']} が departments にありません。"
-            )
-        if set(user["roles"]) - roles:
-            raise DemoError(
-                f"{where}：users の {user['username']} の役割は {', '.join(sorted(roles))} から選んでください。"
-            )
-        usernames.add(user["username"])
-    if not any("sysadmin" in user["roles"] for user in demo["users"]):
-        raise DemoError(f"{where}：users にシステム管理者（sysadmin）が一人は必要です（アカウントを登録する人）。")
-    for row in demo["accounts"]:
-        label = f"accounts の {row.get('platform')}:{row.get('handle')}"
-        if row.get("department") not in sections or row.get("status") not in STATUSES:
-            raise DemoError(
-                f"{where}：{label} の department（課のコード）か status（{', '.join(STATUSES)}）が違います。"
-            )
-        if row["status"] in ("notice", "suspended", "closed") and len(row.get("notice", [])) != 2:
-            raise DemoError(f"{where}：{label} には notice（予告期間：今日からの日数か日付を二つ）が必要です。")
-        if not any(u.get("department") == row["department"] and "section_head" in u["roles"] for u in demo["users"]):
-            raise DemoError(f"{where}：{label} の課に課長（section_head）がいません。管理者は所管課の課長です。")
-        if row.get("contractor") and row["contractor"] not in usernames:
-            raise DemoError(f"{where}：{label} の contractor {row['contractor']} が users にありません。")
-    return demo
+from portal.city_profile import apply_profile, demo_organisation
 
 
 def _notice_dates(notice: list, today: date) -> tuple[date, date]:
