@@ -65,6 +65,7 @@ class CityProfile:
     policy: PolicyText  # the 運用ポリシー template new installations start from (P-1〜P-10)
     platforms: tuple  # SNS the city adds to the bundled ones: dicts of accounts.Platform's fields
     demo: dict | None  # the demo organisation seed_demo loads (validated there), or None
+    role_titles: dict  # role → what the city calls it, where it differs (security_officer: 最高情報セキュリティ責任者)
 
     def clause(self, ref: str) -> str:
         """What users read for a clause the code cites ("G-4-5-エ", or several: "G-4-5-エ・G-4-3-カ");
@@ -97,11 +98,21 @@ SCHEMA = {
     "review": {"opens_month": (int, True)},
     "suspension": {"impact_levels": (list, True)},
     "policy": {"template": (str, True)},
+    # What the city calls a role, where it differs from the guideline's words (org.roles.Role values;
+    # the committee's roles are named by [committee]).
+    "roles": {
+        "staff": (str, False),
+        "section_head": (str, False),
+        "contractor": (str, False),
+        "security_officer": (str, False),
+        "pr_office": (str, False),
+        "sysadmin": (str, False),
+    },
     "demo": {"file": (str, False)},
     "platforms": {},  # an array of tables, checked by _platforms
 }
 LEVEL_KEYS = {"below": int, "label": str, "notice_days": int}
-OPTIONAL_SECTIONS = {"demo", "platforms"}
+OPTIONAL_SECTIONS = {"demo", "platforms", "roles"}
 
 # The clauses the screens, messages and documents cite, by their ID in the code: G-… the guideline,
 # P-… the 運用ポリシー's 見本. A profile labels them in the words of its own rules
@@ -204,6 +215,7 @@ def load_profile(path: str | Path | None = None) -> CityProfile:
         policy=_policy(_beside(path, values["policy.template"]), where),
         platforms=_platforms(data.get("platforms", []), where),
         demo=demo,
+        role_titles={key.removeprefix("roles."): value for key, value in values.items() if key.startswith("roles.")},
     )
 
 

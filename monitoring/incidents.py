@@ -14,6 +14,7 @@ from core.audit import audit_record, transition
 from core.errors import TransitionError
 from core.models import AuditEvent
 from core.uploads import size_label
+from org.roles import Role, role_label
 
 from .models import CHECKLISTS, Evidence, Incident, IncidentStep
 from .permissions import can_report_to_ciso, can_work_on_incident
@@ -103,12 +104,12 @@ def incident_escalate(*, incident_id: int, actor) -> Incident:
     elif incident.reported_to_ciso_at is None:
         if not can_report_to_ciso(actor):
             raise PermissionDenied(
-                settings.CITY.cited("統括情報セキュリティ責任者への報告は所属長が行います（G-4-3-オ・カ）。")
+                settings.CITY.cited(f"{role_label(Role.SECURITY_OFFICER)}への報告は所属長が行います（G-4-3-オ・カ）。")
             )
         incident.reported_to_ciso_at, incident.reported_to_ciso_by = now, actor
-        summary = "統括情報セキュリティ責任者へ報告"
+        summary = f"{role_label(Role.SECURITY_OFFICER)}へ報告"
     else:
-        raise TransitionError("既に統括情報セキュリティ責任者まで報告しています。")
+        raise TransitionError(f"既に{role_label(Role.SECURITY_OFFICER)}まで報告しています。")
     incident.save()
     _audit(incident, actor, summary)
     return incident
@@ -122,7 +123,7 @@ def incident_close(*, incident_id: int, actor, comment: str = "") -> Incident:
         raise TransitionError(settings.CITY.cited("未実施の手順があります：" + "、".join(pending)))
     if incident.reported_to_ciso_at is None and incident.kind in ("hijack", "impersonation", "important_mention"):
         raise TransitionError(
-            settings.CITY.cited("統括情報セキュリティ責任者への報告が済んでいません（G-4-3-オ・カ）。")
+            settings.CITY.cited(f"{role_label(Role.SECURITY_OFFICER)}への報告が済んでいません（G-4-3-オ・カ）。")
         )
     incident.closed_at = timezone.now()
     transition(

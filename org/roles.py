@@ -29,7 +29,7 @@ def role_label(role: str) -> str:
         return f"{city.committee_name} {city.committee_member_title}"
     if role == Role.COMMITTEE_CHAIR:
         return f"{city.committee_name} {city.committee_chair_title}"
-    return Role(role).label
+    return city.role_titles.get(str(role)) or Role(role).label
 
 
 def roles_of(user) -> frozenset[str]:

@@ -10,6 +10,7 @@ from core.errors import TransitionError
 from . import lockouts
 from .forms import LoginForm, ReleaseForm, ThrottledPasswordChangeForm
 from .models import LockoutRelease
+from .roles import Role, role_label
 
 
 class LoginView(auth_views.LoginView):
@@ -30,7 +31,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 def lockout_list(request):
     """Sign-in lockouts for the 統括情報セキュリティ責任者 (read) and the sysadmin (release)."""
     if not lockouts.can_view_lockouts(request.user):
-        raise PermissionDenied("ログインのロック状況は統括情報セキュリティ責任者とシステム管理者が確認できます。")
+        raise PermissionDenied(
+            f"ログインのロック状況は{role_label(Role.SECURITY_OFFICER)}と{role_label(Role.SYSADMIN)}が確認できます。"
+        )
     return render(
         request,
         "org/lockouts.html",

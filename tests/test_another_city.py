@@ -76,6 +76,9 @@ def test_the_second_citys_words_reach_its_users(another_city_data, client, world
     decide = client.get(reverse("approvals:decide", kwargs=world["request"])).content.decode()
     assert "広報戦略会議" in decide or "議長" in decide
     assert "運用指針第5条第2項・第3項" in decide  # the 委員長特認 clause, in the city's numbering
+    client.force_login(people("security_officer"))
+    incident = client.get(reverse("monitoring:incident", kwargs=world["incident"])).content.decode()
+    assert "最高情報セキュリティ責任者への報告" in incident and "統括情報セキュリティ責任者" not in incident
     client.force_login(people("head_a"))
     reviews = client.get(reverse("monitoring:reviews")).content.decode()
     assert "運用指針第10条第1項により" in reviews
