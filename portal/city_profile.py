@@ -30,6 +30,17 @@ def demo_organisation() -> dict:
     where = f"{settings.CITY_PROFILE} の [demo] file"
     if demo is None:
         raise DemoError(f"{where} がありません。デモ組織を書いたファイルをプロファイルに指定してください。")
+    try:
+        _check_demo(demo, where)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        # An entry of the wrong shape (a table without its key, a string where a table belongs).
+        raise DemoError(
+            f"{where}：形式が違います（{type(exc).__name__}: {exc}）。komae-demo.toml の形を参照してください。"
+        ) from None
+    return demo
+
+
+def _check_demo(demo: dict, where: str) -> None:
     for key, kind in (("password", str), ("departments", list), ("users", list), ("accounts", list)):
         if not isinstance(demo.get(key), kind) or not demo[key]:
             raise DemoError(f"{where}：{key} がないか、型が違います。")
@@ -65,7 +76,17 @@ def demo_organisation() -> dict:
             raise DemoError(f"{where}：{label} の課に課長（section_head）がいません。管理者は所管課の課長です。")
         if row.get("contractor") and row["contractor"] not in usernames:
             raise DemoError(f"{where}：{label} の contractor {row['contractor']} が users にありません。")
-    return demo
+    request, incident = demo.get("request"), demo.get("incident")
+    for key in ("applicant", "manager") if request else ():
+        if request.get(key) not in usernames:
+            raise DemoError(f"{where}：[request] {key} は users の username で指定してください。")
+    if incident:
+        handles = {f"{row['platform']}:{row['handle']}" for row in demo["accounts"]}
+        if incident.get("account") not in handles or incident.get("reporter") not in usernames:
+            raise DemoError(
+                f"{where}：[incident] account は accounts の「SNSのコード:ユーザー名」、"
+                "reporter は users の username で指定してください。"
+            )
 
 
 @checks.register()

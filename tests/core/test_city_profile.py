@@ -297,3 +297,22 @@ def test_check_names_what_is_wrong_in_the_demo_file(tmp_path):
     )
     assert result.returncode != 0
     assert "accounts の note:kakuuno_library の status は preparing, active" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: {**d, "departments": [{"name": "コードのない部", "sections": [{"name": "課"}]}]}, "形式が違います"),
+        (lambda d: {**d, "request": {**d["request"], "manager": "nobody"}}, "[request] manager は users"),
+        (lambda d: {**d, "incident": {**d["incident"], "account": "x:nobody"}}, "[incident] account は accounts"),
+    ],
+)
+def test_a_demo_file_of_the_wrong_shape_is_refused_not_crashed(settings, change, message):
+    import dataclasses
+
+    from portal.city_profile import DemoError, demo_organisation
+
+    settings.CITY = dataclasses.replace(settings.CITY, demo=change(settings.CITY.demo))
+    with pytest.raises(DemoError) as refused:
+        demo_organisation()
+    assert message in str(refused.value)
