@@ -68,6 +68,7 @@ def test_the_sysadmin_sees_why_an_account_is_not_checked_and_registers_the_token
 
         page.goto(f"/accounts/{account_a.pk}/")
         page.get_by_role("button", name="今すぐ確認").click()
+        expect(page.get_by_text("状態確認を依頼しました")).to_be_visible()  # the POST's page, before reloading it
         page.reload()
         latest = page.get_by_role("table", name="状態確認の履歴（新しい順に10件）").get_by_role("row").nth(1)
         expect(latest).to_contain_text("異常なし")

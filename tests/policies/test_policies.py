@@ -278,7 +278,7 @@ def trap():
     """A local HTTP server that records every request; the tests expect it to stay silent."""
     _Recorder.requests = []
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)  # quick to shut down
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
