@@ -8,6 +8,7 @@ import shutil
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import override_settings
@@ -280,7 +281,7 @@ def _build_people_and_world() -> tuple[dict, dict]:
     staff_a = _user("staff_a", dept_a, Role.STAFF)
     dept_b = DepartmentFactory(code="KB", name="環境政策課", parent=BuFactory(code="B02", name="市民生活部"))
     head_b = _user("head_b", dept_b, Role.SECTION_HEAD)
-    pr_account = AccountFactory(department=dept_b, manager=head_b, handle="komae_city", display_name="狛江市")
+    pr_account = AccountFactory(department=dept_b, manager=head_b, handle="komae_city", display_name=settings.CITY_NAME)
     admin = _user("admin", dept_b, Role.SYSADMIN)
     world = _build_world(account_a, preparing_a, contractor, head_a, staff_a, pr_account, admin)
     people = {
