@@ -316,3 +316,38 @@ def test_a_demo_file_of_the_wrong_shape_is_refused_not_crashed(settings, change,
     with pytest.raises(DemoError) as refused:
         demo_organisation()
     assert message in str(refused.value)
+
+
+def test_every_clause_the_screens_cite_has_a_label_in_both_shipped_profiles():
+    """A clause cited by a template ({% clause %}) or the code (.clause(…), cited text) is one the
+    profiles label; otherwise it would read as the bare guideline name."""
+    import re
+
+    from komae_sns.city import CLAUSE_ID, CLAUSES
+
+    root = BUNDLED.parents[2]
+    cited = set()
+    for path in [*root.glob("templates/**/*.html"), *root.glob("*/templates/**/*.html")]:
+        cited |= set(re.findall(r'\{% clause "([^"]+)" %\}', path.read_text(encoding="utf-8")))
+    for path in root.glob("*/**/*.py"):
+        if ".venv" in path.parts or "tests" in path.parts or "migrations" in path.parts:
+            continue
+        source = path.read_text(encoding="utf-8")
+        cited |= set(re.findall(r"\.clause\(['\"]([^'\"]+)['\"]\)", source))
+        for call in re.findall(r"cited\((f?\"[^)]*)\)", source):
+            cited |= {m.replace("/", "・") for m in CLAUSE_ID.findall(call)}
+    parts = {part for ref in cited for part in ([ref] if ref in CLAUSES else ref.split("・"))}
+    assert len(parts) > 15 and parts <= set(CLAUSES), parts - set(CLAUSES)
+    for profile in (load_profile(BUNDLED), load_profile(BUNDLED.parent / "kakuuno.toml")):
+        assert set(profile.clause_labels) == set(CLAUSES), set(CLAUSES) - set(profile.clause_labels)
+
+
+@pytest.mark.django_db
+def test_the_placeholders_a_template_may_use_are_the_ones_a_policy_fills(account_a):
+    from accounts.models import ContentCategory
+    from komae_sns.city import CONTENT_CATEGORIES, POLICY_PLACEHOLDERS
+    from policies.models import PolicyTemplate
+    from policies.services import policy_values
+
+    assert set(policy_values(account_a, PolicyTemplate.objects.first())) == set(POLICY_PLACEHOLDERS)
+    assert set(CONTENT_CATEGORIES) == set(ContentCategory.values)
