@@ -82,6 +82,8 @@ class YouTubeAdapter(ApiAdapter):
     def read(self, target: Target, http: Http) -> ProfileState:
         state, feed_failure = self._read_feed(target, http)
         if target.api is None:
+            if isinstance(feed_failure, Gone):
+                feed_failure = self._confirm_gone(target, http, feed_failure)
             if feed_failure:
                 raise feed_failure
             state.error = (
@@ -134,6 +136,19 @@ class YouTubeAdapter(ApiAdapter):
             ),
             None,
         )
+
+    def _confirm_gone(self, target: Target, http: Http, gone: Gone) -> CheckError:
+        """G-4-5-エ without a key: the feed is known to answer 404 now and then for a live channel, so
+        the channel's own page decides before a missing feed becomes an incident."""
+        page = http.get(target.url.split("/feeds/", 1)[0] + f"/channel/{target.actor}")
+        if page.status in (404, 410):
+            return Gone(f"{gone}（チャンネルのページも HTTP {page.status}）")
+        if page.status == 200:
+            return CheckError(
+                "フィードが HTTP 404 を返しましたが、チャンネルのページはあります"
+                "（フィードの一時的な不具合とみて、異常とはしません。次の確認で確かめます）"
+            )
+        return CheckError(f"フィードが HTTP 404、チャンネルのページも読めません（HTTP {page.status}）")
 
     def _channel(self, api: Target, http: Http, **query) -> dict:
         """channels.list for one channel (by id or forHandle); Gone when `items` is empty."""

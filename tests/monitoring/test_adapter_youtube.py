@@ -175,9 +175,20 @@ def test_a_video_after_the_suspension_date_is_an_anomaly(yt, no_key, account):
 
 def test_a_missing_feed_is_a_gone_channel(yt, no_key, account):
     yt.answer(FEED, status=404, text="<html>not found</html>", content_type="text/html")
+    yt.answer(f"/channel/{YT_CHANNEL_ID}", status=404, text="<html>not found</html>", content_type="text/html")
     check = _check(account)
     assert check.anomalies == ["gone"]
-    assert "フィード HTTP 404" in check.error
+    assert "フィード HTTP 404" in check.error and "チャンネルのページも HTTP 404" in check.error
+
+
+def test_a_missing_feed_of_a_channel_whose_page_is_there_is_no_incident(yt, no_key, account):
+    """Without a key the channel's page decides: the feed's occasional 404 is not a deleted channel."""
+    yt.answer(FEED, status=404, text="<html>not found</html>", content_type="text/html")
+    yt.answer(f"/channel/{YT_CHANNEL_ID}", text="<html><title>チャンネル</title></html>", content_type="text/html")
+    check = _check(account)
+    assert check.outcome == StatusCheck.Outcome.ERROR and check.anomalies == []
+    assert "チャンネルのページはあります" in check.error
+    assert not account.incidents.exists()
 
 
 def test_an_empty_channel_list_is_a_gone_channel(yt, api_key, account):
