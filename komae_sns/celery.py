@@ -33,5 +33,7 @@ app.conf.beat_schedule = {
     },
     # Issue 14: the database and the media files, nightly into BACKUP_DIR (at BACKUP_HOUR, Asia/Tokyo),
     # keeping the newest BACKUP_KEEP; the sysadmin's dashboard warns when the last is two days old.
+    # Threads' 60-day tokens, refreshed from themselves in their last CREDENTIAL_REFRESH_DAYS days.
+    "token-renewals": {"task": "monitoring.tasks.renew_tokens", "schedule": crontab(minute=15, hour=3)},
     "backup-nightly": {"task": "core.tasks.nightly_backup", "schedule": crontab(minute=0, hour=settings.BACKUP_HOUR)},
 }

@@ -128,6 +128,9 @@ for _number, _key in enumerate(CREDENTIAL_KEYS, start=1):
 # The sysadmins are told once when a token enters this many days before its expiry (and again a
 # week before, and when it has lapsed): monitoring/credentials.py.
 CREDENTIAL_REMINDER_DAYS = env.int("CREDENTIAL_REMINDER_DAYS", default=30)
+# Tokens that renew themselves (Threads' 60-day tokens) are refreshed by beat in the last this many
+# days of their life (monitoring/renewals.py).
+CREDENTIAL_REFRESH_DAYS = env.int("CREDENTIAL_REFRESH_DAYS", default=14)
 if not 1 <= CREDENTIAL_REMINDER_DAYS <= 365:
     raise ImproperlyConfigured("CREDENTIAL_REMINDER_DAYS must be 1 to 365 (days).")
 

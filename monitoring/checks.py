@@ -307,6 +307,13 @@ class ApiAdapter(GenericAdapter):
             problem=problem,
         )
 
+    def platform_target(self, platform, *, token: str) -> Target:
+        """A target for the platform's API itself, not about one account (a token's refresh)."""
+        code = platform.code
+        base = platform_base(code) or self.default_base
+        hosts = (urlsplit(self.default_base).hostname or "", *platform.host_list)
+        return Target(base, hosts, (base,) if platform_base(code) else (), platform=code, token=token)
+
     def url(self, target: Target, path: str, **params) -> str:
         query = urlencode({k: v for k, v in params.items() if v is not None})
         return f"{target.url.rstrip('/')}{path}" + (f"?{query}" if query else "")

@@ -384,3 +384,62 @@ def credential_reminders_send(today: date) -> int:
             notify(recipients, subject=subject, body=body, path=reverse("monitoring:credentials"))
             sent += 1
     return sent
+
+
+# --- tokens that renew themselves --------------------------------------------------------------------
+
+
+@sensitive_variables("token")
+@transaction.atomic
+def credential_renewed(*, credential_id: int, fingerprint: str, token: str, expires_on: date) -> ApiCredential | None:
+    """Put a refreshed token in place of the one it was refreshed from, in the same scope (the
+    refresh is the platform's, so no person registers it: the audit names none, and the new row keeps
+    the sysadmin who registered the first). Nothing changes if that credential was replaced or
+    retired meanwhile."""
+    previous = (
+        ApiCredential.objects.select_for_update(of=("self",))
+        .select_related("platform", "account__platform")
+        .filter(pk=credential_id, retired_at__isnull=True, fingerprint=fingerprint)
+        .first()
+    )
+    if previous is None:
+        return None
+    token = _check_token(token)
+    _retire(previous, actor=None, why="APIトークンを自動更新（更新前）")
+    credential = ApiCredential.objects.create(
+        platform=previous.platform,
+        account=previous.account,
+        kind=previous.kind,
+        secret=encrypt(token),
+        fingerprint=fingerprint_of(token),
+        expires_on=expires_on,
+        registered_by=previous.registered_by,
+    )
+    audit_record(
+        target=credential,
+        actor=None,
+        action=AuditEvent.Action.CREATED,
+        summary=_summary("APIトークンを自動更新", credential),
+    )
+    return credential
+
+
+def credentials_to_refresh(now=None) -> list[ApiCredential]:
+    """Tokens in use that renew themselves and are due: lapsing within CREDENTIAL_REFRESH_DAYS, not
+    lapsed, and at least a day old (Threads refreshes a long-lived token only after 24 hours)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    return list(
+        ApiCredential.objects.filter(
+            retired_at__isnull=True,
+            platform__code__in=SELF_RENEWING,
+            kind=ApiCredential.Kind.ACCESS_TOKEN,
+            expires_on__gte=today,
+            expires_on__lte=today + timedelta(days=settings.CREDENTIAL_REFRESH_DAYS),
+            registered_at__lte=now - timedelta(days=1),
+        ).select_related("platform", "account__platform")
+    )
+
+
+# Platforms whose long-lived access tokens are refreshed from the token itself, no app secret needed.
+SELF_RENEWING = ("threads",)

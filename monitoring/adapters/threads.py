@@ -23,6 +23,21 @@ class ThreadsAdapter(ApiAdapter):
     def target(self, account) -> Target:
         return credential_target(self, account, actor=account.handle.lstrip("@"), need=NEED)
 
+    def refresh(self, target: Target, http) -> tuple[str, int]:
+        """A long-lived token (60 days) for a new one, from the token itself: GET /refresh_access_token
+        (the reference takes the token only in the query; no log here records URLs). Returns the new
+        token and its lifetime in seconds."""
+        reply = http.get(
+            self.url(target, "/refresh_access_token", grant_type="th_refresh_token", access_token=target.token)
+        )
+        if reply.status != 200:
+            raise graph_error(reply, service="Threads API")
+        body = body_of(reply)
+        token, lifetime = str(body.get("access_token") or "").strip(), body.get("expires_in")
+        if not token or isinstance(lifetime, bool) or not isinstance(lifetime, int) or lifetime <= 0:
+            raise CheckError("更新の応答に新しいトークンか有効期間がありません")
+        return token, lifetime
+
     def read(self, target: Target, http) -> ProfileState:
         base = f"/{THREADS_VERSION}/me"
         reply = http.get(self.url(target, base, fields=USER_FIELDS), headers=bearer(target))
