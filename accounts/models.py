@@ -217,7 +217,7 @@ class PolicyChoices(models.Model):
     @property
     def content_category_labels(self) -> list[str]:
         labels = dict(ContentCategory.choices)
-        return [labels.get(c, c) for c in self.content_categories]
+        return [settings.CITY.words(labels.get(c, c)) for c in self.content_categories]  # 市政 → 町政 in a 町
 
 
 class OfficialAccount(PolicyChoices, UndeletableModel):

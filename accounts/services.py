@@ -251,7 +251,7 @@ def account_update(*, account_id: int, actor, fields: dict[str, Any], contractor
     for name, value in fields.items():
         old = getattr(account, name)
         if old != value:
-            verbose = settings.CITY.cited(OfficialAccount._meta.get_field(name).verbose_name)
+            verbose = settings.CITY.words(OfficialAccount._meta.get_field(name).verbose_name)
             changes[verbose] = [shown(old), shown(value)]
             setattr(account, name, value)
             if name in PUBLIC_FIELDS:
@@ -294,7 +294,7 @@ def public_change_needs_approval(*, user, account: OfficialAccount) -> bool:
 
 
 def _label_of(name: str) -> str:
-    return settings.CITY.cited(OfficialAccount._meta.get_field(name).verbose_name)
+    return settings.CITY.words(OfficialAccount._meta.get_field(name).verbose_name)
 
 
 def _propose(account: OfficialAccount, actor, proposed: dict[str, Any]) -> PublicChange:
@@ -506,7 +506,7 @@ def public_values(account: OfficialAccount) -> dict[str, Any]:
         value = getattr(account, name)
         if field.choices:
             value = getattr(account, f"get_{name}_display")()
-        values[str(field.verbose_name)] = shown(value)
+        values[settings.CITY.words(field.verbose_name)] = shown(value)
     return values
 
 
@@ -590,7 +590,7 @@ def account_announce_suspension(
     account, transition = _begin(account_id=account_id, actor=actor, name="announce_suspension")
     if not reason.strip():
         raise TransitionError(
-            settings.CITY.cited("停止の理由を入力してください（市ホームページに掲載されます：P-8）。")
+            settings.CITY.words("停止の理由を入力してください（市ホームページに掲載されます：P-8）。")
         )
     if notice_ends_on < notice_starts_on:
         raise TransitionError("事前周知の終了日は開始日以降の日付にしてください。")

@@ -11,7 +11,7 @@ from .services import DECISIONS, decision_reason_missing
 User = get_user_model()
 
 
-class StartForm(forms.Form):
+class StartForm(CitesClauses, forms.Form):
     """Step 1: the 分野 and the platform, so the existing accounts can be shown first (G-4-2-ア)."""
 
     field = forms.ChoiceField(label="分野", choices=[("", "選択してください"), *Field.choices])

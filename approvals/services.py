@@ -58,7 +58,7 @@ def only_the_chair() -> str:
 
 
 def _label(name: str) -> str:
-    return settings.CITY.cited(AccountRequest._meta.get_field(name).verbose_name)
+    return settings.CITY.words(AccountRequest._meta.get_field(name).verbose_name)
 
 
 def request_missing(request: AccountRequest) -> dict[str, str]:
@@ -346,7 +346,7 @@ def request_decide(*, request_id: int, actor, decision: str, reason: str = "") -
     _notify(
         request,
         f"申請 {request.reference} が{summary}されました",
-        settings.CITY.cited(
+        settings.CITY.words(
             "公式アカウントを「開設準備」で登録し、運用ポリシー第1版を制定しました。次の手順を進めてください：\n"
             "1. アカウントを取得し、ユーザー名とSNS上の固有IDを登録する\n"
             "2. 認証（公式マーク）を申請する（P-7-3）\n"

@@ -135,11 +135,12 @@ def request_edit(request, pk: int):
 def _display(obj, name: str):
     field = obj._meta.get_field(name)
     value = getattr(obj, name)
+    # The system's own labels (never what the 課 typed) in the city's words: 市政 → 町政 in a 町.
     if name == "content_categories":
         labels = dict(ContentCategory.choices)
-        return "、".join(labels.get(v, v) for v in value)
+        return settings.CITY.words("、".join(labels.get(v, v) for v in value))
     if field.choices:
-        return getattr(obj, f"get_{name}_display")()
+        return settings.CITY.words(getattr(obj, f"get_{name}_display")())
     if isinstance(value, bool):
         return "はい" if value else "いいえ"
     if name == "start_on" and value:
@@ -155,7 +156,7 @@ def request_sections(obj) -> list[tuple[str, list[tuple[str, str, object]]]]:
         (
             legend,
             [
-                (name, settings.CITY.cited(obj._meta.get_field(name).verbose_name), _display(obj, name))
+                (name, settings.CITY.words(obj._meta.get_field(name).verbose_name), _display(obj, name))
                 for name in names
             ],
         )

@@ -46,7 +46,7 @@ def shown(value: Any) -> Any:
 
 def label_of(model, name: str) -> str:
     """A field as users read it; clause IDs in it in the city's own numbering (the city profile)."""
-    return settings.CITY.cited(model._meta.get_field(name).verbose_name)
+    return settings.CITY.words(model._meta.get_field(name).verbose_name)
 
 
 def snapshot(obj: models.Model, names) -> dict[str, Any]:

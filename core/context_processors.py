@@ -7,6 +7,7 @@ def city_context() -> dict:
     city = settings.CITY
     return {
         "city_name": settings.CITY_NAME,
+        "city_kind": city.kind,  # 市, 町, 村 or 区: 「{{ city_kind }}公式ホームページ」
         "guideline_name": city.guideline_name,
         "committee_name": city.committee_name,
         "committee_chair": f"{city.committee_name}{city.committee_chair_title}",

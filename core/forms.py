@@ -18,16 +18,22 @@ def date_preview(value: date) -> str:
 
 
 class CitesClauses:
-    """Form mixin: the clause IDs written in labels and help texts (「発信する内容（P-5）」) read as the
-    city's users know them — its own numbering, from the city profile (issue 15)."""
+    """Form mixin: labels, help texts and fixed choices in the city's own words (the city profile,
+    issue 15): clause IDs (「発信する内容（P-5）」) in its numbering, 市公式ホームページ and 市政 in its
+    kind (町, 村)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        words = settings.CITY.words
         for field in self.fields.values():
             if field.label:
-                field.label = settings.CITY.cited(field.label)
+                field.label = words(field.label)
             if field.help_text:
-                field.help_text = settings.CITY.cited(field.help_text)
+                field.help_text = words(field.help_text)
+            if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+                field.choices = [
+                    (value, words(label) if isinstance(label, str) else label) for value, label in field.choices
+                ]
 
 
 class JapaneseDateInput(forms.DateInput):

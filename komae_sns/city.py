@@ -49,6 +49,7 @@ class PolicyText:
 class CityProfile:
     path: Path
     name: str  # 狛江市
+    kind: str  # 市, 町, 村 or 区: what the screens call the municipality (市公式ホームページ, 町民 …)
     reading: str  # こまえし
     homepage_url: str  # the city's own site (P-3: a profile links to it)
     email_domain: str  # P-4: registered addresses are on it
@@ -79,6 +80,15 @@ class CityProfile:
         """`text` with every clause ID in it as the city's users read it (labels, help, messages)."""
         return CLAUSE_ID.sub(lambda m: self.clause(m[0].replace("/", "・")), str(text))
 
+    def local(self, text: str) -> str:
+        """The system's own text in the municipality's kind: 市公式ホームページ, 市民, 市政 … read
+        町公式ホームページ, 町民, 町政 in a 町. Never for what people typed: it could name another city."""
+        return str(text) if self.kind == "市" else MUNICIPAL_WORD.sub(self.kind, str(text))
+
+    def words(self, text: str) -> str:
+        """Both: the system's text as this city's users read it."""
+        return self.local(self.cited(text))
+
 
 class ProfileError(ImproperlyConfigured):
     pass
@@ -91,6 +101,7 @@ SCHEMA = {
         "reading": (str, True),
         "homepage_url": (str, True),
         "email_domain": (str, True),
+        "kind": (str, False),
     },
     "guideline": {"name": (str, True)},
     "committee": {"name": (str, True), "chair_title": (str, True), "member_title": (str, True)},
@@ -145,6 +156,10 @@ CLAUSES = (
     "P-7-3",
     "P-8",
 )
+# The municipality's generic 市 in the system's own words (市公式ホームページ, 市の既存のアカウント,
+# 市民, 市政, 市内 …), which a 町, 村 or 区 reads in its own kind (CityProfile.local).
+MUNICIPAL_WORD = re.compile(r"(?<![都市区町村])市(?=公式|ホームページ|広報|民|政|内|の|が|は|へ|を|に)")
+KINDS = ("市", "町", "村", "区")
 # A clause ID as written in text: "G-4-5-ウ", "G-4-2-イ・ウ", "G-4-3-オ/カ", "G-4-5-ア〜ウ", "P-7-3".
 CLAUSE_ID = re.compile(r"(?<![A-Za-z0-9_-])[GP]-\d+(?:-\d+)?(?:-[ア-ン](?:[・/〜][ア-ン](?![-\d]))*)?(?![A-Za-z0-9_-])")
 
@@ -196,9 +211,13 @@ def load_profile(path: str | Path | None = None) -> CityProfile:
     if "demo.file" in values:
         demo_path = _beside(path, values["demo.file"])
         demo = _read(demo_path, f"{where}：[demo] file（{demo_path}）")
+    kind = values.get("city.kind") or (values["city.name"][-1] if values["city.name"][-1] in KINDS else "市")
+    if kind not in KINDS:
+        raise ProfileError(f"{where}：[city] kind は {'・'.join(KINDS)} のどれかです（{kind}）。")
     return CityProfile(
         path=path,
         name=values["city.name"],
+        kind=kind,
         reading=values["city.reading"],
         homepage_url=values["city.homepage_url"],
         email_domain=values["city.email_domain"].lower(),

@@ -39,7 +39,7 @@ def incidents_visible_to(*, user):
 def _steps_for(incident: Incident) -> None:
     for order, (code, label) in enumerate(CHECKLISTS[incident.kind], start=1):
         # The step is kept as people read it: its clause in the city's own numbering (P-7-2, P-5-2).
-        defaults = {"label": settings.CITY.cited(label), "order": order}
+        defaults = {"label": settings.CITY.words(label), "order": order}
         IncidentStep.objects.get_or_create(incident=incident, code=code, defaults=defaults)
 
 
@@ -86,7 +86,7 @@ def incident_step_done(*, incident_id: int, actor, code: str, note: str = "") ->
     if step is None:
         raise TransitionError("その手順はこのインシデントにありません。")
     if step.done_at:
-        raise TransitionError(settings.CITY.cited(f"「{step.label}」は既に実施済みです。"))
+        raise TransitionError(settings.CITY.words(f"「{step.label}」は既に実施済みです。"))
     step.done_at, step.done_by, step.note = timezone.now(), actor, note.strip()[:200]
     step.save(update_fields=["done_at", "done_by", "note"])
     _audit(incident, actor, f"実施：{step.label}", note)
@@ -104,7 +104,7 @@ def incident_escalate(*, incident_id: int, actor) -> Incident:
     elif incident.reported_to_ciso_at is None:
         if not can_report_to_ciso(actor):
             raise PermissionDenied(
-                settings.CITY.cited(f"{role_label(Role.SECURITY_OFFICER)}への報告は所属長が行います（G-4-3-オ・カ）。")
+                settings.CITY.words(f"{role_label(Role.SECURITY_OFFICER)}への報告は所属長が行います（G-4-3-オ・カ）。")
             )
         incident.reported_to_ciso_at, incident.reported_to_ciso_by = now, actor
         summary = f"{role_label(Role.SECURITY_OFFICER)}へ報告"
@@ -120,10 +120,10 @@ def incident_close(*, incident_id: int, actor, comment: str = "") -> Incident:
     incident = _lock(incident_id, actor)
     pending = [s.label for s in incident.steps.filter(done_at__isnull=True)]
     if pending:
-        raise TransitionError(settings.CITY.cited("未実施の手順があります：" + "、".join(pending)))
+        raise TransitionError(settings.CITY.words("未実施の手順があります：" + "、".join(pending)))
     if incident.reported_to_ciso_at is None and incident.kind in ("hijack", "impersonation", "important_mention"):
         raise TransitionError(
-            settings.CITY.cited(f"{role_label(Role.SECURITY_OFFICER)}への報告が済んでいません（G-4-3-オ・カ）。")
+            settings.CITY.words(f"{role_label(Role.SECURITY_OFFICER)}への報告が済んでいません（G-4-3-オ・カ）。")
         )
     incident.closed_at = timezone.now()
     transition(

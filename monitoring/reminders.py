@@ -37,7 +37,7 @@ def content_check_log(*, account_id: int, actor, note: str = "") -> ContentCheck
         target=account,
         actor=actor,
         action=AuditEvent.Action.UPDATED,
-        summary=settings.CITY.cited("発言内容を確認（G-4-3-ア）"),
+        summary=settings.CITY.words("発言内容を確認（G-4-3-ア）"),
     )
     return check
 

@@ -24,7 +24,7 @@ REQUIRED_FOR_SIGN_OFF = [f for f in REVIEW_FIELDS if f not in ("engagement", "co
 
 
 def _label(name: str) -> str:
-    return settings.CITY.cited(YearEndReview._meta.get_field(name).verbose_name)
+    return settings.CITY.words(YearEndReview._meta.get_field(name).verbose_name)
 
 
 def followers_at(account: OfficialAccount, fiscal_year: int) -> tuple[int | None, int | None]:
@@ -169,7 +169,7 @@ def suspension_plan_create(
         raise TransitionError("課長が確認した「停止検討」の効果測定から計画を作成してください。")
     if not reason.strip():
         raise TransitionError(
-            settings.CITY.cited("停止の理由を入力してください（市ホームページに掲載されます：P-8）。")
+            settings.CITY.words("停止の理由を入力してください（市ホームページに掲載されます：P-8）。")
         )
     followers = review.followers_end or 0
     impact, days = impact_of(followers)

@@ -129,7 +129,7 @@ def _open_incident(account: OfficialAccount, anomaly: str, check: StatusCheck) -
     if Incident.objects.filter(account=account, anomaly=anomaly, status=Incident.Status.OPEN).exists():
         return None
     _, kind, text = ANOMALIES[anomaly]
-    text = settings.CITY.cited(text)  # P-3 in the city's own numbering
+    text = settings.CITY.words(text)  # P-3 in the city's own numbering
     try:
         with transaction.atomic():
             incident = Incident.objects.create(

@@ -34,10 +34,9 @@ def world_and_people(another_city_data):
     return world, people.__getitem__
 
 
-@pytest.mark.django_db
-def test_no_page_export_mail_or_pdf_names_komae(client, world_and_people):
-    world, people = world_and_people
-    seen, pdfs = 0, set()
+def _crawl(client, world, people):
+    """Every URL of the permission matrix as every role that may open it (a PDF once): (who, what, text)."""
+    pdfs = set()
     for url_name, (method, kwargs_name, expected_by_person) in RULES.items():
         url = reverse(url_name, kwargs=world[kwargs_name] if kwargs_name else None)
         for person in PEOPLE:
@@ -50,15 +49,24 @@ def test_no_page_export_mail_or_pdf_names_komae(client, world_and_people):
                 client.force_login(user)
             response = getattr(client, method)(url)
             assert response.status_code == 200, f"{person} → {url_name}"
-            text = _text(response)
-            assert KOMAE not in text and "city.komae" not in text, f"{person} → {url_name} names Komae"
-            # Users read the city's own clause labels, never the code's IDs (G-4-5-エ, P-7).
-            raw = set(CLAUSE_ID.findall(text))
-            assert not raw, f"{person} → {url_name} shows clause IDs {raw}"
-            seen += 1
             if response["Content-Type"].startswith("application/pdf"):
-                assert "架空野市" in text or "広報戦略会議" in text, url_name
                 pdfs.add(url_name)
+            yield person, url_name, _text(response)
+
+
+@pytest.mark.django_db
+def test_no_page_export_mail_or_pdf_names_komae(client, world_and_people):
+    world, people = world_and_people
+    seen, pdfs = 0, set()
+    for person, url_name, text in _crawl(client, world, people):
+        assert KOMAE not in text and "city.komae" not in text, f"{person} → {url_name} names Komae"
+        # Users read the city's own clause labels, never the code's IDs (G-4-5-エ, P-7).
+        raw = set(CLAUSE_ID.findall(text))
+        assert not raw, f"{person} → {url_name} shows clause IDs {raw}"
+        seen += 1
+        if url_name.endswith("pdf"):
+            assert "架空野市" in text or "広報戦略会議" in text, url_name
+            pdfs.add(url_name)
     assert pdfs == {"policies:draft_pdf", "policies:version_pdf", "approvals:form4_pdf", "monitoring:report_pdf"}
     assert seen > 250  # pages, exports and PDFs, role by role
 
@@ -96,3 +104,47 @@ def test_the_second_citys_words_reach_its_users(client, world_and_people):
     policy = _text(version)
     assert "運用方針" in policy and "架空野市ソーシャルメディア運用指針" in policy
     assert "（趣旨）" in policy.replace(" ", "") or "趣旨" in policy
+
+
+# What the system itself says of a 市 (never what people typed): a 町 reads 町公式ホームページ, 町民 ….
+CITY_WORDS = (
+    "市公式ホームページ",
+    "市ホームページ",
+    "市民の方へ",
+    "市の公式アカウント",
+    "市の既存",
+    "市広報アカウント",
+    "市政全般",
+    "市のイベント情報",
+    "市政一般情報",
+)
+
+
+@pytest.fixture
+def a_town(settings, tmp_path, db):
+    """架空野市 as a town, 架空野町: the same profile and wording, its kind 町 (derived from its name)."""
+    from komae_sns.city import BUNDLED, MUNICIPAL_WORD, load_profile
+    from portal.city_profile import apply_profile
+
+    for path in BUNDLED.parent.glob("kakuuno*.toml"):
+        text = path.read_text(encoding="utf-8").replace("架空野市", "架空野町")
+        (tmp_path / path.name).write_text(MUNICIPAL_WORD.sub("町", text), encoding="utf-8")
+    town = load_profile(tmp_path / "kakuuno.toml")
+    settings.CITY, settings.CITY_NAME, settings.CITY_EMAIL_DOMAIN = town, town.name, town.email_domain
+    apply_profile(actor=None, revise_policy_template=True)
+    people, world = _build_people_and_world()
+    return world, people.__getitem__
+
+
+def test_a_town_reads_its_own_kind_everywhere(client, a_town):
+    """G-4-5-エ, P-7 … and 市公式ホームページ: a 町 adopting the system reads 町 in what the system says."""
+    world, people = a_town
+    seen = 0
+    for person, url_name, text in _crawl(client, world, people):
+        found = [word for word in CITY_WORDS if word in text]
+        assert not found, f"{person} → {url_name} says {found}"
+        seen += 1
+    assert seen > 250
+    client.logout()
+    registry = client.get(reverse("registry:list")).content.decode()
+    assert "町の公式アカウントではありません" in registry

@@ -14,7 +14,7 @@ def clause(ref: str) -> str:
 @register.filter
 def cited(text: str) -> str:
     """{{ step.label|cited }}: text with the clause IDs in it as the city's users read them."""
-    return settings.CITY.cited(text) if text else text
+    return settings.CITY.words(text) if text else text
 
 
 @register.filter(name="clause")

@@ -70,6 +70,7 @@ def test_another_citys_profile_is_read(tmp_path):
         (('name = "架空野市"\n', ""), "[city] name がありません"),
         (('reading = "かくうのし"', 'reading = "かくうのし"\nmayor = "架空 太郎"'), "mayor という設定はありません"),
         (("[guideline]", "[guidelines]"), "[guidelines] という項目はありません"),
+        (('reading = "かくうのし"', 'reading = "かくうのし"\nkind = "県"'), "[city] kind は 市・町・村・区 のどれか"),
         (('email_domain = "city.kakuuno.example.jp"', 'email_domain = "sns@kakuuno.jp"'), "[city] email_domain"),
         (('homepage_url = "https://www.city.kakuuno.example.jp/"', 'homepage_url = "www.kakuuno.jp"'), "homepage_url"),
         (('{ label = "高", notice_days = 45 }', '{ below = 900, label = "高", notice_days = 45 }'), "below なし"),
