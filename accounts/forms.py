@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone
 
-from core.forms import CitesClauses, JapaneseDateField
+from core.forms import InCityWords, JapaneseDateField
 from org.models import Department
 from org.roles import Role
 
@@ -22,7 +22,7 @@ def _formfield(model_field, **kwargs):
     return model_field.formfield(**kwargs)
 
 
-class AccountForm(CitesClauses, forms.ModelForm):
+class AccountForm(InCityWords, forms.ModelForm):
     """Register or edit an official account. Never asks for the SNS password (P-4)."""
 
     content_categories = forms.MultipleChoiceField(
@@ -130,7 +130,7 @@ class FollowerForm(forms.Form):
         self.fields["recorded_on"].initial = timezone.localdate()
 
 
-class TransitionForm(CitesClauses, forms.Form):
+class TransitionForm(InCityWords, forms.Form):
     comment = forms.CharField(label="コメント", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 

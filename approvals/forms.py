@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from accounts.models import ContentCategory, Field, Platform, YesNo
-from core.forms import CitesClauses, JapaneseDateField
+from core.forms import InCityWords, JapaneseDateField
 
 from .models import AccountRequest, Vote
 from .services import DECISIONS, decision_reason_missing
@@ -11,7 +11,7 @@ from .services import DECISIONS, decision_reason_missing
 User = get_user_model()
 
 
-class StartForm(CitesClauses, forms.Form):
+class StartForm(InCityWords, forms.Form):
     """Step 1: the 分野 and the platform, so the existing accounts can be shown first (G-4-2-ア)."""
 
     field = forms.ChoiceField(label="分野", choices=[("", "選択してください"), *Field.choices])
@@ -20,7 +20,7 @@ class StartForm(CitesClauses, forms.Form):
     )
 
 
-class RequestForm(CitesClauses, forms.ModelForm):
+class RequestForm(InCityWords, forms.ModelForm):
     """The request as the 課 writes it. A draft saves with partial data; submission checks the rest."""
 
     start_on = JapaneseDateField(label="開始予定日", required=False)

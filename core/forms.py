@@ -17,7 +17,7 @@ def date_preview(value: date) -> str:
     return f"{to_wareki(value)}（{value.year}年{value.month}月{value.day}日）"
 
 
-class CitesClauses:
+class InCityWords:
     """Form mixin: labels, help texts and fixed choices in the city's own words (the city profile,
     issue 15): clause IDs (「発信する内容（P-5）」) in its numbering, 市公式ホームページ and 市政 in its
     kind (町, 村)."""

@@ -3,13 +3,13 @@
 from django import forms
 
 from accounts.models import AccountStatus, OfficialAccount, Platform
-from core.forms import CitesClauses, JapaneseDateField
+from core.forms import InCityWords, JapaneseDateField
 
 from .credential_models import ApiCredential
 from .models import Incident, YearEndReview
 
 
-class ReviewForm(CitesClauses, forms.ModelForm):
+class ReviewForm(InCityWords, forms.ModelForm):
     class Meta:
         model = YearEndReview
         fields = YearEndReview.EDITABLE_FIELDS
@@ -35,7 +35,7 @@ class ReviewForm(CitesClauses, forms.ModelForm):
             self.fields[name].label = self.fields[name].label.replace("フォロワー", word)
 
 
-class PlanForm(CitesClauses, forms.Form):
+class PlanForm(InCityWords, forms.Form):
     reason = forms.CharField(
         label="停止の理由（公開）",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -56,7 +56,7 @@ class PlanForm(CitesClauses, forms.Form):
     )
 
 
-class IncidentForm(CitesClauses, forms.Form):
+class IncidentForm(InCityWords, forms.Form):
     kind = forms.ChoiceField(label="種別", choices=Incident.Kind.choices)
     title = forms.CharField(label="件名", max_length=200)
     description = forms.CharField(label="内容", required=False, widget=forms.Textarea(attrs={"rows": 4}))

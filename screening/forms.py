@@ -3,12 +3,12 @@
 from django import forms
 
 from accounts.models import OfficialAccount
-from core.forms import CitesClauses
+from core.forms import InCityWords
 
 from .permissions import accounts_to_screen
 
 
-class DraftForm(CitesClauses, forms.Form):
+class DraftForm(InCityWords, forms.Form):
     account = forms.ModelChoiceField(label="アカウント", queryset=OfficialAccount.objects.none())
     text = forms.CharField(label="投稿の下書き", widget=forms.Textarea(attrs={"rows": 6}), max_length=10_000)
     consent_confirmed = forms.BooleanField(
