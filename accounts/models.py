@@ -16,7 +16,7 @@ def validate_city_email(value: str) -> None:
     domain = value.rsplit("@", 1)[-1].lower()
     if domain != settings.CITY_EMAIL_DOMAIN:
         raise ValidationError(
-            "登録メールアドレスは市のドメイン（@%(domain)s）のアドレスにしてください。",
+            settings.CITY.words("登録メールアドレスは市のドメイン（@%(domain)s）のアドレスにしてください。"),
             params={"domain": settings.CITY_EMAIL_DOMAIN},
             code="city_domain",
         )

@@ -316,7 +316,7 @@ def _propose(account: OfficialAccount, actor, proposed: dict[str, Any]) -> Publi
         heads,
         subject=f"公開情報の変更の承認依頼：{account.display_name}",
         body=f"{actor.display_name}さんから、公開一覧に載る項目（{labels}）の変更の申請がありました。\n"
-        "承認されるまで、市民には今の内容が表示されます。",
+        + settings.CITY.words("承認されるまで、市民には今の内容が表示されます。"),
         path=reverse("accounts:detail", args=[account.pk]),
     )
     return change
@@ -605,7 +605,9 @@ def account_announce_suspension(
         raise TransitionError(f"事前周知の開始日は今日以降の日付にしてください（{settings.CITY.clause('G-4-5-ウ')}）。")
     successor = OfficialAccount.objects.filter(pk=successor_id).first()
     if successor is None or successor.pk == account.pk or successor.status != AccountStatus.ACTIVE:
-        raise TransitionError("誘導先には運用中の別の公式アカウント（市広報アカウント等）を選んでください。")
+        raise TransitionError(
+            settings.CITY.words("誘導先には運用中の別の公式アカウント（市広報アカウント等）を選んでください。")
+        )
     account.suspension_reason = reason.strip()
     account.notice_starts_on = notice_starts_on
     account.notice_ends_on = notice_ends_on

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -154,7 +155,8 @@ def account_edit(request, pk: int):
                 done = "その他の項目は更新しました。" if result.changed else ""
                 messages.success(
                     request,
-                    f"公開一覧に載る項目（{labels}）の変更を課長に申請しました。承認されるまで市民には今の内容が表示されます。"
+                    f"公開一覧に載る項目（{labels}）の変更を課長に申請しました。"
+                    + settings.CITY.words("承認されるまで市民には今の内容が表示されます。")
                     + done,
                 )
             elif result.changed:

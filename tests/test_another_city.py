@@ -148,3 +148,14 @@ def test_a_town_reads_its_own_kind_everywhere(client, a_town):
     client.logout()
     registry = client.get(reverse("registry:list")).content.decode()
     assert "町の公式アカウントではありません" in registry
+
+
+def test_a_towns_messages_say_town_too(a_town):
+    """What the services say (not only the pages a crawl opens) reads in the town's kind."""
+    from django.core.exceptions import ValidationError
+
+    from accounts.models import validate_city_email
+
+    with pytest.raises(ValidationError) as refused:
+        validate_city_email("sns@example.com")
+    assert "町のドメイン" in refused.value.messages[0]
