@@ -215,6 +215,21 @@ class Http:
                 time.sleep(BACKOFF_SECONDS * (2**attempt))
         raise CheckError(last_error)
 
+    def post(self, url: str, *, data: dict) -> Reply:
+        """One form POST (an OAuth token endpoint), never retried nor redirected: a refresh that
+        reached the platform may have rotated the token already, and a second one would spend it."""
+        check_url(url, hosts=self.target.hosts, bases=self.target.bases)
+        try:
+            with _gate(self.target.platform):
+                response = self.client.post(url, data=data, follow_redirects=False)
+        except httpx.TimeoutException:
+            raise CheckError("応答がありません（タイムアウト）") from None
+        except httpx.HTTPError as exc:
+            raise CheckError(f"接続できません（{exc.__class__.__name__}）") from None
+        if len(response.content) > MAX_BODY_BYTES:
+            raise CheckError("応答が大きすぎます（上限 2 MB）")
+        return Reply(response.status_code, response.text, response.headers)
+
 
 class GenericAdapter:
     """Reads what a public profile page publishes: schema.org ProfilePage JSON-LD, then Open Graph.

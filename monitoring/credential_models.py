@@ -27,6 +27,10 @@ class ApiCredential(UndeletableModel):
         ACCESS_TOKEN = "access_token", "アクセストークン"
         BEARER_TOKEN = "bearer_token", "ベアラートークン"
         API_KEY = "api_key", "APIキー"
+        # TikTok (Login Kit): the account's refresh token, rotated at every refresh, and the app's
+        # client key and secret, entered as "キー:シークレット" for every TikTok account.
+        REFRESH_TOKEN = "refresh_token", "リフレッシュトークン"
+        CLIENT_CREDENTIALS = "client_credentials", "クライアントキー:クライアントシークレット"
 
     platform = models.ForeignKey(
         "accounts.Platform", verbose_name="SNS", on_delete=models.PROTECT, related_name="api_credentials"

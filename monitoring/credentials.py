@@ -260,6 +260,29 @@ def token_for(account: OfficialAccount, *, today: date | None = None) -> TokenLo
     return TokenLookup(token=token, credential=credential)
 
 
+@sensitive_variables("token")
+def app_credentials_for(platform: Platform, *, today: date | None = None) -> TokenLookup:
+    """The platform's app credentials ("client key:secret", registered for every account of it), which
+    a refresh token needs beside it (TikTok)."""
+    today = today or timezone.localdate()
+    credential = ApiCredential.objects.filter(
+        platform=platform, account__isnull=True, retired_at__isnull=True, kind=ApiCredential.Kind.CLIENT_CREDENTIALS
+    ).first()
+    if credential is None:
+        return TokenLookup(problem=f"{platform.name}アプリのクライアントキーとシークレットが登録されていません")
+    if credential.is_expired(today):
+        return TokenLookup(credential=credential, problem="アプリのクライアントシークレットの有効期限が切れています")
+    try:
+        token = decrypt(credential.secret)
+    except InvalidToken:
+        return TokenLookup(credential=credential, problem=UNREADABLE)
+    if ":" not in token:
+        return TokenLookup(
+            credential=credential, problem="クライアントキーとシークレットは「キー:シークレット」の形で登録してください"
+        )
+    return TokenLookup(token=token, credential=credential)
+
+
 # --- key rotation ----------------------------------------------------------------------------------
 
 

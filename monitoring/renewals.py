@@ -11,6 +11,8 @@ from cryptography.fernet import InvalidToken
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
+from core.errors import TransitionError
+
 from . import credentials
 from .checks import CheckError, Http, adapter_for, new_client
 from .credential_models import ApiCredential
@@ -53,7 +55,11 @@ def _renew(credential: ApiCredential, client) -> bool:
         return False
     # The platform counts seconds; the registry keeps the day, rounded down to be safe.
     expires_on = timezone.localdate() + timedelta(seconds=lifetime) - timedelta(days=1)
-    renewed = credentials.credential_renewed(
-        credential_id=credential.pk, fingerprint=credential.fingerprint, token=fresh, expires_on=expires_on
-    )
+    try:
+        renewed = credentials.credential_renewed(
+            credential_id=credential.pk, fingerprint=credential.fingerprint, token=fresh, expires_on=expires_on
+        )
+    except TransitionError as exc:  # a token we cannot keep (its characters or length)
+        logger.warning("refreshed token refused", extra={"credential": credential.pk, "reason": str(exc)})
+        return False
     return renewed is not None

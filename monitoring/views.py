@@ -436,7 +436,13 @@ def _credentials_page(request, form: CredentialForm, *, status: int = 200):
     return render(
         request,
         "monitoring/credentials.html",
-        {"form": form, "credentials": rows, "page": page, "reminder_days": settings.CREDENTIAL_REMINDER_DAYS},
+        {
+            "form": form,
+            "credentials": rows,
+            "page": page,
+            "reminder_days": settings.CREDENTIAL_REMINDER_DAYS,
+            "refresh_days": settings.CREDENTIAL_REFRESH_DAYS,
+        },
         status=status,
     )
 

@@ -34,6 +34,7 @@ class PlatformHandler(BaseHTTPRequestHandler):
     latency = 0.0
     hits: list[str] = []
     requests: list[tuple[str, dict]] = []
+    posted: list[tuple[str, dict]] = []
     answers: dict[str, list[dict]] = {}
 
     def do_GET(self):
@@ -64,6 +65,19 @@ class PlatformHandler(BaseHTTPRequestHandler):
             return self._send(200, "<html>" + "x" * (3 * 1024 * 1024) + "</html>")
         if url.path == "/broken":
             return self._send(200, "<<<<>>>><script type='application/ld+json'>{not json")
+        return self._send(404, "not found")
+
+    def do_POST(self):
+        """An OAuth token endpoint and the like: the form body is matched as a GET's query is (and
+        recorded in `posted`, to assert what was sent and that nothing else was)."""
+        length = int(self.headers.get("Content-Length") or 0)
+        form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+        PlatformHandler.hits.append(self.path)
+        PlatformHandler.requests.append((self.path, dict(self.headers.items())))
+        PlatformHandler.posted.append((self.path, form))
+        path = urlsplit(self.path).path
+        if path in self.answers:
+            return self._answer(path, form)
         return self._send(404, "not found")
 
     def _profile(self, name: str, q: dict) -> None:
@@ -128,6 +142,7 @@ class PlatformServer:
     def __enter__(self):
         PlatformHandler.hits = []
         PlatformHandler.requests = []
+        PlatformHandler.posted = []
         PlatformHandler.answers = {}
         self.thread.start()
         return self

@@ -7,11 +7,21 @@ its own: the city registers that one as the account's SNS上の固有ID). The vi
 (/v2/video/list/ is a POST needing video.list): dormancy and posts while 運用停止 are not checked.
 """
 
-from ..checks import ApiAdapter, CheckError, ProfileState, Target, register
-from ._credential import bearer, body_of, credential_target, same_handle
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
+
+from core.errors import TransitionError
+
+from ..checks import ApiAdapter, CheckError, Http, ProfileState, Target, new_client, register
+from ._credential import bearer, body_of, credential_target, same_handle, token_for
 from ._graph import links_in
 
 NEED = "TikTokのユーザーアクセストークン（Login Kit、user.info.basic・user.info.profile）"
+NEED_APP = "TikTokアプリのクライアントキーとシークレット（「キー:シークレット」、TikTokの全アカウント用）"
+TOKEN_PATH = "/v2/oauth/token/"
 USER_FIELDS = "open_id,union_id,display_name,bio_description,profile_deep_link,username"
 
 
@@ -22,7 +32,63 @@ class TiktokAdapter(ApiAdapter):
     default_base = "https://open.tiktokapis.com"
 
     def target(self, account) -> Target:
+        from ..credential_models import ApiCredential
+
+        found = token_for(account)
+        if found.credential is not None and found.credential.kind == ApiCredential.Kind.REFRESH_TOKEN:
+            return self._refreshed(account, found.credential)
         return credential_target(self, account, actor=account.handle.lstrip("@"), need=NEED)
+
+    @sensitive_variables("app", "secret", "refresh_token", "access_token", "fresh")
+    def _refreshed(self, account, credential) -> Target:
+        """An access token lasts 2 hours; the account's refresh token (180 days) gets one for this
+        check: POST /v2/oauth/token/ with the app's key and secret. TikTok rotates the refresh token
+        at each refresh, so the new one replaces the old (audited, the old one's secret erased) before
+        the check reads anything; the row is locked meanwhile, so two checks never spend the same
+        one. The access token lives only in this check's target."""
+        from .. import credentials
+
+        actor = account.handle.lstrip("@")
+        app = credentials.app_credentials_for(account.platform)
+        if not app:
+            return self.api_target(account, actor=actor, problem=f"確認できず：{app.problem}。必要なもの：{NEED_APP}")
+        client_key, secret = app.token.split(":", 1)
+        with transaction.atomic():
+            locked = (
+                type(credential).objects.select_for_update().filter(pk=credential.pk, retired_at__isnull=True).first()
+            )
+            if locked is None:  # replaced meanwhile: this check reads with what replaced it next time
+                return self.api_target(
+                    account,
+                    actor=actor,
+                    problem="確認できず：リフレッシュトークンが差し替えられました。次回の確認で読みます",
+                )
+            try:
+                refresh_token = credentials.decrypt(locked.secret)
+                endpoint = self.platform_target(account.platform, token="")
+                with new_client() as client:
+                    reply = Http(client, endpoint).post(
+                        self.url(endpoint, TOKEN_PATH),
+                        data={
+                            "client_key": client_key.strip(),
+                            "client_secret": secret.strip(),
+                            "grant_type": "refresh_token",
+                            "refresh_token": refresh_token,
+                        },
+                    )
+                access_token, fresh, lifetime = _token_answer(reply)
+            except CheckError as exc:
+                return self.api_target(account, actor=actor, problem=f"確認できず：{exc}")
+            expires_on = timezone.localdate() + timedelta(seconds=lifetime) - timedelta(days=1)
+            try:
+                credentials.credential_renewed(
+                    credential_id=locked.pk, fingerprint=locked.fingerprint, token=fresh, expires_on=expires_on
+                )
+            except TransitionError as exc:  # an answer we cannot keep: the sysadmin must authorise again
+                return self.api_target(
+                    account, actor=actor, problem=f"確認できず：更新したトークンを保存できません（{exc}）"
+                )
+        return self.api_target(account, actor=actor, token=access_token)
 
     def read(self, target: Target, http) -> ProfileState:
         reply = http.get(self.url(target, "/v2/user/info/", fields=USER_FIELDS), headers=bearer(target))
@@ -52,3 +118,24 @@ class TiktokAdapter(ApiAdapter):
             profile_text=bio[:2000],
             links=links_in(bio),
         )
+
+
+def _token_answer(reply) -> tuple[str, str, int]:
+    """The access token, the rotated refresh token and the latter's lifetime (s) of a token answer;
+    an error answer names its code ({"error": "invalid_grant", …}), never what was sent."""
+    body = body_of(reply)
+    error = body.get("error")
+    code = str(error.get("code") if isinstance(error, dict) else error or "")[:60]
+    if reply.status != 200 or (code and code != "ok"):
+        if code == "invalid_grant":
+            raise CheckError(
+                "リフレッシュトークンが無効か期限切れです（invalid_grant）。TikTokで認可し直して登録してください"
+            )
+        if code == "invalid_client":
+            raise CheckError("アプリのクライアントキーかシークレットが違います（invalid_client）")
+        raise CheckError(f"トークンを更新できませんでした（HTTP {reply.status}{'・' + code if code else ''}）")
+    access_token, refresh_token = str(body.get("access_token") or ""), str(body.get("refresh_token") or "")
+    lifetime = body.get("refresh_expires_in")
+    if not access_token or not refresh_token or isinstance(lifetime, bool) or not isinstance(lifetime, int):
+        raise CheckError("トークンの更新の応答に必要な項目がありません")
+    return access_token, refresh_token, lifetime

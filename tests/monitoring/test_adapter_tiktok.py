@@ -91,3 +91,86 @@ def test_the_api_host_is_the_only_place_the_token_goes(settings, account, token)
     assert target.url == "https://open.tiktokapis.com"
     assert "open.tiktokapis.com" in target.hosts
     assert TIKTOK_TOKEN not in repr(target)
+
+
+# --- the refresh token: TikTok's access token lasts 2 hours, the refresh token 180 days, rotated ---
+
+TOKEN = "/v2/oauth/token/"
+APP = "invented-client-key-0001:invented-client-secret-0001"
+REFRESH = "rft.inventedRefreshToken-0001-aaaaaaaaaaaaaaaa"
+ROTATED = "rft.inventedRefreshToken-0002-bbbbbbbbbbbbbbbb"
+ACCESS = "act.inventedAccessTokenFromRefresh-0001-cccccccc"
+
+
+def _token_answer():
+    """POST /v2/oauth/token/ (grant_type=refresh_token): the reference's fields, invented values."""
+    return {
+        "access_token": ACCESS,
+        "expires_in": 7200,
+        "open_id": TIKTOK_OPEN_ID,
+        "refresh_expires_in": 15552000,
+        "refresh_token": ROTATED,
+        "scope": "user.info.basic,user.info.profile",
+        "token_type": "Bearer",
+    }
+
+
+@pytest.fixture
+def refresh_token(admin, account):
+    from monitoring.credential_models import ApiCredential
+
+    api.register_token(admin, account, APP, kind=ApiCredential.Kind.CLIENT_CREDENTIALS, for_platform=True)
+    return api.register_token(admin, account, REFRESH, kind=ApiCredential.Kind.REFRESH_TOKEN)
+
+
+def test_a_refresh_token_gets_each_check_its_access_token_and_is_rotated(tiktok, account, refresh_token):
+    from monitoring.credentials import token_for
+
+    tiktok.answer(TOKEN, json=_token_answer(), match={"grant_type": "refresh_token", "refresh_token": REFRESH})
+    tiktok.answer(INFO, json=tiktok_user())
+    check = api.check(account)
+    assert check.outcome == StatusCheck.Outcome.OK, check.error
+    # The app's key and secret and the refresh token went in the token request's form, and only there.
+    ((path, form),) = tiktok.server.RequestHandlerClass.posted
+    assert path == TOKEN
+    assert form == {
+        "client_key": "invented-client-key-0001",
+        "client_secret": "invented-client-secret-0001",
+        "grant_type": "refresh_token",
+        "refresh_token": REFRESH,
+    }
+    sent = dict(api.requests_of(tiktok))
+    info = next(path for path in sent if path.startswith(INFO))
+    assert sent[info].get("Authorization") == f"Bearer {ACCESS}" and "Authorization" not in sent[TOKEN]
+    assert not [path for path in sent if ACCESS in path or REFRESH in path]
+    # TikTok rotated the refresh token: the new one is in use, the spent one retired with its secret erased.
+    refresh_token.refresh_from_db()
+    assert refresh_token.retired_at is not None and refresh_token.secret == ""
+    assert token_for(account).token == ROTATED
+    for secret in (REFRESH, ROTATED, ACCESS, "invented-client-secret-0001"):
+        api.assert_token_not_stored(check, secret)
+
+
+def test_a_spent_refresh_token_says_authorise_again_and_changes_nothing(tiktok, account, refresh_token):
+    from monitoring.credentials import token_for
+
+    tiktok.answer(
+        TOKEN,
+        status=400,
+        json={"error": "invalid_grant", "error_description": "Refresh token is invalid or expired.", "log_id": "x"},
+    )
+    check = api.check(account)
+    assert check.outcome == StatusCheck.Outcome.ERROR
+    assert "リフレッシュトークンが無効か期限切れです（invalid_grant）" in check.error
+    assert token_for(account).token == REFRESH  # still the one registered
+    assert INFO not in " ".join(api.paths_of(tiktok))
+
+
+def test_a_refresh_token_without_the_apps_key_and_secret_sends_nothing(tiktok, admin, account):
+    from monitoring.credential_models import ApiCredential
+
+    api.register_token(admin, account, REFRESH, kind=ApiCredential.Kind.REFRESH_TOKEN)
+    check = api.check(account)
+    assert check.outcome == StatusCheck.Outcome.ERROR
+    assert "クライアントキーとシークレットが登録されていません" in check.error
+    assert api.paths_of(tiktok) == []
