@@ -35,7 +35,8 @@ class TiktokAdapter(ApiAdapter):
         from ..credential_models import ApiCredential
 
         found = token_for(account)
-        if found.credential is not None and found.credential.kind == ApiCredential.Kind.REFRESH_TOKEN:
+        # A refresh token in use (an expired or unreadable one is reported as any credential is).
+        if found and found.credential.kind == ApiCredential.Kind.REFRESH_TOKEN:
             return self._refreshed(account, found.credential)
         return credential_target(self, account, actor=account.handle.lstrip("@"), need=NEED)
 

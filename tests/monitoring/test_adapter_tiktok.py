@@ -174,3 +174,20 @@ def test_a_refresh_token_without_the_apps_key_and_secret_sends_nothing(tiktok, a
     assert check.outcome == StatusCheck.Outcome.ERROR
     assert "クライアントキーとシークレットが登録されていません" in check.error
     assert api.paths_of(tiktok) == []
+
+
+def test_a_lapsed_refresh_token_is_named_and_nothing_is_sent(tiktok, admin, account):
+    import datetime
+
+    import time_machine
+
+    from monitoring.credential_models import ApiCredential
+
+    api.register_token(admin, account, APP, kind=ApiCredential.Kind.CLIENT_CREDENTIALS, for_platform=True)
+    api.register_token(
+        admin, account, REFRESH, kind=ApiCredential.Kind.REFRESH_TOKEN, expires_on=datetime.date(2027, 5, 1)
+    )
+    with time_machine.travel("2027-05-02 09:00 +0900"):
+        check = api.check(account)
+    assert check.outcome == StatusCheck.Outcome.ERROR and "有効期限が切れています" in check.error
+    assert api.paths_of(tiktok) == []
