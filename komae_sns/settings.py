@@ -26,7 +26,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"  # runtime data of the embedded defaults (git-ignored)
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env")  # optional; absent in CI and on a fresh checkout
+if (BASE_DIR / ".env").is_file():  # optional; absent in CI and on a fresh checkout (no log line then)
+    environ.Env.read_env(BASE_DIR / ".env")
 
 DEV_SECRET_KEY = "dev-only-insecure-key-komae-sns-do-not-use-in-production"
 
