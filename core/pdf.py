@@ -6,6 +6,10 @@
 - Nothing is ever fetched: user text is escaped by the templates, and WeasyPrint gets a fetcher that
   allows `data:` URLs only, without redirects, for the HTML and for every stylesheet (PITFALLS).
 - One FontConfiguration and the parsed base stylesheet are reused across renders in a process.
+- Every document is issued as tagged PDF/A-2a (`PDF_OPTIONS`): the city keeps its documents for years
+  (行政文書) and publishes them to everyone (JIS X 8341-3), so each claims its archival form and carries
+  its structure — language (`<html lang="ja">`), title (`<title>`), headings, lists and tables with their
+  header cells — for a screen reader. Decoration (the 「案」 watermark, borders) is drawn as an artifact.
 """
 
 import functools
@@ -23,6 +27,17 @@ from core.context_processors import city_context
 
 MINCHO_FAMILY = "IPAexMincho"
 BASE_CSS_PATH = Path(__file__).resolve().parent / "document.css"
+
+# PDF/A-2 rather than -1 (which forbids the watermark's transparency), -3 (which lets any file ride along
+# inside a document meant to stand on its own) or -4 (PDF 2.0, fewer readers, and no accessible level).
+# Level A is PDF/A's accessible level: tagged, every character mapped to Unicode (Japanese extracts).
+# WeasyPrint embeds the fonts and writes the sRGB output intent, the file identifier and the XMP
+# identification (pdfaid:part 2, conformance A); its own CI checks its level-A output with veraPDF.
+# Known limits of WeasyPrint 70's tags: the page numbers (a margin box) are marked content left out of
+# the structure tree, so a screen reader does not read them; a table or paragraph broken across pages
+# becomes two elements, so document.css keeps a table row on one page, and a <thead> repeats per page.
+PDF_VARIANT = "pdf/a-2a"
+PDF_OPTIONS = {"pdf_variant": PDF_VARIANT, "pdf_tags": True}
 
 # Renders share the font configuration; WeasyPrint's layout is not documented as thread-safe.
 _render_lock = threading.Lock()
@@ -76,7 +91,12 @@ def _fonts_checked() -> bool:
 
 
 def render_pdf(template_name: str, context: dict, *, extra_css: str = "") -> bytes:
-    """Render a Django template to PDF bytes with the document stylesheet (A4, 明朝)."""
+    """Render a Django template to tagged PDF/A bytes with the document stylesheet (A4, 明朝).
+
+    The template gives `<html lang="ja">`, a `<title>`, real headings and tables with `<th>` (scope
+    "row" where the header is the first cell of each row): they become the PDF's language, title and
+    structure.
+    """
     _fonts_checked()
     html = render_to_string(template_name, {**city_context(), **context})
     stylesheets = [_base_css()]
@@ -84,5 +104,5 @@ def render_pdf(template_name: str, context: dict, *, extra_css: str = "") -> byt
         stylesheets.append(CSS(string=extra_css, url_fetcher=_fetcher(), font_config=_font_config()))
     with _render_lock:
         return HTML(string=html, url_fetcher=_fetcher(), base_url=None).write_pdf(
-            stylesheets=stylesheets, font_config=_font_config()
+            stylesheets=stylesheets, font_config=_font_config(), **PDF_OPTIONS
         )

@@ -15,6 +15,7 @@ from core.errors import TransitionError
 from core.models import AuditEvent
 from policies.models import PolicyVersion
 from tests.factories import AccountFactory, complete_request_fields
+from tests.pdf_reading import assert_archival_and_tagged, read_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -364,3 +365,41 @@ def test_everyone_concerned_is_emailed_at_each_step(
     assert f"http://127.0.0.1:8000/requests/{draft.pk}/" in approval.body
     # The same reached them in the app: a notice each, unread.
     assert staff_a.notices.filter(subject=approved, read_at__isnull=True).exists()
+
+
+def _form4(client, person, obj):
+    client.force_login(person)
+    response = client.get(reverse("approvals:form4_pdf", args=[obj.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    return read_pdf(response.content)
+
+
+def test_the_form4_is_a_tagged_pdfa_whose_values_are_read_with_their_labels(client, submitted, member):
+    """The 第４号様式 is kept with the request: PDF/A-2a; each value cell is announced with its label."""
+    doc = _form4(client, member, submitted)
+    assert_archival_and_tagged(doc, title=f"電子計算組織処理計画書　{submitted.reference}")
+    assert [h.text for h in doc.root.find("H1")] == ["電子計算組織処理計画書"]
+    from approvals.views import request_sections
+
+    legends = [legend for i, (legend, _) in enumerate(request_sections(submitted)) if i != AccountRequest.FORM_SECTION]
+    sections = [h.text for h in doc.root.find("H2")]
+    assert sections == [f"{n}　{legend}" for n, legend in enumerate(legends, start=1)]
+    assert sections[0] == "1　申請するアカウント"
+    labelled = {}
+    for row in doc.root.find("TR"):
+        header, cell = row.children
+        assert (header.tag, cell.tag) == ("TH", "TD")
+        assert list(cell.attrs["/Headers"]) == [header.id]  # the label is the header of its row's value
+        labelled[header.text] = cell.text
+    assert labelled["件名"] == "子育て情報LINEアカウントの開設"
+    assert labelled["対象者"] == "市内の子育て世帯"
+    assert submitted.reference in doc.reading and "令和9年4月1日" in doc.reading
+    assert doc.artifacts == [""] * doc.pages
+    assert doc.untagged == [f"－ {n} －" for n in range(1, doc.pages + 1)]
+
+
+def test_a_draft_form4_says_it_is_a_draft_in_words_and_watermark(client, draft, staff_a):
+    doc = _form4(client, staff_a, draft)
+    assert_archival_and_tagged(doc, title="電子計算組織処理計画書（案）")
+    assert doc.reading.startswith("（案）")  # a screen reader hears what the watermark shows
+    assert doc.artifacts == ["案"] * doc.pages

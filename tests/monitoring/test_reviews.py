@@ -16,6 +16,7 @@ from monitoring import services
 from monitoring.models import YearEndReview
 from monitoring.selectors import follower_trends, reviews_open, year_end_dashboard
 from tests.factories import AccountFactory, platform
+from tests.pdf_reading import assert_archival_and_tagged, read_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -208,6 +209,38 @@ def test_the_year_end_report_prints_through_the_pdf_service(client, account_a, s
     assert "令和8年度" in text and "効果測定報告" in text
     assert "停止を検討するアカウント" in text and account_a.display_name in text
     assert "令和９年５月１日" in text
+
+
+@time_machine.travel("2027-05-01 10:00 +0900", tick=False)
+def test_the_year_end_report_is_a_tagged_pdfa_whose_cells_are_read_with_their_columns(
+    client, account_a, staff_a, head_a, pr_account, admin
+):
+    """The report the committee keeps: PDF/A-2a; its tables have header rows a screen reader announces."""
+    signed_review(account_a, staff_a, head_a, pr_account, fy=2026)
+    client.force_login(admin)
+    doc = read_pdf(client.get(reverse("monitoring:report_pdf"), {"fy": 2026}).content)
+    assert_archival_and_tagged(doc, title="令和8年度 公式SNSアカウント効果測定報告")
+    assert [h.text for h in doc.root.find("H1")] == ["令和8年度　公式ソーシャルメディアアカウントの効果測定報告"]
+    headings = [h.text for h in doc.root.find("H2")]
+    assert headings[:2] == ["１　確認の状況", "２　SNSごとの状況"]
+    assert headings[2].startswith("３　停止を検討するアカウント")
+    tables = []
+    for table in doc.root.find("Table"):
+        (head,) = table.find("THead")
+        columns = head.find("TH")
+        rows = []
+        for row in table.find("TBody")[0].find("TR"):
+            cells = row.find("TD")
+            assert [list(cell.attrs["/Headers"]) for cell in cells] == [[column.id] for column in columns]
+            rows.append({column.text: cell.text for column, cell in zip(columns, cells, strict=True)})
+        tables.append(rows)
+    by_department, by_platform, considered = tables
+    assert {"課": "子ども政策課", "対象": "1", "確認済": "1", "未了": "0", "停止検討": "1"} in by_department
+    assert {"SNS": "X", "対象": "2", "確認済": "1", "未了": "1", "停止検討": "1"} in by_platform
+    (row,) = considered
+    assert row["アカウント"] == f"{account_a.display_name}（X）" and row["所管課"] == "子ども政策課"
+    assert row["年度末のフォロワー数"] == "1,200"
+    assert doc.untagged == [f"－ {n} －" for n in range(1, doc.pages + 1)]
 
 
 @pytest.mark.parametrize(

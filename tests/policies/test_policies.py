@@ -21,6 +21,7 @@ from core import pdf as pdf_module
 from core.errors import DeletionForbidden, TransitionError
 from policies import services, text
 from policies.models import PolicyDraft, PolicyTemplate, PolicyVersion
+from tests.pdf_reading import assert_archival_and_tagged, read_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -140,9 +141,34 @@ def test_the_draft_prints_with_the_an_watermark(client, account_a, head_a):
     client.force_login(head_a)
     response = client.get(reverse("policies:draft_pdf", args=[account_a.pk]))
     assert response["Content-Type"] == "application/pdf"
-    content = pdf_text(response.content)
-    assert content.startswith("（案）")
-    assert content.count("案") >= 2  # the note on top and the watermark on every page
+    doc = read_pdf(response.content)
+    assert_archival_and_tagged(doc, title="狛江市子ども政策課Xアカウント運用ポリシー（案）")
+    assert doc.reading.startswith("（案）")  # the note on top, read first
+    assert doc.artifacts == ["案"] * doc.pages  # the watermark on every page, skipped by a screen reader
+
+
+def test_an_issued_policy_is_a_tagged_pdfa_with_its_articles_as_headings(account_a, head_a):
+    """A 行政文書 kept for years and published to everyone: PDF/A-2a, read in order by a screen reader."""
+    version = _rendered(_issue(account_a, head_a, on=date(2026, 11, 23)))
+    doc = read_pdf(version.pdf.read())
+    assert_archival_and_tagged(doc, title=version.title)
+    assert [h.text for h in doc.root.find("H1")] == [version.title]
+    headings = [f"（{a['heading']}）" for a in version.articles]
+    assert [h.text for h in doc.root.find("H2")] == headings == [f"（{h}）" for h in TEN_HEADINGS]
+    assert len(doc.root.find("Sect")) == 10  # one section per article, its heading first
+    assert all(sect.children[0].tag == "H2" for sect in doc.root.find("Sect"))
+    items = [
+        f"({text.zenkaku_number(n)})　{item}"
+        for a in version.articles
+        for p in a["paragraphs"]
+        for n, item in enumerate(p["items"], start=1)
+    ]
+    assert len(items) > 5 and [li.text for li in doc.root.find("LI")] == items  # numbered items are lists
+    reading = _squash(doc.reading)
+    assert reading.startswith(_squash(version.title) + "令和８年１１月２３日制定（目的）第１条")
+    assert "児童青少年部子ども政策課長" in reading and "komae_kodomo" in reading
+    assert doc.artifacts == [""] * doc.pages  # an issued version carries no watermark
+    assert doc.untagged == [f"－ {n} －" for n in range(1, doc.pages + 1)]  # only the page numbers
 
 
 def test_an_issued_version_never_changes(account_a, head_a):
