@@ -15,7 +15,9 @@ whole address (a city's proxy) out. So:
 - Failures on names that exist neither here nor in the directory are counted apart, per address, up
   to LOGIN_UNKNOWN_NAME_LIMIT_PER_ADDRESS; past it, further unknown names from that address are
   answered "wrong name or password" unread and unrecorded. They never slow or lock an existing name.
-- A refused try is not a failure, and no password is checked during a lock or a slow-down.
+- A refused try is not a failure, and no password is checked during a lock or a slow-down. A
+  slowed-down name or address hands out its one try through the cache, so tries arriving together
+  (many addresses at once) do not all pass before the first failure is recorded.
 - The user name is counted as authentication reads it (NFKC, as AuthenticationForm does, and case):
   ｋankyo_staff and KANKYO_STAFF share kankyo_staff's count (PITFALLS: full-width variants).
 - The address is the trusted one (core.clientip).
@@ -23,6 +25,7 @@ whole address (a city's proxy) out. So:
   address or one pair, audited (LockoutRelease).
 """
 
+import hashlib
 import math
 import unicodedata
 from dataclasses import dataclass, field
@@ -32,6 +35,7 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.models import AccessAttempt, AccessLog
 from django.conf import settings
 from django.contrib.auth import get_backends
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Sum
@@ -117,8 +121,20 @@ class Refusal:
         return max(1, math.ceil(self.seconds / 60))
 
 
-def refusal_for(request, credentials=None) -> Refusal | None:
-    """Whether this sign-in may be checked now (None) or why not."""
+def _claim_try(kind: str, subject: str, last: datetime) -> bool:
+    """Take the one try a slowed-down name or address has in this period after its last failure;
+    False if another request took it. A try that did not fail frees the next period."""
+    period = int((timezone.now() - last) / _slowdown())
+    digest = hashlib.sha256(f"{kind}\0{subject}\0{last.isoformat()}\0{period}".encode()).hexdigest()
+    return cache.add(f"login-slowdown:{digest}", True, timeout=settings.LOGIN_SLOWDOWN_SECONDS * 2)
+
+
+def refusal_for(request, credentials=None, *, claim: bool = True) -> Refusal | None:
+    """Whether this sign-in may be checked now (None) or why not.
+
+    `claim`: take a slowed-down name's or address's try for this sign-in (not when only asking why
+    a sign-in was refused).
+    """
     key = username_of(request, credentials)
     address = getattr(request, "axes_ip_address", None)
     now = timezone.now()
@@ -132,12 +148,19 @@ def refusal_for(request, credentials=None) -> Refusal | None:
             return Refusal("unknown_name", now + _window())
     if is_familiar(key, address):
         return None
+    slowed = []  # (kind, whose failures, last failure)
     failures, last = _tally(recent.filter(username=key))
-    if failures >= settings.LOGIN_FAILURE_LIMIT and now < last + _slowdown():
-        return Refusal("name", last + _slowdown())
+    if failures >= settings.LOGIN_FAILURE_LIMIT:
+        slowed.append(("name", key, last))
     failures, last = _tally(recent.filter(_known_name(), ip_address=address))
-    if failures >= settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS and now < last + _slowdown():
-        return Refusal("address", last + _slowdown())
+    if failures >= settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS:
+        slowed.append(("address", address, last))
+    for kind, _subject, last in slowed:
+        if now < last + _slowdown():
+            return Refusal(kind, last + _slowdown())
+    for kind, subject, last in slowed if claim else ():
+        if not _claim_try(kind, subject, last):
+            return Refusal(kind, now + _slowdown())
     return None
 
 
@@ -160,7 +183,7 @@ def locked_out_response(request, original_response=None, credentials=None):
     An unknown name past its address's bound gets the form's own answer (wrong name or password),
     so the refusal does not tell which names exist.
     """
-    refusal = getattr(request, "login_refusal", None) or refusal_for(request, credentials)
+    refusal = getattr(request, "login_refusal", None) or refusal_for(request, credentials, claim=False)
     if refusal is None:  # reached the pair's limit with this very failure
         refusal = Refusal("pair", timezone.now() + _window())
     if refusal.kind == "unknown_name" and original_response is not None:

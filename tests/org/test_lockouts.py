@@ -15,6 +15,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -333,3 +334,37 @@ def test_the_server_command_releases_one_pair(client, admin, capsys):
     call_command("unlock_login", "--username", "admin", "--address", OWN_TERMINAL, "--comment", "対面で確認")
     assert f"ロックを解除しました：admin（{OWN_TERMINAL}）" in capsys.readouterr().out
     assert _login(client, "admin", PASSWORD, REMOTE_ADDR=OWN_TERMINAL).status_code == 302
+
+
+def test_tries_arriving_together_share_a_slowed_down_names_one_try(rf, staff_a, settings):
+    """Many addresses at once: the check and the record of a failure are apart, so the one try is taken."""
+    from axes.handlers.proxy import AxesProxyHandler
+
+    for i in range(3):
+        _fail(Client(), "staff_a", f"198.51.100.{i}")
+
+    def arriving(address):
+        request = rf.post(reverse("login"), {"username": "staff_a"}, REMOTE_ADDR=address)
+        AxesProxyHandler.update_request(request)
+        return AxesProxyHandler.is_allowed(request, {"username": "staff_a"})
+
+    with _later(settings):
+        assert [arriving(f"198.51.100.{50 + i}") for i in range(3)] == [True, False, False]
+
+
+def test_the_lockout_page_keeps_its_query_count_as_attacks_grow(client, security_officer, staff_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(security_officer)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("org:lockouts")).status_code == 200
+        return len(ctx.captured_queries)
+
+    _fail(Client(), "staff_a", ATTACKER)
+    at_one = count()
+    for i in range(50):
+        _fail(Client(), f"nobody{i}", f"198.51.100.{i}")
+    assert count() == at_one
