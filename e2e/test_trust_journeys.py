@@ -2,8 +2,8 @@
 
 * A clerk changes the display name of a 運用中 account; the public keeps the old one until the 課長
   approves it from the dashboard (four-eyes on what the public sees, P-7).
-* A sign-in is locked after repeated failures; the 統括情報セキュリティ責任者 sees it, the sysadmin
-  releases it, and the user signs in (django-axes).
+* A sign-in is locked after repeated failures (the name at that address); the 統括情報セキュリティ責任者
+  sees it, the sysadmin releases the name, and the user signs in (django-axes).
 """
 
 import pytest
@@ -73,16 +73,16 @@ def test_a_locked_sign_in_is_seen_by_the_security_officer_and_released_by_the_sy
     assert_accessible(user)
 
     officer = page_for(browser, live_server, security_officer)
-    expect(officer.get_by_text("ロック中の利用者名・アドレスが")).to_be_visible()
+    expect(officer.get_by_text("ロック中または減速中の利用者名・アドレスが")).to_be_visible()
     officer.get_by_role("link", name="ログインのロックを確認する").click()
-    row = officer.get_by_role("row").filter(has_text="staff_a")
+    row = officer.locator("#pairs").get_by_role("row").filter(has_text="staff_a")  # the name at that address
     expect(row.get_by_text("ロック中")).to_be_visible()
     assert officer.get_by_role("button", name="解除する").count() == 0
     assert_accessible(officer)
 
     sysadmin = page_for(browser, live_server, admin)
     sysadmin.goto("/security/lockouts/")
-    row = sysadmin.get_by_role("row").filter(has_text="利用者名")
+    row = sysadmin.locator("#names").get_by_role("row").filter(has_text="staff_a")
     row.get_by_label("理由・本人確認の方法（staff_a）").fill("本人に内線で確認")
     row.get_by_role("button", name="解除する").click()
     expect(sysadmin.get_by_text("「staff_a」のロックを解除しました。")).to_be_visible()

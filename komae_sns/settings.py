@@ -232,15 +232,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Sign-in throttling (SPEC §7) by django-axes, for our login, the admin's and any later backend
-# (a directory sign-in too): failed attempts in the database; a user name is locked after
-# LOGIN_FAILURE_LIMIT failures, an address after LOGIN_FAILURE_LIMIT_PER_ADDRESS (a shared terminal
-# or proxy serves many staff), for LOGIN_LOCKOUT_SECONDS. See org/lockouts.py.
+# Sign-in throttling (SPEC §7) by django-axes, for our login, the admin's, the password change and
+# the directory: failed attempts in the database, counted for LOGIN_LOCKOUT_SECONDS. The lockout must
+# not be a weapon (issue 20), so only the pair (user name, address) is locked, after
+# LOGIN_FAILURE_LIMIT failures; a name failing from several addresses, or an address failing on
+# LOGIN_FAILURE_LIMIT_PER_ADDRESS existing names, is slowed down to one try per LOGIN_SLOWDOWN_SECONDS
+# (default: the rate the lock allows) except from an address the name signed in from within
+# LOGIN_FAMILIAR_DAYS; names that do not exist are counted apart, up to
+# LOGIN_UNKNOWN_NAME_LIMIT_PER_ADDRESS per address, and never hold back an existing name. See org/lockouts.py.
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_FAILURE_LIMIT_PER_ADDRESS = env.int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", default=20)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
 if not 0 < LOGIN_FAILURE_LIMIT <= LOGIN_FAILURE_LIMIT_PER_ADDRESS:
     raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT must be positive and not above LOGIN_FAILURE_LIMIT_PER_ADDRESS.")
+LOGIN_SLOWDOWN_SECONDS = env.int("LOGIN_SLOWDOWN_SECONDS", default=max(1, LOGIN_LOCKOUT_SECONDS // LOGIN_FAILURE_LIMIT))
+LOGIN_FAMILIAR_DAYS = env.int("LOGIN_FAMILIAR_DAYS", default=90)
+LOGIN_UNKNOWN_NAME_LIMIT_PER_ADDRESS = env.int("LOGIN_UNKNOWN_NAME_LIMIT_PER_ADDRESS", default=20)
+for _name in ("LOGIN_LOCKOUT_SECONDS", "LOGIN_SLOWDOWN_SECONDS", "LOGIN_UNKNOWN_NAME_LIMIT_PER_ADDRESS"):
+    if globals()[_name] <= 0:
+        raise ImproperlyConfigured(f"{_name} must be positive.")
+if LOGIN_FAMILIAR_DAYS < 0:
+    raise ImproperlyConfigured("LOGIN_FAMILIAR_DAYS must be 0 (no address is familiar) or more.")
 # Sign-in with the city's directory (LDAP / Active Directory) when LDAP_SERVER_URI is set: the
 # AUTH_LDAP_* settings and LDAP_ROLE_GROUPS from the environment (komae_sns/directory.py). Local
 # accounts keep signing in with ModelBackend (the sysadmin's, a city without a directory, the demo).
@@ -252,13 +264,13 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_HANDLER = "org.lockouts.CityAxesHandler"
-AXES_FAILURE_LIMIT = "org.lockouts.failure_limit"  # LOGIN_FAILURE_LIMIT, scaled per parameter
+AXES_FAILURE_LIMIT = "org.lockouts.failure_limit"  # LOGIN_FAILURE_LIMIT, of one pair
 AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_LOCKOUT_SECONDS)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # the pair; slow-downs in org.lockouts.refusal_for
 AXES_USERNAME_CALLABLE = "org.lockouts.username_of"
 AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
 AXES_LOCKOUT_CALLABLE = "org.lockouts.locked_out_response"
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = True  # forgets the pair's failures only
 # Tries during a lockout are not counted: it ends when the page says it does.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False  # no banner on every manage.py command; failures are still logged, names masked

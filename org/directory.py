@@ -12,16 +12,18 @@ not installed. The rules:
   directory) is never taken over by a directory entry of the same name; it signs in locally.
 - The e-mail address comes from the directory only when it is on CITY_EMAIL_DOMAIN (P-4).
 - Lockout (django-axes) counts directory sign-ins like local ones: AxesStandaloneBackend comes first
-  and the failure signal is the same.
+  and the failure signal is the same. A name the directory knows is never taken for one that does
+  not exist (org.lockouts asks knows_name when an address has used up its unknown-name bound).
 """
 
 import logging
 
+import ldap
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.dispatch import receiver
-from django_auth_ldap.backend import LDAPBackend, populate_user
+from django_auth_ldap.backend import LDAPBackend, _LDAPUser, populate_user
 
 from core.audit import audit_record
 from core.models import AuditEvent
@@ -38,6 +40,18 @@ class DirectoryBackend(LDAPBackend):
             raise ldap_user.AuthenticationFailed(f"{username} is a local account; the directory does not sign it in")
         ldap_user.built_here = built
         return user, built
+
+    def knows_name(self, username: str) -> bool:
+        """Whether the directory has an entry for this user name (searched as the service account).
+
+        When the directory cannot be asked, the name is taken as known: it is then counted and
+        throttled like any existing name rather than refused unread.
+        """
+        try:
+            return _LDAPUser(self, username=username).attrs is not None
+        except ldap.LDAPError:
+            logger.warning("directory could not be asked whether %s exists", username)
+            return True
 
     def authenticate_ldap_user(self, ldap_user, password):
         user = super().authenticate_ldap_user(ldap_user, password)

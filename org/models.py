@@ -112,4 +112,11 @@ class LockoutRelease(UndeletableModel):
         triggers = [keep_forever(), fixed()]
 
     def __str__(self):
-        return f"{self.username or self.address} {self.released_at:%Y-%m-%d %H:%M}"
+        return f"{self.target} {self.released_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def target(self) -> str:
+        """What was released: a user name, an address, or the pair `name（address）`."""
+        if self.username and self.address:
+            return f"{self.username}（{self.address}）"
+        return self.username or str(self.address)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -29,7 +30,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @login_required
 def lockout_list(request):
-    """Sign-in lockouts for the 統括情報セキュリティ責任者 (read) and the sysadmin (release)."""
+    """Which names fail to sign in from where, for the 統括情報セキュリティ責任者 (read) and the
+    sysadmin (release)."""
     if not lockouts.can_view_lockouts(request.user):
         raise PermissionDenied(
             f"ログインのロック状況は{role_label(Role.SECURITY_OFFICER)}と{role_label(Role.SYSADMIN)}が確認できます。"
@@ -38,7 +40,8 @@ def lockout_list(request):
         request,
         "org/lockouts.html",
         {
-            "lockouts": lockouts.lockouts_recent(),
+            "overview": lockouts.lockouts_overview(),
+            "window_minutes": max(1, settings.LOGIN_LOCKOUT_SECONDS // 60),
             "releases": LockoutRelease.objects.select_related("released_by")[:50],
             "can_release": lockouts.can_release_lockouts(request.user),
         },
@@ -59,5 +62,5 @@ def lockout_release(request):
     except TransitionError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"「{release.username or release.address}」のロックを解除しました。")
+        messages.success(request, f"「{release.target}」のロックを解除しました。")
     return redirect("org:lockouts")

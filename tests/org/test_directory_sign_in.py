@@ -54,8 +54,8 @@ def directory(settings, slapd):
     return slapd
 
 
-def _login(client, username, password):
-    return client.post(reverse("login"), {"username": username, "password": password})
+def _login(client, username, password, **extra):
+    return client.post(reverse("login"), {"username": username, "password": password}, **extra)
 
 
 def _signed_in_as(client) -> str | None:
@@ -126,6 +126,28 @@ def test_directory_sign_ins_are_locked_out_after_repeated_failures(client, direc
     response = _login(client, "yamada", DIRECTORY_PASSWORD)
     assert response.status_code == 429 and "ログインの失敗が続いたため" in response.content.decode()
     assert _signed_in_as(client) is None
+
+
+def test_failures_elsewhere_do_not_keep_a_directory_user_out_of_their_own_terminal(client, directory, settings):
+    """Issue 20: the lockout is the pair (name, address); a name is only slowed down across addresses."""
+    settings.LOGIN_FAILURE_LIMIT = 3
+    assert _login(client, "yamada", DIRECTORY_PASSWORD, REMOTE_ADDR="192.0.2.10").status_code == 302
+    client.logout()
+    for _ in range(6):
+        _login(client, "yamada", "guess", REMOTE_ADDR="203.0.113.66")
+    assert _login(client, "yamada", DIRECTORY_PASSWORD, REMOTE_ADDR="203.0.113.66").status_code == 429
+    assert _login(client, "yamada", DIRECTORY_PASSWORD, REMOTE_ADDR="192.0.2.10").status_code == 302
+    assert _signed_in_as(client) == "yamada"
+
+
+def test_names_that_do_not_exist_do_not_keep_a_directory_users_first_sign_in_out(client, directory, settings):
+    """Sprayed names count apart, with a bound; a directory user not yet known here still signs in."""
+    settings.LOGIN_FAILURE_LIMIT, settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS = 3, 6
+    settings.LOGIN_UNKNOWN_NAME_LIMIT_PER_ADDRESS = 5
+    for i in range(10):
+        _login(client, f"nobody{i}", "guess")
+    assert _login(client, "yamada", DIRECTORY_PASSWORD).status_code == 302
+    assert _signed_in_as(client) == "yamada"
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,8 @@ class Command(BaseCommand):
     help = "ログインのロックを解除します（システム管理者がログインできないときのため。監査記録に残ります）。"
 
     def add_arguments(self, parser):
-        target = parser.add_mutually_exclusive_group(required=True)
-        target.add_argument("--username", help="ロックを解除する利用者名")
-        target.add_argument("--address", help="ロックを解除するIPアドレス")
+        parser.add_argument("--username", help="ロックを解除する利用者名（--address と両方で、その組だけ）")
+        parser.add_argument("--address", help="ロックを解除するIPアドレス")
         parser.add_argument("--comment", default="", help="理由・本人確認の方法")
 
     def handle(self, *args, username=None, address=None, comment="", **options):
@@ -20,4 +19,4 @@ class Command(BaseCommand):
             release = lockout_release(actor=None, username=username or "", address=address or "", comment=comment)
         except TransitionError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(self.style.SUCCESS(f"ロックを解除しました：{release.username or release.address}"))
+        self.stdout.write(self.style.SUCCESS(f"ロックを解除しました：{release.target}"))
