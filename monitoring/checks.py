@@ -239,7 +239,9 @@ class GenericAdapter:
     """
 
     name = "public_page"
-    interface = "公開プロフィールページ（JSON-LD・Open Graph）"
+    interface = "公開プロフィールページ（JSON-LD・Open Graph）"  # the sysadmin's detail (`label`)
+    # How the reading was made, in words for everyone (issue 20): shown to the 課長 instead of `label`.
+    plain = "公開プロフィールページで確認"
 
     @property
     def label(self) -> str:
@@ -350,6 +352,17 @@ def register(*codes: str):
 
 def adapter_for(platform_code: str) -> GenericAdapter:
     return ADAPTERS.get(platform_code, GenericAdapter())
+
+
+def plain_words_of(label: str) -> str:
+    """How a stored reading was made (StatusCheck.adapter, 「x：X API v2 …」), in plain words."""
+    if not label:
+        return ""
+    name = label.partition("：")[0]
+    for adapter in (*ADAPTERS.values(), GenericAdapter()):
+        if adapter.name == name:
+            return adapter.plain
+    return "公開されている情報で確認"  # an adapter since renamed or removed
 
 
 def fetch(target: Target, *, client: httpx.Client, url: str | None = None, headers: dict | None = None) -> Reply:
