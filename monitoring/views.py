@@ -465,6 +465,10 @@ def _credentials_page(request, form: CredentialForm, *, status: int = 200):
         credential.expiry_state = credentials.expiry_state(credential, today)
         # Whether a key still opens it (after a key was removed too early); the token is not kept.
         credential.readable = credential.retired_at is not None or credentials.is_readable(credential)
+        # Registered before the kinds followed the SNS (issue 17): the check may send the wrong thing.
+        credential.kind_refusal = (
+            "" if credential.retired_at else credentials.kind_refusal(credential.platform, credential.kind)
+        )
     return render(
         request,
         "monitoring/credentials.html",

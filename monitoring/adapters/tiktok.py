@@ -30,6 +30,7 @@ class TiktokAdapter(ApiAdapter):
     name = "tiktok"
     interface = "Display API GET /v2/user/info/（ユーザーアクセストークン）"
     plain = "TikTokの公開情報（API）で確認"
+    credential_kinds = ("access_token", "refresh_token", "client_credentials")
     default_base = "https://open.tiktokapis.com"
 
     def target(self, account) -> Target:
