@@ -7,6 +7,7 @@ here the local server playing it at STATUS_CHECK_BASE_X — and names the interf
 """
 
 import re
+import uuid
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -127,3 +128,17 @@ def test_the_section_head_sees_the_result_arrive_without_reloading(
             assert_accessible(page)
     connection.close()
     assert StatusCheck.objects.get().outcome == StatusCheck.Outcome.OK
+
+
+def test_when_the_result_cannot_be_asked_for_the_page_says_to_reload(page, live_server, head_a, account_a):
+    """The answer is not the result (issue 15; here a proxy's page in its place): the page stops
+    asking and says what to do."""
+    page.route(
+        "**/monitoring/check-now/**",
+        lambda route: route.fulfill(status=200, content_type="text/html", body="<html>maintenance</html>"),
+    )
+    login(page, live_server, head_a)
+    page.goto(f"/accounts/{account_a.pk}/?check={uuid.uuid4()}")  # a run not recorded (yet)
+    status = page.get_by_role("status").filter(has_text="結果がまだ届きません")
+    expect(status).to_contain_text("しばらくしてからこのページを再読み込みしてください。")
+    assert_accessible(page)
