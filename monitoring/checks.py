@@ -239,7 +239,13 @@ class GenericAdapter:
     """
 
     name = "public_page"
-    interface = "公開プロフィールページ（JSON-LD・Open Graph）"
+    interface = "公開プロフィールページ（JSON-LD・Open Graph）"  # the sysadmin's detail (`label`)
+    # How the reading was made, in words for everyone (issue 20): shown to the 課長 instead of `label`.
+    plain = "公開プロフィールページで確認"
+    # The kinds of API token (ApiCredential.Kind values) this adapter reads with; empty: it needs none.
+    # The one rule of which kinds a platform takes: the token form's choices and its validation, and
+    # the credential service, all ask `credential_kinds_for`.
+    credential_kinds: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -350,6 +356,27 @@ def register(*codes: str):
 
 def adapter_for(platform_code: str) -> GenericAdapter:
     return ADAPTERS.get(platform_code, GenericAdapter())
+
+
+def credential_kinds_for(platform_code: str) -> tuple[str, ...]:
+    """The kinds of API token the platform's status check takes (none for a page or feed read)."""
+    return adapter_for(platform_code).credential_kinds
+
+
+def platforms_taking_credentials() -> list[str]:
+    """The platform codes whose status check reads with an API token."""
+    return [code for code, adapter in ADAPTERS.items() if adapter.credential_kinds]
+
+
+def plain_words_of(label: str) -> str:
+    """How a stored reading was made (StatusCheck.adapter, 「x：X API v2 …」), in plain words."""
+    if not label:
+        return ""
+    name = label.partition("：")[0]
+    for adapter in (*ADAPTERS.values(), GenericAdapter()):
+        if adapter.name == name:
+            return adapter.plain
+    return "公開されている情報で確認"  # an adapter since renamed or removed
 
 
 def fetch(target: Target, *, client: httpx.Client, url: str | None = None, headers: dict | None = None) -> Reply:

@@ -33,6 +33,7 @@ from core.models import AuditEvent
 from core.notices import notify
 from org.roles import Role
 
+from .checks import credential_kinds_for
 from .credential_models import ApiCredential
 from .permissions import can_manage_credentials
 
@@ -125,6 +126,23 @@ def _check_token(token: str) -> str:
     return token
 
 
+def kind_refusal(platform: Platform, kind: str) -> str:
+    """Why this kind of token cannot be registered for the platform, or "" when it can.
+
+    The rule is the platform's adapter's (checks.credential_kinds_for): the form's choices, its
+    validation and this service all follow it, so X never gets a チャネルアクセストークン."""
+    labels = dict(ApiCredential.Kind.choices)
+    taken = credential_kinds_for(platform.code)
+    if not taken:
+        return f"{platform.name}の状態確認はAPIトークンを使いません（公開されている情報を読みます）。"
+    if kind not in labels:
+        return "トークンの種類を選んでください。"
+    if kind not in taken:
+        allowed = "・".join(f"「{labels[k]}」" for k in taken)
+        return f"{platform.name}には「{labels[kind]}」は使えません。{platform.name}で使える種類：{allowed}。"
+    return ""
+
+
 def _retire(credential: ApiCredential, *, actor, why: str, comment: str = "") -> None:
     """Retire a locked, active credential: kept with who and when; its secret is erased."""
     credential.retired_at = timezone.now()
@@ -163,8 +181,9 @@ def credential_register(
             raise TransitionError(f"{account.label}は{platform.name}のアカウントではありません。")
         if account.status == AccountStatus.CLOSED:
             raise TransitionError("閉鎖したアカウントにはAPIトークンを登録できません。")
-    if kind not in ApiCredential.Kind.values:
-        raise TransitionError("トークンの種類を選んでください。")
+    refusal = kind_refusal(platform, kind)
+    if refusal:
+        raise TransitionError(refusal)
     token = _check_token(token)
     if expires_on is not None and expires_on < timezone.localdate():
         raise TransitionError(f"有効期限（{to_wareki(expires_on)}）が過ぎたトークンは登録できません。")

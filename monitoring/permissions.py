@@ -63,3 +63,9 @@ def can_see_unchecked_accounts(user) -> bool:
     """Who is shown the accounts whose status check could not be made, and why (issue 13): the sysadmin
     (who registers the API tokens), the security officer (G-4-3-カ) and the 課長 (their own accounts)."""
     return has_role(user, Role.SYSADMIN, Role.SECURITY_OFFICER, Role.SECTION_HEAD)
+
+
+def can_see_check_interface(user) -> bool:
+    """Which interface a status check used, by its technical name (issue 20): the sysadmin, who
+    registers the API tokens and answers for the interfaces; everyone else reads it in plain words."""
+    return is_sysadmin(user)

@@ -183,6 +183,22 @@ def reason_of(check: StatusCheck) -> str:
     return f"登録内容と一致（{check.adapter or '公開ページ'}）"
 
 
+def manual_run_key(run: uuid.UUID) -> str:
+    """The run key of one 今すぐ確認: the page that asked for it finds its reading by it."""
+    return f"manual:{run}"
+
+
+def check_result_message(check: StatusCheck) -> str:
+    """What a requested check found, in one sentence for the page and a screen reader (issue 15)."""
+    if check.outcome == StatusCheck.Outcome.ANOMALY:
+        found = f"異常あり（{'、'.join(check.anomaly_labels)}）"
+    elif check.outcome == StatusCheck.Outcome.ERROR:
+        found = f"確認できず（{check.error or '理由不明'}）"
+    else:
+        found = check.get_outcome_display()
+    return f"状態確認が終わりました：{found}。結果は下の履歴の先頭にあります。"
+
+
 def check_now(accounts, *, run_prefix: str | None = None, concurrency: int = 16) -> list[StatusCheck]:
     """Check the given accounts now and record each result (the command and the 今すぐ確認 button)."""
     results = []

@@ -9,8 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
@@ -36,6 +37,7 @@ from .permissions import (
     can_manage_credentials,
     can_plan_suspension,
     can_request_check,
+    can_see_check_interface,
     can_sign_review,
     can_start_review,
     can_work_on_incident,
@@ -47,6 +49,7 @@ from .selectors import (
     suspended_accounts_checked,
     year_end_dashboard,
 )
+from .status import check_result_message, manual_run_key
 from .tasks import check_account
 
 FIRST_FISCAL_YEAR = 2010  # before any of the city's accounts
@@ -400,10 +403,39 @@ def check_now(request, account_pk: int):
     account = get_object_or_404(accounts_visible_to(user=request.user), pk=account_pk)
     if not can_request_check(request.user, account):
         raise PermissionDenied("状態確認を依頼する権限がありません。")
-    run_key = f"manual:{uuid.uuid4()}"
+    run = uuid.uuid4()
+    run_key = manual_run_key(run)
     transaction.on_commit(lambda: check_account.delay(account.pk, run_key))
-    messages.success(request, "状態確認を依頼しました。しばらくしてからこのページを再読み込みしてください。")
-    return redirect("accounts:detail", pk=account.pk)
+    # The account's page says where the result will be, and shows it once it is recorded: on the next
+    # load without JavaScript, as soon as it arrives with it (static/js/check-now.js, issue 15).
+    return redirect(f"{reverse('accounts:detail', args=[account.pk])}?check={run}#check-now-status")
+
+
+@login_required
+@require_safe
+def check_result(request, account_pk: int, run: uuid.UUID):
+    """The result of one 今すぐ確認, as JSON for the account's page: pending until the worker recorded it.
+
+    Whoever sees the account's page sees its status checks, so the same object rule applies."""
+    account = get_object_or_404(accounts_visible_to(user=request.user), pk=account_pk)
+    check = account.status_checks.filter(run_key=manual_run_key(run)).first()
+    if check is None:
+        data = {"state": "pending"}
+    else:
+        row = render_to_string(
+            "monitoring/_status_check_row.html",
+            {"c": check, "show_interface": can_see_check_interface(request.user)},
+            request=request,
+        ).strip()
+        data = {
+            "state": "done",
+            "outcome": check.outcome,
+            "message": check_result_message(check),
+            "row": row,
+        }
+    response = JsonResponse(data)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
@@ -433,6 +465,10 @@ def _credentials_page(request, form: CredentialForm, *, status: int = 200):
         credential.expiry_state = credentials.expiry_state(credential, today)
         # Whether a key still opens it (after a key was removed too early); the token is not kept.
         credential.readable = credential.retired_at is not None or credentials.is_readable(credential)
+        # Registered before the kinds followed the SNS (issue 17): the check may send the wrong thing.
+        credential.kind_refusal = (
+            "" if credential.retired_at else credentials.kind_refusal(credential.platform, credential.kind)
+        )
     return render(
         request,
         "monitoring/credentials.html",

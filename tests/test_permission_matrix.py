@@ -151,6 +151,8 @@ RULES = {
         _rule(404, **{**SEES_A_403, "head_a": 200, "admin": 200, "contractor": 403}),
     ),
     "monitoring:plan": ("get", "plan", _rule(404, **SEES_A, contractor=200)),
+    # The result of a 今すぐ確認 (issue 15): whoever sees the account's page and its status checks.
+    "monitoring:check_result": ("get", "check_result", _rule(404, **SEES_A, contractor=200)),
     "monitoring:incidents": ("get", None, ANY_USER),
     "monitoring:incident_new": ("get", "incident_new", _rule(404, **SEES_A, contractor=200)),
     "monitoring:incident": ("get", "incident", _rule(404, **SEES_A, contractor=200)),
@@ -230,7 +232,7 @@ def _build_world(account_a, preparing_a, contractor, head_a, staff_a, pr_account
     png = SimpleUploadedFile("screen.png", b"\x89PNG\r\n\x1a\n" + b"0" * 32, content_type="image/png")
     evidence = monitoring_incidents.evidence_add(incident_id=incident.pk, actor=head_a, upload=png)
     credential = monitoring_credentials.credential_register(
-        actor=admin, platform_id=account_a.platform_id, token="matrix-" + "t" * 40, kind="access_token", expires_on=None
+        actor=admin, platform_id=account_a.platform_id, token="matrix-" + "t" * 40, kind="bearer_token", expires_on=None
     )
     return {
         "credential": {"pk": credential.pk},
@@ -238,6 +240,7 @@ def _build_world(account_a, preparing_a, contractor, head_a, staff_a, pr_account
         "notice": {"pk": head_a.notices.first().pk},
         "public_change": {"pk": account_a.pk, "change_pk": proposal.pk, "action": "approve"},
         "incident_new": {"account_pk": account_a.pk},
+        "check_result": {"account_pk": account_a.pk, "run": "1c4f6a52-8f1e-4d7e-9a0b-3e5d2c1b0a99"},
         "incident_act": {"pk": incident.pk, "action": "escalate"},
         "evidence": {"pk": evidence.pk},
         "review_start": {"account_pk": account_a.pk, "fy": 2026},

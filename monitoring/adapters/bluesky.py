@@ -23,6 +23,7 @@ _URL = re.compile(r"https?://[^\s　）)」]+")
 class BlueskyAdapter(ApiAdapter):
     name = "bluesky"
     interface = "AppView app.bsky.actor.getProfile・app.bsky.feed.getAuthorFeed（キー不要）"
+    plain = "Blueskyの公開情報（API）で確認"
     default_base = "https://public.api.bsky.app"
 
     def target(self, account) -> Target:

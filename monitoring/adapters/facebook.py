@@ -12,6 +12,8 @@ from ._graph import GRAPH_VERSION, GraphNodeAdapter
 class FacebookAdapter(GraphNodeAdapter):
     name = "facebook"
     interface = f"Graph API {GRAPH_VERSION} ページ・/posts（アクセストークン）"
+    plain = "Facebookページの公開情報（API）で確認"
+    credential_kinds = ("access_token",)
     id_label = "ページID"
     need = "Facebookページのアクセストークン（pages_read_engagement）"
     fields = "id,name,username,about,link,website"

@@ -12,6 +12,8 @@ from ._graph import GRAPH_VERSION, GraphNodeAdapter
 class InstagramAdapter(GraphNodeAdapter):
     name = "instagram"
     interface = f"Instagram Graph API {GRAPH_VERSION} IGユーザー・/media（アクセストークン）"
+    plain = "Instagramの公開情報（API）で確認"
+    credential_kinds = ("access_token",)
     id_label = "InstagramのユーザーID"
     need = "Instagramのアクセストークン（instagram_basic・pages_read_engagement）"
     fields = "id,username,name,biography,website,media_count"

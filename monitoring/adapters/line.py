@@ -27,6 +27,8 @@ NEED = "LINE公式アカウントのチャネルアクセストークン（Messa
 class LineAdapter(ApiAdapter):
     name = "line"
     interface = "Messaging API GET /v2/bot/info（チャネルアクセストークン）"
+    plain = "LINE公式アカウントの情報（API）で確認"
+    credential_kinds = ("channel_access_token",)
     default_base = "https://api.line.me"
 
     def target(self, account) -> Target:

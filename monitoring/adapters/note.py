@@ -20,6 +20,7 @@ _URL = re.compile(r"https?://[^\s　）)」<>\"]+")
 class NoteAdapter(ApiAdapter):
     name = "note"
     interface = "クリエイターの公開RSS note.com/<note ID>/rss（キー不要）"
+    plain = "noteの公開記事の一覧で確認"
     default_base = "https://note.com"
 
     def target(self, account) -> Target:

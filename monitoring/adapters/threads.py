@@ -18,6 +18,8 @@ USER_FIELDS = "id,username,name,threads_biography"
 class ThreadsAdapter(ApiAdapter):
     name = "threads"
     interface = f"Threads API {THREADS_VERSION} /me・/me/threads（アクセストークン）"
+    plain = "Threadsの公開情報（API）で確認"
+    credential_kinds = ("access_token",)
     default_base = "https://graph.threads.com"  # the reference's host (graph.threads.net is the former one)
 
     def target(self, account) -> Target:

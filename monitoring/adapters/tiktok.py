@@ -29,6 +29,8 @@ USER_FIELDS = "open_id,union_id,display_name,bio_description,profile_deep_link,u
 class TiktokAdapter(ApiAdapter):
     name = "tiktok"
     interface = "Display API GET /v2/user/info/（ユーザーアクセストークン）"
+    plain = "TikTokの公開情報（API）で確認"
+    credential_kinds = ("access_token", "refresh_token", "client_credentials")
     default_base = "https://open.tiktokapis.com"
 
     def target(self, account) -> Target:

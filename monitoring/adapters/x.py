@@ -20,6 +20,8 @@ NOT_FOUND = "https://api.twitter.com/2/problems/resource-not-found"
 class XAdapter(ApiAdapter):
     name = "x"
     interface = "X API v2 users/by/username・users/:id/tweets（ベアラートークン）"
+    plain = "Xの公開情報（API）で確認"
+    credential_kinds = ("bearer_token",)
     default_base = "https://api.x.com"
 
     def target(self, account) -> Target:

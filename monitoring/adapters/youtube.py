@@ -40,6 +40,8 @@ class YouTubeTarget(Target):
 class YouTubeAdapter(ApiAdapter):
     name = "youtube"
     interface = "公開フィード feeds/videos.xml（キー不要）＋ Data API v3 channels.list（APIキー）"
+    plain = "YouTubeの公開動画の一覧と公開情報（API）で確認"
+    credential_kinds = ("api_key",)
     default_base = API_BASE
 
     def target(self, account) -> Target:

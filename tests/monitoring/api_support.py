@@ -7,7 +7,6 @@ adapters read them the way production does: encrypted in the database, decrypted
 import contextlib
 
 from monitoring import checks, status
-from monitoring.credential_models import ApiCredential
 from monitoring.credentials import credential_register
 from monitoring.models import StatusCheck
 from tests.factories import AccountFactory, platform
@@ -38,14 +37,15 @@ def city_account(department, manager, code: str, handle: str, platform_account_i
     )
 
 
-def register_token(admin, account, token: str, *, kind=ApiCredential.Kind.ACCESS_TOKEN, for_platform=False, **kw):
-    """A token for the account (or for every account of its platform) as the sysadmin enters it."""
+def register_token(admin, account, token: str, *, kind=None, for_platform=False, **kw):
+    """A token for the account (or for every account of its platform) as the sysadmin enters it; of
+    the first kind its SNS takes unless another is named."""
     return credential_register(
         actor=admin,
         platform_id=account.platform_id,
         account_id=None if for_platform else account.pk,
         token=token,
-        kind=kind,
+        kind=kind or checks.credential_kinds_for(account.platform.code)[0],
         expires_on=kw.get("expires_on"),
     )
 

@@ -112,7 +112,8 @@ def test_without_a_key_an_active_channel_is_not_called_unofficial(yt, no_key, ac
     client.force_login(admin)
     page = client.get(f"/accounts/{account.pk}/").content.decode()
     assert "見ていません" in page
-    assert "方法：youtube：公開フィード" in page
+    assert "方法：YouTubeの公開動画の一覧と公開情報（API）で確認" in page
+    assert "技術情報：youtube：公開フィード" in page  # the sysadmin's detail (issue 20)
 
 
 def test_an_expired_key_is_named_and_the_feed_still_checks(yt, admin, account):

@@ -43,7 +43,7 @@ def _today() -> date:
     return timezone.localdate()
 
 
-def register(actor, *, account=None, platform_obj=None, token=TOKEN, kind="access_token", expires_on="in 90 days"):
+def register(actor, *, account=None, platform_obj=None, token=TOKEN, kind="bearer_token", expires_on="in 90 days"):
     if expires_on == "in 90 days":
         expires_on = _today() + timedelta(days=90)
     platform_obj = platform_obj or account.platform
@@ -69,7 +69,7 @@ def _form(account, **overrides):
     data = {
         "platform": account.platform_id,
         "account": account.pk,
-        "kind": "access_token",
+        "kind": "bearer_token",  # what X takes
         "token": TOKEN,
         "expires_on": (_today() + timedelta(days=90)).isoformat(),
     }
@@ -171,7 +171,7 @@ def test_audit_rows_name_the_credential_but_never_the_token(admin, account_a, se
     kept = serializers.serialize("json", rows)
     assert TOKEN not in kept and OTHER_TOKEN not in kept
     summaries = [row.summary for row in rows]
-    assert summaries[0].startswith("APIトークンを登録：こまえ子ども（X @komae_kodomo）・アクセストークン")
+    assert summaries[0].startswith("APIトークンを登録：こまえ子ども（X @komae_kodomo）・ベアラートークン")
     assert f"指紋 {first.fingerprint}" in summaries[0] and to_wareki(first.expires_on) in summaries[0]
     assert any(s.startswith("APIトークンを廃止（差し替え）") and first.fingerprint in s for s in summaries)
     assert any(s.startswith("APIトークンを差し替え") and "有効期限 なし" in s for s in summaries)
@@ -213,7 +213,7 @@ def test_an_error_report_of_the_page_hides_the_token(client, admin, account_a):
     client.force_login(admin)
     response = client.post(reverse("monitoring:credential_register"), _form(account_a))
     cleansed = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
-    assert cleansed["token"] != TOKEN and cleansed["kind"] == "access_token"
+    assert cleansed["token"] != TOKEN and cleansed["kind"] == "bearer_token"
 
 
 # --- which token a check uses ----------------------------------------------------------------------
@@ -372,7 +372,7 @@ def test_the_list_warns_of_tokens_near_or_past_their_expiry(client, admin, accou
     dashboard = client.get(reverse("dashboard")).content.decode()
     assert "状態確認のAPIトークン" in dashboard and reverse("monitoring:credentials") in dashboard
     assert (
-        "こまえ子ども（X @komae_kodomo）・アクセストークン" in dashboard and "狛江市（X @komae_city）" not in dashboard
+        "こまえ子ども（X @komae_kodomo）・ベアラートークン" in dashboard and "狛江市（X @komae_city）" not in dashboard
     )
 
 
@@ -402,7 +402,7 @@ def test_the_sysadmins_are_reminded_once_per_threshold_not_daily(
     credential_mails = [m for m in mailoutbox if "APIトークン" in m.subject]
     assert [m.to for m in credential_mails] == [["sysadmin@city.komae.lg.jp"]] * 3
     first = credential_mails[0].body
-    assert "こまえ子ども（X @komae_kodomo）のアクセストークン" in first and to_wareki(expires) in first
+    assert "こまえ子ども（X @komae_kodomo）のベアラートークン" in first and to_wareki(expires) in first
     assert "/monitoring/credentials/" in first
     assert all(TOKEN not in m.body for m in mailoutbox)
     assert not Notice.objects.filter(recipient=head_a, subject__contains="APIトークン").exists()
