@@ -385,5 +385,6 @@ def test_everyone_concerned_is_emailed_at_each_step(
     approval = next(m for m in mailoutbox if m.subject == approved)
     assert "認証（公式マーク）を申請する" in approval.body
     assert f"http://127.0.0.1:8000/requests/{draft.pk}/" in approval.body
-    # The same reached them in the app: a notice each, unread.
-    assert staff_a.notices.filter(subject=approved, read_at__isnull=True).exists()
+    # The same reached them in the app: a notice each, unread, without the mail's prefix (issue 20 #18).
+    assert approved.startswith("[公式SNS] ")
+    assert staff_a.notices.filter(subject=approved.removeprefix("[公式SNS] "), read_at__isnull=True).exists()
