@@ -52,14 +52,18 @@ def _visible_account(user, pk: int):
 def account_list(request):
     form = SearchForm(request.GET or None)
     qs = accounts_visible_to(user=request.user)
+    filters = []
     if form.is_valid():
         qs = account_search(qs, **form.cleaned_data)
+        filters = form.filter_labels()
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "accounts/account_list.html",
         {
             "form": form,
+            # Each filtered list has a title of its own (2.4.2): 「公式アカウント：運用停止・X」.
+            "filter_label": "・".join(filters),
             "page": page,
             "accounts": page.object_list,
             "can_register": can_register_accounts(request.user),
@@ -118,6 +122,9 @@ def _detail_page(request, account, *, follower_form=None):
             "can_edit": can_edit_account(user, account),
             "pending_change": pending,
             "can_decide_change": pending is not None and can_decide_public_change(user, pending, account),
+            # SPEC §1: another 課's successor is not theirs to open; its public page on the SNS is.
+            "successor_visible": account.successor_id is not None
+            and accounts_visible_to(user=user).filter(pk=account.successor_id).exists(),
             "follower_form": (
                 FollowerForm(follower_word=account.platform.follower_word) if follower_form is None else follower_form
             )
