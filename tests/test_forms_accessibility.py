@@ -505,6 +505,20 @@ def test_account_pages_name_the_sns_and_the_handle(client, account_a, pr_account
     assert _title(client, reverse("monitoring:plan", args=[plan.pk])).startswith(f"運用停止の計画：{label} |")
 
 
+def test_each_filtered_account_list_has_a_title_of_its_own(client, admin, account_a):
+    """Issue 20 #13: the dashboard's links to 運用停止, 停止予告中 … all opened pages titled 「公式アカウント」."""
+    client.force_login(admin)
+    url = reverse("accounts:list")
+    assert _title(client, url).startswith("公式アカウント |")
+    assert _title(client, url + "?status=suspended").startswith("公式アカウント：運用停止 |")
+    assert _title(client, url + "?status=notice&platform=x&q=子ども").startswith(
+        "公式アカウント：停止予告中・X・「子ども」を含む |"
+    )
+    assert '<h1 class="h3 m-0">公式アカウント<span class="fs-5">：運用停止</span></h1>' in (
+        client.get(url + "?status=suspended").content.decode()
+    )
+
+
 def test_the_request_edit_page_names_the_request(client, submitted, member, chair, head_a):
     approvals.request_vote(request_id=submitted.pk, actor=member, choice="for")
     approvals.request_decide(request_id=submitted.pk, actor=chair, decision="return", reason="補足を")

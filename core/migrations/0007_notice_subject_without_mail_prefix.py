@@ -17,9 +17,7 @@ def add_prefix(apps, schema_editor):
     from django.db.models.functions import Concat, Left
 
     Notice = apps.get_model("core", "Notice")
-    Notice.objects.exclude(subject__startswith=PREFIX).update(
-        subject=Left(Concat(Value(PREFIX), F("subject")), 200)
-    )
+    Notice.objects.exclude(subject__startswith=PREFIX).update(subject=Left(Concat(Value(PREFIX), F("subject")), 200))
 
 
 class Migration(migrations.Migration):

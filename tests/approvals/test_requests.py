@@ -13,8 +13,8 @@ from approvals import services
 from approvals.models import AccountRequest, RequestStatus, Vote
 from core.errors import TransitionError
 from core.models import AuditEvent
-from policies.models import PolicyVersion
 from org.roles import Role
+from policies.models import PolicyVersion
 from tests.factories import AccountFactory, UserFactory, complete_request_fields
 
 pytestmark = pytest.mark.django_db

@@ -59,9 +59,7 @@ def test_an_inactive_person_is_not_told(head_a):
     assert notify([head_a], subject="確認") == []
 
 
-def test_the_mail_prefix_marks_the_mail_not_the_notice(
-    client, mailoutbox, django_capture_on_commit_callbacks, head_a
-):
+def test_the_mail_prefix_marks_the_mail_not_the_notice(client, mailoutbox, django_capture_on_commit_callbacks, head_a):
     """Issue 20 #18: 「[公式SNS]」 tells a mail apart in a mailbox; in the app every notice is ours."""
     head_a.email = "head@city.komae.lg.jp"
     head_a.save()

@@ -1,0 +1,72 @@
+"""The rough edges clerks met in a browser (issue 20, "the people who use it"): the menu, the skip
+link, required fields, a refused notice, the 運用停止 button, links to another 課's account, error pages."""
+
+import pytest
+from playwright.sync_api import expect
+
+from e2e.steps import BOTH_WIDTHS, assert_accessible, login
+
+pytestmark = [pytest.mark.browser]
+
+
+def _current(page):
+    return page.get_by_role("navigation", name="メインメニュー").locator("[aria-current=page]")
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("/", "ダッシュボード"),
+        ("/monitoring/dashboard/", "効果測定"),
+        ("/monitoring/incidents/", "インシデント"),
+        ("/monitoring/credentials/", "APIトークン"),
+        ("/accounts/", "公式アカウント"),
+    ],
+)
+def test_the_menu_marks_one_link_as_the_current_page(page, live_server, admin, path, name):
+    login(page, live_server, admin)
+    page.goto(path)
+    expect(_current(page)).to_have_count(1)
+    expect(_current(page)).to_have_text(name)
+
+
+def test_the_sysadmins_menu_is_one_line_at_a_pcs_width(page, live_server, admin):
+    """1280 px: every link of the sysadmin's menu (the longest) sits on one line with the user's part."""
+    login(page, live_server, admin)
+    bar = page.get_by_role("navigation", name="メインメニュー")
+    tops = {round(item.bounding_box()["y"]) for item in bar.get_by_role("link").all()}
+    brand = bar.get_by_role("link").first.bounding_box()
+    assert max(tops) - min(tops) < brand["height"], f"the menu wraps: link tops {sorted(tops)}"
+    assert_accessible(page)
+
+
+@BOTH_WIDTHS
+def test_the_skip_link_is_seen_when_tab_wraps_to_it_from_the_page_end(page, live_server, staff_a):
+    """2.4.7: at a phone's width the page scrolled to show the 1-px hidden link, then the link grew above it."""
+    login(page, live_server, staff_a)
+    page.goto("/accounts/")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    last = page.locator("a, button, input, select, textarea").last
+    last.focus()
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('skip-link')"):
+            break
+    else:
+        pytest.fail("Tab did not wrap to the skip link")
+    skip = page.get_by_role("link", name="本文へ移動")
+    box = skip.bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= page.viewport_size["height"], f"off-screen: {box}"
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+
+
+def test_a_required_fields_name_is_its_label_without_the_mark(page, live_server, staff_a):
+    """A screen reader read 「分野*」: the mark is for the eye, the box says 必須 itself."""
+    login(page, live_server, staff_a)
+    page.goto("/requests/new/")
+    field = page.get_by_role("combobox", name="分野", exact=True)
+    expect(field).to_be_visible()
+    expect(field).to_have_attribute("required", "")
+    label = page.locator(f"label[for='{field.get_attribute('id')}']")
+    expect(label.locator(".asteriskField")).to_be_visible()
