@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.audit import timeline_of
 from core.errors import TransitionError
+from core.forms import show_refusal
 from org.roles import Role, has_role
 
 from . import services
@@ -266,7 +267,7 @@ def account_transition(request, pk: int, action: str):
         try:
             TRANSITION_SERVICES[action](account_id=account.pk, actor=request.user, **data)
         except TransitionError as exc:
-            form.add_error(None, str(exc))
+            show_refusal(form, exc)
         else:
             messages.success(request, f"「{transition.label}」を行いました。")
             return redirect("accounts:detail", pk=account.pk)

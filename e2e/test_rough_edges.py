@@ -1,9 +1,14 @@
 """The rough edges clerks met in a browser (issue 20, "the people who use it"): the menu, the skip
 link, required fields, a refused notice, the 運用停止 button, links to another 課's account, error pages."""
 
+import re
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from core.dates import to_wareki
 from e2e.steps import BOTH_WIDTHS, assert_accessible, login
 
 pytestmark = [pytest.mark.browser]
@@ -70,3 +75,32 @@ def test_a_required_fields_name_is_its_label_without_the_mark(page, live_server,
     expect(field).to_have_attribute("required", "")
     label = page.locator(f"label[for='{field.get_attribute('id')}']")
     expect(label.locator(".asteriskField")).to_be_visible()
+
+
+def test_a_short_notice_is_refused_beside_its_reason_with_the_dates_as_typed(
+    page, live_server, head_a, account_a, pr_account
+):
+    """#12: the refusal is on the field 目安より短い周知期間にする理由, the summary links to it, and the
+    dates come back in 和暦 as they were sent."""
+    login(page, live_server, head_a)
+    page.goto(f"/accounts/{account_a.pk}/transition/announce_suspension/")
+    today = timezone.localdate()
+    start = page.get_by_label("事前周知の開始日")
+    expect(start).to_have_value(to_wareki(today))
+    ends = today + timedelta(days=3)
+    typed_end = to_wareki(ends).replace("年", "年 ", 1)  # as a clerk types it, with a stray space
+    page.get_by_label("停止の理由").fill("情報を集約するため")
+    page.get_by_label("事前周知の終了日").fill(typed_end)
+    page.get_by_label("今後の情報提供元（誘導先）").select_option(label=str(pr_account))
+    page.get_by_role("button", name="停止予告の開始を行う").click()
+
+    summary = page.get_by_role("alert").filter(has_text="入力内容を確認してください")
+    expect(summary).to_be_focused()
+    reason = page.get_by_label("目安より短い周知期間にする理由")
+    expect(reason).to_have_attribute("aria-invalid", "true")
+    expect(reason).to_have_accessible_description(re.compile("短くする理由を入力してください"))
+    expect(start).to_have_value(to_wareki(today))
+    expect(page.get_by_label("事前周知の終了日")).to_have_value(typed_end)
+    summary.get_by_role("link", name=re.compile("^目安より短い周知期間にする理由：")).click()
+    expect(reason).to_be_focused()
+    assert_accessible(page)

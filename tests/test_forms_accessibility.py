@@ -7,7 +7,7 @@ account by SNS and handle and a request by its number (2.4.2).
 """
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -302,6 +302,38 @@ def test_a_problem_of_the_whole_form_is_said_once_in_the_summary(client, account
     body = response.content.decode()
     message = re.search(r'id="error-summary-title">[^<]*</h2>\s*<ul class="mb-0"><li>([^<]+)</li>', body).group(1)
     assert body.count(message) == 1
+
+
+def test_a_notice_shorter_than_its_guide_is_refused_beside_the_reason_field(client, account_a, head_a, pr_account):
+    """Issue 20 #12: the short-notice refusal was only in the summary, as text; the start date the page
+    had filled in (today) came back as 2026-12-03 although the clerk works in 和暦."""
+    client.force_login(head_a)
+    url = reverse("accounts:transition", args=[account_a.pk, "announce_suspension"])
+    today = timezone.localdate()
+    form = _page(client.get(url))
+    assert form.by_id["id_notice_starts_on"]["value"] == to_wareki(today)
+    ends = today + timedelta(days=3)
+    typed_end = f"R{ends.year - 2018}.{ends.month}.{ends.day}"
+    data = {
+        "reason": "集約のため",
+        "notice_starts_on": form.by_id["id_notice_starts_on"]["value"],
+        "notice_ends_on": typed_end,
+        "successor": str(pr_account.pk),
+    }
+    page = _page(client.post(url, data))
+    _assert_refused_page(page, count=1)
+    [(text, href)] = page.summary_links
+    assert href == "#id_short_notice_reason"
+    assert text.startswith("目安より短い周知期間にする理由：事前周知の期間（3日）が影響度の目安（30日）より短い")
+    reason = page.by_id["id_short_notice_reason"]
+    assert reason["aria-invalid"] == "true"
+    assert any("短くする理由を入力してください" in d for d in page.described_by(reason))
+    # The dates as sent: the start in 和暦 as the page wrote it, the end as typed; each read beside it.
+    assert page.by_id["id_notice_starts_on"]["value"] == to_wareki(today)
+    assert page.by_id["id_notice_ends_on"]["value"] == typed_end
+    assert page.text_by_id["id_notice_ends_on_preview"].startswith(to_wareki(ends))
+    account_a.refresh_from_db()
+    assert account_a.status == AccountStatus.ACTIVE
 
 
 def test_a_page_without_errors_has_no_summary_and_a_plain_title(client, account_a, head_a):
