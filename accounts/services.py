@@ -4,7 +4,7 @@ import copy
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -648,16 +648,24 @@ def account_withdraw_notice(*, account_id: int, actor, comment: str) -> Official
     )
 
 
+def suspend_not_before(*, user, account: OfficialAccount) -> date | None:
+    """The day from which `user` may stop `account`, while its notice period runs (G-4-5-ウ); None
+    when they may now. The sysadmin may stop it earlier, recording why."""
+    if account.notice_ends_on and timezone.localdate() <= account.notice_ends_on and not has_role(user, Role.SYSADMIN):
+        return account.notice_ends_on + timedelta(days=1)
+    return None
+
+
 @transaction.atomic
 def account_suspend(*, account_id: int, actor, comment: str = "") -> OfficialAccount:
     """Stop operating after the notice period (G-4-5-ウ). The account is kept (G-4-5-エ)."""
     account, transition = _begin(account_id=account_id, actor=actor, name="suspend")
     today = timezone.localdate()
+    if suspend_not_before(user=actor, account=account):
+        raise TransitionError(
+            f"事前周知の期間（{to_wareki(account.notice_ends_on)}まで）が終わるまで運用停止にできません。"
+        )
     if account.notice_ends_on and today <= account.notice_ends_on:
-        if not has_role(actor, Role.SYSADMIN):
-            raise TransitionError(
-                f"事前周知の期間（{to_wareki(account.notice_ends_on)}まで）が終わるまで運用停止にできません。"
-            )
         if not comment.strip():
             raise TransitionError("事前周知の期間中に運用停止にする理由をコメントに記録してください。", field="comment")
     account.suspended_on = today

@@ -120,6 +120,8 @@ def _detail_page(request, account, *, follower_form=None):
             "snapshots": account.follower_snapshots.select_related("recorded_by")[:24],
             **timeline_of(account),
             "transitions": services.transitions_available(user=user, account=account),
+            # G-4-5-ウ: 運用停止 is offered from the day after the notice period, said on its button.
+            "suspend_not_before": services.suspend_not_before(user=user, account=account),
             "can_edit": can_edit_account(user, account),
             "pending_change": pending,
             "can_decide_change": pending is not None and can_decide_public_change(user, pending, account),

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from accounts import services as account_services
 from core.dates import to_wareki
 from e2e.steps import BOTH_WIDTHS, assert_accessible, login
 
@@ -103,4 +104,30 @@ def test_a_short_notice_is_refused_beside_its_reason_with_the_dates_as_typed(
     expect(page.get_by_label("事前周知の終了日")).to_have_value(typed_end)
     summary.get_by_role("link", name=re.compile("^目安より短い周知期間にする理由：")).click()
     expect(reason).to_be_focused()
+    assert_accessible(page)
+
+
+def test_the_suspend_button_says_from_when_and_the_successor_link_opens(
+    page, live_server, head_a, account_a, pr_account
+):
+    """#19: during the notice period the button says from when 運用停止 can be done, instead of
+    refusing when pressed. #10: the successor (another 課's) is not a link to a page that is 404."""
+    today = timezone.localdate()
+    ends = today + timedelta(days=30)
+    account_services.account_announce_suspension(
+        account_id=account_a.pk,
+        actor=head_a,
+        reason="情報を集約するため",
+        notice_starts_on=today,
+        notice_ends_on=ends,
+        successor_id=pr_account.pk,
+    )
+    login(page, live_server, head_a)
+    page.goto(f"/accounts/{account_a.pk}/")
+    button = page.get_by_role("button", name=f"運用停止（{to_wareki(ends + timedelta(days=1))}から）")
+    expect(button).to_be_disabled()
+    expect(page.get_by_role("link", name="運用停止", exact=True)).to_have_count(0)
+    successor = page.get_by_role("link", name=re.compile(re.escape(pr_account.label)))
+    expect(successor).to_have_attribute("href", pr_account.profile_url)
+    expect(page.get_by_text(f"（{pr_account.department.name}の所管）")).to_be_visible()
     assert_accessible(page)
