@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from accounts import services as account_services
 from core.dates import to_wareki
+from core.notices import notify
 from e2e.steps import BOTH_WIDTHS, assert_accessible, login
 
 pytestmark = [pytest.mark.browser]
@@ -37,7 +38,9 @@ def test_the_menu_marks_one_link_as_the_current_page(page, live_server, admin, p
 
 
 def test_the_sysadmins_menu_is_one_line_at_a_pcs_width(page, live_server, admin):
-    """1280 px: every link of the sysadmin's menu (the longest) sits on one line with the user's part."""
+    """1280 px: every link of the sysadmin's menu (the longest) sits on one line with the user's part,
+    an unread count included."""
+    notify([admin], subject="確認のお願い")
     login(page, live_server, admin)
     bar = page.get_by_role("navigation", name="メインメニュー")
     tops = {round(item.bounding_box()["y"]) for item in bar.get_by_role("link").all()}
