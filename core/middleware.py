@@ -65,8 +65,9 @@ class OwnNotFoundPageMiddleware:
 
     With DEBUG=True Django answers Http404 with its English technical page, which a clerk trying a
     development or training install meets as a broken app. Production (DEBUG=false) is unchanged:
-    Django already uses the URLconf's 404 handler there. Last in MIDDLEWARE, so every other
-    middleware (CSP, frame options, the slash redirect of CommonMiddleware) still sees the answer.
+    Django already uses the URLconf's 404 handler there. Placed late in MIDDLEWARE (only
+    django-axes after it), so the other middleware (frame options, the slash redirect of
+    CommonMiddleware) still see the answer.
     """
 
     def __init__(self, get_response):
