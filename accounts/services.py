@@ -76,7 +76,7 @@ def _label(status: str) -> str:
 
 
 def _duplicate_handle_error() -> TransitionError:
-    return TransitionError("このSNSのこのユーザー名は既に登録されています。")
+    return TransitionError("このSNSのこのユーザー名は既に登録されています。", field="handle")
 
 
 def _save_checked_handle(account: OfficialAccount) -> None:
@@ -405,7 +405,7 @@ def account_record_followers(*, account_id: int, actor, recorded_on: date, count
     if not can_record_followers(actor, account):
         raise PermissionDenied("フォロワー数を記録する権限がありません。")
     if recorded_on > timezone.localdate():
-        raise TransitionError("未来の日付のフォロワー数は記録できません。")
+        raise TransitionError("未来の日付のフォロワー数は記録できません。", field="recorded_on")
     snapshot, created = FollowerSnapshot.objects.get_or_create(
         account=account, recorded_on=recorded_on, defaults={"count": count, "recorded_by": actor}
     )

@@ -95,7 +95,7 @@ def account_create(request):
                 initial_status=form.cleaned_data["initial_status"],
             )
         except TransitionError as exc:
-            form.add_error(None, str(exc))
+            show_refusal(form, exc)
         else:
             messages.success(request, f"「{account.display_name}」を登録しました。")
             return redirect("accounts:detail", pk=account.pk)
@@ -158,7 +158,7 @@ def account_edit(request, pk: int):
                 contractors=list(form.cleaned_data["contractors"]),
             )
         except TransitionError as exc:
-            form.add_error(None, str(exc))
+            show_refusal(form, exc)
         else:
             if result.proposal is not None:
                 labels = "、".join(label for label, _, _ in result.proposal.rows())
@@ -227,7 +227,7 @@ def account_record_followers(request, pk: int):
         try:
             services.account_record_followers(account_id=account.pk, actor=request.user, **form.cleaned_data)
         except TransitionError as exc:
-            form.add_error(None, str(exc))
+            show_refusal(form, exc)
         else:
             messages.success(request, f"{account.platform.follower_word}数を記録しました。")
             return redirect("accounts:detail", pk=account.pk)
