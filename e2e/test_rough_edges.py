@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from accounts import services as account_services
 from core.dates import to_wareki
 from core.notices import notify
-from e2e.steps import BOTH_WIDTHS, assert_accessible, login
+from e2e.steps import BOTH_WIDTHS, assert_accessible, login, page_for
 
 pytestmark = [pytest.mark.browser]
 
@@ -134,3 +134,28 @@ def test_the_suspend_button_says_from_when_and_the_successor_link_opens(
     expect(successor).to_have_attribute("href", pr_account.profile_url)
     expect(page.get_by_text(f"（{pr_account.department.name}の所管）")).to_be_visible()
     assert_accessible(page)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_form_left_open_while_the_clerk_signed_in_again_gets_our_page(browser, live_server, staff_a, account_a):
+    """#23: signing in again (here in a second tab) renews the CSRF token; the old page's form was met
+    with Django's English 「403 Forbidden」."""
+    page = page_for(browser, live_server, staff_a)
+    page.goto(f"/accounts/{account_a.pk}/edit/")
+    other = page.context.new_page()
+    other.goto("/")
+    other.get_by_role("button", name="ログアウト").click()
+    login(other, live_server, staff_a)
+    other.close()
+
+    page.get_by_label("目的（プロフィール表記）").fill("書き換えた目的")
+    page.get_by_role("button", name="更新する").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("送信した内容は保存されていません")
+    expect(page.get_by_text("内容は何も保存・変更していません")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="元の画面を開き直し").click()
+    expect(page).to_have_url(re.compile(rf"/accounts/{account_a.pk}/edit/$"))
+    expect(page.get_by_label("目的（プロフィール表記）")).not_to_have_value("書き換えた目的")
+    # The browser logs the 403 itself; nothing else may be logged.
+    assert [e for e in page.console_errors if "status of 403" not in e] == []
+    page.context.close()
