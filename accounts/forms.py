@@ -192,6 +192,14 @@ class SearchForm(forms.Form):
         self.fields["platform"].choices = [("", "すべて"), *Platform.objects.values_list("code", "name")]
         self.fields["status"].choices = [("", "すべて"), *statuses]
 
+    def filter_labels(self) -> list[str]:
+        """What the list is narrowed to, in words: 「運用停止」「X」「「子ども」を含む」."""
+        data = self.cleaned_data
+        labels = [dict(self.fields[name].choices)[data[name]] for name in ("status", "platform") if data.get(name)]
+        if data.get("q"):
+            labels.append(f"「{data['q']}」を含む")
+        return labels
+
 
 class PublicChangeDecisionForm(forms.Form):
     comment = forms.CharField(required=False, max_length=500)

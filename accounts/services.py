@@ -4,7 +4,7 @@ import copy
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -76,7 +76,7 @@ def _label(status: str) -> str:
 
 
 def _duplicate_handle_error() -> TransitionError:
-    return TransitionError("このSNSのこのユーザー名は既に登録されています。")
+    return TransitionError("このSNSのこのユーザー名は既に登録されています。", field="handle")
 
 
 def _save_checked_handle(account: OfficialAccount) -> None:
@@ -405,7 +405,7 @@ def account_record_followers(*, account_id: int, actor, recorded_on: date, count
     if not can_record_followers(actor, account):
         raise PermissionDenied("フォロワー数を記録する権限がありません。")
     if recorded_on > timezone.localdate():
-        raise TransitionError("未来の日付のフォロワー数は記録できません。")
+        raise TransitionError("未来の日付のフォロワー数は記録できません。", field="recorded_on")
     snapshot, created = FollowerSnapshot.objects.get_or_create(
         account=account, recorded_on=recorded_on, defaults={"count": count, "recorded_by": actor}
     )
@@ -565,7 +565,8 @@ def check_notice_length(*, starts: date, ends: date, minimum_days: int, short_re
     if (ends - starts).days < minimum_days and not short_reason.strip():
         raise TransitionError(
             f"事前周知の期間（{(ends - starts).days}日）が影響度の目安（{minimum_days}日）より短いため、"
-            f"短くする理由を入力してください（{settings.CITY.clause('G-4-5-ウ')}）。"
+            f"短くする理由を入力してください（{settings.CITY.clause('G-4-5-ウ')}）。",
+            field="short_notice_reason",
         )
 
 
@@ -590,10 +591,10 @@ def account_announce_suspension(
     account, transition = _begin(account_id=account_id, actor=actor, name="announce_suspension")
     if not reason.strip():
         raise TransitionError(
-            settings.CITY.words("停止の理由を入力してください（市ホームページに掲載されます：P-8）。")
+            settings.CITY.words("停止の理由を入力してください（市ホームページに掲載されます：P-8）。"), field="reason"
         )
     if notice_ends_on < notice_starts_on:
-        raise TransitionError("事前周知の終了日は開始日以降の日付にしてください。")
+        raise TransitionError("事前周知の終了日は開始日以降の日付にしてください。", field="notice_ends_on")
     if minimum_days is None:
         minimum_days = notice_minimum(account)[1]
     check_notice_length(
@@ -602,11 +603,15 @@ def account_announce_suspension(
     short = (notice_ends_on - notice_starts_on).days < minimum_days
     # G-4-5-ウ: followers are told in advance; a notice dated in the past would be no notice at all.
     if notice_starts_on < timezone.localdate() and not has_role(actor, Role.SYSADMIN):
-        raise TransitionError(f"事前周知の開始日は今日以降の日付にしてください（{settings.CITY.clause('G-4-5-ウ')}）。")
+        raise TransitionError(
+            f"事前周知の開始日は今日以降の日付にしてください（{settings.CITY.clause('G-4-5-ウ')}）。",
+            field="notice_starts_on",
+        )
     successor = OfficialAccount.objects.filter(pk=successor_id).first()
     if successor is None or successor.pk == account.pk or successor.status != AccountStatus.ACTIVE:
         raise TransitionError(
-            settings.CITY.words("誘導先には運用中の別の公式アカウント（市広報アカウント等）を選んでください。")
+            settings.CITY.words("誘導先には運用中の別の公式アカウント（市広報アカウント等）を選んでください。"),
+            field="successor",
         )
     account.suspension_reason = reason.strip()
     account.notice_starts_on = notice_starts_on
@@ -643,18 +648,26 @@ def account_withdraw_notice(*, account_id: int, actor, comment: str) -> Official
     )
 
 
+def suspend_not_before(*, user, account: OfficialAccount) -> date | None:
+    """The day from which `user` may stop `account`, while its notice period runs (G-4-5-ウ); None
+    when they may now. The sysadmin may stop it earlier, recording why."""
+    if account.notice_ends_on and timezone.localdate() <= account.notice_ends_on and not has_role(user, Role.SYSADMIN):
+        return account.notice_ends_on + timedelta(days=1)
+    return None
+
+
 @transaction.atomic
 def account_suspend(*, account_id: int, actor, comment: str = "") -> OfficialAccount:
     """Stop operating after the notice period (G-4-5-ウ). The account is kept (G-4-5-エ)."""
     account, transition = _begin(account_id=account_id, actor=actor, name="suspend")
     today = timezone.localdate()
+    if suspend_not_before(user=actor, account=account):
+        raise TransitionError(
+            f"事前周知の期間（{to_wareki(account.notice_ends_on)}まで）が終わるまで運用停止にできません。"
+        )
     if account.notice_ends_on and today <= account.notice_ends_on:
-        if not has_role(actor, Role.SYSADMIN):
-            raise TransitionError(
-                f"事前周知の期間（{to_wareki(account.notice_ends_on)}まで）が終わるまで運用停止にできません。"
-            )
         if not comment.strip():
-            raise TransitionError("事前周知の期間中に運用停止にする理由をコメントに記録してください。")
+            raise TransitionError("事前周知の期間中に運用停止にする理由をコメントに記録してください。", field="comment")
     account.suspended_on = today
     return _finish(account, transition, actor=actor, comment=comment, update_fields=["suspended_on"])
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.audit import timeline_of
 from core.errors import TransitionError
+from core.forms import show_refusal
 from org.roles import Role, has_role
 
 from . import services
@@ -52,14 +53,18 @@ def _visible_account(user, pk: int):
 def account_list(request):
     form = SearchForm(request.GET or None)
     qs = accounts_visible_to(user=request.user)
+    filters = []
     if form.is_valid():
         qs = account_search(qs, **form.cleaned_data)
+        filters = form.filter_labels()
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "accounts/account_list.html",
         {
             "form": form,
+            # Each filtered list has a title of its own (2.4.2): 「公式アカウント：運用停止・X」.
+            "filter_label": "・".join(filters),
             "page": page,
             "accounts": page.object_list,
             "can_register": can_register_accounts(request.user),
@@ -90,7 +95,7 @@ def account_create(request):
                 initial_status=form.cleaned_data["initial_status"],
             )
         except TransitionError as exc:
-            form.add_error(None, str(exc))
+            show_refusal(form, exc)
         else:
             messages.success(request, f"「{account.display_name}」を登録しました。")
             return redirect("accounts:detail", pk=account.pk)
@@ -115,9 +120,14 @@ def _detail_page(request, account, *, follower_form=None):
             "snapshots": account.follower_snapshots.select_related("recorded_by")[:24],
             **timeline_of(account),
             "transitions": services.transitions_available(user=user, account=account),
+            # G-4-5-ウ: 運用停止 is offered from the day after the notice period, said on its button.
+            "suspend_not_before": services.suspend_not_before(user=user, account=account),
             "can_edit": can_edit_account(user, account),
             "pending_change": pending,
             "can_decide_change": pending is not None and can_decide_public_change(user, pending, account),
+            # SPEC §1: another 課's successor is not theirs to open; its public page on the SNS is.
+            "successor_visible": account.successor_id is not None
+            and accounts_visible_to(user=user).filter(pk=account.successor_id).exists(),
             "follower_form": (
                 FollowerForm(follower_word=account.platform.follower_word) if follower_form is None else follower_form
             )
@@ -148,7 +158,7 @@ def account_edit(request, pk: int):
                 contractors=list(form.cleaned_data["contractors"]),
             )
         except TransitionError as exc:
-            form.add_error(None, str(exc))
+            show_refusal(form, exc)
         else:
             if result.proposal is not None:
                 labels = "、".join(label for label, _, _ in result.proposal.rows())
@@ -217,7 +227,7 @@ def account_record_followers(request, pk: int):
         try:
             services.account_record_followers(account_id=account.pk, actor=request.user, **form.cleaned_data)
         except TransitionError as exc:
-            form.add_error(None, str(exc))
+            show_refusal(form, exc)
         else:
             messages.success(request, f"{account.platform.follower_word}数を記録しました。")
             return redirect("accounts:detail", pk=account.pk)
@@ -259,7 +269,7 @@ def account_transition(request, pk: int, action: str):
         try:
             TRANSITION_SERVICES[action](account_id=account.pk, actor=request.user, **data)
         except TransitionError as exc:
-            form.add_error(None, str(exc))
+            show_refusal(form, exc)
         else:
             messages.success(request, f"「{transition.label}」を行いました。")
             return redirect("accounts:detail", pk=account.pk)

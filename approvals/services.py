@@ -174,6 +174,8 @@ def request_submit(*, request_id: int, actor) -> AccountRequest:
             {"desired_handle": "このSNSのこのユーザー名は既に公式アカウントとして登録されています。"}
         )
     fields = ["round", "returned", "submitted_at", "submission_requested_at", "submission_requested_by"]
+    # The clerk who handed the draft to the 課長 (and the one who wrote it) hear that it went on.
+    handed_by = [request.submission_requested_by, request.created_by]
     request.submission_requested_at, request.submission_requested_by = None, None
     if request.fiscal_year is None:
         request.fiscal_year = fiscal_year(timezone.localdate())
@@ -189,6 +191,12 @@ def request_submit(*, request_id: int, actor) -> AccountRequest:
         f"新規アカウントの申請 {request.reference} が提出されました",
         f"{settings.CITY.committee_name}で審査をお願いします。",
         _committee(),
+    )
+    _notify(
+        request,
+        f"申請 {request.reference} を課長が提出しました",
+        f"{actor.display_name}さんが{settings.CITY.committee_name}に提出しました。審査の結果はお知らせします。",
+        [user for user in handed_by if user is not None and user.pk != actor.pk],
     )
     return request
 

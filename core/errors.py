@@ -2,7 +2,15 @@ from django.core.exceptions import PermissionDenied
 
 
 class TransitionError(Exception):
-    """A refused state change; the message is Japanese and shown to the user as is."""
+    """A refused state change; the message is Japanese and shown to the user as is.
+
+    ``field`` names the form field the refusal is about (the short notice's reason): the page shows
+    it beside that field and links to it from the error summary (core.forms.show_refusal).
+    """
+
+    def __init__(self, *args, field: str = ""):
+        super().__init__(*args)
+        self.field = field
 
 
 class DeletionForbidden(PermissionDenied):

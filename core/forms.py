@@ -49,6 +49,16 @@ class JapaneseDateInput(forms.DateInput):
     def __init__(self, attrs=None):
         super().__init__(attrs={"inputmode": "text", "autocomplete": "off", **(attrs or {})}, format="%Y-%m-%d")
 
+    def format_value(self, value):
+        """A date the app fills in (today, a stored date) in 和暦, as the clerk would type it; after a
+        refusal the box comes back with what was sent, so a default left untouched stays 和暦 (issue 20)."""
+        if isinstance(value, date):
+            try:
+                return to_wareki(value)
+            except ValueError:  # before 明治
+                pass
+        return super().format_value(value)
+
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         widget_attrs = context["widget"]["attrs"]
@@ -59,6 +69,11 @@ class JapaneseDateInput(forms.DateInput):
                 filter(None, [widget_attrs.get("aria-describedby"), preview_id])
             )
             context["widget"]["preview_id"] = preview_id
+        if isinstance(value, str) and value.strip():
+            try:  # a refused form comes back as typed: show how the box reads it, without JavaScript too
+                value = parse_date(value)
+            except ValueError:
+                pass
         if isinstance(value, date):
             try:
                 context["widget"]["preview"] = date_preview(value)
@@ -127,3 +142,10 @@ def show_errors(form: forms.BaseForm, errors: dict[str, str]) -> None:
         form.cleaned_data = {}
     for name, message in errors.items():
         form.add_error(name if name in form.fields else None, message)
+
+
+def show_refusal(form: forms.BaseForm, exc: Exception) -> None:
+    """Put a service's refusal on the form: beside the field it is about when the form has it
+    (aria-invalid, a link from the summary), otherwise at the top of the form."""
+    field = getattr(exc, "field", "")
+    form.add_error(field if field in form.fields else None, str(exc))

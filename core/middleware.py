@@ -1,8 +1,9 @@
-"""Request hygiene before any view runs: bounded bodies, no NUL characters."""
+"""Request hygiene before any view runs (bounded bodies, no NUL characters); our own 404 page."""
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
+from django.urls import Resolver404, get_resolver, resolve
 
 from .uploads import size_label
 
@@ -57,3 +58,35 @@ class RequestHygieneMiddleware:
                 status=400,
             )
         return self.get_response(request)
+
+
+class OwnNotFoundPageMiddleware:
+    """A page that does not exist is our Japanese 404 page under DEBUG too (issue 20).
+
+    With DEBUG=True Django answers Http404 with its English technical page, which a clerk trying a
+    development or training install meets as a broken app. Production (DEBUG=false) is unchanged:
+    Django already uses the URLconf's 404 handler there. Placed late in MIDDLEWARE (only
+    django-axes after it), so the other middleware (frame options, the slash redirect of
+    CommonMiddleware) still see the answer.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.DEBUG:
+            try:
+                resolve(request.path_info, urlconf=getattr(request, "urlconf", None))
+            except Resolver404 as exc:
+                return self._not_found(request, exc)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if settings.DEBUG and isinstance(exception, Http404):
+            return self._not_found(request, exception)
+        return None
+
+    @staticmethod
+    def _not_found(request, exception):
+        handler = get_resolver(getattr(request, "urlconf", None)).resolve_error_handler(404)
+        return handler(request, exception)

@@ -12,6 +12,8 @@ from django.conf import settings
 from .mail import send_after_commit
 from .models import Notice
 
+MAIL_PREFIX = "[公式SNS] "
+
 
 def absolute(path: str) -> str:
     """The link a mail client can open: SITE_URL + the app's path."""
@@ -22,10 +24,12 @@ def notify(users: Iterable, *, subject: str, body: str = "", path: str = "") -> 
     """Tell each active user once, in the app and by mail; call it inside the transaction of the change."""
     recipients = {u.pk: u for u in users if u is not None and u.is_active}.values()
     # Clause IDs written by the code (G-4-3-ア) reach people in the city's own numbering (its profile).
-    subject, body = settings.CITY.cited(f"[公式SNS] {subject}")[:200], settings.CITY.cited(body)
+    subject, body = settings.CITY.cited(subject), settings.CITY.cited(body)
     notices = Notice.objects.bulk_create(
-        Notice(recipient=user, subject=subject, body=body, path=path) for user in recipients
+        Notice(recipient=user, subject=subject[:200], body=body, path=path) for user in recipients
     )
+    # The prefix tells a mail apart in a mailbox; in the app, where every notice is ours, it is noise.
+    mail_subject = f"{MAIL_PREFIX}{subject}"[:200]
     mail_body = f"{body}\n\n{absolute(path)}\n" if path else body
-    send_after_commit((subject, mail_body, [user.email]) for user in recipients if user.email)
+    send_after_commit((mail_subject, mail_body, [user.email]) for user in recipients if user.email)
     return notices

@@ -64,8 +64,10 @@ def test_a_review_leads_to_a_suspension_shown_on_the_registry(
     head.get_by_role("button", name="周知を開始する（運用中 → 停止予告中）").click()
     expect(head.get_by_text("停止予告を開始しました。")).to_be_visible()
 
-    # Not before the notice period ends (G-4-5-ウ) ...
-    head.get_by_role("link", name="運用停止").click()
+    # Not before the notice period ends (G-4-5-ウ): the button says from when (issue 20 #19) ...
+    stop_from = to_wareki(ends + timedelta(days=1))
+    expect(head.get_by_role("button", name=f"運用停止（{stop_from}から）")).to_be_disabled()
+    head.goto(f"/accounts/{account_a.pk}/transition/suspend/")  # a page opened all the same refuses
     head.get_by_role("button", name="運用停止を行う").click()
     expect(head.get_by_text("が終わるまで運用停止にできません")).to_be_visible()
     # ... unless the sysadmin records why; the account itself is kept (G-4-5-エ).

@@ -172,6 +172,7 @@ MIDDLEWARE = [
     "core.middleware.RequestHygieneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "core.middleware.OwnNotFoundPageMiddleware",  # inside CSP and the slash redirect: DEBUG's 404 is ours
     # Last, as django-axes asks: turns a locked-out sign-in into the Japanese lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -192,6 +193,7 @@ TEMPLATES = [
                 "core.context_processors.city",
                 "org.context_processors.roles",
                 "portal.context_processors.unread_notices",
+                "portal.context_processors.menu",
             ],
             "builtins": [
                 "core.templatetags.wareki",
@@ -396,6 +398,8 @@ CONTENT_SECURITY_POLICY = {
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# A stale form (a page left open past the session) gets our Japanese page, not Django's English one.
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

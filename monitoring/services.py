@@ -169,13 +169,13 @@ def suspension_plan_create(
         raise TransitionError("課長が確認した「停止検討」の効果測定から計画を作成してください。")
     if not reason.strip():
         raise TransitionError(
-            settings.CITY.words("停止の理由を入力してください（市ホームページに掲載されます：P-8）。")
+            settings.CITY.words("停止の理由を入力してください（市ホームページに掲載されます：P-8）。"), field="reason"
         )
     followers = review.followers_end or 0
     impact, days = impact_of(followers)
     ends = notice_ends_on or date.fromordinal(notice_starts_on.toordinal() + days)
     if ends < notice_starts_on:
-        raise TransitionError("事前周知の終了日は開始日以降の日付にしてください。")
+        raise TransitionError("事前周知の終了日は開始日以降の日付にしてください。", field="notice_ends_on")
     accounts.check_notice_length(
         starts=notice_starts_on, ends=ends, minimum_days=days, short_reason=short_notice_reason
     )

@@ -23,6 +23,7 @@ from core.audit import timeline_of
 from core.dates import current_fiscal_year, fiscal_year_label
 from core.errors import TransitionError
 from core.exports import csv_response
+from core.forms import show_refusal
 from core.pdf import DocumentFontMissing, render_pdf
 from core.uploads import size_label
 from org.models import Department
@@ -169,7 +170,7 @@ def plan_create(request, pk: int):
         try:
             plan = services.suspension_plan_create(review_id=review.pk, actor=request.user, **form.cleaned_data)
         except TransitionError as exc:
-            form.add_error(None, str(exc))
+            show_refusal(form, exc)
         else:
             messages.success(request, "運用停止の計画を作成しました。周知文を確認し、周知を開始してください。")
             return redirect("monitoring:plan", pk=plan.pk)

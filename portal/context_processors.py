@@ -7,3 +7,25 @@ def unread_notices(request):
     if user is None or not user.is_authenticated:
         return {}
     return {"unread_notice_count": Notice.objects.filter(recipient=user, read_at__isnull=True).count()}
+
+
+def _menu_section(match) -> str:
+    namespace, name = match.namespace, match.url_name or ""
+    if match.view_name == "dashboard":
+        return "dashboard"
+    if namespace == "monitoring":
+        if name.startswith("incident") or name == "evidence":
+            return "incidents"
+        if name.startswith("credential"):
+            return "credentials"
+        return "monitoring"
+    if namespace == "registry":
+        return {"list": "registry", "verify": "verify"}.get(name, "")
+    return namespace if namespace in ("accounts", "screening", "approvals") else ""
+
+
+def menu(request):
+    """The menu entry of the page being shown (aria-current), one at most: the monitoring app holds
+    three entries (効果測定, インシデント, APIトークン) and two apps name a view 「dashboard」."""
+    match = getattr(request, "resolver_match", None)
+    return {"menu_section": _menu_section(match) if match else ""}

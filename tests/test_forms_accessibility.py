@@ -7,7 +7,7 @@ account by SNS and handle and a request by its number (2.4.2).
 """
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -304,6 +304,38 @@ def test_a_problem_of_the_whole_form_is_said_once_in_the_summary(client, account
     assert body.count(message) == 1
 
 
+def test_a_notice_shorter_than_its_guide_is_refused_beside_the_reason_field(client, account_a, head_a, pr_account):
+    """Issue 20 #12: the short-notice refusal was only in the summary, as text; the start date the page
+    had filled in (today) came back as 2026-12-03 although the clerk works in 和暦."""
+    client.force_login(head_a)
+    url = reverse("accounts:transition", args=[account_a.pk, "announce_suspension"])
+    today = timezone.localdate()
+    form = _page(client.get(url))
+    assert form.by_id["id_notice_starts_on"]["value"] == to_wareki(today)
+    ends = today + timedelta(days=3)
+    typed_end = f"R{ends.year - 2018}.{ends.month}.{ends.day}"
+    data = {
+        "reason": "集約のため",
+        "notice_starts_on": form.by_id["id_notice_starts_on"]["value"],
+        "notice_ends_on": typed_end,
+        "successor": str(pr_account.pk),
+    }
+    page = _page(client.post(url, data))
+    _assert_refused_page(page, count=1)
+    [(text, href)] = page.summary_links
+    assert href == "#id_short_notice_reason"
+    assert text.startswith("目安より短い周知期間にする理由：事前周知の期間（3日）が影響度の目安（30日）より短い")
+    reason = page.by_id["id_short_notice_reason"]
+    assert reason["aria-invalid"] == "true"
+    assert any("短くする理由を入力してください" in d for d in page.described_by(reason))
+    # The dates as sent: the start in 和暦 as the page wrote it, the end as typed; each read beside it.
+    assert page.by_id["id_notice_starts_on"]["value"] == to_wareki(today)
+    assert page.by_id["id_notice_ends_on"]["value"] == typed_end
+    assert page.text_by_id["id_notice_ends_on_preview"].startswith(to_wareki(ends))
+    account_a.refresh_from_db()
+    assert account_a.status == AccountStatus.ACTIVE
+
+
 def test_a_page_without_errors_has_no_summary_and_a_plain_title(client, account_a, head_a):
     client.force_login(head_a)
     for url in (reverse("accounts:create"), reverse("accounts:detail", args=[account_a.pk]), reverse("login")):
@@ -503,6 +535,20 @@ def test_account_pages_name_the_sns_and_the_handle(client, account_a, pr_account
         review_id=review.pk, actor=head_a, reason="集約のため", notice_starts_on=timezone.localdate()
     )
     assert _title(client, reverse("monitoring:plan", args=[plan.pk])).startswith(f"運用停止の計画：{label} |")
+
+
+def test_each_filtered_account_list_has_a_title_of_its_own(client, admin, account_a):
+    """Issue 20 #13: the dashboard's links to 運用停止, 停止予告中 … all opened pages titled 「公式アカウント」."""
+    client.force_login(admin)
+    url = reverse("accounts:list")
+    assert _title(client, url).startswith("公式アカウント |")
+    assert _title(client, url + "?status=suspended").startswith("公式アカウント：運用停止 |")
+    assert _title(client, url + "?status=notice&platform=x&q=子ども").startswith(
+        "公式アカウント：停止予告中・X・「子ども」を含む |"
+    )
+    assert '<h1 class="h3 m-0">公式アカウント<span class="fs-5">：運用停止</span></h1>' in (
+        client.get(url + "?status=suspended").content.decode()
+    )
 
 
 def test_the_request_edit_page_names_the_request(client, submitted, member, chair, head_a):

@@ -1,5 +1,6 @@
 """A 課 registers, edits and records follower counts of its accounts; 課B never touches 課A's."""
 
+import re
 from datetime import date
 
 import pytest
@@ -122,7 +123,11 @@ def test_a_second_registration_of_the_same_handle_is_refused(client, staff_a, he
     client.force_login(staff_a)
     client.post(reverse("accounts:create"), _form(head_a))
     response = client.post(reverse("accounts:create"), _form(head_a, handle="komae_KOSODATE"))
-    assert "このSNSのこのユーザー名は既に登録されています" in response.content.decode()
+    body = response.content.decode()
+    assert "このSNSのこのユーザー名は既に登録されています" in body
+    # Beside the field it is about, and the summary links to it (issue 20 #12).
+    assert re.search(r'<input type="text" name="handle"[^>]*aria-invalid="true"', body)
+    assert '<a href="#id_handle">' in body
     assert OfficialAccount.objects.count() == 1
 
 

@@ -339,3 +339,24 @@ def test_the_pages_say_the_notice_days_and_from_when_the_account_can_be_stopped(
     _announce(account_a, head_a, pr_account)
     page = client.get(reverse("accounts:transition", args=[account_a.pk, "suspend"])).content.decode()
     assert "運用停止は<strong>2026年12月25日（令和8年12月25日）</strong>からできます" in page
+
+
+@time_machine.travel("2026-11-24 10:00 +0900", tick=False)
+def test_the_suspend_button_says_from_when_it_can_be_used(client, account_a, head_a, admin, pr_account):
+    """Issue 20 #19: the button was active during the notice and only refused when pressed."""
+    _announce(account_a, head_a, pr_account)  # the notice runs to 2026-12-24
+    detail = reverse("accounts:detail", args=[account_a.pk])
+    suspend = reverse("accounts:transition", args=[account_a.pk, "suspend"])
+    client.force_login(head_a)
+    page = client.get(detail).content.decode()
+    assert (
+        '<button class="btn btn-outline-dark" type="button" disabled>運用停止（令和8年12月25日から）</button>' in page
+    )
+    assert f'href="{suspend}"' not in page
+    # The sysadmin may stop it earlier, recording why: the button stays theirs.
+    client.force_login(admin)
+    assert f'href="{suspend}"' in client.get(detail).content.decode()
+    with time_machine.travel("2026-12-25 09:00 +0900", tick=False):
+        client.force_login(head_a)
+        page = client.get(detail).content.decode()
+        assert f'href="{suspend}">運用停止</a>' in page and "から）</button>" not in page

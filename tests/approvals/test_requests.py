@@ -13,8 +13,9 @@ from approvals import services
 from approvals.models import AccountRequest, RequestStatus, Vote
 from core.errors import TransitionError
 from core.models import AuditEvent
+from org.roles import Role
 from policies.models import PolicyVersion
-from tests.factories import AccountFactory, complete_request_fields
+from tests.factories import AccountFactory, UserFactory, complete_request_fields
 from tests.pdf_reading import assert_archival_and_tagged, read_pdf
 
 pytestmark = pytest.mark.django_db
@@ -308,6 +309,27 @@ def test_a_clerk_hands_the_draft_to_the_section_head(client, draft, staff_a, hea
     assert draft.submission_requested_at is None  # asked again after a 差戻し, if it comes to that
 
 
+def test_the_clerk_who_handed_the_draft_hears_that_the_section_head_submitted_it(
+    mailoutbox, django_capture_on_commit_callbacks, client, head_a, staff_a, dept_a
+):
+    """Issue 20 #14: the clerk learns, in the app and by mail, that the 課長 sent it to the committee."""
+    writer = UserFactory(department=dept_a, roles=[Role.STAFF], email="writer@city.komae.lg.jp")
+    draft = services.request_create(actor=writer, fields=complete_request_fields(head_a))
+    staff_a.email = "staff@city.komae.lg.jp"
+    staff_a.save()
+    services.request_ask_submission(request_id=draft.pk, actor=staff_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_submit(request_id=draft.pk, actor=head_a)
+    draft.refresh_from_db()
+    told = [m for m in mailoutbox if "を課長が提出しました" in m.subject]
+    assert sorted(a for m in told for a in m.to) == ["staff@city.komae.lg.jp", "writer@city.komae.lg.jp"]
+    assert draft.reference in told[0].subject and f"/requests/{draft.pk}/" in told[0].body
+    client.force_login(staff_a)
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert f"申請 {draft.reference} を課長が提出しました" in dashboard
+    assert not head_a.notices.filter(subject__contains="を課長が提出しました").exists()
+
+
 def test_the_form4_prints_as_pdf_with_number_and_wareki(client, submitted, member):
     """G-4-2-イ: the 電子計算組織処理計画書 (第４号様式) prints with the draft policy."""
     import io
@@ -355,16 +377,18 @@ def test_everyone_concerned_is_emailed_at_each_step(
     by_subject = {}
     for m in mailoutbox:
         by_subject.setdefault(m.subject, set()).update(m.to)
-    submitted, voted, approved = by_subject
+    submitted, went_on, voted, approved = by_subject
     assert {"chair@city.komae.lg.jp", "member@city.komae.lg.jp"} <= by_subject[submitted]
+    assert by_subject[went_on] == {"staff@city.komae.lg.jp"} and "課長が提出しました" in went_on
     assert by_subject[voted] == {"chair@city.komae.lg.jp"} and "賛成" in voted
     assert {"head@city.komae.lg.jp", "staff@city.komae.lg.jp"} <= by_subject[approved]
     assert "承認されました" in approved
     approval = next(m for m in mailoutbox if m.subject == approved)
     assert "認証（公式マーク）を申請する" in approval.body
     assert f"http://127.0.0.1:8000/requests/{draft.pk}/" in approval.body
-    # The same reached them in the app: a notice each, unread.
-    assert staff_a.notices.filter(subject=approved, read_at__isnull=True).exists()
+    # The same reached them in the app: a notice each, unread, without the mail's prefix (issue 20 #18).
+    assert approved.startswith("[公式SNS] ")
+    assert staff_a.notices.filter(subject=approved.removeprefix("[公式SNS] "), read_at__isnull=True).exists()
 
 
 def _form4(client, person, obj):

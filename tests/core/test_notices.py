@@ -57,3 +57,32 @@ def test_an_inactive_person_is_not_told(head_a):
     head_a.is_active = False
     head_a.save()
     assert notify([head_a], subject="確認") == []
+
+
+def test_the_mail_prefix_marks_the_mail_not_the_notice(client, mailoutbox, django_capture_on_commit_callbacks, head_a):
+    """Issue 20 #18: 「[公式SNS]」 tells a mail apart in a mailbox; in the app every notice is ours."""
+    head_a.email = "head@city.komae.lg.jp"
+    head_a.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        (notice,) = notify([head_a], subject="確認のお願い", path="/requests/2/")
+    assert mailoutbox[0].subject == "[公式SNS] 確認のお願い"
+    assert notice.subject == "確認のお願い"
+    client.force_login(head_a)
+    for page in (reverse("dashboard"), reverse("notices")):
+        html = client.get(page).content.decode()
+        assert "確認のお願い" in html and "[公式SNS]" not in html
+
+
+def test_the_migration_strips_the_prefix_from_notices_already_written(head_a):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("core.migrations.0007_notice_subject_without_mail_prefix")
+    old = Notice.objects.create(recipient=head_a, subject="[公式SNS] 申請が提出されました")
+    kept = Notice.objects.create(recipient=head_a, subject="件名に [公式SNS] を含むもの")
+    migration.strip_prefix(apps, None)
+    old.refresh_from_db()
+    kept.refresh_from_db()
+    assert old.subject == "申請が提出されました"
+    assert kept.subject == "件名に [公式SNS] を含むもの"

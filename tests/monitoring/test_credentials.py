@@ -391,13 +391,13 @@ def test_the_sysadmins_are_reminded_once_per_threshold_not_daily(
             reminders.send_reminders(day)
         return [n.subject for n in Notice.objects.filter(recipient=admin).order_by("id")]
 
-    assert run(today) == ["[公式SNS] APIトークンの有効期限が近づいています"]
+    assert run(today) == ["APIトークンの有効期限が近づいています"]
     for day in (today, today + timedelta(days=1), today + timedelta(days=10)):  # the daily job runs on
         assert len(run(day)) == 1
     assert len(run(expires - timedelta(days=7))) == 2  # a week before: once more
     assert len(run(expires - timedelta(days=3))) == 2
     assert len(run(expires)) == 2  # still valid on its date
-    assert run(expires + timedelta(days=1))[-1] == "[公式SNS] APIトークンの有効期限が切れました"
+    assert run(expires + timedelta(days=1))[-1] == "APIトークンの有効期限が切れました"
     assert len(run(expires + timedelta(days=2))) == 3
     credential_mails = [m for m in mailoutbox if "APIトークン" in m.subject]
     assert [m.to for m in credential_mails] == [["sysadmin@city.komae.lg.jp"]] * 3
