@@ -285,9 +285,7 @@ def request_ask_submission(request, pk: int):
 def request_vote(request, pk: int):
     obj = _visible(request.user, pk)
     if not can_vote(request.user, obj):
-        raise PermissionDenied(
-            f"賛否を表明できるのは、申請した課以外の{settings.CITY.committee_name}の{settings.CITY.committee_member_title}です。"
-        )
+        raise PermissionDenied(services.who_votes())
     form = VoteForm(request.POST)
     if not form.is_valid():
         if request_actions(request.user, obj)["vote"]:
