@@ -107,7 +107,8 @@ PANEL_LIMIT = 10
 
 
 def _panel(title: str, clause: str, qs: QuerySet, empty_text: str) -> Panel:
-    return Panel(title, clause, list(qs[:PANEL_LIMIT]), qs.count(), empty_text)
+    named = settings.CITY.named  # the policy document in the city's name for it
+    return Panel(named(title), clause, list(qs[:PANEL_LIMIT]), qs.count(), named(empty_text))
 
 
 def account_panels(*, user) -> list[Panel]:

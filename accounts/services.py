@@ -529,8 +529,8 @@ def account_activate(
     # G-4-2-イ: the policy is part of the approval — no account operates without an enacted one.
     if not account.policy_versions.exists():
         raise TransitionError(
-            f"運用開始の前に、運用ポリシーを制定してください（{settings.CITY.clause('G-4-2-イ')}）。"
-            "「運用ポリシー」から案を作成し、制定できます。"
+            f"運用開始の前に、{settings.CITY.policy_name}を制定してください（{settings.CITY.clause('G-4-2-イ')}）。"
+            f"「{settings.CITY.policy_name}」から案を作成し、制定できます。"
         )
     if public_fingerprint_seen is not None and public_fingerprint_seen != public_fingerprint(account):
         raise TransitionError(

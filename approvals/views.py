@@ -341,7 +341,7 @@ def request_decide(request, pk: int):
         except TransitionError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, DECIDED_MESSAGES[decision])
+            messages.success(request, settings.CITY.named(DECIDED_MESSAGES[decision]))
             return redirect("approvals:detail", pk=obj.pk)
     votes = list(obj.votes.filter(round=obj.round).select_related("member"))
     tally = [(label, sum(1 for v in votes if v.choice == value)) for value, label in Vote.Choice.choices]
