@@ -13,6 +13,7 @@ from accounts import services as accounts
 from accounts.models import FollowerSnapshot, PublicChange
 from approvals import services as approvals
 from approvals.models import RequestStatus, Vote
+from core.models import AuditEvent
 from org.models import User
 from org.roles import Role
 from tests.factories import DepartmentFactory, complete_request_fields
@@ -150,6 +151,27 @@ def test_a_contractor_made_staff_of_another_ka_keeps_nothing_of_the_contract(
     assert account_a.display_name not in screening
     client.logout()
     assert not FollowerSnapshot.objects.filter(account=account_a, count=999).exists()
+
+
+def test_a_contractors_assignments_end_with_the_role_and_do_not_come_back_with_it(
+    client, admin, contractor, head_a, account_a, dept_b
+):
+    """Made staff, the former contractor is no longer listed as the account's 委託業者, the 課長's next
+    edit does not drop them silently, and a later contract (the role granted again) starts with no
+    account: assignments are the 課長's to make anew (SPEC §1)."""
+    account_a.contractors.add(contractor)
+    staff = _reassign(client, admin, contractor, roles=[Role.STAFF], department=dept_b)
+    assert not account_a.contractors.exists()
+    event = AuditEvent.objects.for_object(account_a).get()
+    assert event.changes == {"委託業者の利用者": [[str(staff)], []]} and "委託業者の役割" in event.summary
+    client.force_login(head_a)
+    page = client.get(reverse("accounts:detail", args=[account_a.pk])).content.decode()
+    assert '委託業者</dt><dd class="col-sm-8">なし</dd>' in page
+    client.logout()
+
+    again = _reassign(client, admin, staff, roles=[Role.CONTRACTOR], department=None)
+    client.force_login(again)
+    assert client.get(reverse("accounts:detail", args=[account_a.pk])).status_code == 404
 
 
 def test_a_contractor_made_staff_of_the_accounts_own_ka_proposes_what_the_public_sees(
