@@ -12,8 +12,8 @@ from pypdf import PdfReader
 
 from accounts.models import Platform
 from core.models import Notice
-from policies.models import PolicyTemplate
 from komae_sns.city import CLAUSE_ID
+from policies.models import PolicyTemplate
 from tests.test_permission_matrix import PEOPLE, RULES, _build_people_and_world
 
 KOMAE = "狛江"

@@ -7,13 +7,14 @@ then acts as the same person through the screens.
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from accounts import services as accounts
 from accounts.models import FollowerSnapshot, PublicChange
 from approvals import services as approvals
 from approvals.models import RequestStatus, Vote
-from core.models import AuditEvent
+from core.models import AuditEvent, Notice
 from org.models import User
 from org.roles import Role
 from tests.factories import DepartmentFactory, complete_request_fields
@@ -186,6 +187,42 @@ def test_a_contractor_made_staff_of_the_accounts_own_ka_proposes_what_the_public
     account_a.refresh_from_db()
     assert account_a.display_name == "こまえ子ども"
     assert _decide_change(client, staff, account_a, result.proposal).status_code == 403
+
+
+def test_an_accounts_manager_moved_to_another_ka_is_its_manager_no_more(
+    client, admin, staff_a, head_a, account_a, dept_b, head_b
+):
+    """The 管理者 (G-4-3-ア) is one of the 課's people (SPEC §4.2). Moved away, they no longer log its
+    content checks or work on its incidents, hear nothing more of it, and the 課's new 課長 is asked to
+    appoint another 管理者."""
+    from datetime import date
+
+    from monitoring import incidents, reminders, status
+
+    assert account_a.manager == head_a
+    moved = _reassign(client, admin, head_a, roles=[Role.SECTION_HEAD], department=dept_b)
+    successor = _reassign(client, admin, head_b, roles=[Role.SECTION_HEAD], department=staff_a.department)
+    account_a.refresh_from_db()
+
+    with pytest.raises(PermissionDenied):
+        reminders.content_check_log(account_id=account_a.pk, actor=moved)
+    incident = incidents.incident_open(account_id=account_a.pk, actor=staff_a, kind="other", title="不審なDM")
+    with pytest.raises(PermissionDenied):
+        incidents.incident_step_done(incident_id=incident.pk, actor=moved, code=incident.steps.first().code)
+
+    due = reminders.reminders_due(date(2026, 5, 1))
+    assert not [line for line in due.get(moved, []) if account_a.display_name in line]
+    asked = [line for line in due[successor] if str(account_a) in line]
+    assert any("管理者" in line and "所管課にいません" in line for line in asked)
+    assert any("発言内容の定期確認" in line for line in asked)  # the 管理者's reminders reach the 課長 meanwhile
+
+    earlier = list(Notice.objects.values_list("pk", flat=True))
+    status._notify(account_a, incident)
+    told = set(Notice.objects.exclude(pk__in=earlier).values_list("recipient__username", flat=True))
+    assert moved.username not in told and successor.username in told
+
+    dashboard = _dashboard(client, successor)
+    assert "管理者が所管課にいないアカウント" in dashboard and account_a.display_name in dashboard
 
 
 @pytest.fixture
