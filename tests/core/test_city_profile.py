@@ -373,3 +373,11 @@ def test_the_placeholders_a_template_may_use_are_the_ones_a_policy_fills(account
 
     assert set(policy_values(account_a, PolicyTemplate.objects.first())) == set(POLICY_PLACEHOLDERS)
     assert set(CONTENT_CATEGORIES) == set(ContentCategory.values)
+
+
+def test_the_fields_a_profile_may_name_are_the_ones_a_record_stores():
+    """[accounts.fields] names accounts.models.Field's values; left out, they read as the model's labels."""
+    from accounts.models import Field
+    from komae_sns.city import FIELDS
+
+    assert FIELDS == dict(Field.choices)
