@@ -5,6 +5,22 @@ from core.admin import NoDeleteAdminMixin
 from .models import FollowerSnapshot, OfficialAccount, Platform
 
 
+class CityFieldAdminMixin:
+    """分野 as the city names it (its profile), where the admin shows a record's 分野 read-only: the
+    model's fixed labels are Komae's."""
+
+    def get_fields(self, request, obj=None):
+        fields = [f for f in super().get_fields(request, obj) if f != "city_field"]
+        return ["city_field" if f == "field" else f for f in fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "city_field"]
+
+    @admin.display(description="分野")
+    def city_field(self, obj):
+        return obj.get_field_display()
+
+
 @admin.register(Platform)
 class PlatformAdmin(NoDeleteAdminMixin, admin.ModelAdmin):
     list_display = ("name", "former_name", "code", "hosts", "follower_word", "verification_available", "is_active")
@@ -13,7 +29,7 @@ class PlatformAdmin(NoDeleteAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(OfficialAccount)
-class OfficialAccountAdmin(NoDeleteAdminMixin, admin.ModelAdmin):
+class OfficialAccountAdmin(CityFieldAdminMixin, NoDeleteAdminMixin, admin.ModelAdmin):
     """Read-mostly: the lifecycle changes only through the app's audited services (SPEC §4.2)."""
 
     list_display = ("display_name", "platform", "handle", "department", "status", "verification_status")

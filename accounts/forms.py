@@ -9,7 +9,7 @@ from org.models import Department
 from org.roles import Role
 
 from . import lookup
-from .models import AccountStatus, ContentCategory, OfficialAccount, Platform, validate_profile_url
+from .models import AccountStatus, ContentCategory, OfficialAccount, Platform, field_choices, validate_profile_url
 from .services import EDITABLE_FIELDS, REGISTRABLE_STATUSES
 
 User = get_user_model()
@@ -59,6 +59,7 @@ class AccountForm(InCityWords, forms.ModelForm):
             pk=getattr(self.instance, "platform_id", None)
         )
         self.fields["platform"].empty_label = "選択してください"
+        self.fields["field"].choices = field_choices(self.instance.field if self.instance.pk else "")  # the city's
         if can_choose_department:
             self.fields["department"] = forms.ModelChoiceField(
                 label="所管課",

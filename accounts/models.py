@@ -144,6 +144,15 @@ class Field(models.TextChoices):
     OTHER = "other", "その他"
 
 
+def field_choices(current: str = "") -> list[tuple[str, str]]:
+    """分野 as the city offers them (its profile's [accounts.fields]: its order, its words), with
+    `current` kept where the city no longer offers it, so that editing a record loses nothing."""
+    offered = dict(settings.CITY.fields)
+    if current and current not in offered:
+        offered[current] = settings.CITY.field_label(current)
+    return list(offered.items())
+
+
 class ContentCategory(models.TextChoices):
     """P-5: what the account posts. Wording of the 見本 (第５条)."""
 
@@ -305,6 +314,10 @@ class OfficialAccount(PolicyChoices, UndeletableModel):
     def save(self, *args, **kwargs):
         self.handle_key = lookup.normalize_handle(self.handle)
         super().save(*args, **kwargs)
+
+    def get_field_display(self) -> str:
+        """分野 in the city's words (field_choices), not the model's fixed labels."""
+        return settings.CITY.field_label(self.field)
 
     @property
     def label(self) -> str:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from org.roles import DEPARTMENT_ROLES, Role, has_role, sees_all
@@ -107,7 +107,8 @@ PANEL_LIMIT = 10
 
 
 def _panel(title: str, clause: str, qs: QuerySet, empty_text: str) -> Panel:
-    return Panel(title, clause, list(qs[:PANEL_LIMIT]), qs.count(), empty_text)
+    named = settings.CITY.named  # the policy document in the city's name for it
+    return Panel(named(title), clause, list(qs[:PANEL_LIMIT]), qs.count(), named(empty_text))
 
 
 def account_panels(*, user) -> list[Panel]:
@@ -169,6 +170,16 @@ def account_panels(*, user) -> list[Panel]:
                 "G-4-2-イ",
                 visible.filter(status__in=(AccountStatus.ACTIVE, AccountStatus.NOTICE), policy_versions__isnull=True),
                 "運用中のアカウントには、すべて運用ポリシーが制定されています。",
+            )
+        )
+        panels.append(
+            _panel(
+                "管理者が所管課にいないアカウント",
+                "G-4-3-ア",
+                visible.exclude(status=AccountStatus.CLOSED).exclude(
+                    manager__department_id=F("department_id"), manager__is_active=True
+                ),
+                "どのアカウントにも所管課の管理者がいます。",
             )
         )
         panels.append(

@@ -529,8 +529,8 @@ def account_activate(
     # G-4-2-イ: the policy is part of the approval — no account operates without an enacted one.
     if not account.policy_versions.exists():
         raise TransitionError(
-            f"運用開始の前に、運用ポリシーを制定してください（{settings.CITY.clause('G-4-2-イ')}）。"
-            "「運用ポリシー」から案を作成し、制定できます。"
+            f"運用開始の前に、{settings.CITY.policy_name}を制定してください（{settings.CITY.clause('G-4-2-イ')}）。"
+            f"「{settings.CITY.policy_name}」から案を作成し、制定できます。"
         )
     if public_fingerprint_seen is not None and public_fingerprint_seen != public_fingerprint(account):
         raise TransitionError(
@@ -700,3 +700,33 @@ def platforms_from_profile(*, actor) -> list[str]:
         else:
             done.append(f"SNS「{platform}」は登録済みです（変更していません）。")
     return done
+
+
+@transaction.atomic
+def contracts_end(*, user) -> list[OfficialAccount]:
+    """G-4-1: a contractor reaches the accounts it is assigned to only while it is a contractor. When
+    the role goes (a 人事異動, the contract's end), so do its assignments, audited on each account, so
+    that no page lists it as 委託業者 and a later contract starts with none (the 課長 assigns anew)."""
+    if user.groups.filter(name=Role.CONTRACTOR).exists():
+        return []
+    ended = list(OfficialAccount.objects.select_for_update().filter(contractors=user).order_by("pk"))
+    for account in ended:
+        before = sorted(str(u) for u in account.contractors.all())
+        account.contractors.remove(user)
+        audit_record(
+            target=account,
+            actor=None,
+            action=AuditEvent.Action.UPDATED,
+            summary=f"委託業者の役割の解除により、{user.display_name}さんを委託業者から外しました",
+            changes={"委託業者の利用者": [before, sorted(str(u) for u in account.contractors.all())]},
+        )
+    return ended
+
+
+def _roles_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    """m2m_changed of User.groups: a role withdrawn (admin, directory sync) ends what it gave."""
+    if action not in ("post_remove", "post_clear"):
+        return
+    users = User.objects.filter(pk__in=pk_set or ()) if reverse else [instance]
+    for user in users:
+        contracts_end(user=user)

@@ -1,12 +1,13 @@
 from django.contrib import admin
 
+from accounts.admin import CityFieldAdminMixin
 from core.admin import NoDeleteAdminMixin
 
 from .models import AccountRequest
 
 
 @admin.register(AccountRequest)
-class AccountRequestAdmin(NoDeleteAdminMixin, admin.ModelAdmin):
+class AccountRequestAdmin(CityFieldAdminMixin, NoDeleteAdminMixin, admin.ModelAdmin):
     """Read-only: requests change only through the approvals services (audited, locked)."""
 
     list_display = ("__str__", "department", "status", "chair_exception", "submitted_at", "decided_at")

@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from accounts.models import ContentCategory, Field, Platform, YesNo
+from accounts.models import ContentCategory, Platform, YesNo, field_choices
 from core.forms import InCityWords, JapaneseDateField
 
 from .models import AccountRequest, Vote
@@ -14,10 +14,14 @@ User = get_user_model()
 class StartForm(InCityWords, forms.Form):
     """Step 1: the 分野 and the platform, so the existing accounts can be shown first (G-4-2-ア)."""
 
-    field = forms.ChoiceField(label="分野", choices=[("", "選択してください"), *Field.choices])
+    field = forms.ChoiceField(label="分野")
     platform = forms.ModelChoiceField(
         label="利用したいSNS", queryset=Platform.objects.filter(is_active=True), empty_label="選択してください"
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["field"].choices = [("", "選択してください"), *field_choices()]  # the city's 分野
 
 
 class RequestForm(InCityWords, forms.ModelForm):
@@ -56,6 +60,8 @@ class RequestForm(InCityWords, forms.ModelForm):
         for name in AccountRequest.ANSWER_FIELDS:
             self.fields[name].choices = YesNo.choices
         self.fields["platform"].queryset = Platform.objects.filter(is_active=True)
+        blank, *_ = self.fields["field"].choices
+        self.fields["field"].choices = [blank, *field_choices(self.instance.field)]  # the city's 分野
         self.fields["manager"].queryset = User.objects.filter(is_active=True, department=department)
         self.fields["manager"].label_from_instance = lambda u: f"{u.display_name}（{u.title or u.department}）"
         self.fields["frequency"].widget.attrs["placeholder"] = "例：週2〜3回"

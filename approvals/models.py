@@ -133,7 +133,12 @@ class AccountRequest(ReuseQuestions, PolicyChoices, UndeletableModel):
         city = settings.CITY
         form = f"{city.form_name}（{city.form_number}）"
         return tuple(
-            (form if legend == "form" else re.sub(r"G-[0-9]-[0-9]-[^）]+", lambda m: city.clause(m[0]), legend), names)
+            (
+                form
+                if legend == "form"
+                else city.named(re.sub(r"G-[0-9]-[0-9]-[^）]+", lambda m: city.clause(m[0]), legend)),
+                names,
+            )
             for legend, names in cls.SECTIONS
         )
 
@@ -148,6 +153,10 @@ class AccountRequest(ReuseQuestions, PolicyChoices, UndeletableModel):
 
     def __str__(self):
         return f"{self.reference or '（未提出）'} {self.title or '（件名未入力）'}"
+
+    def get_field_display(self) -> str:
+        """分野 in the city's words (accounts.models.field_choices), not the model's fixed labels."""
+        return settings.CITY.field_label(self.field) if self.field else ""
 
     @property
     def reference(self) -> str:

@@ -26,6 +26,9 @@ from policies import services as policies
 
 from .models import AccountRequest, RequestComment, RequestCounter, RequestStatus, Vote
 from .permissions import (
+    DRAFTED,
+    EDITED,
+    HANDED_OVER,
     UNDER_REVIEW,
     can_ask_submission,
     can_comment,
@@ -53,7 +56,16 @@ def only_the_chair() -> str:
     city = settings.CITY
     return (
         f"決定できるのは{city.committee_name}の{city.committee_chair_title}です"
-        f"（申請した課の{city.committee_chair_title}を除く）。"
+        f"（申請した課の{city.committee_chair_title}を除く）。申請の作成・提出に関わった人は、異動の後も決定できません。"
+    )
+
+
+def who_votes() -> str:
+    """Who votes on a request, in the committee's own words (the city profile)."""
+    city = settings.CITY
+    return (
+        f"賛否を表明できるのは、申請した課以外の{city.committee_name}の{city.committee_member_title}です。"
+        "申請の作成・提出に関わった人は、異動の後も表明できません。"
     )
 
 
@@ -125,7 +137,7 @@ def request_create(*, actor, fields: dict[str, Any]) -> AccountRequest:
     if not can_create_request(actor):
         raise PermissionDenied("新規アカウントの申請を作成できるのは課の職員です。")
     request = AccountRequest.objects.create(department=actor.department, created_by=actor, **_only_editable(fields))
-    _audit(request, actor, "申請の下書きを作成")
+    _audit(request, actor, DRAFTED)
     return request
 
 
@@ -139,7 +151,7 @@ def request_update(*, request_id: int, actor, fields: dict[str, Any]) -> Account
     changes = changed_fields(request, before)
     if changes:
         request.save()
-        audit_edit(target=request, actor=actor, changes=changes, what="下書きを編集")
+        audit_edit(target=request, actor=actor, changes=changes, what=EDITED)
     return request
 
 
@@ -216,7 +228,7 @@ def request_ask_submission(*, request_id: int, actor) -> AccountRequest:
         raise SubmissionIncomplete(missing)
     request.submission_requested_at, request.submission_requested_by = timezone.now(), actor
     request.save(update_fields=["submission_requested_at", "submission_requested_by", "updated_at"])
-    _audit(request, actor, "課長に提出を依頼")
+    _audit(request, actor, HANDED_OVER)
     heads = User.objects.filter(is_active=True, department=request.department, groups__name=Role.SECTION_HEAD)
     _notify(request, f"申請の提出依頼：{request.title}", f"{actor.display_name}さんから提出の依頼です。", heads)
     return request
@@ -263,9 +275,7 @@ def request_vote(*, request_id: int, actor, choice: str, comment: str = "") -> V
     """A member's 賛成 / 反対 / 保留, once per member and submission."""
     request = AccountRequest.objects.select_for_update().get(pk=request_id)
     if not can_vote(actor, request):
-        raise PermissionDenied(
-            f"賛否を表明できるのは、申請した課以外の{settings.CITY.committee_name}の{settings.CITY.committee_member_title}です。"
-        )
+        raise PermissionDenied(who_votes())
     if request.status not in UNDER_REVIEW:
         raise TransitionError(f"{request.get_status_display()}の申請には投票できません。")
     if has_voted(actor, request):

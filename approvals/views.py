@@ -285,9 +285,7 @@ def request_ask_submission(request, pk: int):
 def request_vote(request, pk: int):
     obj = _visible(request.user, pk)
     if not can_vote(request.user, obj):
-        raise PermissionDenied(
-            f"賛否を表明できるのは、申請した課以外の{settings.CITY.committee_name}の{settings.CITY.committee_member_title}です。"
-        )
+        raise PermissionDenied(services.who_votes())
     form = VoteForm(request.POST)
     if not form.is_valid():
         if request_actions(request.user, obj)["vote"]:
@@ -343,7 +341,7 @@ def request_decide(request, pk: int):
         except TransitionError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, DECIDED_MESSAGES[decision])
+            messages.success(request, settings.CITY.named(DECIDED_MESSAGES[decision]))
             return redirect("approvals:detail", pk=obj.pk)
     votes = list(obj.votes.filter(round=obj.round).select_related("member"))
     tally = [(label, sum(1 for v in votes if v.choice == value)) for value, label in Vote.Choice.choices]

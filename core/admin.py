@@ -1,9 +1,27 @@
+from django.conf import settings
 from django.contrib import admin
+from django.utils.text import capfirst
 
 from .models import AuditEvent
 
 
-class NoDeleteAdminMixin:
+class InCityWordsAdminMixin:
+    """The admin's field labels and help texts in the city's own words (the city profile): clause IDs
+    in its numbering, its name for the policy document, its kind (町, 村). Given to the admin's form,
+    whose labels the read-only views use too; the models' own verbose names stay as written, so
+    migrations never see a city's words."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        words = settings.CITY.words
+        fields = [*self.model._meta.fields, *self.model._meta.many_to_many]
+        labels = {f.name: capfirst(words(f.verbose_name)) for f in fields}
+        help_texts = {f.name: words(f.help_text) for f in fields if f.help_text}
+        kwargs["labels"] = {**labels, **kwargs.get("labels", {})}
+        kwargs["help_texts"] = {**help_texts, **kwargs.get("help_texts", {})}
+        return super().get_form(request, obj, **kwargs)
+
+
+class NoDeleteAdminMixin(InCityWordsAdminMixin):
     """Whoever the admin site admits (org.admin_site: the sysadmin role) may view, add and change;
     records are retired, never deleted (G-4-5-エ): no delete anywhere."""
 

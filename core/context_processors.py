@@ -16,6 +16,7 @@ def city_context() -> dict:
         "form_number": city.form_number,
         "form_name": city.form_name,
         "form_basis": city.form_basis,
+        "policy_name": city.policy_name,  # what the city calls an account's policy document (運用方針)
     }
 
 

@@ -20,6 +20,37 @@ from django.core.exceptions import ImproperlyConfigured
 
 BUNDLED = Path(__file__).resolve().parent / "profiles" / "komae.toml"
 
+# What the system calls an account's policy document where the profile does not name it ([policy] name).
+POLICY_NAME = "運用ポリシー"
+# 分野 (accounts.models.Field: what a new-account request is compared with first, G-4-2-ア): the values
+# stored, and Komae's words for them. A profile's [accounts.fields] chooses, orders and names them.
+FIELDS = {
+    "general": "市政全般・広報",
+    "safety": "防災・防犯・安全",
+    "children": "子育て・教育",
+    "welfare": "福祉・健康",
+    "environment": "環境・ごみ",
+    "tourism": "観光・産業・文化",
+    "town": "まちづくり・交通",
+    "other": "その他",
+}
+# The 投稿前チェック's advice by finding (screening.rules), Komae's words; a profile's [screening] says
+# its own. {文字数} and {上限} are what `length` fills in.
+SCREENING = {
+    "fuseji": "伏せ字は要らぬ詮索を招きます。伏せずに書くか、書かないでください。",
+    "mynumber": "個人番号（マイナンバー）と思われる番号です。",
+    "phone": "電話番号です。個人の番号でないか確かめてください。",
+    "email": "メールアドレスです。個人のものでないか確かめてください。",
+    "postal": "郵便番号です。個人の住所でないか確かめてください。",
+    "address": "番地までの住所です。個人の住所でないか確かめてください。",
+    "shortener": "短縮URLは行き先が分からず、誤解を招きます。元のURLを書いてください。",
+    "length": "長すぎます：{文字数}。上限は{上限}文字です。",
+    "consent": "個人が特定できる場合は、本人・所属団体の了解を得ていますか。",
+    "repeat": "以前の投稿とほぼ同じ内容です。繰り返しの投稿は避けてください。",
+}
+SCREENING_CODES = tuple(SCREENING)
+SCREENING_PLACEHOLDERS = ("文字数", "上限")
+
 
 @dataclass(frozen=True)
 class ImpactLevel:
@@ -67,13 +98,32 @@ class CityProfile:
     platforms: tuple  # SNS the city adds to the bundled ones: dicts of accounts.Platform's fields
     demo: dict | None  # the demo organisation seed_demo loads (validated there), or None
     role_titles: dict  # role → what the city calls it, where it differs (security_officer: 最高情報セキュリティ責任者)
+    policy_name: str = POLICY_NAME  # what the city calls an account's policy document (運用ポリシー, 運用方針)
+    fields: dict = None  # 分野 offered, in order: accounts.models.Field value → what users read
+    screening: dict = None  # 投稿前チェック's advice by finding code (screening.rules), with {文字数} {上限}
+
+    def __post_init__(self):
+        # Left out (tests build profiles by hand): Komae's words.
+        if self.fields is None:
+            object.__setattr__(self, "fields", dict(FIELDS))
+        if self.screening is None:
+            object.__setattr__(self, "screening", dict(SCREENING))
+
+    def field_label(self, code: str) -> str:
+        """A 分野 as users read it; one the city no longer offers keeps the system's name for it."""
+        return self.fields.get(code) or FIELDS.get(code, code)
+
+    def advice(self, code: str, **values) -> str:
+        """The 投稿前チェック's advice for a finding, in the city's words ({文字数}, {上限} filled in)."""
+        text = self.screening[code]
+        return _PLACEHOLDER.sub(lambda m: str(values.get(m[1], m[0])), text)
 
     def clause(self, ref: str) -> str:
         """What users read for a clause the code cites ("G-4-5-エ", or several: "G-4-5-エ・G-4-3-カ");
         for one the profile does not label, the guideline's name (運用ポリシー for the P-… ones)."""
         if ref not in self.clause_labels and ("・G-" in ref or "・P-" in ref):
             return "・".join(dict.fromkeys(self.clause(part) for part in ref.split("・")))
-        fallback = "運用ポリシー" if ref.startswith("P-") else self.guideline_name
+        fallback = self.policy_name if ref.startswith("P-") else self.guideline_name
         return self.clause_labels.get(ref) or fallback
 
     def cited(self, text: str) -> str:
@@ -85,9 +135,14 @@ class CityProfile:
         町公式ホームページ, 町民, 町政 in a 町. Never for what people typed: it could name another city."""
         return str(text) if self.kind == "市" else MUNICIPAL_WORD.sub(self.kind, str(text))
 
+    def named(self, text: str) -> str:
+        """The system's own text with the policy document in the city's name for it (運用方針)."""
+        text = str(text)
+        return text if self.policy_name == POLICY_NAME else text.replace(POLICY_NAME, self.policy_name)
+
     def words(self, text: str) -> str:
-        """Both: the system's text as this city's users read it."""
-        return self.local(self.cited(text))
+        """All three: the system's text as this city's users read it."""
+        return self.named(self.local(self.cited(text)))
 
 
 class ProfileError(ImproperlyConfigured):
@@ -108,7 +163,10 @@ SCHEMA = {
     "request_form": {"number": (str, True), "name": (str, True), "basis": (str, False)},
     "review": {"opens_month": (int, True)},
     "suspension": {"impact_levels": (list, True)},
-    "policy": {"template": (str, True)},
+    "policy": {"template": (str, True), "name": (str, False)},
+    # 分野 ([accounts.fields]) and the 投稿前チェック's advice ([screening]): Komae's words where left out.
+    "accounts": {"fields": (dict, False)},
+    "screening": {code: (str, False) for code in SCREENING_CODES},
     # What the city calls a role, where it differs from the guideline's words (org.roles.Role values;
     # the committee's roles are named by [committee]).
     "roles": {
@@ -123,7 +181,7 @@ SCHEMA = {
     "platforms": {},  # an array of tables, checked by _platforms
 }
 LEVEL_KEYS = {"below": int, "label": str, "notice_days": int}
-OPTIONAL_SECTIONS = {"demo", "platforms", "roles"}
+OPTIONAL_SECTIONS = {"demo", "platforms", "roles", "accounts", "screening"}
 
 # The clauses the screens, messages and documents cite, by their ID in the code: G-… the guideline,
 # P-… the 運用ポリシー's 見本. A profile labels them in the words of its own rules
@@ -235,7 +293,39 @@ def load_profile(path: str | Path | None = None) -> CityProfile:
         platforms=_platforms(data.get("platforms", []), where),
         demo=demo,
         role_titles={key.removeprefix("roles."): value for key, value in values.items() if key.startswith("roles.")},
+        policy_name=values.get("policy.name", POLICY_NAME),
+        fields=_fields(values.get("accounts.fields"), where),
+        screening={**SCREENING, **_screening(values, where)},
     )
+
+
+def _fields(table, where: str) -> dict:
+    """[accounts.fields]: the 分野 the city offers, in its order and words (keys: FIELDS)."""
+    if table is None:
+        return dict(FIELDS)
+    if not table:
+        raise ProfileError(f"{where}：[accounts.fields] には分野を一つ以上指定してください。")
+    for code, label in table.items():
+        if code not in FIELDS:
+            raise ProfileError(
+                f"{where}：[accounts.fields] {code} という分野はありません（使える分野：{', '.join(FIELDS)}）。"
+            )
+        if not isinstance(label, str) or not label.strip():
+            raise ProfileError(f"{where}：[accounts.fields] {code} は空でない文字列で指定してください。")
+    return {code: label.strip() for code, label in table.items()}
+
+
+def _screening(values: dict, where: str) -> dict:
+    """[screening]: the advice the city words itself; only {文字数} and {上限} may be filled in."""
+    advice = {key.removeprefix("screening."): v for key, v in values.items() if key.startswith("screening.")}
+    for code, text in advice.items():
+        unknown = sorted(set(_PLACEHOLDER.findall(text)) - set(SCREENING_PLACEHOLDERS))
+        if unknown:
+            names = "・".join("{" + n + "}" for n in unknown)
+            raise ProfileError(
+                f"{where}：[screening] {code} の差込項目 {names} はありません（使える差込項目：{{文字数}}・{{上限}}）。"
+            )
+    return advice
 
 
 def _read(path: Path, where: str) -> dict:
@@ -386,6 +476,8 @@ def _checked(data: dict, where: str) -> dict:
                 raise ProfileError(f"{where}：{name} は空でない文字列で指定してください（{value!r}）。")
             if kind is list and not isinstance(value, list):
                 raise ProfileError(f"{where}：{name} は配列で指定してください。")
+            if kind is dict and not isinstance(value, dict):
+                raise ProfileError(f"{where}：{name} は表（[{section}.{key}]）で指定してください。")
             values[f"{section}.{key}"] = value.strip() if isinstance(value, str) else value
     url = urlsplit(values["city.homepage_url"])
     if url.scheme not in ("http", "https") or not url.hostname:

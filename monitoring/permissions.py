@@ -8,9 +8,15 @@ def _own_section(user, account) -> bool:
     return user.department_id is not None and user.department_id == account.department_id
 
 
+def is_manager(user, account) -> bool:
+    """The account's 管理者 while one of its 課 (SPEC §4.2): a 人事異動 that moves them away ends it,
+    whatever the record still says, until the 課長 appoints another."""
+    return account.manager_id == user.pk and _own_section(user, account)
+
+
 def can_log_content_check(user, account) -> bool:
     """G-4-3-ア: the 管理者 logs the periodic check of the posts, or the 課's staff and 課長 for them."""
-    if account.manager_id == user.pk:
+    if is_manager(user, account):
         return True
     return has_role(user, Role.STAFF, Role.SECTION_HEAD) and user.department_id == account.department_id
 
@@ -44,7 +50,7 @@ def can_work_on_incident(user, incident) -> bool:
     if has_role(user, Role.SECURITY_OFFICER, Role.SYSADMIN):
         return True
     account = incident.account
-    if account.manager_id == user.pk:
+    if is_manager(user, account):
         return True
     return has_role(user, Role.STAFF, Role.SECTION_HEAD) and _own_section(user, account)
 

@@ -53,24 +53,31 @@ def reminders_due(today: date) -> dict:
     )
     content_limit = today - timedelta(days=settings.CONTENT_CHECK_DAYS)
     password_limit = today - timedelta(days=settings.PASSWORD_CHANGE_DUE_DAYS)
+    heads = defaultdict(list)
+    for head in User.objects.filter(is_active=True, groups__name=Role.SECTION_HEAD).select_related("department"):
+        heads[head.department_id].append(head)
     for account in operating:
+        manager = account.manager
+        if manager is not None and manager.is_active and manager.department_id == account.department_id:
+            keepers = [manager]
+        else:
+            # The 管理者 left the 課 (a 人事異動) or the system: the 課長 keeps the account meanwhile.
+            keepers = heads[account.department_id]
+            for head in keepers:
+                due[head].append(f"{account}：管理者が所管課にいません。新しい管理者を選んでください")
+        lines = []
         last = last_checks.get(account.pk)
         if last is None or timezone.localdate(last) < content_limit:  # the Tokyo date, not the UTC one
-            due[account.manager].append(f"{account}：発言内容の定期確認（G-4-3-ア）")
+            lines.append(f"{account}：発言内容の定期確認（G-4-3-ア）")
         if account.password_changed_on is None or account.password_changed_on < password_limit:
-            due[account.manager].append(
-                f"{account}：パスワードの変更（最終変更から{settings.PASSWORD_CHANGE_DUE_DAYS}日以上）"
-            )
+            lines.append(f"{account}：パスワードの変更（最終変更から{settings.PASSWORD_CHANGE_DUE_DAYS}日以上）")
         if account.platform.verification_available and account.verification_status in (
             VerificationStatus.NOT_APPLIED,
             VerificationStatus.APPLIED,
         ):
-            due[account.manager].append(
-                f"{account}：認証の申請・確認（P-7-3：{account.get_verification_status_display()}）"
-            )
-    heads = defaultdict(list)
-    for head in User.objects.filter(is_active=True, groups__name=Role.SECTION_HEAD).select_related("department"):
-        heads[head.department_id].append(head)
+            lines.append(f"{account}：認証の申請・確認（P-7-3：{account.get_verification_status_display()}）")
+        for keeper in keepers:
+            due[keeper].extend(lines)
     ending = OfficialAccount.objects.filter(
         status=AccountStatus.NOTICE, notice_ends_on__lte=today + timedelta(days=settings.NOTICE_ENDING_DAYS)
     ).select_related("platform")

@@ -149,7 +149,7 @@ def _open_incident(account: OfficialAccount, anomaly: str, check: StatusCheck) -
 
 def _notify(account: OfficialAccount, incident: Incident) -> None:
     """G-4-3-カ: the 管理者, the 所属長 and the 統括情報セキュリティ責任者 hear of it at once."""
-    people = [account.manager]
+    people = [account.manager] if account.manager and account.manager.department_id == account.department_id else []
     people += list(User.objects.filter(is_active=True, department=account.department, groups__name=Role.SECTION_HEAD))
     people += list(User.objects.filter(is_active=True, groups__name=Role.SECURITY_OFFICER))
     notify(

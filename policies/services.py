@@ -35,7 +35,9 @@ def template_for(platform) -> PolicyTemplate:
     if template is None:
         template = PolicyTemplate.objects.filter(platform__isnull=True).order_by("pk").first()
     if template is None:
-        raise TransitionError("運用ポリシーのテンプレートがありません。システム管理者に登録を依頼してください。")
+        raise TransitionError(
+            settings.CITY.named("運用ポリシーのテンプレートがありません。システム管理者に登録を依頼してください。")
+        )
     return template
 
 
@@ -85,7 +87,7 @@ def _filled_draft(account: OfficialAccount, template: PolicyTemplate) -> dict:
 
 def _check_can_draft(actor, account: OfficialAccount) -> None:
     if not can_edit_account(actor, account):
-        raise PermissionDenied("この運用ポリシーを編集する権限がありません。")
+        raise PermissionDenied(settings.CITY.named("この運用ポリシーを編集する権限がありません。"))
 
 
 @transaction.atomic
@@ -106,7 +108,9 @@ def _fill_draft(account: OfficialAccount, actor, *, reset: bool) -> PolicyDraft:
         target=account,
         actor=actor,
         action=AuditEvent.Action.UPDATED,
-        summary="運用ポリシー案をテンプレートから作成" if not reset else "運用ポリシー案をテンプレートから作り直し",
+        summary=settings.CITY.named(
+            "運用ポリシー案をテンプレートから作成" if not reset else "運用ポリシー案をテンプレートから作り直し"
+        ),
     )
     return draft
 
@@ -118,7 +122,7 @@ def policy_draft_update(*, account_id: int, actor, title: str, articles: list[di
     _check_can_draft(actor, account)
     draft = PolicyDraft.objects.filter(account=account).first()
     if draft is None:
-        raise TransitionError("運用ポリシー案がありません。先に案を作成してください。")
+        raise TransitionError(settings.CITY.named("運用ポリシー案がありません。先に案を作成してください。"))
     cleaned = [
         {"number": n, "heading": a["heading"].strip(), "body": a["body"].strip()}
         for n, a in enumerate((a for a in articles if a["heading"].strip() or a["body"].strip()), start=1)
@@ -148,7 +152,7 @@ def policy_draft_update(*, account_id: int, actor, title: str, articles: list[di
         target=account,
         actor=actor,
         action=AuditEvent.Action.UPDATED,
-        summary=summary_of("運用ポリシー案を編集", changes),
+        summary=settings.CITY.named(summary_of("運用ポリシー案を編集", changes)),
     )
     return draft
 
@@ -185,7 +189,9 @@ def policy_issue(*, account_id: int, actor, issued_on: date, comment: str = "") 
     """Fix the draft as the next version: 制定 (version 1) or 改正. Its PDF is rendered after commit."""
     account = OfficialAccount.objects.select_for_update().select_related("department").get(pk=account_id)
     if not can_transition(actor, account):
-        raise PermissionDenied("運用ポリシーの制定・改正は所管課の課長またはシステム管理者のみ行えます。")
+        raise PermissionDenied(
+            settings.CITY.named("運用ポリシーの制定・改正は所管課の課長またはシステム管理者のみ行えます。")
+        )
     return _issue(account, actor, issued_on=issued_on, comment=comment)
 
 
@@ -199,7 +205,7 @@ def policy_enact_approved(*, account: OfficialAccount, actor, issued_on: date, c
 def _issue(account: OfficialAccount, actor, *, issued_on: date, comment: str) -> PolicyVersion:
     draft = PolicyDraft.objects.filter(account=account).select_related("template").first()
     if draft is None:
-        raise TransitionError("運用ポリシー案がありません。先に案を作成してください。")
+        raise TransitionError(settings.CITY.named("運用ポリシー案がありません。先に案を作成してください。"))
     leftovers = sorted({name for a in draft.articles for name in text.unfilled(a["body"])})
     if leftovers:
         raise TransitionError("差込項目が残っています：" + "、".join("{" + n + "}" for n in leftovers))
@@ -227,7 +233,9 @@ def _issue(account: OfficialAccount, actor, *, issued_on: date, comment: str) ->
         target=account,
         actor=actor,
         action=AuditEvent.Action.UPDATED,
-        summary=f"運用ポリシー第{version.number}版を{version.get_kind_display()}（{to_wareki(issued_on)}）",
+        summary=settings.CITY.named(
+            f"運用ポリシー第{version.number}版を{version.get_kind_display()}（{to_wareki(issued_on)}）"
+        ),
         comment=comment,
     )
     # Slow work after commit, never inside the lock (STYLE: state transitions).
@@ -390,16 +398,18 @@ def template_from_profile(*, actor, revise: bool = False) -> str:
             action="from_profile",
             summary=f"{template.name}をプロファイルから登録",
         )
-        return f"運用ポリシーの既定のテンプレート「{template.name}」をプロファイルから登録しました。"
+        return settings.CITY.named(
+            f"運用ポリシーの既定のテンプレート「{template.name}」をプロファイルから登録しました。"
+        )
     same = (template.title, template.service_description, _template_articles(template)) == (
         policy.title,
         policy.service_description,
         articles,
     )
     if same:
-        return f"運用ポリシーの既定のテンプレート「{template.name}」はプロファイルと同じです。"
+        return settings.CITY.named(f"運用ポリシーの既定のテンプレート「{template.name}」はプロファイルと同じです。")
     if not revise:
-        return (
+        return settings.CITY.named(
             f"運用ポリシーの既定のテンプレート「{template.name}」はプロファイルの文面と異なります（画面で編集されたか、"
             "別のプロファイルで作られたデータベースです）。変更していません。プロファイルの文面を新しい版にするには "
             "--policy-template を付けてください。"
@@ -416,6 +426,6 @@ def template_from_profile(*, actor, revise: bool = False) -> str:
         action="from_profile",
         summary=f"{template.name}をプロファイルの文面に改版（第{template.revision}版）",
     )
-    return (
+    return settings.CITY.named(
         f"運用ポリシーの既定のテンプレート「{template.name}」をプロファイルの文面で第{template.revision}版にしました。"
     )

@@ -2,6 +2,7 @@
 
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -58,7 +59,7 @@ def policy_overview(request, pk: int):
 def policy_draft_edit(request, pk: int):
     account = _account(request.user, pk)
     if not can_edit_account(request.user, account):
-        raise PermissionDenied("この運用ポリシーを編集する権限がありません。")
+        raise PermissionDenied(settings.CITY.named("この運用ポリシーを編集する権限がありません。"))
     draft = PolicyDraft.objects.filter(account=account).first()
     if draft is None:
         messages.info(request, "まず「案を作成」で、アカウントの登録内容とテンプレートから案を作ってください。")
@@ -82,7 +83,7 @@ def policy_draft_edit(request, pk: int):
         except TransitionError as exc:
             title_form.add_error(None, str(exc))
         else:
-            messages.success(request, "運用ポリシー案を保存しました。")
+            messages.success(request, settings.CITY.named("運用ポリシー案を保存しました。"))
             return redirect("policies:overview", pk=account.pk)
     return render(
         request,
@@ -97,7 +98,7 @@ def policy_draft_start(request, pk: int):
     """Create the draft from the template, or refill it when one exists (its edits are replaced)."""
     account = _account(request.user, pk)
     if not can_edit_account(request.user, account):
-        raise PermissionDenied("この運用ポリシーを編集する権限がありません。")
+        raise PermissionDenied(settings.CITY.named("この運用ポリシーを編集する権限がありません。"))
     try:
         services.policy_draft_start(account_id=account.pk, actor=request.user, reset=True)
     except TransitionError as exc:
@@ -124,10 +125,12 @@ def policy_draft_pdf(request, pk: int):
 def policy_issue(request, pk: int):
     account = _account(request.user, pk)
     if not can_transition(request.user, account):
-        raise PermissionDenied("運用ポリシーの制定・改正は所管課の課長またはシステム管理者のみ行えます。")
+        raise PermissionDenied(
+            settings.CITY.named("運用ポリシーの制定・改正は所管課の課長またはシステム管理者のみ行えます。")
+        )
     draft = PolicyDraft.objects.filter(account=account).first()
     if draft is None:
-        messages.error(request, "運用ポリシー案がありません。先に案を作成してください。")
+        messages.error(request, settings.CITY.named("運用ポリシー案がありません。先に案を作成してください。"))
         return redirect("policies:overview", pk=account.pk)
     form = IssueForm(request.POST or None, initial={"issued_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -139,7 +142,10 @@ def policy_issue(request, pk: int):
             messages.error(request, str(exc))
             return redirect("policies:overview", pk=account.pk)
         else:
-            messages.success(request, f"運用ポリシー第{version.number}版を{version.get_kind_display()}しました。")
+            messages.success(
+                request,
+                settings.CITY.named(f"運用ポリシー第{version.number}版を{version.get_kind_display()}しました。"),
+            )
             return redirect("policies:version", pk=account.pk, number=version.number)
     is_first = not account.policy_versions.exists()
     return render(

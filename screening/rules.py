@@ -1,6 +1,7 @@
 """投稿前チェック: rules that read a draft post and mark what the guideline warns about (SPEC §6).
 
-Each rule returns findings with the exact span, the clause, and advice in Japanese. Findings are
+Each rule returns findings with the exact span, the clause, and advice in Japanese (the city's own
+words where its profile's [screening] gives them: settings.CITY.advice). Findings are
 advice only; the clerk decides. Near misses matter as much as hits: dates are not phone numbers,
 a ○ used as a bullet is not 伏せ字, full-width digits are read like half-width ones.
 """
@@ -41,7 +42,7 @@ def fuseji(text: str) -> list[Finding]:
         Finding(
             "fuseji",
             "G-4-4-イ",
-            "伏せ字は要らぬ詮索を招きます。伏せずに書くか、書かないでください。",
+            settings.CITY.advice("fuseji"),
             m.start(),
             m.end(),
         )
@@ -85,31 +86,23 @@ def personal_data(text: str) -> list[Finding]:
     found = []
     for m in _TWELVE.finditer(text):
         if _mynumber_ok(re.sub(r"\D", "", m.group(1))):
-            found.append(
-                Finding("mynumber", "G-4-4-ア", "個人番号（マイナンバー）と思われる番号です。", m.start(), m.end())
-            )
+            found.append(Finding("mynumber", "G-4-4-ア", settings.CITY.advice("mynumber"), m.start(), m.end()))
     taken = [(f.start, f.end) for f in found]
     for m in _PHONE.finditer(text):
         if not any(a <= m.start() < b for a, b in taken):
-            found.append(
-                Finding("phone", "G-4-4-ア", "電話番号です。個人の番号でないか確かめてください。", m.start(), m.end())
-            )
+            found.append(Finding("phone", "G-4-4-ア", settings.CITY.advice("phone"), m.start(), m.end()))
     for m in _EMAIL.finditer(text):
-        found.append(
-            Finding("email", "G-4-4-ア", "メールアドレスです。個人のものでないか確かめてください。", m.start(), m.end())
-        )
+        found.append(Finding("email", "G-4-4-ア", settings.CITY.advice("email"), m.start(), m.end()))
     for m in _POSTAL.finditer(text):
         if not any(a <= m.start() < b for a, b in [(f.start, f.end) for f in found]):
-            found.append(
-                Finding("postal", "G-4-4-ア", "郵便番号です。個人の住所でないか確かめてください。", m.start(), m.end())
-            )
+            found.append(Finding("postal", "G-4-4-ア", settings.CITY.advice("postal"), m.start(), m.end()))
     for m in _address(settings.CITY_NAME).finditer(text):
         if not any(a <= m.start() < b for a, b in [(f.start, f.end) for f in found]):
             found.append(
                 Finding(
                     "address",
                     "G-4-4-ア",
-                    "番地までの住所です。個人の住所でないか確かめてください。",
+                    settings.CITY.advice("address"),
                     m.start(),
                     m.end(),
                 )
@@ -126,7 +119,7 @@ def shorteners(text: str) -> list[Finding]:
         Finding(
             "shortener",
             "G-4-4-イ",
-            "短縮URLは行き先が分からず、誤解を招きます。元のURLを書いてください。",
+            settings.CITY.advice("shortener"),
             m.start(),
             m.end(),
         )
@@ -157,7 +150,7 @@ def over_length(text: str, platform_code: str, limit: int | None) -> list[Findin
         counted = f"{used}文字"
     if used <= allowed:
         return []
-    return [Finding("length", "P-5", f"長すぎます：{counted}。上限は{limit}文字です。", 0, len(text))]
+    return [Finding("length", "P-5", settings.CITY.advice("length", 文字数=counted, 上限=limit), 0, len(text))]
 
 
 # G-4-3-エ: a person named or shown → ask for consent before posting.
@@ -166,9 +159,7 @@ _PERSON = re.compile(r"[一-龥ぁ-んァ-ヶ○●×＊]{1,4}(?:さん|様|氏|
 
 def people(text: str) -> list[Finding]:
     return [
-        Finding(
-            "consent", "G-4-3-エ", "個人が特定できる場合は、本人・所属団体の了解を得ていますか。", m.start(), m.end()
-        )
+        Finding("consent", "G-4-3-エ", settings.CITY.advice("consent"), m.start(), m.end())
         for m in _PERSON.finditer(text)
     ]
 
@@ -201,11 +192,7 @@ def repeated(text: str, earlier: list[str], threshold: float = 0.85) -> list[Fin
     """G-4-4-イ: the same or nearly the same text posted before reads as spam."""
     for previous in earlier:
         if similarity(text, previous) >= threshold:
-            return [
-                Finding(
-                    "repeat", "G-4-4-イ", "以前の投稿とほぼ同じ内容です。繰り返しの投稿は避けてください。", 0, len(text)
-                )
-            ]
+            return [Finding("repeat", "G-4-4-イ", settings.CITY.advice("repeat"), 0, len(text))]
     return []
 
 

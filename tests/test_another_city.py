@@ -3,17 +3,21 @@ force, no page, export, mail or PDF names 狛江 — every URL of the permission
 that may open it, every PDF, the admin, and every notice (a mail carries the notice's text)."""
 
 import io
+import re
 
 import pytest
 from django.contrib import admin
 from django.urls import reverse
 from pypdf import PdfReader
 
+from accounts.models import Platform
 from core.models import Notice
 from komae_sns.city import CLAUSE_ID
 from tests.test_permission_matrix import PEOPLE, RULES, _build_people_and_world
 
 KOMAE = "狛江"
+# Komae's name for an account's policy document; the second city's documents are 運用方針.
+KOMAE_POLICY = "運用ポリシー"
 
 
 def _text(response) -> str:
@@ -60,6 +64,7 @@ def test_no_page_export_mail_or_pdf_names_komae(client, world_and_people):
     seen, pdfs = 0, set()
     for person, url_name, text in _crawl(client, world, people):
         assert KOMAE not in text and "city.komae" not in text, f"{person} → {url_name} names Komae"
+        assert KOMAE_POLICY not in text, f"{person} → {url_name} calls the city's 運用方針 {KOMAE_POLICY}"
         # Users read the city's own clause labels, never the code's IDs (G-4-5-エ, P-7).
         raw = set(CLAUSE_ID.findall(text))
         assert not raw, f"{person} → {url_name} shows clause IDs {raw}"
@@ -77,13 +82,38 @@ def test_no_page_export_mail_or_pdf_names_komae(client, world_and_people):
         response = client.get(changelist)
         if response.status_code == 403:
             continue  # kept out of the admin on purpose (the roles are fixed)
-        assert response.status_code == 200 and KOMAE not in response.content.decode(), changelist
+        page = response.content.decode()
+        assert response.status_code == 200 and KOMAE not in page and KOMAE_POLICY not in page, changelist
         opened += 1
     assert opened > 5
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "運用方針" in index and KOMAE_POLICY not in index
+    # Every model's edit form or read-only view, and its list's column titles: labels in the city's
+    # words, its 分野, no clause IDs.
+    changed = 0
+    for model in admin.site._registry:
+        opts = model._meta
+        first = model._default_manager.order_by("pk").first()
+        lists = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        if first is None or lists.status_code == 403:
+            continue
+        headers = re.findall(r'<th scope="col"[^>]*>(.*?)</th>', lists.content.decode(), re.S)
+        page = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[first.pk])).content.decode()
+        labels = re.findall(r"<label[^>]*>(.*?)</label>|<div class=\"help\"[^>]*>(.*?)</div>", page, re.S)
+        titles = re.findall(r"<title>(.*?)</title>|<h1[^>]*>(.*?)</h1>", page, re.S)
+        texts = [*headers, *("".join(pair) for pair in [*labels, *titles])]  # the system's words, not data
+        raw = {ref for text in texts for ref in CLAUSE_ID.findall(text)}
+        assert not raw, f"{opts.label}: the admin's labels show clause IDs {raw}"
+        assert not [text for text in texts if KOMAE_POLICY in text], opts.label
+        changed += 1
+    assert changed > 8
+    account_page = client.get(reverse("admin:accounts_officialaccount_change", args=[world["account"]["pk"]]))
+    assert "運用方針第5条" in account_page.content.decode()  # 発信する内容（P-5）
 
     notices = list(Notice.objects.values_list("subject", "body"))
     assert notices, "the world's submissions and decisions told people"
     assert not [n for n in notices if KOMAE in "".join(n) or CLAUSE_ID.search("".join(n))]
+    assert not [n for n in notices if KOMAE_POLICY in "".join(n)]
 
 
 @pytest.mark.django_db
@@ -104,6 +134,37 @@ def test_the_second_citys_words_reach_its_users(client, world_and_people):
     policy = _text(version)
     assert "運用方針" in policy and "架空野市ソーシャルメディア運用指針" in policy
     assert "（趣旨）" in policy.replace(" ", "") or "趣旨" in policy
+
+
+@pytest.mark.django_db
+def test_the_second_citys_fields_and_screening_advice(client, world_and_people):
+    """Its 分野 (its list, its order, its words) and its 投稿前チェック's advice, from its profile."""
+    world, people = world_and_people
+    client.force_login(people("staff_a"))
+    start = client.get(reverse("approvals:create")).content.decode()
+    offered = re.findall(r'<option value="([a-z]+)"[^>]*>(.*?)</option>', start)
+    assert offered == [
+        ("general", "市政・シティプロモーション"),
+        ("safety", "危機管理・防災"),
+        ("children", "こども・若者・教育"),
+        ("welfare", "健康・福祉・介護"),
+        ("environment", "環境・資源循環"),
+        ("tourism", "観光・商工・文化芸術"),
+        ("other", "その他の分野"),
+    ]
+    refused = client.get(reverse("approvals:create"), {"field": "town", "platform": Platform.objects.first().pk})
+    assert "まちづくり" not in refused.content.decode()
+    detail = client.get(reverse("approvals:detail", kwargs=world["request"])).content.decode()
+    assert "こども・若者・教育" in detail and "子育て・教育" not in detail  # the request's 分野 (children)
+    edit = client.get(reverse("accounts:edit", kwargs=world["account"])).content.decode()
+    assert "こども・若者・教育" in edit and "子育て・教育" not in edit
+
+    draft = {"account": world["account"]["pk"], "text": "○○さんの写真です。詳しくは https://bit.ly/x まで。"}
+    found = client.post(reverse("screening:api"), draft, content_type="application/json").json()
+    advice = {f["code"]: f["message"] for f in found["findings"]}
+    assert advice["fuseji"] == "伏せ字は憶測を呼びます。伏せずに書くか、書かないことにしてください。"
+    assert advice["shortener"] == "短縮URLはリンク先が分かりません。元のURLを載せてください。"
+    assert advice["consent"] == "個人が分かる場合は、本人または団体の同意を得ましたか。"
 
 
 # What the system itself says of a 市 (never what people typed): a 町 reads 町公式ホームページ, 町民 ….

@@ -59,6 +59,14 @@ def test_the_bundled_profile_is_komaes():
 def test_another_citys_profile_is_read(tmp_path):
     profile = load_profile(_write(tmp_path, ANOTHER_CITY))
     assert profile.name == "架空野市" and profile.guideline_name == "架空野市SNS運用指針"
+    # What it leaves out reads as Komae's: the document's name, the 分野, the screening's advice.
+    komae = load_profile(BUNDLED)
+    assert (profile.policy_name, profile.fields, profile.screening) == (
+        komae.policy_name,
+        komae.fields,
+        komae.screening,
+    )
+    assert profile.words("運用ポリシー案（P-5）") == "運用ポリシー案（運用ポリシー）"
     assert profile.impact_levels == (ImpactLevel(500, "低", 14), ImpactLevel(None, "高", 45))
 
 
@@ -203,6 +211,13 @@ def test_a_broken_policy_template_is_refused_naming_the_problem(tmp_path, change
             "{handle} を含む https のURL",
         ),
         ('[demo]\nfile = "nowhere.toml"\n', "[demo] file"),
+        ('[accounts.fields]\nharbour = "港湾"\n', "[accounts.fields] harbour という分野はありません"),
+        ("[accounts.fields]\n", "[accounts.fields] には分野を一つ以上"),
+        ('[accounts.fields]\ngeneral = ""\n', "[accounts.fields] general は空でない文字列"),
+        ('[accounts]\nfields = "市政"\n', "[accounts] fields は表"),
+        ('[accounts]\nbunya = ["市政"]\n', "[accounts] bunya という設定はありません"),
+        ('[screening]\nspam = "宣伝です。"\n', "[screening] spam という設定はありません"),
+        ('[screening]\nlength = "{件数}文字を超えています。"\n', "[screening] length の差込項目 {件数} はありません"),
     ],
 )
 def test_clauses_platforms_and_the_demo_file_are_checked(tmp_path, addition, message):
@@ -219,6 +234,12 @@ def test_the_shipped_second_city_differs_in_every_respect():
     assert other.review_opens_month != komae.review_opens_month and other.impact_levels != komae.impact_levels
     assert other.clause("G-4-5-エ") == "運用指針第11条" and komae.clause("G-4-5-エ") == "ガイドライン４(5)エ"
     assert [p["code"] for p in other.platforms] == ["pinterest"]
+    assert (komae.policy_name, other.policy_name) == ("運用ポリシー", "運用方針")
+    assert other.clause("P-9") == "運用方針" and komae.clause("P-9") == "運用ポリシー"  # a clause left unlabelled
+    assert other.fields != komae.fields and "town" not in other.fields
+    assert other.advice("length", 文字数="150文字", 上限=140) == "文字数が上限を超えています（150文字、上限140文字）。"
+    assert komae.advice("length", 文字数="150文字", 上限=140) == "長すぎます：150文字。上限は140文字です。"
+    assert other.advice("phone") == komae.advice("phone")  # left out: the system's own words
     assert other.policy.articles[0][1] != komae.policy.articles[0][1]
     departments = {d["name"] for city in (komae, other) for d in city.demo["departments"]}
     assert len(departments) > len(komae.demo["departments"])
@@ -352,3 +373,11 @@ def test_the_placeholders_a_template_may_use_are_the_ones_a_policy_fills(account
 
     assert set(policy_values(account_a, PolicyTemplate.objects.first())) == set(POLICY_PLACEHOLDERS)
     assert set(CONTENT_CATEGORIES) == set(ContentCategory.values)
+
+
+def test_the_fields_a_profile_may_name_are_the_ones_a_record_stores():
+    """[accounts.fields] names accounts.models.Field's values; left out, they read as the model's labels."""
+    from accounts.models import Field
+    from komae_sns.city import FIELDS
+
+    assert FIELDS == dict(Field.choices)

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts import lookup
@@ -50,12 +51,12 @@ class Command(BaseCommand):
         versions = account.policy_versions.order_by("-number")
         version = versions.filter(number=number).first() if number else versions.first()
         if number and version is None:
-            raise CommandError(f"{account} の運用ポリシーに第{number}版はありません。")
+            raise CommandError(f"{account} の{settings.CITY.policy_name}に第{number}版はありません。")
         if version is not None:
             version = services.policy_version_render(version_id=version.pk)
             with version.pdf.open("rb") as handle:
                 return handle.read(), f"{version.title} 第{version.number}版"
         draft = PolicyDraft.objects.filter(account=account).first()
         if draft is None:
-            raise CommandError(f"{account} には運用ポリシーの版も案もありません。")
+            raise CommandError(f"{account} には{settings.CITY.policy_name}の版も案もありません。")
         return services.draft_pdf(draft), f"{draft.title}（案）"
