@@ -18,7 +18,13 @@ from . import lookup
 from .forms import SearchForm
 from .models import PUBLIC_STATUSES, AccountStatus, OfficialAccount
 from .registry_cache import kept_until_changed, shared_page
-from .selectors import account_search, accounts_matching_reference, accounts_public, platform_host_map
+from .selectors import (
+    account_search,
+    accounts_matching_reference,
+    accounts_public,
+    platform_host_map,
+    registry_entries,
+)
 
 MAX_QUERY_LENGTH = 500
 
@@ -164,14 +170,14 @@ def registry_list(request):
     qs = accounts_public()
     if form.is_valid():
         qs = account_search(qs, **form.cleaned_data)
-    accounts = list(qs)
+    entries = registry_entries(qs)
     return render(
         request,
         "registry/list.html",
         {
             "form": form,
-            "operating": [a for a in accounts if a.status != AccountStatus.SUSPENDED],
-            "suspended": [a for a in accounts if a.status == AccountStatus.SUSPENDED],
+            "operating": [e for e in entries if e["status"] != AccountStatus.SUSPENDED],
+            "suspended": [e for e in entries if e["status"] == AccountStatus.SUSPENDED],
         },
     )
 
