@@ -17,6 +17,7 @@ from cryptography.fernet import Fernet
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from komae_sns import __version__ as VERSION  # noqa: F401 - the release: footer (sysadmin), /healthz
 from komae_sns.city import BUNDLED as BUNDLED_PROFILE
 from komae_sns.city import load_profile
 from komae_sns.directory import BACKEND as DIRECTORY_BACKEND
