@@ -1,12 +1,12 @@
 """A clerk's dashboard during a rush on the public lookup (issue 20), against the production setup.
 
-Run: `make bench` (or `python bench/rush.py --accounts 200 --seconds 20`). Fills a throwaway database
+Run: `make bench` (or `python bench/rush.py --accounts 200 --rounds 3`). Fills a throwaway database
 on DATABASE_URL (its own name, `<name>_bench_rush`) with `seed_demo` and `seed_bulk`, and starts what
 a city's server runs, on loopback with DEBUG=false: nginx in front of the staff's gunicorn pool and
 the public pages' own pool, 2 workers each (scripts/serve.sh, as `make run` does). A clerk (担当職員)
-loads the dashboard one request after another, first alone, then while 50 connections ask the lookup
-distinct questions (every one a cache miss, as when everyone pastes a different URL during an
-impersonation scare).
+loads the dashboard one request after another, in turns alone and while 50 connections ask the
+lookup distinct questions (every one a cache miss, as when everyone pastes a different URL during an
+impersonation scare); turns, so that what else the machine does weighs on both alike.
 
 The rush comes from many addresses, as residents do: each request opens its connection from its own
 loopback address (127.x.y.z), so nginx passes the app a different client address each time and the
@@ -86,9 +86,10 @@ def _address(n: int) -> str:
     return f"127.{1 + (n >> 16) % 254}.{(n >> 8) & 255}.{n & 255}"
 
 
-def _rush(port: int, connections: int, seconds: float, limit: int, stop, results) -> None:
-    """Ask the lookup distinct questions from `connections` at once until `stop`, `seconds` or `limit`."""
-    os.nice(10)
+def _rush(port: int, connections: int, seconds: float, limit: int, go, stop, in_flight, results) -> None:
+    """Ask the lookup distinct questions from `connections` at once while `go` is set, until `stop`,
+    `seconds` or `limit`; `in_flight` counts the questions not answered yet."""
+    os.nice(19)
     counter = iter(range(limit))
     lock = threading.Lock()
     tally: dict[str, int] = {}
@@ -96,8 +97,11 @@ def _rush(port: int, connections: int, seconds: float, limit: int, stop, results
 
     def one_connection() -> None:
         while not stop.is_set() and time.monotonic() < deadline:
+            if not go.wait(0.1):
+                continue
             with lock:
                 n = next(counter, None)
+                in_flight.value += n is not None
             if n is None:
                 return
             query = f"https://x.com/komae_{secrets.token_hex(6)}"  # an impostor's URL nobody asked before
@@ -112,14 +116,14 @@ def _rush(port: int, connections: int, seconds: float, limit: int, stop, results
                 outcome = exc.__class__.__name__
             with lock:
                 tally[outcome] = tally.get(outcome, 0) + 1
+                in_flight.value -= 1
 
     threads = [threading.Thread(target=one_connection) for _ in range(connections)]
-    started = time.monotonic()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    results.update(tally, elapsed=time.monotonic() - started)
+    results.update(tally)
 
 
 def _percentiles(times: list[float]) -> tuple[float, float]:
@@ -131,8 +135,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--accounts", type=int, default=200, help="bulk accounts besides the demo data")
     parser.add_argument("--connections", type=int, default=50)
-    parser.add_argument("--requests", type=int, default=60, help="dashboard loads alone and under the rush")
-    parser.add_argument("--seconds", type=float, default=60, help="the longest the rush lasts")
+    parser.add_argument("--rounds", type=int, default=6, help="turns of alone, then under the rush")
+    parser.add_argument("--requests", type=int, default=10, help="dashboard loads in each turn")
+    parser.add_argument("--seconds", type=float, default=180, help="the longest the bench runs its rush")
     parser.add_argument("--limit", type=int, default=20000, help="the most lookups the rush sends")
     args = parser.parse_args()
 
@@ -170,25 +175,41 @@ def main():
             _wait_until_up(f"http://127.0.0.1:{port}")
             cookie = _clerk_cookie()
             _clerk_timings(port, cookie, 20)  # warm both staff workers: imports, templates
-            alone = _percentiles(_clerk_timings(port, cookie, args.requests))
 
+            # Turns of alone and under the rush, so that a change in what else the machine does
+            # weighs on both alike.
             manager = multiprocessing.Manager()
-            stop, results = manager.Event(), manager.dict()
+            go, stop, results = manager.Event(), manager.Event(), manager.dict()
+            in_flight = multiprocessing.Value("i", 0)
             rush = multiprocessing.Process(
-                target=_rush, args=(port, args.connections, args.seconds, args.limit, stop, results)
+                target=_rush, args=(port, args.connections, args.seconds, args.limit, go, stop, in_flight, results)
             )
             rush.start()
-            time.sleep(3)  # the rush is under way
-            crowded = _percentiles(_clerk_timings(port, cookie, args.requests))
+            alone_times: list[float] = []
+            crowded_times: list[float] = []
+            rushing = 0.0
+            for _ in range(args.rounds):
+                go.clear()
+                calm = time.monotonic() + 60
+                while in_flight.value and time.monotonic() < calm:  # the last questions are answered
+                    time.sleep(0.05)
+                alone_times += _clerk_timings(port, cookie, args.requests)
+                go.set()
+                started = time.monotonic()
+                time.sleep(2)  # the rush is under way
+                crowded_times += _clerk_timings(port, cookie, args.requests)
+                rushing += time.monotonic() - started
             stop.set()
+            go.set()
             rush.join()
             tally = dict(results)
+            alone, crowded = _percentiles(alone_times), _percentiles(crowded_times)
         finally:
             if server:
                 os.killpg(server.pid, signal.SIGTERM)
                 server.wait(timeout=30)
             teardown_databases(old, verbosity=0)
-    elapsed = tally.pop("elapsed", 0) or 1
+    elapsed = rushing or 1
     answered = tally.pop("200", 0)
     refused = tally.pop("429", 0)
     others = ", ".join(f"{n} {what}" for what, n in sorted(tally.items()))

@@ -30,7 +30,7 @@ trap 'exit 0' INT TERM
 $gunicorn komae_sns.wsgi --bind "unix:$run/staff.sock" --workers "${WEB_WORKERS:-2}" --name komae-sns-web --pid "$run/staff.pid" \
   --timeout 60 --log-level warning &
 pids+=($!)
-nice -n 10 $gunicorn komae_sns.wsgi --bind "unix:$run/public.sock" --workers "${PUBLIC_WORKERS:-2}" \
+nice -n 19 $gunicorn komae_sns.wsgi --bind "unix:$run/public.sock" --workers "${PUBLIC_WORKERS:-2}" \
   --name komae-sns-public --pid "$run/public.pid" --timeout 60 --log-level warning &
 pids+=($!)
 listen="$host:$port"
