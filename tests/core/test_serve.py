@@ -10,6 +10,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -45,6 +46,15 @@ def _wait_until_up(url: str) -> None:
     raise AssertionError(f"{url} did not answer")
 
 
+def _database_url(db: dict) -> str:
+    """The test database, for the servers serve.sh starts."""
+    if connection.vendor != "postgresql":
+        return f"sqlite:///{db['NAME']}"
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    where = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    return f"postgres://{quote(db['USER'], safe='')}{password}@{where}/{db['NAME']}"
+
+
 def _pool(run: Path, name: str) -> list[int]:
     """The master and workers of one gunicorn pool that serve.sh started."""
     master = int((run / f"{name}.pid").read_text())
@@ -61,9 +71,7 @@ def test_a_stuck_public_pool_leaves_the_staffs_pages_answering(tmp_path):
     port = _free_port()
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-        if connection.vendor == "postgresql"
-        else f"sqlite:///{db['NAME']}",
+        "DATABASE_URL": _database_url(db),
         "RUN_DIR": str(tmp_path),
         "WEB_WORKERS": "1",
         "PUBLIC_WORKERS": "1",
