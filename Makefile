@@ -11,10 +11,11 @@ PORT ?= 8000
 
 # Debian packages the project needs: Japanese fonts and HarfBuzz subsetting for WeasyPrint PDFs,
 # Pango, gettext for translations, chromium for the browser tests, venv for the virtualenv; gcc and the
-# LDAP/SASL headers build python-ldap (directory sign-in), slapd is the directory of its tests.
+# LDAP/SASL headers build python-ldap (directory sign-in), slapd is the directory of its tests; nginx
+# puts the public pages' worker pool beside the staff's in `make run` and bench/rush.py (scripts/serve.sh).
 APT_PACKAGES := python3-venv python3-dev fonts-ipaexfont-mincho fonts-ipaexfont-gothic libharfbuzz-subset0 \
 	libpango-1.0-0 libpangoft2-1.0-0 gettext chromium postgresql-client redis-tools \
-	gcc libldap2-dev libsasl2-dev slapd
+	gcc libldap2-dev libsasl2-dev slapd nginx
 # Only `make bench` needs these: wrk loads the public pages (bench/public.py).
 BENCH_APT_PACKAGES := wrk
 
@@ -73,6 +74,7 @@ bench: setup services
 	$(PY) bench/screening.py
 	@bash scripts/apt-install.sh $(BENCH_APT_PACKAGES)
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) bench/public.py
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) bench/rush.py
 
 clean:
-	rm -rf var/staticfiles var/cache var/broker
+	rm -rf var/staticfiles var/cache var/broker var/run

@@ -8,17 +8,26 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_cookie, vary_on_headers
 
+from core.clientip import client_ip
 from core.dates import to_wareki
 from core.exports import csv_response
+from core.ratelimit import spend
 
 from . import lookup
 from .forms import SearchForm
 from .models import PUBLIC_STATUSES, AccountStatus, OfficialAccount
 from .registry_cache import kept_until_changed, shared_page
-from .selectors import account_search, accounts_matching_reference, accounts_public, platform_host_map
+from .selectors import (
+    account_search,
+    accounts_matching_reference,
+    accounts_public,
+    platform_host_map,
+    registry_entries,
+)
 
 MAX_QUERY_LENGTH = 500
 
@@ -164,14 +173,14 @@ def registry_list(request):
     qs = accounts_public()
     if form.is_valid():
         qs = account_search(qs, **form.cleaned_data)
-    accounts = list(qs)
+    entries = registry_entries(qs)
     return render(
         request,
         "registry/list.html",
         {
             "form": form,
-            "operating": [a for a in accounts if a.status != AccountStatus.SUSPENDED],
-            "suspended": [a for a in accounts if a.status == AccountStatus.SUSPENDED],
+            "operating": [e for e in entries if e["status"] != AccountStatus.SUSPENDED],
+            "suspended": [e for e in entries if e["status"] == AccountStatus.SUSPENDED],
         },
     )
 
@@ -180,6 +189,12 @@ def registry_list(request):
 @vary_on_headers("Accept", "Cookie")  # the same URL answers HTML or JSON: caches must keep them apart
 @kept_until_changed(_verify_variant)
 def registry_verify(request):
+    # Only lookups worked out here count (a kept answer is served before this view): residents behind
+    # one shared address still get the answer everyone asks for, and a flood of distinct queries from
+    # one address cannot take the workers (issue 20).
+    wait = spend("lookup", client_ip(request), limit=settings.LOOKUP_RATE_LIMIT, seconds=settings.LOOKUP_RATE_SECONDS)
+    if wait:
+        return _too_many_lookups(request, wait)
     query = request.GET.get("q", "")
     verdict = verify(query) if query.strip() else None
     if _wants_json(request):
@@ -187,6 +202,17 @@ def registry_verify(request):
             return JsonResponse({"error": "q に URL または @ユーザー名 を指定してください。"}, status=400)
         return JsonResponse(verdict.as_json(), encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False})
     return render(request, "registry/verify.html", {"query": query, "verdict": verdict})
+
+
+def _too_many_lookups(request, wait: int) -> HttpResponse:
+    message = f"確認の回数が多すぎます。{wait}秒ほど待ってから、もう一度お試しください。"
+    if _wants_json(request):
+        response = JsonResponse({"error": message}, status=429, json_dumps_params={"ensure_ascii": False})
+    else:
+        response = render(request, "registry/too_many.html", {"message": message}, status=429)
+    response["Retry-After"] = str(wait)
+    add_never_cache_headers(response)
+    return response
 
 
 @require_safe

@@ -64,6 +64,61 @@ def accounts_public() -> QuerySet[OfficialAccount]:
     )
 
 
+REGISTRY_ENTRY_FIELDS = (
+    "display_name",
+    "handle",
+    "profile_url",
+    "status",
+    "verification_status",
+    "notice_ends_on",
+    "suspended_on",
+    "suspension_reason",
+    "platform__name",
+    "department__name",
+    "department__parent__name",
+    "successor__display_name",
+    "successor__handle",
+    "successor__profile_url",
+    "successor__platform__name",
+)
+
+
+def registry_entries(qs: QuerySet) -> list[dict]:
+    """Return the public list's rows as plain values: one row per account, ready for one template loop.
+
+    The registry renders every public account on each change (P-7), so it reads columns rather than
+    building five model instances a row; the words are those of the models (labels, 部課名, 誘導先).
+    """
+    status_labels = dict(AccountStatus.choices)
+    verification_labels = dict(VerificationStatus.choices)
+    entries = []
+    for row in qs.values(*REGISTRY_ENTRY_FIELDS):
+        successor_handle = row["successor__handle"]
+        entries.append(
+            {
+                "display_name": row["display_name"],
+                "handle": row["handle"],
+                "profile_url": row["profile_url"],
+                "platform": row["platform__name"],
+                "department": (row["department__parent__name"] or "") + row["department__name"],
+                "status": row["status"],
+                "status_label": status_labels[row["status"]],
+                "verification_label": verification_labels[row["verification_status"]],
+                "notice_ends_on": row["notice_ends_on"],
+                "suspended_on": row["suspended_on"],
+                "suspension_reason": row["suspension_reason"],
+                # The 誘導先 is named with its SNS and handle, as OfficialAccount.label does.
+                "successor_label": (
+                    f"{row['successor__display_name']}（{row['successor__platform__name']} @{successor_handle}）"
+                    if successor_handle is not None
+                    else ""
+                ),
+                "successor_url": row["successor__profile_url"] or "",
+            }
+        )
+    return entries
+
+
 def accounts_matching_reference(ref) -> QuerySet[OfficialAccount]:
     """Return every registered account (any status) that a parsed URL or @handle points at."""
     qs = OfficialAccount.objects.select_related(

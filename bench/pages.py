@@ -85,7 +85,7 @@ def main():
 
         figures = {
             "floor (values_list + bare template)": _median_ms(floor, args.runs),
-            "/registry/": _median_ms(get(client, "/registry/"), args.runs),
+            "/registry/ (goal ≤ ×2 of the floor)": _median_ms(get(client, "/registry/"), args.runs),
             "/registry/accounts.json": _median_ms(get(client, "/registry/accounts.json"), args.runs),
             "/registry/verify?q=…": _median_ms(
                 get(client, "/registry/verify", q="https://twitter.com/Komae_500?s=20"), args.runs

@@ -21,4 +21,5 @@ def city_context() -> dict:
 
 
 def city(request):
-    return city_context()
+    # The release is shown to the sysadmin in the footer (base.html), who reports it with a problem.
+    return {**city_context(), "app_version": settings.VERSION}

@@ -55,6 +55,7 @@ def healthz(request):
             **checks,
             "broker_transport": settings.CELERY_BROKER_URL.split("://", 1)[0],
             "worker_last_seen_seconds": round((timezone.now() - seen).total_seconds()) if seen else None,
+            "version": settings.VERSION,  # the release an operator upgrades from (CHANGELOG.md)
         },
         status=200 if healthy else 503,
     )

@@ -1,4 +1,6 @@
-"""gunicorn's settings for a city's server (deploy/systemd/komae-sns-web.service).
+"""gunicorn's settings for a city's server: the staff's pool (deploy/systemd/komae-sns-web.service)
+and the public pages' (komae-sns-public.service, which binds 127.0.0.1:8001 with 2 workers on its
+command line).
 
 Its own log lines are JSON too (core.logs.JsonFormatter), so journald holds one format; the app
 writes its access line per request with the request id, so gunicorn's access log stays off.

@@ -32,9 +32,9 @@ def sns_link(scope, *parts: str):
 
 
 def account_entry(scope, link_name: str):
-    """The registry's row (PC) or card (phone) of the account whose link is named ``link_name``."""
+    """The registry's row of the account whose link is named ``link_name`` (a card on a phone)."""
     link = scope.page.get_by_role("link", name=link_name)
-    return scope.locator("tr:visible, li.card:visible").filter(has=link)
+    return scope.locator("tr:visible").filter(has=link)
 
 
 def assert_fits_the_width(page) -> None:

@@ -17,6 +17,7 @@ from cryptography.fernet import Fernet
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from komae_sns import __version__ as VERSION  # noqa: F401 - the release: footer (sysadmin), /healthz
 from komae_sns.city import BUNDLED as BUNDLED_PROFILE
 from komae_sns.city import load_profile
 from komae_sns.directory import BACKEND as DIRECTORY_BACKEND
@@ -289,6 +290,18 @@ try:
     ]
 except ValueError as _exc:
     raise ImproperlyConfigured(f"TRUSTED_PROXIES must list addresses or networks: {_exc}") from _exc
+
+# The public lookup (/registry/verify): lookups one client address may make the server work out per
+# window (answers already kept in the cache are never refused), e.g. LOOKUP_RATE=60/60.
+LOOKUP_RATE = env.str("LOOKUP_RATE", default="60/60").strip()
+try:
+    LOOKUP_RATE_LIMIT, LOOKUP_RATE_SECONDS = (int(part) for part in LOOKUP_RATE.split("/"))
+    if LOOKUP_RATE_LIMIT < 1 or LOOKUP_RATE_SECONDS < 1:
+        raise ValueError
+except ValueError:
+    raise ImproperlyConfigured(
+        f"LOOKUP_RATE must be <lookups>/<seconds> with both at least 1, e.g. 60/60 (got {LOOKUP_RATE!r})"
+    ) from None
 
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語")]

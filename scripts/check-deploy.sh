@@ -19,4 +19,8 @@ done < deploy/komae-sns.env.example
 env_args+=("STATIC_ROOT=$PWD/var/staticfiles" "MEDIA_ROOT=$PWD/var/media" "BACKUP_DIR=$PWD/var/backups")
 env -i PATH=/usr/bin:/bin "${env_args[@]}" $py manage.py check --deploy --fail-level WARNING
 env -i PATH=/usr/bin:/bin "${env_args[@]}" .venv/bin/gunicorn --check-config --config deploy/gunicorn.conf.py komae_sns.wsgi
+# The public pages' pool: the same settings with its own address and workers (komae-sns-public.service).
+public_args=$(sed -n 's|^ExecStart=[^ ]*gunicorn komae_sns.wsgi ||p' deploy/systemd/komae-sns-public.service)
+# shellcheck disable=SC2086 # the unit's arguments, split as systemd splits them
+env -i PATH=/usr/bin:/bin "${env_args[@]}" .venv/bin/gunicorn --check-config $public_args komae_sns.wsgi
 echo "deploy/: production settings pass check --deploy; gunicorn accepts its configuration"
