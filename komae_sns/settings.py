@@ -410,7 +410,11 @@ LOGGING = {
     "filters": {"request_context": {"()": "core.logs.RequestIdFilter"}},
     "formatters": {
         "json": {"()": "core.logs.JsonFormatter"},
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(task)s] %(message)s"},
+        # One line per record in both: control characters are escaped (no request can forge a line).
+        "text": {
+            "()": "core.logs.TextFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(task)s] %(message)s",
+        },
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["request_context"], "formatter": LOG_FORMAT}
