@@ -313,6 +313,24 @@ STORAGES = {
 BACKUP_DIR = env.path("BACKUP_DIR", default=str(VAR_DIR / "backups"))
 BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)
 BACKUP_HOUR = env.int("BACKUP_HOUR", default=2)
+# Each backup's manifest (every file's SHA-256) is signed with HMAC-SHA256 and the first of these keys;
+# a restore accepts a signature by any of them (to rotate: the new key in front, the old one behind
+# until the backups it signed are gone). Keep the keys apart from the backups, like CREDENTIAL_KEYS.
+BACKUP_SIGNING_KEYS = [k.strip() for k in env.list("BACKUP_SIGNING_KEY", default=[]) if k.strip()]
+if not BACKUP_SIGNING_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "BACKUP_SIGNING_KEY: 本番（DEBUG=false）では、バックアップに署名する鍵が必要です。"
+            " Production needs a key to sign backups; make one with "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        )
+    BACKUP_SIGNING_KEYS = [hashlib.sha256(b"komae-sns backup signing key\0" + SECRET_KEY.encode()).hexdigest()]
+for _number, _key in enumerate(BACKUP_SIGNING_KEYS, start=1):
+    if len(_key) < 32:
+        raise ImproperlyConfigured(
+            f"BACKUP_SIGNING_KEY: {_number}番目の鍵が短すぎます（32文字以上の乱数にしてください）。"
+            f" Key {_number} is too short: use 32 or more random characters."
+        )
 if BACKUP_KEEP < 1:
     raise ImproperlyConfigured("BACKUP_KEEP must be 1 or more (backups kept).")
 if not 0 <= BACKUP_HOUR <= 23:
