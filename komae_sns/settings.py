@@ -205,6 +205,19 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
+# The role that owns the schema (deploy/database-roles.sql): `migrate` and `restore` connect as it
+# (core/dbroles.py); the app itself connects with DATABASE_URL, a role with DML only. Unset (a
+# developer's machine): both as DATABASE_URL's role. Kept as the parsed dict only: Django's error
+# pages hide its PASSWORD.
+_migrate_url = env.str("MIGRATE_DATABASE_URL", default="")
+MIGRATE_DATABASE = env.db_url_config(_migrate_url) if _migrate_url else None
+if MIGRATE_DATABASE and (MIGRATE_DATABASE["ENGINE"], MIGRATE_DATABASE["NAME"]) != (
+    DATABASES["default"]["ENGINE"],
+    DATABASES["default"]["NAME"],
+):
+    raise ImproperlyConfigured(
+        "MIGRATE_DATABASE_URL must name the same database as DATABASE_URL, as the role that owns its schema."
+    )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
