@@ -80,7 +80,7 @@ def backup_create(*, output: Path, actor=None) -> BackupRecord:
     created = not output.exists()
     output.mkdir(mode=0o700, parents=True, exist_ok=True)  # it holds staff's names and password hashes
     try:
-        output.chmod(0o700)  # a folder made beforehand, or under a lax umask, too
+        _make_private(output)  # a folder made beforehand, or under a lax umask, too
         taken_at = timezone.localtime()  # the manifest says it in Japan's time
         private_file(output / db.dump_name, b"")  # pg_dump and SQLite write into it, keeping its mode
         db.dump(output / db.dump_name)
@@ -135,12 +135,19 @@ def _copy_media(media_root: Path, target: Path) -> list:
 
 
 def _make_private(folder: Path) -> None:
-    """Every folder of the backup 0700 and every file 0600, whatever the umask was."""
-    for root, dirs, names in os.walk(folder):
-        for name in dirs:
-            (Path(root) / name).chmod(0o700)
-        for name in names:
-            (Path(root) / name).chmod(0o600)
+    """The folder and every folder in it 0700, every file 0600, whatever the umask was."""
+    try:
+        folder.chmod(0o700)
+        for root, dirs, names in os.walk(folder):
+            for name in dirs:
+                (Path(root) / name).chmod(0o700)
+            for name in names:
+                (Path(root) / name).chmod(0o600)
+    except OSError as exc:
+        raise BackupError(
+            f"バックアップのフォルダを、所有者だけが読み書きできるようにできません（{exc}）。"
+            "書き出し先を確かめてください。"
+        ) from exc
 
 
 def _discard(folder: Path, created: bool) -> None:

@@ -174,3 +174,11 @@ def test_a_request_cannot_write_a_forged_line_into_the_log(client, log_format):
             "\x1e",
         ]
         assert "bad input\n2026-12-03" in json.loads(lines[-1])["exception"]
+
+
+def test_the_development_servers_request_lines_are_escaped_too():
+    """runserver logs the raw request line (django.server): the same handler, one line, no terminal codes."""
+    with configured_console("text") as stream:
+        logging.getLogger("django.server").info('"%s" %s %s', f"GET /\x1b[2J\n{FORGED} HTTP/1.1", "404", "0")
+    (line,) = stream.getvalue().splitlines()
+    assert "django.server" in line and "\x1b" not in line and "GET /\\x1b[2J\\n2026-12-03" in line
