@@ -54,8 +54,8 @@ def test_a_role_given_and_taken_back_is_recorded_also_in_raw_sql(staff_a):
         if (old or new)["user_id"] == staff_a.pk
     ]
     assert recorded[-2:] == [("INSERT", head.pk), ("DELETE", head.pk)]
-    change = TableChange.objects.filter(table="org_user_groups").last()
-    assert change.db_role == connection.settings_dict["USER"] and change.changed_at
+    change = TableChange.objects.filter(table="org_user_groups").order_by("pk").last()
+    assert change.operation == "DELETE" and change.db_role == connection.settings_dict["USER"] and change.changed_at
 
 
 @pytest.mark.django_db
@@ -76,6 +76,24 @@ def test_editing_a_templates_articles_still_works_and_is_recorded(admin):
     policies.template_record_revision(template_id=template.pk, actor=admin)
     op, old, new = changes("policies_templatearticle")[-1]
     assert op == "UPDATE" and new["body"].endswith("（追記）") and not old["body"].endswith("（追記）")
+
+
+@pytest.mark.django_db
+def test_the_sysadmin_reads_the_record_in_the_admin_and_no_one_edits_it(client, admin, staff_a):
+    from django.urls import reverse
+
+    head = Group.objects.get(name=Role.SECTION_HEAD)
+    staff_a.groups.add(head)
+    change = TableChange.objects.get(table="org_user_groups", new_row__user_id=staff_a.pk, new_row__group_id=head.pk)
+    client.force_login(admin)
+    listed = client.get(reverse("admin:core_tablechange_changelist"))
+    assert listed.status_code == 200 and "org_user_groups" in listed.content.decode()
+    shown = client.get(reverse("admin:core_tablechange_change", args=[change.pk])).content.decode()
+    assert f"&quot;user_id&quot;: {staff_a.pk}, &quot;group_id&quot;: {head.pk}" in shown
+    assert client.post(reverse("admin:core_tablechange_delete", args=[change.pk])).status_code == 403
+    assert client.get(reverse("admin:core_tablechange_add")).status_code == 403
+    client.force_login(staff_a)
+    assert client.get(reverse("admin:core_tablechange_changelist")).status_code == 302  # to the admin's sign-in
 
 
 @pytest.mark.django_db
