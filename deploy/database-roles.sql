@@ -9,6 +9,16 @@
 -- app's role TO the owner first (README).
 \set ON_ERROR_STOP on
 
+-- The app's role must own nothing here: an owner keeps every right whatever is granted or revoked.
+SELECT count(*) = 0 AS app_owns_nothing FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = 'public' AND pg_get_userbyid(c.relowner) = :'app' \gset
+\if :app_owns_nothing
+\else
+    DO $$ BEGIN
+        RAISE EXCEPTION 'the app''s role still owns tables: first REASSIGN OWNED BY it TO the owner (README "Upgrading")';
+    END $$;
+\endif
+
 BEGIN;
 ALTER DATABASE :"DBNAME" OWNER TO :"owner";
 ALTER SCHEMA public OWNER TO :"owner";

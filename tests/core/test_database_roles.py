@@ -113,37 +113,50 @@ def _url(role: str, database: str) -> str:
     return f"postgres://{role}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{database}"
 
 
+def run_roles_sql(database: str, owner: str, app: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-v", f"owner={owner}", "-v", f"app={app}",
+         "-f", str(ROLES_SQL), _url("postgres", database)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+
+
 @pytest.fixture
-def two_roles(django_db_blocker):
+def roles_and_database(django_db_blocker):
+    """Two new roles and a database owned by `database_owner` (the owner's role, or the app's as before)."""
+    suffix = uuid.uuid4().hex[:8]
+    names = {
+        "owner": f"komae_owner_{suffix}",
+        "app": f"komae_app_{suffix}",
+        "database": f"{settings.DATABASES['default']['NAME']}_roles",
+    }
+
+    def make(database_owner: str) -> dict:
+        with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{names["database"]}"')
+            cursor.execute(f'CREATE ROLE "{names["owner"]}" LOGIN')
+            cursor.execute(f'CREATE ROLE "{names["app"]}" LOGIN')
+            cursor.execute(f'CREATE DATABASE "{names["database"]}" OWNER "{names[database_owner]}"')
+        return names | {"env": {"PATH": "/usr/bin:/bin", "DATABASE_URL": _url(names["app"], names["database"])}}
+
+    yield make
+    with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{names["database"]}" WITH (FORCE)')
+        cursor.execute(f'DROP ROLE IF EXISTS "{names["app"]}"')
+        cursor.execute(f'DROP ROLE IF EXISTS "{names["owner"]}"')
+
+
+@pytest.fixture
+def two_roles(roles_and_database):
     """A database made as a city makes it: the two roles, deploy/database-roles.sql, then migrate as
     the owner (MIGRATE_DATABASE_URL) while DATABASE_URL names the app's role."""
-    suffix = uuid.uuid4().hex[:8]
-    owner, app, database = (
-        f"komae_owner_{suffix}",
-        f"komae_app_{suffix}",
-        f"{settings.DATABASES['default']['NAME']}_roles",
-    )
-    with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{database}"')
-        cursor.execute(f'CREATE ROLE "{owner}" LOGIN')
-        cursor.execute(f'CREATE ROLE "{app}" LOGIN')
-        cursor.execute(f'CREATE DATABASE "{database}" OWNER "{owner}"')
-    try:
-        script = subprocess.run(
-            ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-v", f"owner={owner}", "-v", f"app={app}",
-             "-f", str(ROLES_SQL), _url("postgres", database)],
-            capture_output=True, text=True, timeout=60, check=False,
-        )  # fmt: skip
-        assert script.returncode == 0, script.stderr
-        env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": _url(app, database)}
-        migrated = manage("migrate", "--no-input", env={**env, "MIGRATE_DATABASE_URL": _url(owner, database)})
-        assert migrated.returncode == 0, migrated.stderr
-        yield {"owner": owner, "app": app, "database": database, "env": env}
-    finally:
-        with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-            cursor.execute(f'DROP ROLE IF EXISTS "{app}"')
-            cursor.execute(f'DROP ROLE IF EXISTS "{owner}"')
+    made = roles_and_database("owner")
+    script = run_roles_sql(made["database"], made["owner"], made["app"])
+    assert script.returncode == 0, script.stderr
+    owner_url = _url(made["owner"], made["database"])
+    migrated = manage("migrate", "--no-input", env={**made["env"], "MIGRATE_DATABASE_URL": owner_url})
+    assert migrated.returncode == 0, migrated.stderr
+    return made
 
 
 def manage(*args: str, env: dict) -> subprocess.CompletedProcess:
@@ -223,3 +236,25 @@ def test_the_app_role_backs_up_and_the_owner_restores(two_roles, tmp_path):
         assert cursor.fetchall() == [(two_roles["owner"],)]
         cursor.execute("INSERT INTO django_session VALUES ('k', 'data', now() + interval '1 day')")
         assert "permission denied" in refused(cursor, "TRUNCATE core_auditevent")
+
+
+def test_an_installation_of_one_role_moves_to_two_keeping_its_data(roles_and_database):
+    """Before issue 20 the app's role owned everything: README's "Upgrading" steps, data kept."""
+    made = roles_and_database("app")
+    as_before = manage("migrate", "--no-input", env=made["env"])  # one role, as cities have it today
+    assert as_before.returncode == 0, as_before.stderr
+    with psycopg.connect(_url(made["app"], made["database"])) as db:
+        db.execute("INSERT INTO django_session VALUES ('kept', 'data', now() + interval '1 day')")
+    refused_script = run_roles_sql(made["database"], made["owner"], made["app"])
+    assert refused_script.returncode != 0 and "REASSIGN OWNED BY" in refused_script.stderr
+    with psycopg.connect(_url("postgres", made["database"]), autocommit=True) as db:
+        db.execute(f'REASSIGN OWNED BY "{made["app"]}" TO "{made["owner"]}"')
+    script = run_roles_sql(made["database"], made["owner"], made["app"])
+    assert script.returncode == 0, script.stderr
+    owner = {**made["env"], "MIGRATE_DATABASE_URL": _url(made["owner"], made["database"])}
+    assert manage("migrate", "--no-input", env=owner).returncode == 0
+    with psycopg.connect(_url(made["app"], made["database"])) as db, db.cursor() as cursor:
+        cursor.execute("SELECT session_data FROM django_session WHERE session_key = 'kept'")
+        assert cursor.fetchone() == ("data",)
+        assert "permission denied" in refused(cursor, "TRUNCATE core_auditevent")
+        assert "must be owner" in refused(cursor, "ALTER TABLE core_auditevent DISABLE TRIGGER ALL")
