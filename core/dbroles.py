@@ -17,7 +17,7 @@ OWNER_KEYS = ("USER", "PASSWORD", "HOST", "PORT", "OPTIONS")
 # pgtrigger lets a session skip a trigger (SET pgtrigger.ignore = '{name}'): any role may set that,
 # so it would be DISABLE TRIGGER by another name. Only a role that may change the schema (the owner,
 # who could drop the trigger anyway; the tests' superuser) may skip one. pgtrigger writes its own
-# version with every trigger it installs: this one is put back after every migrate (post_migrate).
+# version with every trigger it installs: this one is put back at the end of every migrate.
 SKIP_ONLY_FOR_THE_OWNER = """
 CREATE OR REPLACE FUNCTION public._pgtrigger_should_ignore(trigger_name NAME) RETURNS BOOLEAN AS $$
 DECLARE
@@ -59,8 +59,8 @@ def connect_as_schema_owner(alias: str = DEFAULT_DB_ALIAS) -> None:
         )
 
 
-def guard_trigger_switch(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
-    """post_migrate: pgtrigger's switch to skip a trigger works for the schema's owner only."""
+def guard_trigger_switch(using: str = DEFAULT_DB_ALIAS) -> None:
+    """pgtrigger's switch to skip a trigger works for the schema's owner only (after migrate)."""
     connection = connections[using]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
