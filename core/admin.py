@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.utils.text import capfirst
 
-from .models import AuditEvent
+from .models import AuditEvent, TableChange
 
 
 class InCityWordsAdminMixin:
@@ -52,6 +52,22 @@ class AuditEventAdmin(NoDeleteAdminMixin, admin.ModelAdmin):
     list_filter = ("action", "content_type")
     list_select_related = ("actor", "content_type")
     search_fields = ("summary", "comment")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TableChange)
+class TableChangeAdmin(NoDeleteAdminMixin, admin.ModelAdmin):
+    """The database's own record of every row change of the tables edited freely (read only)."""
+
+    list_display = ("changed_at", "table", "operation", "db_role")
+    list_filter = ("table", "operation")
+    fields = ("changed_at", "table", "operation", "db_role", "old_row", "new_row")
+    readonly_fields = fields
 
     def has_add_permission(self, request):
         return False

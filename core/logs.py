@@ -8,7 +8,9 @@ request through the web app and the worker.
   a form value or a cookie).
 - Celery: the id travels as a message header (before_task_publish) and is restored in the worker
   around the task (task_prerun / task_postrun), together with the task's name and id.
-- LOG_FORMAT=json (the default with DEBUG=false) or text (the default in development).
+- LOG_FORMAT=json (the default with DEBUG=false) or text (the default in development). Neither lets a
+  record span lines: every control character and line break (CR, LF, NEL, U+2028 …) in the message,
+  its arguments and the exception's text is written escaped, so no request can forge a line.
 """
 
 import contextvars
@@ -84,6 +86,24 @@ class RequestIdFilter(logging.Filter):
 
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
+# Everything a reader could take for the end of a line or a terminal command: C0 (tab, LF, CR, ESC …),
+# DEL, C1 (NEL …) and Unicode's line and paragraph separators (str.splitlines breaks at all of them).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escaped(text: str) -> str:
+    """`text` on one line: each control character as \\n, \\r, \\t, \\xNN or \\uNNNN."""
+    return _CONTROL.sub(lambda m: _NAMED.get(m[0]) or repr(m[0])[1:-1], text)
+
+
+class TextFormatter(logging.Formatter):
+    """The readable format of development, one record per line: the whole line (message, arguments,
+    traceback) with its control characters escaped."""
+
+    def format(self, record):
+        return escaped(super().format(record))
+
 
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time (UTC), level, logger, message, request_id, task, and any
@@ -106,7 +126,12 @@ class JsonFormatter(logging.Formatter):
             entry["exception"] = self.formatException(record.exc_info)
         elif record.exc_text:
             entry["exception"] = record.exc_text
-        return json.dumps(entry, ensure_ascii=False)
+        # json.dumps escapes C0 but writes NEL and U+2028/U+2029 as they are: they end a line for
+        # some readers. Outside a JSON string they cannot occur, so \\uNNNN is the same value.
+        return _JSON_BREAKS.sub(lambda m: f"\\u{ord(m[0]):04x}", json.dumps(entry, ensure_ascii=False))
+
+
+_JSON_BREAKS = re.compile("[\x7f-\x9f\u2028\u2029]")
 
 
 # --- Celery: the request id into the task, and the worker's logs as Django configures them --------

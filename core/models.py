@@ -135,3 +135,29 @@ class BackupRecord(UndeletableModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.taken_at:%Y-%m-%d %H:%M} {self.path}"
+
+
+class TableChange(UndeletableModel):
+    """A row added, changed or removed in a table whose rows are edited freely, recorded by the
+    database itself whatever wrote it (a service, the admin, raw SQL): who holds which role
+    (org_user_groups), an account's contractors, a template's current articles (core.protect.record_changes).
+
+    The services audit these changes in words (AuditEvent); this is the database's own account, which
+    the app's role cannot skip, rewrite or delete (deploy/database-roles.sql). PostgreSQL only.
+    """
+
+    table = models.CharField("表", max_length=63, db_column="table_name")
+    operation = models.CharField("操作", max_length=6)  # INSERT, UPDATE or DELETE
+    old_row = models.JSONField("変更前", null=True, blank=True)
+    new_row = models.JSONField("変更後", null=True, blank=True)
+    db_role = models.CharField("データベースのロール", max_length=63)
+    changed_at = models.DateTimeField("日時", default=timezone.now)
+
+    class Meta:
+        verbose_name = "表の変更の記録"
+        verbose_name_plural = "表の変更の記録"
+        ordering = ["-changed_at", "-id"]
+        triggers = [keep_forever(), fixed()]
+
+    def __str__(self):
+        return f"{self.table} {self.operation} {self.changed_at:%Y-%m-%d %H:%M}"

@@ -6,12 +6,18 @@ trigger fires for DELETE and UPDATE, also for raw SQL and a cascade; TRUNCATE (a
 DBA on purpose) is a statement, not a row change.
 
 `refuse` and `drop_legacy` serve the migrations of the hand-written triggers that came before.
+`record_changes` serves the tables whose rows are edited freely: every change is written into
+core_tablechange by the database (issue 20).
+
+None of this holds against the role that owns the tables (it may drop a trigger, disable it or
+TRUNCATE): the app connects as a role with DML only, and `migrate` runs as the owner
+(deploy/database-roles.sql, core/dbroles.py).
 """
 
 import pgtrigger
 from django.db import migrations
 
-__all__ = ["Refuse", "drop_legacy", "fixed", "fixed_when", "keep_forever", "refuse"]
+__all__ = ["Refuse", "drop_legacy", "fixed", "fixed_when", "keep_forever", "record_changes", "refuse"]
 
 
 class Refuse(pgtrigger.Protect):
@@ -108,3 +114,45 @@ def drop_legacy(*triggers: tuple[str, str], functions: tuple[str, ...] = ()) -> 
         schema_editor.execute(_DROP_UNUSED_FUNCTION, params=())
 
     return migrations.RunPython(forwards, migrations.RunPython.noop)
+
+
+# --- a record of every change, for the tables whose rows are edited freely --------------------------
+
+RECORD_FUNCTION = """
+CREATE OR REPLACE FUNCTION komae_record_change() RETURNS trigger AS $$
+BEGIN
+    INSERT INTO core_tablechange (table_name, operation, old_row, new_row, db_role, changed_at)
+    VALUES (
+        TG_TABLE_NAME,
+        TG_OP,
+        CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END,
+        CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END,
+        session_user,
+        clock_timestamp()
+    );
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+
+def record_changes(table: str) -> migrations.RunPython:
+    """Every INSERT, UPDATE and DELETE of a row of `table` is written into core_tablechange (kept and
+    fixed) by the database, whatever wrote it. A row trigger: the app's role may not TRUNCATE."""
+    trigger = f"komae_record_{table}"[:63]
+
+    def forwards(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        schema_editor.execute(RECORD_FUNCTION, params=())
+        schema_editor.execute(
+            f"CREATE TRIGGER {trigger} AFTER INSERT OR UPDATE OR DELETE ON {table}"
+            " FOR EACH ROW EXECUTE FUNCTION komae_record_change();"
+        )
+
+    def backwards(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table};")
+
+    return migrations.RunPython(forwards, backwards)

@@ -10,7 +10,9 @@ The clause IDs in the code (G-4-5-ア, P-7, …) stay references for developers;
 from here.
 """
 
+import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +21,11 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 BUNDLED = Path(__file__).resolve().parent / "profiles" / "komae.toml"
+# Every file a profile names (the profile, its policy template, its demo file) is a regular file of
+# at most this size, nested at most this deep (arrays and tables): the bundled ones are under 8 KiB
+# and 5 deep. A hostile or mistaken file is refused by name, never read until memory or the stack runs out.
+MAX_FILE_BYTES = 1024 * 1024
+MAX_DEPTH = 16
 
 # What the system calls an account's policy document where the profile does not name it ([policy] name).
 POLICY_NAME = "運用ポリシー"
@@ -329,14 +336,95 @@ def _screening(values: dict, where: str) -> dict:
 
 
 def _read(path: Path, where: str) -> dict:
+    text = _text(path, where)
+    _check_nesting(text, where)
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ProfileError(f"{where}：ファイルがありません。") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ProfileError(f"{where}：読み込めません（{exc}）。") from None
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError(f"{where}：TOMLとして読めません（{exc}）。") from None
+    except RecursionError:  # _check_nesting prevents it; should a way past it exist, still said by name
+        raise ProfileError(f"{where}：入れ子が深すぎます（{MAX_DEPTH}段まで）。") from None
+    _check_depth(data, where)
+    return data
+
+
+def _text(path: Path, where: str) -> str:
+    """The file's text: a regular file (not /dev/zero, not a FIFO that would wait for a writer) of at
+    most MAX_FILE_BYTES, read no further than one byte past that."""
+    try:
+        # O_NONBLOCK: opening a FIFO does not wait for a writer; fstat then refuses it.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise ProfileError(f"{where}：ファイルがありません。") from None
+    except OSError as exc:
+        raise ProfileError(f"{where}：読み込めません（{exc}）。") from None
+    with open(fd, "rb") as reader:
+        if not stat.S_ISREG(os.fstat(reader.fileno()).st_mode):
+            raise ProfileError(f"{where}：通常のファイルではありません。TOMLのファイルを指定してください。")
+        try:
+            data = reader.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            raise ProfileError(f"{where}：読み込めません（{exc}）。") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ProfileError(f"{where}：大きすぎます（{MAX_FILE_BYTES // 1024} KiB まで）。")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ProfileError(f"{where}：読み込めません（{exc}）。") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")  # as a file opened as text reads
+
+
+# What moves a TOML value's nesting; strings and comments hold brackets that do not nest.
+_TOKEN = re.compile(r"\"\"\"|'''|[\"'#\[\]{}=\n]")
+_STRING_END = {
+    '"': re.compile(r'(?:[^"\\\n]|\\.)*"?'),
+    "'": re.compile(r"[^'\n]*'?"),
+    '"""': re.compile(r'(?:[^"\\]|\\.|"{1,2}(?!"))*"{3,5}', re.DOTALL),
+    "'''": re.compile(r"(?:[^']|'{1,2}(?!'))*'{3,5}"),
+}
+
+
+def _check_nesting(text: str, where: str) -> None:
+    """Refuse a value whose arrays and inline tables nest deeper than MAX_DEPTH, naming its key,
+    before tomllib (which recurses once per level) reads it."""
+    depth, table, key, line_start, pos = 0, "", "", 0, 0
+    while found := _TOKEN.search(text, pos):
+        token, pos = found[0], found.end()
+        if token == "\n":
+            line_start = pos
+        elif token == "#":
+            end = text.find("\n", pos)
+            pos = len(text) if end < 0 else end
+        elif token in _STRING_END:
+            string = _STRING_END[token].match(text, pos)
+            pos = string.end() if string else len(text)
+        elif token == "=" and depth == 0:
+            key = text[line_start : found.start()].strip()
+        elif token == "[" and depth == 0 and not text[line_start : found.start()].strip():
+            end = text.find("\n", pos)  # a table's header, [name] or [[name]]: it does not nest
+            pos = len(text) if end < 0 else end
+            table, key = text[found.start() : pos].split("#")[0].strip(), ""
+        elif token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                named = f"{table} {key}" if table else key
+                raise ProfileError(f"{where}：{named} の入れ子が深すぎます（{MAX_DEPTH}段まで）。")
+        elif token in "]}":
+            depth = max(depth - 1, 0)
+
+
+def _check_depth(data: dict, where: str) -> None:
+    """The parsed tables and arrays nest at most MAX_DEPTH deep (dotted keys nest without a bracket)."""
+    stack = [(data, 0, ())]
+    while stack:
+        value, depth, keys = stack.pop()
+        if depth > MAX_DEPTH:
+            shown = ".".join(keys[:MAX_DEPTH])
+            raise ProfileError(f"{where}：{shown}… の入れ子が深すぎます（{MAX_DEPTH}段まで）。")
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1, (*keys, str(k))) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1, keys) for v in value)
 
 
 def _beside(profile: Path, name: str) -> Path:

@@ -208,6 +208,19 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
+# The role that owns the schema (deploy/database-roles.sql): `migrate` and `restore` connect as it
+# (core/dbroles.py); the app itself connects with DATABASE_URL, a role with DML only. Unset (a
+# developer's machine): both as DATABASE_URL's role. Kept as the parsed dict only: Django's error
+# pages hide its PASSWORD.
+_migrate_url = env.str("MIGRATE_DATABASE_URL", default="")
+MIGRATE_DATABASE = env.db_url_config(_migrate_url) if _migrate_url else None
+if MIGRATE_DATABASE and (MIGRATE_DATABASE["ENGINE"], MIGRATE_DATABASE["NAME"]) != (
+    DATABASES["default"]["ENGINE"],
+    DATABASES["default"]["NAME"],
+):
+    raise ImproperlyConfigured(
+        "MIGRATE_DATABASE_URL must name the same database as DATABASE_URL, as the role that owns its schema."
+    )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -340,6 +353,24 @@ STORAGES = {
 BACKUP_DIR = env.path("BACKUP_DIR", default=str(VAR_DIR / "backups"))
 BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)
 BACKUP_HOUR = env.int("BACKUP_HOUR", default=2)
+# Each backup's manifest (every file's SHA-256) is signed with HMAC-SHA256 and the first of these keys;
+# a restore accepts a signature by any of them (to rotate: the new key in front, the old one behind
+# until the backups it signed are gone). Keep the keys apart from the backups, like CREDENTIAL_KEYS.
+BACKUP_SIGNING_KEYS = [k.strip() for k in env.list("BACKUP_SIGNING_KEY", default=[]) if k.strip()]
+if not BACKUP_SIGNING_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "BACKUP_SIGNING_KEY: 本番（DEBUG=false）では、バックアップに署名する鍵が必要です。"
+            " Production needs a key to sign backups; make one with "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        )
+    BACKUP_SIGNING_KEYS = [hashlib.sha256(b"komae-sns backup signing key\0" + SECRET_KEY.encode()).hexdigest()]
+for _number, _key in enumerate(BACKUP_SIGNING_KEYS, start=1):
+    if len(_key) < 32:
+        raise ImproperlyConfigured(
+            f"BACKUP_SIGNING_KEY: {_number}番目の鍵が短すぎます（32文字以上の乱数にしてください）。"
+            f" Key {_number} is too short: use 32 or more random characters."
+        )
 if BACKUP_KEEP < 1:
     raise ImproperlyConfigured("BACKUP_KEEP must be 1 or more (backups kept).")
 if not 0 <= BACKUP_HOUR <= 23:
@@ -439,7 +470,11 @@ LOGGING = {
     "filters": {"request_context": {"()": "core.logs.RequestIdFilter"}},
     "formatters": {
         "json": {"()": "core.logs.JsonFormatter"},
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(task)s] %(message)s"},
+        # One line per record in both: control characters are escaped (no request can forge a line).
+        "text": {
+            "()": "core.logs.TextFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(task)s] %(message)s",
+        },
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["request_context"], "formatter": LOG_FORMAT}
@@ -447,6 +482,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # runserver's request lines (the raw request line) through the same handler: escaped, one line.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         "httpx": {"level": "WARNING"},

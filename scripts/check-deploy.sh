@@ -12,6 +12,7 @@ while IFS= read -r line; do
   case "$line" in
     SECRET_KEY=*) line="SECRET_KEY=$secret" ;;
     CREDENTIAL_KEYS=*) line="CREDENTIAL_KEYS=$fernet" ;;
+    BACKUP_SIGNING_KEY=*) line="BACKUP_SIGNING_KEY=$secret" ;;
   esac
   env_args+=("${line//CHANGE-ME/not-a-real-password}")
 done < deploy/komae-sns.env.example

@@ -2,9 +2,14 @@
 
 manifest.json is written last, in one rename: a folder without it is a backup that did not finish.
 A folder is sound when every listed file is there with its size and hash, and nothing else is.
+
+manifest.json.sig beside it is the HMAC-SHA256 of manifest.json's bytes with the first key of
+BACKUP_SIGNING_KEY, a key kept apart from the backups: whoever can write a backup folder can recompute
+every hash, but cannot sign. A restore checks the signature before it reads anything else.
 """
 
 import hashlib
+import hmac
 import json
 import os
 from dataclasses import dataclass
@@ -12,6 +17,8 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.json.sig"
+SIGNED_WITH = "hmac-sha256"
 FORMAT = "komae-sns-backup"
 VERSION = 1
 MEDIA = "media"  # the folder inside a backup that holds MEDIA_ROOT's files
@@ -90,8 +97,24 @@ def entry_of(folder: Path, path: str) -> Entry:
     return Entry(path=path, size=size, sha256=digest.hexdigest())
 
 
-def write_manifest(folder: Path, manifest: Manifest) -> int:
-    """Write manifest.json in one rename, the mark of a finished backup; return its size."""
+def signature_of(body: bytes, key: str) -> str:
+    """What manifest.json.sig holds for manifest.json's bytes `body`."""
+    return f"{SIGNED_WITH} {hmac.new(key.encode(), body, hashlib.sha256).hexdigest()}\n"
+
+
+def private_file(path: Path, data: bytes) -> None:
+    """Write `data` to a new file only its owner reads (0600 whatever the umask), flushed to disk."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+    with open(fd, "wb") as writer:
+        os.fchmod(writer.fileno(), 0o600)
+        writer.write(data)
+        writer.flush()
+        os.fsync(writer.fileno())
+
+
+def write_manifest(folder: Path, manifest: Manifest, *, key: str) -> int:
+    """Write manifest.json.sig, signed with `key`, then manifest.json in one rename, the mark of a
+    finished backup; return manifest.json's size."""
     body = json.dumps(
         {
             "format": FORMAT,
@@ -103,17 +126,16 @@ def write_manifest(folder: Path, manifest: Manifest) -> int:
         ensure_ascii=False,
         indent=1,
     ).encode()
-    partial = folder / f".{MANIFEST}.partial"
-    with open(partial, "wb") as writer:
-        writer.write(body)
-        writer.flush()
-        os.fsync(writer.fileno())
-    partial.rename(folder / MANIFEST)
+    for name, data in ((SIGNATURE, signature_of(body, key).encode()), (MANIFEST, body)):
+        partial = folder / f".{name}.partial"
+        private_file(partial, data)
+        partial.rename(folder / name)
     return len(body)
 
 
-def read_manifest(folder: Path) -> Manifest:
-    """Read the folder's manifest.json; refuse a folder without one (a backup that did not finish)."""
+def read_manifest(folder: Path, *, keys: list[str]) -> Manifest:
+    """Read the folder's manifest.json, signed with one of `keys`; refuse a folder without one (a
+    backup that did not finish) and a manifest whose signature is missing or wrong."""
     path = folder / MANIFEST
     if not folder.is_dir():
         raise BackupError(f"バックアップのフォルダがありません：{folder}")
@@ -122,8 +144,10 @@ def read_manifest(folder: Path) -> Manifest:
             f"バックアップが壊れているか、途中までしか書かれていません：{MANIFEST} がありません（{folder}）。"
             "何も変更していません。"
         )
+    body = path.read_bytes()  # verified and parsed from this one read
+    check_signature(folder, body, keys)
     try:
-        data = json.loads(path.read_bytes())
+        data = json.loads(body)
         if data.get("format") != FORMAT or data.get("version") != VERSION:
             raise ValueError(f"format {data.get('format')!r} version {data.get('version')!r}")
         files = tuple(Entry(path=str(f["path"]), size=int(f["size"]), sha256=str(f["sha256"])) for f in data["files"])
@@ -146,6 +170,25 @@ def read_manifest(folder: Path) -> Manifest:
     return manifest
 
 
+def check_signature(folder: Path, body: bytes, keys: list[str]) -> None:
+    """manifest.json's bytes are signed by one of `keys` (the first signs; the others are older keys)."""
+    path = folder / SIGNATURE
+    if not path.is_file():
+        raise BackupError(
+            f"バックアップに署名（{SIGNATURE}）がありません。前の版のアプリで作られたバックアップか、署名が"
+            "消されたバックアップです。書き換えられていないことを確かめられないため、復元できません。前の版の"
+            "バックアップは、それを作った版のアプリで復元してから新しい版に上げてください。何も変更していません。"
+        )
+    with open(path, "rb") as reader:
+        given = reader.read(1024)
+    if not any(hmac.compare_digest(given, signature_of(body, key).encode()) for key in keys):
+        raise BackupError(
+            f"バックアップの署名が一致しません：{MANIFEST} が作成後に書き換えられたか、BACKUP_SIGNING_KEY が"
+            "バックアップを作ったときの鍵と違います（鍵を替えたときは、古い鍵を後ろに並べて残してください）。"
+            "復元できません。何も変更していません。"
+        )
+
+
 def verify_folder(folder: Path, manifest: Manifest) -> None:
     """Every listed file is there with its size and SHA-256, and no file is there that is not listed."""
     present = set()
@@ -153,7 +196,7 @@ def verify_folder(folder: Path, manifest: Manifest) -> None:
         dirs.sort()
         for name in names:
             relative = (Path(root) / name).relative_to(folder).as_posix()
-            if relative not in (MANIFEST, f".{MANIFEST}.partial"):
+            if relative not in (MANIFEST, SIGNATURE, f".{MANIFEST}.partial", f".{SIGNATURE}.partial"):
                 present.add(relative)
     missing, mismatched = [], []
     for entry in manifest.files:

@@ -36,6 +36,7 @@ from .manifest import (
     Manifest,
     copy_hashing,
     entry_of,
+    private_file,
     read_manifest,
     verify_folder,
     write_manifest,
@@ -79,7 +80,9 @@ def backup_create(*, output: Path, actor=None) -> BackupRecord:
     created = not output.exists()
     output.mkdir(mode=0o700, parents=True, exist_ok=True)  # it holds staff's names and password hashes
     try:
+        _make_private(output)  # a folder made beforehand, or under a lax umask, too
         taken_at = timezone.localtime()  # the manifest says it in Japan's time
+        private_file(output / db.dump_name, b"")  # pg_dump and SQLite write into it, keeping its mode
         db.dump(output / db.dump_name)
         db.check(output / db.dump_name)
         files = (entry_of(output, db.dump_name), *_copy_media(media_root, output / MEDIA))
@@ -90,7 +93,8 @@ def backup_create(*, output: Path, actor=None) -> BackupRecord:
                 "バックアップを作れません：保存されているファイルが、データベースに記録されたSHA-256と一致しません"
                 "（このバックアップは復元できないため、書き出しをやめました）。\n" + _listed(problems)
             )
-        size = manifest.size + write_manifest(output, manifest)
+        _make_private(output)
+        size = manifest.size + write_manifest(output, manifest, key=settings.BACKUP_SIGNING_KEYS[0])
     except BaseException:
         _discard(output, created)  # nothing is left that could be taken for a backup
         raise
@@ -128,6 +132,22 @@ def _copy_media(media_root: Path, target: Path) -> list:
                 # removed (policies.services.policy_version_render), and no row names it.
                 continue
     return entries
+
+
+def _make_private(folder: Path) -> None:
+    """The folder and every folder in it 0700, every file 0600, whatever the umask was."""
+    try:
+        folder.chmod(0o700)
+        for root, dirs, names in os.walk(folder):
+            for name in dirs:
+                (Path(root) / name).chmod(0o700)
+            for name in names:
+                (Path(root) / name).chmod(0o600)
+    except OSError as exc:
+        raise BackupError(
+            f"バックアップのフォルダを、所有者だけが読み書きできるようにできません（{exc}）。"
+            "書き出し先を確かめてください。"
+        ) from exc
 
 
 def _discard(folder: Path, created: bool) -> None:
@@ -187,7 +207,7 @@ def backup_restore(*, source: Path, force: bool = False) -> BackupRecord:
     count). `force` replaces a target that is not empty; nothing else is ever bypassed.
     """
     source = Path(source).resolve()
-    manifest = read_manifest(source)
+    manifest = read_manifest(source, keys=settings.BACKUP_SIGNING_KEYS)  # the signature first
     verify_folder(source, manifest)
     db = database_for(connection)
     if manifest.vendor != db.vendor:

@@ -20,6 +20,7 @@ from django.db.migrations.recorder import MigrationRecorder
 
 from core.backup import BackupError, backup_nightly, backups_prune
 from core.backup.databases import copy_rows, database_for
+from core.backup.manifest import SIGNATURE, signature_of
 from core.models import AuditEvent, BackupRecord
 from komae_sns.celery import app
 from monitoring import incidents
@@ -65,10 +66,15 @@ def refused(folder, **options) -> str:
     return str(refusal.value)
 
 
-def rewrite_manifest(folder: Path, change) -> None:
+def rewrite_manifest(folder: Path, change, *, key: str | None = None) -> None:
+    """Change the manifest and sign it again with `key` (the city's own key by default: what is tested
+    is then the check after the signature's); key="" leaves the old signature, as a forger must."""
     manifest = json.loads((folder / "manifest.json").read_text())
     change(manifest)
-    (folder / "manifest.json").write_text(json.dumps(manifest))
+    body = json.dumps(manifest).encode()
+    (folder / "manifest.json").write_bytes(body)
+    if key != "":
+        (folder / SIGNATURE).write_text(signature_of(body, key or settings.BACKUP_SIGNING_KEYS[0]))
 
 
 @pytest.fixture
@@ -371,3 +377,102 @@ def test_a_backup_inside_the_media_folder_is_refused(kept, settings):
     with pytest.raises(BackupError, match="MEDIA_ROOT"):
         backup_nightly()
     assert not BackupRecord.objects.exists()
+
+
+# --- forged backups and the folder's modes (issue 20) ---------------------------------------------
+
+
+def relist_all(folder: Path):
+    """The forger's step: every file's size and SHA-256 in the manifest made true again."""
+    import hashlib
+
+    def relist(manifest):
+        for entry in manifest["files"]:
+            data = (folder / entry["path"]).read_bytes()
+            entry.update(size=len(data), sha256=hashlib.sha256(data).hexdigest())
+
+    return relist
+
+
+def test_a_backup_forged_consistently_is_refused_without_the_key(backup, kept, contractor, tmp_path):
+    """A database edited (a contractor made superuser) with every hash recomputed: the signature fails."""
+    User.objects.filter(pk=contractor.pk).update(is_superuser=True, is_staff=True)
+    call_command("backup", output=str(tmp_path / "edited"), stdout=StringIO())
+    User.objects.filter(pk=contractor.pk).update(is_superuser=False, is_staff=False)
+    dump = "database.dump" if connection.vendor == "postgresql" else "database.sqlite3"
+    (backup / dump).write_bytes((tmp_path / "edited" / dump).read_bytes())
+    rewrite_manifest(backup, relist_all(backup), key="")
+    said = refused(backup, force=True)
+    assert said.startswith("バックアップの署名が一致しません") and "何も変更していません" in said
+    assert not User.objects.get(pk=contractor.pk).is_superuser
+    rewrite_manifest(backup, relist_all(backup), key="a-key-the-forger-made-up-" + "x" * 20)
+    assert "署名が一致しません" in refused(backup, force=True)
+
+
+def test_a_backup_signed_with_another_key_is_refused_naming_the_setting(backup, settings):
+    settings.BACKUP_SIGNING_KEYS = ["another-citys-or-a-lost-key-" + "y" * 20]
+    said = refused(backup, force=True)
+    assert "署名が一致しません" in said and "BACKUP_SIGNING_KEY" in said
+
+
+def test_a_backup_without_a_signature_is_refused_as_from_the_previous_version(backup):
+    (backup / SIGNATURE).unlink()
+    said = refused(backup, force=True)
+    assert f"署名（{SIGNATURE}）がありません" in said and "前の版" in said and "何も変更していません" in said
+
+
+def test_a_new_key_in_front_signs_and_the_old_one_still_verifies(backup, kept, settings, tmp_path):
+    old = settings.BACKUP_SIGNING_KEYS[0]
+    new = "the-new-backup-signing-key-" + "z" * 20
+    settings.BACKUP_SIGNING_KEYS = [new, old]
+    call_command("backup", output=str(tmp_path / "rotated"), stdout=StringIO())
+    body = (tmp_path / "rotated" / "manifest.json").read_bytes()
+    assert (tmp_path / "rotated" / SIGNATURE).read_text() == signature_of(body, new)
+    assert "復元しました" in restore(backup, force=True)  # made before the rotation
+    settings.BACKUP_SIGNING_KEYS = [new]
+    assert "署名が一致しません" in refused(backup, force=True)
+
+
+def test_a_backup_is_private_whatever_the_umask_and_the_folder_it_is_written_into(kept, tmp_path):
+    import os
+    import stat
+
+    folder = tmp_path / "made-by-hand"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    umask = os.umask(0o022)
+    try:
+        call_command("backup", output=str(folder), stdout=StringIO())
+    finally:
+        os.umask(umask)
+    modes = {p.relative_to(tmp_path).as_posix(): stat.S_IMODE(p.stat().st_mode) for p in [folder, *folder.rglob("*")]}
+    assert len(modes) > 5 and "made-by-hand/manifest.json" in modes and f"made-by-hand/{SIGNATURE}" in modes
+    assert {
+        path: mode for path, mode in modes.items() if mode != (0o700 if (tmp_path / path).is_dir() else 0o600)
+    } == {}
+
+
+def _production_check(**env):
+    import subprocess
+    import sys
+
+    base = {
+        "DEBUG": "false",
+        "SECRET_KEY": "k" * 60,
+        "ALLOWED_HOSTS": "sns.city.komae.lg.jp",
+        "SITE_URL": "https://sns.city.komae.lg.jp",
+        "CREDENTIAL_KEYS": "Y2xlYXJseS1ub3QtYS1yZWFsLWtleS0wMTIzNDU2Nzg=",
+        "PATH": "/usr/bin:/bin",
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"], env=base | env, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def test_production_requires_a_backup_signing_key():
+    missing = _production_check()
+    assert missing.returncode != 0 and "BACKUP_SIGNING_KEY" in missing.stderr and "鍵が必要です" in missing.stderr
+    assert "secrets.token_urlsafe(32)" in missing.stderr  # the command that makes one
+    short = _production_check(BACKUP_SIGNING_KEY="a" * 43 + ",short-key")
+    assert short.returncode != 0 and "2番目の鍵が短すぎます" in short.stderr and "short-key" not in short.stderr
+    assert _production_check(BACKUP_SIGNING_KEY="a" * 43 + ", " + "b" * 43).returncode == 0

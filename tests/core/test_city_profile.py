@@ -381,3 +381,72 @@ def test_the_fields_a_profile_may_name_are_the_ones_a_record_stores():
     from komae_sns.city import FIELDS
 
     assert FIELDS == dict(Field.choices)
+
+
+# --- hostile files (issue 20): every file a profile names is bounded in size and depth ---------------
+
+
+def _check(profile: Path) -> subprocess.CompletedProcess:
+    """`manage.py check` with the profile, as a city's start-up reads it (a hang is a failure too)."""
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        env={"PATH": "/usr/bin:/bin", "CITY_PROFILE": str(profile)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_arrays_nested_beyond_reason_are_refused_naming_the_file_and_key(tmp_path):
+    deep = "[" * 100_000 + "]" * 100_000
+    profile = _write(tmp_path, ANOTHER_CITY.replace("impact_levels = [\n", f"impact_levels = [\n  {deep},\n"))
+    result = _check(profile)
+    assert result.returncode != 0 and "RecursionError" not in result.stderr
+    assert f"CITY_PROFILE（{profile}）：[suspension] impact_levels の入れ子が深すぎます" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("x = " + "{ a = " * 5000 + "1" + " }" * 5000, "x"),  # inline tables
+        ('[incident]\nnote = "[[[[ in a string, not nested ]]]]"\nx = ' + "[" * 5000 + "]" * 5000, "[incident] x"),
+        ("a" + ".a" * 5000 + " = 1", "a.a.a.a"),  # dotted keys nest without a bracket
+        ("[" + ".".join(["t"] * 5000) + "]\nk = 1", "t.t.t.t"),
+    ],
+)
+def test_a_demo_file_nested_beyond_reason_is_refused_naming_the_file_and_key(tmp_path, text, key):
+    demo = tmp_path / "demo.toml"
+    demo.write_text(text, encoding="utf-8")
+    with pytest.raises(ProfileError) as refused:
+        load_profile(_write(tmp_path, ANOTHER_CITY + '[demo]\nfile = "demo.toml"\n'))
+    said = str(refused.value)
+    assert f"[demo] file（{demo}）" in said and key in said and "入れ子が深すぎます" in said
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "fifo"])
+def test_a_demo_file_that_is_not_a_regular_file_is_refused_at_once(tmp_path, special):
+    import os
+
+    if special == "fifo":
+        special = str(tmp_path / "fifo")
+        os.mkfifo(special)
+    result = _check(_write(tmp_path, ANOTHER_CITY + f'[demo]\nfile = "{special}"\n'))
+    assert result.returncode != 0 and "MemoryError" not in result.stderr
+    assert f"[demo] file（{special}）：通常のファイルではありません" in result.stderr
+
+
+def test_a_file_too_large_is_refused_naming_the_key(tmp_path):
+    from komae_sns.city import MAX_FILE_BYTES
+
+    policy = tmp_path / "policy.toml"
+    text = (BUNDLED.parent / "kakuuno-policy.toml").read_text(encoding="utf-8")
+    policy.write_text(text + "#" * (MAX_FILE_BYTES - len(text.encode())) + "\n", encoding="utf-8")
+    profile = _write(tmp_path, ANOTHER_CITY.replace(str(BUNDLED.parent / "kakuuno-policy.toml"), str(policy)))
+    with pytest.raises(ProfileError) as refused:
+        load_profile(profile)
+    assert f"[policy] template（{policy}）：大きすぎます" in str(refused.value)
+    policy.write_text(text + "#" * (MAX_FILE_BYTES - len(text.encode()) - 1) + "\n", encoding="utf-8")
+    assert load_profile(profile).policy.path == policy  # up to the limit is read
+    profile.write_text(ANOTHER_CITY + "#" * MAX_FILE_BYTES, encoding="utf-8")
+    with pytest.raises(ProfileError, match=r"CITY_PROFILE（.*city\.toml）：大きすぎます"):
+        load_profile(profile)

@@ -54,6 +54,7 @@ def test_production_settings_pass_the_deploy_check(monkeypatch):
         "ALLOWED_HOSTS": "sns.city.komae.lg.jp",
         "SITE_URL": "https://sns.city.komae.lg.jp",
         "CREDENTIAL_KEYS": Fernet.generate_key().decode(),
+        "BACKUP_SIGNING_KEY": "b" * 43,
         "PATH": "/usr/bin:/bin",
     }
     result = subprocess.run(
@@ -150,6 +151,7 @@ def _production_setting(name: str):
         "ALLOWED_HOSTS": "testserver",
         "SITE_URL": "https://sns.city.komae.lg.jp",
         "CREDENTIAL_KEYS": Fernet.generate_key().decode(),
+        "BACKUP_SIGNING_KEY": "b" * 43,
         "PATH": "/usr/bin:/bin",
         "DJANGO_SETTINGS_MODULE": "komae_sns.settings",
     }

@@ -31,7 +31,8 @@ from tests.monitoring.test_reviews import complete_review
 pytestmark = pytest.mark.django_db
 
 # Models of ours that may be deleted: a template's current articles are edited freely (every saved
-# state is kept as a TemplateRevision).
+# state is kept as a TemplateRevision). Their every change is recorded by the database (TableChange),
+# as is every change of a many-to-many table of ours (who holds which role, an account's contractors).
 DELETABLE = {"policies.TemplateArticle"}
 OUR_APPS = {"core", "org", "accounts", "approvals", "policies", "monitoring", "screening"}
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the database's own rules")
@@ -62,6 +63,21 @@ def test_every_declared_rule_is_installed_in_the_database():
             assert (model._meta.db_table, pgid) in installed, f"{model._meta.label}: {trigger.name} not installed"
     legacy = {name for _, name in installed if "_refuse_" in name or name == "policies_policyversion_fixed"}
     assert legacy == set(), "the hand-written triggers were replaced"
+
+
+@postgres_only
+def test_every_table_of_ours_that_is_edited_freely_records_its_changes():
+    """The deletable models and the many-to-many tables: who holds which role, an account's contractors."""
+    tables = {apps.get_model(label)._meta.db_table for label in DELETABLE}
+    for model in apps.get_models(include_auto_created=True):
+        related = {f.related_model._meta.app_label for f in model._meta.fields if f.related_model}
+        if model._meta.auto_created and related & OUR_APPS:
+            tables.add(model._meta.db_table)
+    assert {"org_user_groups", "accounts_officialaccount_contractors", "policies_templatearticle"} <= tables
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname LIKE 'komae_record_%'")
+        recorded = {table for (table,) in cursor.fetchall()}
+    assert tables - recorded == set()
 
 
 def _raw(sql: str, params) -> None:

@@ -114,3 +114,71 @@ def test_a_task_queued_by_a_request_logs_with_the_requests_id():
     assert ran["task ran for queued in a request"]["request_id"] == "feedfacefeedface0001"
     assert ran["task ran for queued in a request"]["task"].startswith("tests.core.report_request_id[")
     assert ran["task ran for queued by beat"]["request_id"] == ""
+
+
+# --- forged lines (issue 20) -------------------------------------------------------------------------
+
+FORGED = "2026-12-03 00:00:00,000 ERROR django.security [-] 管理者のパスワードを変更しました"
+
+
+@contextlib.contextmanager
+def configured_console(log_format: str):
+    """The console handler exactly as settings.LOGGING builds it, in `log_format`, writing to a string."""
+    import copy
+    import logging.config
+
+    from django.conf import settings
+
+    stream = io.StringIO()
+    config = copy.deepcopy(settings.LOGGING)
+    config["handlers"]["console"].update(formatter=log_format, stream=stream)
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    logging.config.dictConfig(config)
+    try:
+        yield stream
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_a_request_cannot_write_a_forged_line_into_the_log(client, log_format):
+    """GET /registry/%0A<a log line> (and the other line breaks) stays on the request's own line."""
+    breaks = ["%0A", "%0D", "%0D%0A", "%C2%85", "%E2%80%A8", "%0B", "%1E"]
+    with configured_console(log_format) as stream:
+        for newline in breaks:
+            client.get(f"/registry/{newline}{FORGED.replace(' ', '%20')}")
+        try:
+            raise ValueError(f"bad input\n{FORGED}")
+        except ValueError:
+            logging.getLogger("komae_sns.test").exception("failed on %s", f"x\r\n{FORGED}")
+    written = stream.getvalue()
+    lines = written.splitlines()  # splits at every line break Python knows, as a careless reader would
+    # One line per record: each access line, Django's 404 warning, the error with its traceback.
+    assert len(lines) == 2 * len(breaks) + 1 == written.count("\n")
+    assert not [line for line in lines if line.startswith(FORGED[:29])]
+    access = [line for line in lines if "GET /registry/" in line]
+    assert len(access) == len(breaks) and all(FORGED in line for line in access)  # kept, escaped
+    if log_format == "text":
+        assert "GET /registry/\\n2026-12-03" in access[0] and "GET /registry/\\u20282026" in access[4]
+        assert "Traceback" in lines[-1] and "ValueError: bad input\\n2026-12-03" in lines[-1]
+    else:
+        assert [json.loads(line)["path"][len("/registry/") :][:1] for line in access] == [
+            "\n",
+            "\r",
+            "\r",
+            "\x85",
+            "\u2028",
+            "\x0b",
+            "\x1e",
+        ]
+        assert "bad input\n2026-12-03" in json.loads(lines[-1])["exception"]
+
+
+def test_the_development_servers_request_lines_are_escaped_too():
+    """runserver logs the raw request line (django.server): the same handler, one line, no terminal codes."""
+    with configured_console("text") as stream:
+        logging.getLogger("django.server").info('"%s" %s %s', f"GET /\x1b[2J\n{FORGED} HTTP/1.1", "404", "0")
+    (line,) = stream.getvalue().splitlines()
+    assert "django.server" in line and "\x1b" not in line and "GET /\\x1b[2J\\n2026-12-03" in line

@@ -446,6 +446,7 @@ def _production_check(keys: str | None):
         "SECRET_KEY": "k" * 60,
         "ALLOWED_HOSTS": "sns.city.komae.lg.jp",
         "SITE_URL": "https://sns.city.komae.lg.jp",
+        "BACKUP_SIGNING_KEY": "b" * 43,
         "PATH": "/usr/bin:/bin",
     }
     if keys is not None:

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from core.backup import BackupError, backup_restore
+from core.dbroles import connect_as_schema_owner
 
 
 class Command(BaseCommand):
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, source: Path, force: bool = False, **options):
+        connect_as_schema_owner()  # pg_restore drops and creates the tables: the owner's work
         try:
             record = backup_restore(source=source, force=force)
         except BackupError as exc:
