@@ -159,6 +159,7 @@ def main():
                 "ALLOWED_HOSTS": "127.0.0.1",
                 "SITE_URL": f"http://127.0.0.1:{port}",
                 "CREDENTIAL_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),  # a Fernet key
+                "BACKUP_SIGNING_KEY": secrets.token_urlsafe(32),
                 "SECURE_SSL_REDIRECT": "false",
                 "STATIC_ROOT": str(Path(tmp) / "static"),
                 "LOG_LEVEL": "ERROR",
