@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import quote, urlencode, urljoin, urlsplit
 
 import httpx
 from django.conf import settings
 
+from accounts.handles import handle_problem
 from core.outbound import OutboundRefused, check_url, guarded_client, rebase
 
 TIMEOUT_SECONDS = 5.0
@@ -133,6 +134,23 @@ class Target:
 def platform_base(code: str) -> str:
     """The API base or proxy the city configured for a platform (STATUS_CHECK_BASE_<CODE>), or ""."""
     return settings.STATUS_CHECK_BASES.get(code, "")
+
+
+def segment(value) -> str:
+    """A value as one path segment of an API URL: every character that could end it or change the
+    URL (/ ? # % ; . . and the rest) percent-encoded, whatever the value came from (issue 20)."""
+    return quote(str(value), safe="")
+
+
+def registered_handle(account) -> tuple[str, str]:
+    """The account's handle as an API is asked about it, and "" — or "" and why it may not be asked
+    (確認できず): a handle stored before its platform's syntax was checked (issue 20) is refused, and
+    nothing is sent."""
+    handle = (account.handle or "").strip().lstrip("@")
+    problem = handle_problem(account.platform.code, handle, platform_name=account.platform.name)
+    if problem:
+        return "", f"確認できず：登録されたユーザー名{problem}。ユーザー名を直してください（何も送っていません）"
+    return handle, ""
 
 
 class CheckError(Exception):
@@ -329,7 +347,19 @@ class ApiAdapter(GenericAdapter):
         hosts = (urlsplit(self.default_base).hostname or "", *platform.host_list)
         return Target(base, hosts, (base,) if platform_base(code) else (), platform=code, token=token)
 
+    def handle_target(self, account, *, need: str = "") -> Target:
+        """The API target about the account's registered handle; with `need`, with its credential."""
+        from .adapters._credential import credential_target
+
+        handle, problem = registered_handle(account)
+        if problem:
+            return self.api_target(account, actor="", problem=problem)
+        if need:
+            return credential_target(self, account, actor=handle, need=need)
+        return self.api_target(account, actor=handle)
+
     def url(self, target: Target, path: str, **params) -> str:
+        """The API URL: `path` as written (values in it go through segment()), the query encoded."""
         query = urlencode({k: v for k, v in params.items() if v is not None})
         return f"{target.url.rstrip('/')}{path}" + (f"?{query}" if query else "")
 

@@ -15,11 +15,26 @@ def token_for(account):
     return credentials.token_for(account)
 
 
-def credential_target(adapter: ApiAdapter, account, *, actor: str, need: str) -> Target:
-    """The adapter's API target with the account's token, or with why there is none."""
+# The kinds of credential that are sent as `Authorization: Bearer …`. An app's client secret, a
+# refresh token (only for the token endpoint) and an API key (only the `key` parameter of its API)
+# never are: a credential goes only where its kind belongs (issue 20).
+BEARER_KINDS = ("access_token", "bearer_token", "channel_access_token")
+
+
+def kind_problem(found, kinds) -> str:
+    """Why the credential found may not be used here ("" when it may): its kind is not one of `kinds`."""
+    credential = found.credential
+    if credential is None or credential.kind in kinds:
+        return ""
+    label = f"{credential.get_kind_display()}（指紋 {credential.fingerprint}）"
+    return f"登録されているのは{label}で、この確認には使えません"
+
+
+def credential_target(adapter: ApiAdapter, account, *, actor: str, need: str, kinds=BEARER_KINDS) -> Target:
+    """The adapter's API target with the account's token, or with why there is none (nothing sent)."""
     found = token_for(account)
     token = (found.token or "").strip()
-    problem = found.problem.strip().removeprefix("確認できず：")
+    problem = found.problem.strip().removeprefix("確認できず：") or kind_problem(found, kinds)
     if not token and not problem:
         problem = "APIの設定がありません"
     if problem:

@@ -9,7 +9,7 @@ support asks for), so nothing the API echoes back reaches the history.
 
 import re
 
-from ..checks import ApiAdapter, CheckError, Gone, ProfileState, Target
+from ..checks import ApiAdapter, CheckError, Gone, ProfileState, Target, segment
 from ._credential import bearer, body_of, credential_target, missing_id
 
 # The Graph API version asked (developers.facebook.com/docs/graph-api/changelog: v26.0 of
@@ -73,7 +73,7 @@ class GraphNodeAdapter(ApiAdapter):
         return credential_target(self, account, actor=node_id, need=self.need)
 
     def read(self, target: Target, http) -> ProfileState:
-        base = f"/{GRAPH_VERSION}/{target.actor}"
+        base = f"/{GRAPH_VERSION}/{segment(target.actor)}"
         reply = http.get(self.url(target, base, fields=self.fields), headers=bearer(target))
         if reply.status != 200:
             raise graph_error(reply, service="Graph API")

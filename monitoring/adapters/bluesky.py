@@ -26,7 +26,7 @@ class BlueskyAdapter(ApiAdapter):
     default_base = "https://public.api.bsky.app"
 
     def target(self, account) -> Target:
-        return self.api_target(account, actor=account.handle.lstrip("@"))
+        return self.handle_target(account)
 
     def read(self, target: Target, http) -> ProfileState:
         reply = http.get(self.url(target, "/xrpc/app.bsky.actor.getProfile", actor=target.actor))

@@ -18,7 +18,7 @@ outbound guard, the size cap, the concurrency cap and the 429 handling.
 from core.outbound import rebase
 
 from ..checks import ApiAdapter, CheckError, GenericAdapter, ProfileState, Target, register
-from ._credential import bearer, body_of, credential_target, same_handle
+from ._credential import bearer, body_of, same_handle
 
 NEED = "LINE公式アカウントのチャネルアクセストークン（Messaging API）"
 
@@ -30,7 +30,7 @@ class LineAdapter(ApiAdapter):
     default_base = "https://api.line.me"
 
     def target(self, account) -> Target:
-        return credential_target(self, account, actor=account.handle.lstrip("@"), need=NEED)
+        return self.handle_target(account, need=NEED)
 
     def read(self, target: Target, http) -> ProfileState:
         reply = http.get(self.url(target, "/v2/bot/info"), headers=bearer(target))

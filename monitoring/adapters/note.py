@@ -9,10 +9,9 @@ another note ID is said in the reading instead.
 import re
 from urllib.parse import urlsplit
 
-from ..checks import ApiAdapter, CheckError, Gone, Http, ProfileState, Target, register
+from ..checks import ApiAdapter, CheckError, Gone, Http, ProfileState, Target, register, segment
 from .feeds import newest_entry_time, parse_feed
 
-NOTE_ID = re.compile(r"[A-Za-z0-9_]{1,64}")  # note IDs are half-width letters, digits and "_"
 _URL = re.compile(r"https?://[^\s　）)」<>\"]+")
 
 
@@ -26,16 +25,10 @@ class NoteAdapter(ApiAdapter):
         handle = (account.handle or "").strip().lstrip("@")
         if not handle:
             return self.api_target(account, actor="", problem="確認できず：note ID（ユーザー名）が登録されていません")
-        if not NOTE_ID.fullmatch(handle):
-            return self.api_target(
-                account,
-                actor="",
-                problem=f"確認できず：登録されたユーザー名（{handle[:40]}）がnote IDの形ではありません",
-            )
-        return self.api_target(account, actor=handle)
+        return self.handle_target(account)  # note IDs' syntax: accounts/handles.py
 
     def read(self, target: Target, http: Http) -> ProfileState:
-        reply = http.get(self.url(target, f"/{target.actor}/rss"))
+        reply = http.get(self.url(target, f"/{segment(target.actor)}/rss"))
         if reply.status in (404, 410):
             raise Gone(f"クリエイターのページがありません（RSS HTTP {reply.status}）")
         if reply.status != 200:

@@ -6,7 +6,7 @@ account's (確認できず, never a reading of the wrong account). The user ID i
 """
 
 from ..checks import ApiAdapter, CheckError, ProfileState, Target, register
-from ._credential import bearer, body_of, credential_target, same_handle
+from ._credential import bearer, body_of, same_handle
 from ._graph import graph_error, links_in, newest
 
 NEED = "Threadsのアクセストークン（threads_basic、長期トークン）"
@@ -21,7 +21,7 @@ class ThreadsAdapter(ApiAdapter):
     default_base = "https://graph.threads.com"  # the reference's host (graph.threads.net is the former one)
 
     def target(self, account) -> Target:
-        return credential_target(self, account, actor=account.handle.lstrip("@"), need=NEED)
+        return self.handle_target(account, need=NEED)
 
     def refresh(self, target: Target, http) -> tuple[str, int]:
         """A long-lived token (60 days) for a new one, from the token itself: GET /refresh_access_token

@@ -15,11 +15,11 @@ from django.views.decorators.debug import sensitive_variables
 
 from core.errors import TransitionError
 
-from ..checks import ApiAdapter, CheckError, Http, ProfileState, Target, new_client, register
+from ..checks import ApiAdapter, CheckError, Http, ProfileState, Target, new_client, register, registered_handle
 from ._credential import bearer, body_of, credential_target, same_handle, token_for
 from ._graph import links_in
 
-NEED = "TikTokのユーザーアクセストークン（Login Kit、user.info.basic・user.info.profile）"
+NEED = "TikTokのユーザーアクセストークンかリフレッシュトークン（Login Kit、user.info.basic・user.info.profile）"
 NEED_APP = "TikTokアプリのクライアントキーとシークレット（「キー:シークレット」、TikTokの全アカウント用）"
 TOKEN_PATH = "/v2/oauth/token/"
 USER_FIELDS = "open_id,union_id,display_name,bio_description,profile_deep_link,username"
@@ -34,14 +34,18 @@ class TiktokAdapter(ApiAdapter):
     def target(self, account) -> Target:
         from ..credential_models import ApiCredential
 
+        handle, problem = registered_handle(account)
+        if problem:  # before a refresh spends the refresh token
+            return self.api_target(account, actor="", problem=problem)
         found = token_for(account)
         # A refresh token in use (an expired or unreadable one is reported as any credential is).
         if found and found.credential.kind == ApiCredential.Kind.REFRESH_TOKEN:
-            return self._refreshed(account, found.credential)
-        return credential_target(self, account, actor=account.handle.lstrip("@"), need=NEED)
+            return self._refreshed(account, found.credential, handle)
+        # Only a user access token is sent to /v2/user/info/: never the app's "key:secret" (issue 20).
+        return credential_target(self, account, actor=handle, need=NEED, kinds=(ApiCredential.Kind.ACCESS_TOKEN,))
 
     @sensitive_variables("app", "secret", "refresh_token", "access_token", "fresh")
-    def _refreshed(self, account, credential) -> Target:
+    def _refreshed(self, account, credential, actor: str) -> Target:
         """An access token lasts 2 hours; the account's refresh token (180 days) gets one for this
         check: POST /v2/oauth/token/ with the app's key and secret. TikTok rotates the refresh token
         at each refresh, so the new one replaces the old (audited, the old one's secret erased) before
@@ -49,7 +53,6 @@ class TiktokAdapter(ApiAdapter):
         one. The access token lives only in this check's target."""
         from .. import credentials
 
-        actor = account.handle.lstrip("@")
         app = credentials.app_credentials_for(account.platform)
         if not app:
             return self.api_target(account, actor=actor, problem=f"確認できず：{app.problem}。必要なもの：{NEED_APP}")

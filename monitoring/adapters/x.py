@@ -7,8 +7,8 @@ means the handle now belongs to someone else: なりすまし or 乗っ取り, G
 `data`: both are `gone`, with X's reason.
 """
 
-from ..checks import ApiAdapter, CheckError, Gone, ProfileState, Target, register
-from ._credential import bearer, body_of, credential_target
+from ..checks import ApiAdapter, CheckError, Gone, ProfileState, Target, register, segment
+from ._credential import bearer, body_of
 from ._graph import links_in
 
 NEED = "X API のベアラートークン（App-only、X Developer Portal）"
@@ -23,11 +23,11 @@ class XAdapter(ApiAdapter):
     default_base = "https://api.x.com"
 
     def target(self, account) -> Target:
-        return credential_target(self, account, actor=account.handle.lstrip("@"), need=NEED)
+        return self.handle_target(account, need=NEED)
 
     def read(self, target: Target, http) -> ProfileState:
         reply = http.get(
-            self.url(target, f"/2/users/by/username/{target.actor}", **{"user.fields": USER_FIELDS}),
+            self.url(target, f"/2/users/by/username/{segment(target.actor)}", **{"user.fields": USER_FIELDS}),
             headers=bearer(target),
         )
         body = body_of(reply)
@@ -37,7 +37,7 @@ class XAdapter(ApiAdapter):
         if not user.get("id"):
             raise CheckError("APIの応答にユーザーIDがありません")
         tweets = http.get(
-            self.url(target, f"/2/users/{user['id']}/tweets", max_results=5, **{"tweet.fields": "created_at"}),
+            self.url(target, f"/2/users/{segment(user['id'])}/tweets", max_results=5, **{"tweet.fields": "created_at"}),
             headers=bearer(target),
         )
         tweets_body = body_of(tweets)

@@ -10,11 +10,20 @@ from monitoring import checks
 from monitoring.credential_models import ApiCredential
 from monitoring.models import StatusCheck
 from tests.monitoring import api_support as api
-from tests.platform_fixtures import X_TOKEN, X_USER_ID, x_not_found, x_problem, x_suspended, x_tweets, x_user
+from tests.platform_fixtures import (
+    X_TOKEN,
+    X_USER_ID,
+    X_USERNAME,
+    x_not_found,
+    x_problem,
+    x_suspended,
+    x_tweets,
+    x_user,
+)
 
 pytestmark = pytest.mark.django_db
 
-HANDLE = "komae_city_invented"
+HANDLE = X_USERNAME
 USER = f"/2/users/by/username/{HANDLE}"
 TWEETS = f"/2/users/{X_USER_ID}/tweets"
 
@@ -124,3 +133,29 @@ def test_the_api_host_is_the_only_place_the_token_goes(settings, account, token)
     assert target.url == "https://api.x.com"
     assert "api.x.com" in target.hosts
     assert X_TOKEN not in repr(target)
+
+
+# --- issue 20: what reaches the API's path is one segment, and only a handle of X's syntax ---
+
+
+@pytest.mark.parametrize("handle", ["komae/../../../../internal/admin", "komae?extra=1#"])
+def test_a_stored_handle_that_is_no_x_username_sends_nothing(x, account, token, handle):
+    """The attack: `GET /2/internal/admin` with the city's bearer token, or the query replaced."""
+    OfficialAccount.objects.filter(pk=account.pk).update(handle=handle)  # stored before the rule
+    account.refresh_from_db()
+    x.answer("/2/internal/admin", json=x_user())
+    x.answer(f"/2/users/by/username/{handle}", json=x_user())
+    x.answer("/2/users/by/username/komae", json=x_user())
+    check = api.check(account)
+    assert check.outcome == StatusCheck.Outcome.ERROR
+    assert f"登録されたユーザー名「{handle}」はXのユーザー名の形ではありません" in check.error
+    assert api.requests_of(x) == []
+
+
+def test_an_id_in_the_answer_stays_one_path_segment(x, account, token):
+    """An answer (or a proxy) cannot steer the next request, which carries the token, elsewhere."""
+    x.answer(USER, json=x_user(user_id="1/../../../internal/admin?x="))
+    check = api.check(account)
+    assert check.outcome == StatusCheck.Outcome.ERROR
+    tweets = "/2/users/1%2F..%2F..%2F..%2Finternal%2Fadmin%3Fx%3D/tweets"
+    assert [p.split("?")[0] for p in api.paths_of(x)] == [USER, tweets]
