@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import lookup
-from accounts.handles import clean_handle, handle_problem
 from accounts import services as accounts
+from accounts.handles import clean_handle, handle_problem
 from accounts.models import OfficialAccount, PolicyChoices
 from core.audit import audit_edit, audit_record, changed_fields, snapshot, transition
 from core.dates import fiscal_year, to_wareki
