@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
-from urllib.parse import quote, urlencode, urljoin, urlsplit
+from urllib.parse import quote, quote_plus, urlencode, urljoin, urlsplit
 
 import httpx
 from django.conf import settings
@@ -128,12 +128,94 @@ class Target:
     platform: str = ""  # the platform's code: its own cap on concurrent requests
     actor: str = ""  # what the API is asked about: the handle, or the permanent ID
     token: str = field(default="", repr=False)  # an API credential; never logged or stored
+    secrets: tuple[str, ...] = field(default=(), repr=False)  # the others this check used (an app secret, …)
     problem: str = ""  # why this check cannot be made at all (確認できず：…), e.g. no credential
 
 
 def platform_base(code: str) -> str:
     """The API base or proxy the city configured for a platform (STATUS_CHECK_BASE_<CODE>), or ""."""
     return settings.STATUS_CHECK_BASES.get(code, "")
+
+
+# --- what of a platform's answer may be kept (issue 20) ----------------------------------------------
+
+REDACTED = "［秘匿］"
+ERROR_MAX = 300
+_CODE = re.compile(r"@?[A-Za-z0-9_.:-]+")
+# What an echo of a request looks like in an error text: a credential in a header or a parameter.
+_ECHOED = (
+    (re.compile(r"(?i)\b(bearer|basic|oauth)(\s+)[^\s\"',;&<>）)]+"), rf"\1\2{REDACTED}"),
+    (
+        re.compile(r"(?i)\b((?:proxy-)?authorization|x-api-key|cookie)(\"?\s*[:=]\s*\"?)[^\r\n\"'&<>）)]+"),
+        rf"\1\2{REDACTED}",
+    ),
+    (
+        re.compile(
+            r"(?i)\b(access_token|refresh_token|client_secret|client_key|api_?key|key|token|secret|code)=[^\s&\"'#<>]+"
+        ),
+        rf"\1={REDACTED}",
+    ),
+)
+_TOKEN_LIKE = re.compile(r"[A-Za-z0-9_\-.~+/=]{32,}")  # no word of an error message is this long…
+
+
+def _token_like(match: re.Match) -> str:
+    """…and has letters and digits both (a path like komae/../internal/admin is named, not hidden)."""
+    word = match.group(0)
+    return REDACTED if re.search(r"[0-9]", word) and re.search(r"[A-Za-z]", word) else word
+
+
+def short_code(value, *, limit: int = 40) -> str:
+    """A platform's error code, trace ID or @name as a reading keeps it: a short word of letters,
+    digits and _ . : - (after an @), or "" — a message or an echo of the request in its place is
+    dropped, never cut."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return ""
+    text = str(value).strip()
+    return text if len(text) <= limit and _CODE.fullmatch(text) else ""
+
+
+def _pieces(secrets) -> list[str]:
+    """The secrets as they may come back: whole, each part of a "key:secret", percent-encoded."""
+    found = set()
+    for secret in secrets:
+        for piece in (secret, *secret.split(":")):
+            piece = piece.strip()
+            if len(piece) >= 8:
+                found.update({piece, quote(piece, safe=""), quote_plus(piece)})
+    return sorted(found, key=len, reverse=True)
+
+
+def scrub(text: str, secrets=(), *, error: bool = False) -> str:
+    """`text` without any of our `secrets` in it; an error text also without what looks like a
+    credential echoed back (Authorization, Bearer …, access_token=…, a long token-like word), bounded."""
+    text = str(text or "")
+    for piece in _pieces(secrets):
+        text = text.replace(piece, REDACTED)
+    if error:
+        for pattern, replacement in _ECHOED:
+            text = pattern.sub(replacement, text)
+        text = _TOKEN_LIKE.sub(_token_like, text)[:ERROR_MAX]
+    return text
+
+
+def secrets_of(target) -> tuple[str, ...]:
+    """The decrypted credentials a check's target carries (its own, and its API part's)."""
+    found = [target.token, *target.secrets]
+    api = getattr(target, "api", None)
+    if api is not None:
+        found += [api.token, *api.secrets]
+    return tuple(s for s in found if s)
+
+
+def scrubbed(state: "ProfileState", secrets=()) -> "ProfileState":
+    """The reading with no credential of ours in any field, before it is stored, shown or logged."""
+    state.error = scrub(state.error, secrets, error=True)
+    if secrets:
+        for name in ("display_name", "platform_account_id", "last_post", "profile_text"):
+            setattr(state, name, scrub(getattr(state, name), secrets))
+        state.links = [scrub(link, secrets) for link in state.links]
+    return state
 
 
 def segment(value) -> str:
@@ -323,7 +405,7 @@ class ApiAdapter(GenericAdapter):
 
     default_base = ""
 
-    def api_target(self, account, *, actor: str, token: str = "", problem: str = "") -> Target:
+    def api_target(self, account, *, actor: str, token: str = "", problem: str = "", secrets=()) -> Target:
         code = account.platform.code
         base = platform_base(code) or self.default_base
         host = urlsplit(self.default_base).hostname or ""
@@ -338,6 +420,7 @@ class ApiAdapter(GenericAdapter):
             actor=actor,
             token=token,
             problem=problem,
+            secrets=tuple(secrets),
         )
 
     def platform_target(self, platform, *, token: str) -> Target:
@@ -420,7 +503,7 @@ def check_profile(account, *, client: httpx.Client) -> ProfileState:
 
 
 def check_target(target: Target, adapter: GenericAdapter, *, client: httpx.Client) -> ProfileState:
-    state = _read(target, adapter, client=client)
+    state = scrubbed(_read(target, adapter, client=client), secrets_of(target))
     state.adapter = adapter.label
     return state
 

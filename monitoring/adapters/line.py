@@ -17,7 +17,7 @@ outbound guard, the size cap, the concurrency cap and the 429 handling.
 
 from core.outbound import rebase
 
-from ..checks import ApiAdapter, CheckError, GenericAdapter, ProfileState, Target, register
+from ..checks import ApiAdapter, CheckError, GenericAdapter, ProfileState, Target, register, short_code
 from ._credential import bearer, body_of, same_handle
 
 NEED = "LINE公式アカウントのチャネルアクセストークン（Messaging API）"
@@ -48,7 +48,8 @@ class LineAdapter(ApiAdapter):
         if not same_handle(target.actor, basic_id, premium_id):
             # The token answers for its own channel: a wrong token, not a changed account.
             raise CheckError(
-                f"登録されたトークンは別のLINE公式アカウント（{basic_id or premium_id}）のものです。"
+                f"登録されたトークンは別のLINE公式アカウント（{short_code(basic_id or premium_id) or '不明'}）"
+                "のものです。"
                 "トークンかユーザー名の登録を確認してください"
             )
         page = self._public_page(target, http)

@@ -9,7 +9,7 @@ another note ID is said in the reading instead.
 import re
 from urllib.parse import urlsplit
 
-from ..checks import ApiAdapter, CheckError, Gone, Http, ProfileState, Target, register, segment
+from ..checks import ApiAdapter, CheckError, Gone, Http, ProfileState, Target, register, segment, short_code
 from .feeds import newest_entry_time, parse_feed
 
 _URL = re.compile(r"https?://[^\s　）)」<>\"]+")
@@ -48,5 +48,6 @@ class NoteAdapter(ApiAdapter):
         )
         answered_as = urlsplit(link).path.strip("/").split("/")[0] if link else ""
         if answered_as and answered_as.casefold() != target.actor.casefold():
-            state.error = f"登録された note ID（{target.actor}）ではなく {answered_as[:40]} のページとして答えました"
+            other = short_code(answered_as) or "別の名前"
+            state.error = f"登録された note ID（{target.actor}）ではなく {other} のページとして答えました"
         return state

@@ -5,7 +5,7 @@ token the city registered: its username must be the registered handle, or the to
 account's (確認できず, never a reading of the wrong account). The user ID is the permanent ID.
 """
 
-from ..checks import ApiAdapter, CheckError, ProfileState, Target, register
+from ..checks import ApiAdapter, CheckError, ProfileState, Target, register, short_code
 from ._credential import bearer, body_of, same_handle
 from ._graph import graph_error, links_in, newest
 
@@ -48,7 +48,8 @@ class ThreadsAdapter(ApiAdapter):
             raise CheckError("APIの応答にユーザーIDがありません")
         if not same_handle(target.actor, user.get("username")):
             raise CheckError(
-                f"登録されたトークンは別のThreadsアカウント（@{user.get('username') or '不明'}）のものです。"
+                f"登録されたトークンは別のThreadsアカウント（@{short_code(user.get('username')) or '不明'}）"
+                "のものです。"
                 "トークンかユーザー名の登録を確認してください"
             )
         posts = http.get(self.url(target, f"{base}/threads", limit=1, fields="id,timestamp"), headers=bearer(target))

@@ -7,7 +7,7 @@ means the handle now belongs to someone else: なりすまし or 乗っ取り, G
 `data`: both are `gone`, with X's reason.
 """
 
-from ..checks import ApiAdapter, CheckError, Gone, ProfileState, Target, register, segment
+from ..checks import ApiAdapter, CheckError, Gone, ProfileState, Target, register, segment, short_code
 from ._credential import bearer, body_of
 from ._graph import links_in
 
@@ -70,7 +70,10 @@ def _error(reply, body: dict) -> CheckError:
         return CheckError(
             "このトークンのアプリではこのAPIを使えません（HTTP 403）。X Developer Portalの設定を確認してください"
         )
-    return CheckError(f"APIがエラーを返しました（HTTP {reply.status}{'・' + title if title else ''}）"[:200])
+    # Issue 20: never the title or detail themselves (a proxy may echo the request in them): the
+    # problem type's last word (https://api.twitter.com/2/problems/<type>) when it is a short code.
+    code = short_code(str(problem.get("type") or "").rsplit("/", 1)[-1])
+    return CheckError(f"APIがエラーを返しました（HTTP {reply.status}{'・' + code if code else ''}）")
 
 
 def _profile_links(user: dict) -> list[str]:

@@ -26,6 +26,7 @@ from ..checks import (
     register,
     registered_handle,
     segment,
+    short_code,
 )
 from ._credential import kind_problem, token_for
 from .feeds import newest_entry_time, parse_feed
@@ -216,5 +217,5 @@ def _reason(reply) -> str:
     error = body.get("error") if isinstance(body, dict) else None
     errors = error.get("errors") if isinstance(error, dict) else None
     if errors and isinstance(errors[0], dict):
-        return str(errors[0].get("reason") or "")[:40]
+        return short_code(errors[0].get("reason"))
     return ""

@@ -244,3 +244,17 @@ def test_a_stored_id_stays_one_path_segment(settings, monkeypatch, dept_b, head_
         check = api.check(account)
         assert check.outcome == StatusCheck.Outcome.ERROR
         assert [p.split("?")[0] for p in api.paths_of(server)] == ["/v26.0/1%2F..%2F..%2Finternal%2Fadmin%3Ffields%3D"]
+
+
+def test_an_error_that_echoes_the_token_keeps_no_piece_of_it(meta, case, account, token):
+    """Issue 20: Meta's fbtrace_id (or a proxy's text in its place) is kept only as a short code."""
+    meta.answer(
+        case.profile,
+        status=500,
+        json={
+            "error": {"message": f"Bearer {GRAPH_TOKEN}", "code": f"Bearer {GRAPH_TOKEN}", "fbtrace_id": GRAPH_TOKEN}
+        },
+    )
+    check = api.check(account)
+    assert check.outcome == StatusCheck.Outcome.ERROR
+    api.assert_no_piece_stored(check, GRAPH_TOKEN)

@@ -221,3 +221,11 @@ def test_a_stored_handle_that_is_no_tiktok_username_spends_no_refresh_token(tikt
     check = api.check(account)
     assert check.outcome == StatusCheck.Outcome.ERROR and "TikTokのユーザー名の形ではありません" in check.error
     assert api.requests_of(tiktok) == [] and token_for(account).token == REFRESH
+
+
+def test_a_token_answer_that_echoes_the_form_keeps_no_secret(tiktok, account, refresh_token):
+    """Issue 20: the token endpoint's error code is kept only if it is a code, never what was sent."""
+    tiktok.answer(TOKEN, status=400, json={"error": "invented-client-secret-0001", "error_description": REFRESH})
+    check = api.check(account)
+    assert check.outcome == StatusCheck.Outcome.ERROR
+    api.assert_no_piece_stored(check, REFRESH, "invented-client-secret-0001")

@@ -159,3 +159,25 @@ def test_an_id_in_the_answer_stays_one_path_segment(x, account, token):
     assert check.outcome == StatusCheck.Outcome.ERROR
     tweets = "/2/users/1%2F..%2F..%2F..%2Finternal%2Fadmin%3Fx%3D/tweets"
     assert [p.split("?")[0] for p in api.paths_of(x)] == [USER, tweets]
+
+
+# --- issue 20: a platform's (or a proxy's) error text is not stored verbatim ---
+
+
+def test_an_error_that_echoes_the_request_keeps_no_credential(x, account, token):
+    """The attack: an API or proxy that echoes the request put `Authorization: Bearer …` in the reading."""
+    echo = f"GET /2/users/by/username/{HANDLE} Authorization: Bearer {X_TOKEN}"
+    x.answer(USER, status=502, json={"title": echo, "detail": echo, "type": "about:blank", "status": 502})
+    check = api.check(account)
+    assert check.outcome == StatusCheck.Outcome.ERROR
+    assert check.error.startswith("APIがエラーを返しました（HTTP 502")
+    assert "Bearer" not in check.error
+    api.assert_no_piece_stored(check, X_TOKEN)
+
+
+def test_a_reading_that_echoes_the_token_does_not_store_it(x, account, token):
+    x.answer(USER, json=x_user(name=f"狛江市 Authorization: Bearer {X_TOKEN}"))
+    x.answer(TWEETS, json=x_tweets())
+    check = api.check(account)
+    api.assert_no_piece_stored(check, X_TOKEN)
+    assert check.display_name.startswith("狛江市")
