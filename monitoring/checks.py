@@ -26,6 +26,7 @@ from urllib.parse import quote, quote_plus, urlencode, urljoin, urlsplit
 
 import httpx
 from django.conf import settings
+from django.views.decorators.debug import sensitive_variables
 
 from accounts.handles import handle_problem
 from core.outbound import OutboundRefused, check_url, guarded_client, rebase
@@ -290,6 +291,7 @@ class Http:
         self.client = client
         self.target = target
 
+    @sensitive_variables()  # the URL or the headers carry a credential (issue 20)
     def get(self, url: str, *, headers: dict | None = None) -> Reply:
         last_error = ""
         for attempt in range(RETRIES + 1):
@@ -315,6 +317,7 @@ class Http:
                 time.sleep(BACKOFF_SECONDS * (2**attempt))
         raise CheckError(last_error)
 
+    @sensitive_variables()  # the form carries an app secret and a refresh token
     def post(self, url: str, *, data: dict) -> Reply:
         """One form POST (an OAuth token endpoint), never retried nor redirected: a refresh that
         reached the platform may have rotated the token already, and a second one would spend it."""
@@ -465,6 +468,7 @@ def adapter_for(platform_code: str) -> GenericAdapter:
     return ADAPTERS.get(platform_code, GenericAdapter())
 
 
+@sensitive_variables()  # the URL or the headers carry a credential; so do the client's frames below
 def fetch(target: Target, *, client: httpx.Client, url: str | None = None, headers: dict | None = None) -> Reply:
     """GET a URL of the target, following redirects only within the platform; the body within the cap.
 

@@ -39,7 +39,7 @@ def renew_tokens(now=None) -> Renewals:
     return Renewals(renewed, failed)
 
 
-@sensitive_variables("token", "fresh")
+@sensitive_variables()  # the token, the refreshed one, and the URL that carries it (issue 20)
 def _renew(credential: ApiCredential, client) -> bool:
     adapter = adapter_for(credential.platform.code)
     try:

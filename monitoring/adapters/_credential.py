@@ -5,6 +5,8 @@ repr). Without a usable token the Target carries the problem: the check ends as 
 plain reason that says what is missing, and nothing is sent to the platform.
 """
 
+from django.views.decorators.debug import sensitive_variables
+
 from ..checks import ApiAdapter, CheckError, Target
 
 
@@ -30,6 +32,7 @@ def kind_problem(found, kinds) -> str:
     return f"登録されているのは{label}で、この確認には使えません"
 
 
+@sensitive_variables()
 def credential_target(adapter: ApiAdapter, account, *, actor: str, need: str, kinds=BEARER_KINDS) -> Target:
     """The adapter's API target with the account's token, or with why there is none (nothing sent)."""
     found = token_for(account)
@@ -51,6 +54,7 @@ def missing_id(adapter: ApiAdapter, account, *, what: str) -> Target:
     )
 
 
+@sensitive_variables()
 def bearer(target: Target) -> dict:
     """The Authorization header, the only place a token is sent (never a URL: errors may echo URLs)."""
     return {"Authorization": f"Bearer {target.token}"}

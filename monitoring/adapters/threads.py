@@ -5,6 +5,8 @@ token the city registered: its username must be the registered handle, or the to
 account's (確認できず, never a reading of the wrong account). The user ID is the permanent ID.
 """
 
+from django.views.decorators.debug import sensitive_variables
+
 from ..checks import ApiAdapter, CheckError, ProfileState, Target, register, short_code
 from ._credential import bearer, body_of, same_handle
 from ._graph import graph_error, links_in, newest
@@ -23,6 +25,7 @@ class ThreadsAdapter(ApiAdapter):
     def target(self, account) -> Target:
         return self.handle_target(account, need=NEED)
 
+    @sensitive_variables()  # the token, in the URL and in the answer (issue 20)
     def refresh(self, target: Target, http) -> tuple[str, int]:
         """A long-lived token (60 days) for a new one, from the token itself: GET /refresh_access_token
         (the reference takes the token only in the query; no log here records URLs). Returns the new

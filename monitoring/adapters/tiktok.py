@@ -41,6 +41,7 @@ class TiktokAdapter(ApiAdapter):
     interface = "Display API GET /v2/user/info/（ユーザーアクセストークン）"
     default_base = "https://open.tiktokapis.com"
 
+    @sensitive_variables()
     def target(self, account) -> Target:
         from ..credential_models import ApiCredential
 
@@ -54,7 +55,7 @@ class TiktokAdapter(ApiAdapter):
         # Only a user access token is sent to /v2/user/info/: never the app's "key:secret" (issue 20).
         return credential_target(self, account, actor=handle, need=NEED, kinds=(ApiCredential.Kind.ACCESS_TOKEN,))
 
-    @sensitive_variables("app", "client_key", "secret", "refresh_token", "access_token", "fresh", "used", "reply")
+    @sensitive_variables()  # the app's key and secret, the refresh and access tokens (issue 20)
     def _refreshed(self, account, credential, actor: str) -> Target:
         """An access token lasts 2 hours; the account's refresh token (180 days) gets one for this
         check: POST /v2/oauth/token/ with the app's key and secret. TikTok rotates the refresh token

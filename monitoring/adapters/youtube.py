@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.views.decorators.debug import sensitive_variables
+
 from ..checks import (
     ApiAdapter,
     CheckError,
@@ -54,6 +56,7 @@ class YouTubeAdapter(ApiAdapter):
     interface = "公開フィード feeds/videos.xml（キー不要）＋ Data API v3 channels.list（APIキー）"
     default_base = API_BASE
 
+    @sensitive_variables()  # the API key (issue 20)
     def target(self, account) -> Target:
         code = account.platform.code
         hosts = tuple(account.platform.host_list)
@@ -167,6 +170,7 @@ class YouTubeAdapter(ApiAdapter):
             )
         return CheckError(f"フィードが HTTP 404、チャンネルのページも読めません（HTTP {page.status}）")
 
+    @sensitive_variables()  # the URL carries the key
     def _channel(self, api: Target, http: Http, **query) -> dict:
         """channels.list for one channel (by id or forHandle); Gone when `items` is empty."""
         part = "snippet,status" if "id" in query else "id"
