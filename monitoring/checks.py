@@ -141,6 +141,16 @@ def platform_base(code: str) -> str:
 # --- what of a platform's answer may be kept (issue 20) ----------------------------------------------
 
 REDACTED = "［秘匿］"
+MAX_TOKEN_LIFETIME = 10 * 366 * 24 * 3600  # seconds: a longer lifetime in a token answer is not one
+
+
+def token_lifetime(value) -> int | None:
+    """A token answer's lifetime in seconds, or None when it is not a plausible one."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_TOKEN_LIFETIME:
+        return None
+    return value
+
+
 ERROR_MAX = 300
 _CODE = re.compile(r"@?[A-Za-z0-9_.:-]+")
 # What an echo of a request looks like in an error text: a credential in a header or a parameter.

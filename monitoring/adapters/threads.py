@@ -7,7 +7,7 @@ account's (確認できず, never a reading of the wrong account). The user ID i
 
 from django.views.decorators.debug import sensitive_variables
 
-from ..checks import ApiAdapter, CheckError, ProfileState, Target, register, short_code
+from ..checks import ApiAdapter, CheckError, ProfileState, Target, register, short_code, token_lifetime
 from ._credential import bearer, body_of, same_handle
 from ._graph import graph_error, links_in, newest
 
@@ -36,8 +36,8 @@ class ThreadsAdapter(ApiAdapter):
         if reply.status != 200:
             raise graph_error(reply, service="Threads API")
         body = body_of(reply)
-        token, lifetime = str(body.get("access_token") or "").strip(), body.get("expires_in")
-        if not token or isinstance(lifetime, bool) or not isinstance(lifetime, int) or lifetime <= 0:
+        token, lifetime = str(body.get("access_token") or "").strip(), token_lifetime(body.get("expires_in"))
+        if not token or lifetime is None:
             raise CheckError("更新の応答に新しいトークンか有効期間がありません")
         return token, lifetime
 

@@ -25,6 +25,7 @@ from ..checks import (
     register,
     registered_handle,
     short_code,
+    token_lifetime,
 )
 from ._credential import bearer, body_of, credential_target, same_handle, token_for
 from ._graph import links_in
@@ -154,7 +155,7 @@ def _token_answer(reply) -> tuple[str, str, int]:
             raise CheckError("アプリのクライアントキーかシークレットが違います（invalid_client）")
         raise CheckError(f"トークンを更新できませんでした（HTTP {reply.status}{'・' + code if code else ''}）")
     access_token, refresh_token = str(body.get("access_token") or ""), str(body.get("refresh_token") or "")
-    lifetime = body.get("refresh_expires_in")
-    if not access_token or not refresh_token or isinstance(lifetime, bool) or not isinstance(lifetime, int):
+    lifetime = token_lifetime(body.get("refresh_expires_in"))
+    if not access_token or not refresh_token or lifetime is None:
         raise CheckError("トークンの更新の応答に必要な項目がありません")
     return access_token, refresh_token, lifetime

@@ -229,3 +229,13 @@ def test_a_token_answer_that_echoes_the_form_keeps_no_secret(tiktok, account, re
     check = api.check(account)
     assert check.outcome == StatusCheck.Outcome.ERROR
     api.assert_no_piece_stored(check, REFRESH, "invented-client-secret-0001")
+
+
+def test_a_token_answer_with_an_impossible_lifetime_is_no_crash(tiktok, account, refresh_token):
+    """Bad input from the platform is 確認できず, never a 500 of the 今すぐ確認 page; nothing changes."""
+    from monitoring.credentials import token_for
+
+    tiktok.answer(TOKEN, json={**_token_answer(), "refresh_expires_in": 10**20})
+    check = api.check(account)
+    assert check.outcome == StatusCheck.Outcome.ERROR and "必要な項目がありません" in check.error
+    assert token_for(account).token == REFRESH and INFO not in " ".join(api.paths_of(tiktok))

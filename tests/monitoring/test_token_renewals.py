@@ -91,3 +91,11 @@ def test_a_refused_refresh_logs_no_piece_of_the_token(threads, admin, account, c
     logged = " ".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
     assert "token refresh failed" in logged
     assert not [OLD[i : i + 8] for i in range(len(OLD) - 7) if OLD[i : i + 8] in logged]
+
+
+@time_machine.travel("2026-11-25 10:00 +0900")
+def test_a_refresh_with_an_impossible_lifetime_keeps_the_token(threads, admin, account):
+    _registered(admin, account, expires_on=TODAY + timedelta(days=6))
+    threads.answer("/refresh_access_token", json={"access_token": NEW, "token_type": "bearer", "expires_in": 10**20})
+    assert renew_tokens() == (0, 1)
+    assert credentials.token_for(account).token == OLD
