@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
-from urllib.parse import quote, quote_plus, urlencode, urljoin, urlsplit
+from urllib.parse import quote, urlencode, urljoin, urlsplit
 
 import httpx
 from django.conf import settings
@@ -30,6 +30,8 @@ from django.views.decorators.debug import sensitive_variables
 
 from accounts.handles import handle_problem
 from core.outbound import OutboundRefused, check_url, guarded_client, rebase
+
+from .redact import scrub, short_code  # noqa: F401  (short_code: the adapters take it from here)
 
 TIMEOUT_SECONDS = 5.0
 MAX_BODY_BYTES = 2 * 1024 * 1024
@@ -140,7 +142,6 @@ def platform_base(code: str) -> str:
 
 # --- what of a platform's answer may be kept (issue 20) ----------------------------------------------
 
-REDACTED = "［秘匿］"
 MAX_TOKEN_LIFETIME = 10 * 366 * 24 * 3600  # seconds: a longer lifetime in a token answer is not one
 
 
@@ -149,65 +150,6 @@ def token_lifetime(value) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_TOKEN_LIFETIME:
         return None
     return value
-
-
-ERROR_MAX = 300
-_CODE = re.compile(r"@?[A-Za-z0-9_.:-]+")
-# What an echo of a request looks like in an error text: a credential in a header or a parameter.
-_ECHOED = (
-    (re.compile(r"(?i)\b(bearer|basic|oauth)(\s+)[^\s\"',;&<>）)]+"), rf"\1\2{REDACTED}"),
-    (
-        re.compile(r"(?i)\b((?:proxy-)?authorization|x-api-key|cookie)(\"?\s*[:=]\s*\"?)[^\r\n\"'&<>）)]+"),
-        rf"\1\2{REDACTED}",
-    ),
-    (
-        re.compile(
-            r"(?i)\b(access_token|refresh_token|client_secret|client_key|api_?key|key|token|secret|code)=[^\s&\"'#<>]+"
-        ),
-        rf"\1={REDACTED}",
-    ),
-)
-_TOKEN_LIKE = re.compile(r"[A-Za-z0-9_\-.~+/=]{32,}")  # no word of an error message is this long…
-
-
-def _token_like(match: re.Match) -> str:
-    """…and has letters and digits both (a path like komae/../internal/admin is named, not hidden)."""
-    word = match.group(0)
-    return REDACTED if re.search(r"[0-9]", word) and re.search(r"[A-Za-z]", word) else word
-
-
-def short_code(value, *, limit: int = 40) -> str:
-    """A platform's error code, trace ID or @name as a reading keeps it: a short word of letters,
-    digits and _ . : - (after an @), or "" — a message or an echo of the request in its place is
-    dropped, never cut."""
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        return ""
-    text = str(value).strip()
-    return text if len(text) <= limit and _CODE.fullmatch(text) else ""
-
-
-def _pieces(secrets) -> list[str]:
-    """The secrets as they may come back: whole, each part of a "key:secret", percent-encoded."""
-    found = set()
-    for secret in secrets:
-        for piece in (secret, *secret.split(":")):
-            piece = piece.strip()
-            if len(piece) >= 8:
-                found.update({piece, quote(piece, safe=""), quote_plus(piece)})
-    return sorted(found, key=len, reverse=True)
-
-
-def scrub(text: str, secrets=(), *, error: bool = False) -> str:
-    """`text` without any of our `secrets` in it; an error text also without what looks like a
-    credential echoed back (Authorization, Bearer …, access_token=…, a long token-like word), bounded."""
-    text = str(text or "")
-    for piece in _pieces(secrets):
-        text = text.replace(piece, REDACTED)
-    if error:
-        for pattern, replacement in _ECHOED:
-            text = pattern.sub(replacement, text)
-        text = _TOKEN_LIKE.sub(_token_like, text)[:ERROR_MAX]
-    return text
 
 
 def secrets_of(target) -> tuple[str, ...]:
