@@ -359,6 +359,9 @@ class ApiAdapter(GenericAdapter):
     without one it is the platform's own API host."""
 
     default_base = ""
+    # The kinds of credential (ApiCredential.Kind) this API takes in its Authorization header; any
+    # other registered for the account is 確認できず, nothing sent (issue 20).
+    credential_kinds: tuple[str, ...] = ("access_token",)
 
     def api_target(self, account, *, actor: str, token: str = "", problem: str = "", secrets=()) -> Target:
         code = account.platform.code
@@ -393,7 +396,7 @@ class ApiAdapter(GenericAdapter):
         if problem:
             return self.api_target(account, actor="", problem=problem)
         if need:
-            return credential_target(self, account, actor=handle, need=need)
+            return credential_target(self, account, actor=handle, need=need, kinds=self.credential_kinds)
         return self.api_target(account, actor=handle)
 
     def url(self, target: Target, path: str, **params) -> str:

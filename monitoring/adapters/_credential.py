@@ -17,12 +17,6 @@ def token_for(account):
     return credentials.token_for(account)
 
 
-# The kinds of credential that are sent as `Authorization: Bearer …`. An app's client secret, a
-# refresh token (only for the token endpoint) and an API key (only the `key` parameter of its API)
-# never are: a credential goes only where its kind belongs (issue 20).
-BEARER_KINDS = ("access_token", "bearer_token", "channel_access_token")
-
-
 def kind_problem(found, kinds) -> str:
     """Why the credential found may not be used here ("" when it may): its kind is not one of `kinds`."""
     credential = found.credential
@@ -33,8 +27,11 @@ def kind_problem(found, kinds) -> str:
 
 
 @sensitive_variables()
-def credential_target(adapter: ApiAdapter, account, *, actor: str, need: str, kinds=BEARER_KINDS) -> Target:
-    """The adapter's API target with the account's token, or with why there is none (nothing sent)."""
+def credential_target(adapter: ApiAdapter, account, *, actor: str, need: str, kinds=None) -> Target:
+    """The adapter's API target with the account's token, or with why there is none (nothing sent).
+    Only a credential of the adapter's kinds is sent (`Authorization: Bearer …`): never an app's
+    client secret, a refresh token (its token endpoint's alone) or an API key (issue 20)."""
+    kinds = adapter.credential_kinds if kinds is None else kinds
     found = token_for(account)
     token = (found.token or "").strip()
     problem = found.problem.strip().removeprefix("確認できず：") or kind_problem(found, kinds)

@@ -28,6 +28,7 @@ class LineAdapter(ApiAdapter):
     name = "line"
     interface = "Messaging API GET /v2/bot/info（チャネルアクセストークン）"
     default_base = "https://api.line.me"
+    credential_kinds = ("channel_access_token", "access_token")
 
     def target(self, account) -> Target:
         return self.handle_target(account, need=NEED)

@@ -21,6 +21,7 @@ class XAdapter(ApiAdapter):
     name = "x"
     interface = "X API v2 users/by/username・users/:id/tweets（ベアラートークン）"
     default_base = "https://api.x.com"
+    credential_kinds = ("bearer_token", "access_token")  # App-only, or an OAuth 2.0 user token
 
     def target(self, account) -> Target:
         return self.handle_target(account, need=NEED)
