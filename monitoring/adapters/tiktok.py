@@ -51,7 +51,7 @@ class TiktokAdapter(ApiAdapter):
             return self.api_target(account, actor="", problem=problem)
         found = token_for(account)
         # A refresh token in use (an expired or unreadable one is reported as any credential is).
-        if found and found.credential.kind == ApiCredential.Kind.REFRESH_TOKEN:
+        if found and found.credential is not None and found.credential.kind == ApiCredential.Kind.REFRESH_TOKEN:
             return self._refreshed(account, found.credential, handle)
         # Only a user access token is sent to /v2/user/info/: never the app's "key:secret" (issue 20).
         return credential_target(self, account, actor=handle, need=NEED, kinds=(ApiCredential.Kind.ACCESS_TOKEN,))
