@@ -62,7 +62,7 @@ def clean_handle(text: str) -> str:
 
 
 def handle_problem(code: str, handle: str, *, platform_name: str = "") -> str:
-    """ "" when `handle` (as stored) is a handle of the platform `code`, else why not (Japanese)."""
+    """Why `handle` (as stored) is not a handle of the platform `code`, in Japanese; "" when it is."""
     rule = RULES.get(code, GENERIC)
     if rule.pattern.fullmatch(handle or "") and handle.strip("."):  # never "." or "..", a dot segment
         return ""
