@@ -8,8 +8,16 @@ from core.forms import InCityWords, JapaneseDateField
 from org.models import Department
 from org.roles import Role
 
-from . import lookup
-from .models import AccountStatus, ContentCategory, OfficialAccount, Platform, field_choices, validate_profile_url
+from . import handles, lookup
+from .models import (
+    AccountStatus,
+    ContentCategory,
+    OfficialAccount,
+    Platform,
+    field_choices,
+    validate_handle,
+    validate_profile_url,
+)
 from .services import EDITABLE_FIELDS, REGISTRABLE_STATUSES
 
 User = get_user_model()
@@ -82,11 +90,19 @@ class AccountForm(InCityWords, forms.ModelForm):
         handle = lookup.normalize_handle(self.cleaned_data["handle"])
         if not handle:
             raise forms.ValidationError("ユーザー名を入力してください（@ は不要です）。")
-        return self.cleaned_data["handle"].strip().lstrip("@＠")
+        return handles.clean_handle(self.cleaned_data["handle"])
 
     def clean(self):
         cleaned = super().clean()
         platform, profile_url = cleaned.get("platform"), cleaned.get("profile_url")
+        # Issue 20: a new handle has its platform's syntax; one stored before the rule is left alone
+        # until it is changed (the status checks refuse it meanwhile and say so).
+        new_handle = self.instance.pk is None or {"handle", "platform"} & set(self.changed_data)
+        if platform is not None and cleaned.get("handle") and new_handle:
+            try:
+                validate_handle(cleaned["handle"], platform)
+            except forms.ValidationError as exc:
+                self.add_error("handle", exc)
         if platform is not None and profile_url:
             try:
                 validate_profile_url(profile_url, platform)

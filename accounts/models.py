@@ -7,7 +7,7 @@ from core.models import UndeletableModel, UndeletableQuerySet
 from core.outbound import OutboundRefused, check_url
 from core.protect import fixed_when, keep_forever
 
-from . import lookup
+from . import handles, lookup
 from .registry_cache import registry_changed
 
 
@@ -37,6 +37,14 @@ def validate_profile_url(url: str, platform: "Platform") -> None:
             params={"platform": platform.name, "example": example, "reason": str(exc)},
             code="profile_url_host",
         ) from exc
+
+
+def validate_handle(handle: str, platform: "Platform") -> None:
+    """The handle has the platform's documented syntax (accounts/handles.py, issue 20): it goes into
+    the platform's API paths and queries and into the profile URL."""
+    problem = handles.handle_problem(platform.code, handle, platform_name=platform.name)
+    if problem:
+        raise ValidationError("%(problem)s", params={"problem": problem}, code="handle_syntax")
 
 
 class RegistryQuerySet(UndeletableQuerySet):

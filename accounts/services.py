@@ -31,6 +31,7 @@ from .models import (
     OfficialAccount,
     Platform,
     PublicChange,
+    validate_handle,
     validate_profile_url,
 )
 from .permissions import (
@@ -102,6 +103,14 @@ def _check_profile_url(account: OfficialAccount) -> None:
         raise TransitionError(exc.messages[0]) from exc
 
 
+def _check_handle(account: OfficialAccount) -> None:
+    """Issue 20: the handle has its platform's syntax (the form's rule, for every caller and role)."""
+    try:
+        validate_handle(account.handle, account.platform)
+    except ValidationError as exc:
+        raise TransitionError(exc.messages[0]) from exc
+
+
 @transaction.atomic
 def account_register(
     *,
@@ -124,6 +133,7 @@ def account_register(
         raise PermissionDenied("他の課のアカウントは登録できません。")
     account = OfficialAccount(department=department, status=initial_status, **_only_editable(fields))
     _check_manager(account)
+    _check_handle(account)
     _check_profile_url(account)
     _check_password_date(account)
     _save_checked_handle(account)
@@ -150,6 +160,7 @@ def account_open_from_request(*, actor, department, fields: dict[str, Any], summ
     fields.setdefault("profile_operator", f"{settings.CITY_NAME}{department.name}")
     account = OfficialAccount(department=department, status=AccountStatus.PREPARING, **fields)
     _check_manager(account)
+    _check_handle(account)
     _check_profile_url(account)
     _save_checked_handle(account)
     audit_record(
@@ -196,10 +207,13 @@ def _public_changes(account: OfficialAccount, fields: dict[str, Any]) -> dict[st
 
 
 def _check_proposal(account: OfficialAccount, public: dict[str, Any]) -> None:
-    """Refuse now what could not be applied later: a bad URL, a handle already registered."""
+    """Refuse now what could not be applied later: a bad URL, a handle of the wrong form or
+    already registered."""
     candidate = copy.copy(account)
     for name, value in public.items():
         setattr(candidate, name, value)
+    if {"handle", "platform"} & set(public):
+        _check_handle(candidate)
     if {"profile_url", "platform"} & set(public):
         _check_profile_url(candidate)
     if (
@@ -247,7 +261,7 @@ def account_update(*, account_id: int, actor, fields: dict[str, Any], contractor
             fields = {name: value for name, value in fields.items() if name not in proposed}
     changes = {}
     public_now = []
-    old_url, old_platform_id = account.profile_url, account.platform_id
+    old_url, old_platform_id, old_handle = account.profile_url, account.platform_id, account.handle
     for name, value in fields.items():
         old = getattr(account, name)
         if old != value:
@@ -270,6 +284,8 @@ def account_update(*, account_id: int, actor, fields: dict[str, Any], contractor
             _check_manager(account)
         if account.profile_url != old_url or account.platform_id != old_platform_id:
             _check_profile_url(account)
+        if account.handle != old_handle or account.platform_id != old_platform_id:
+            _check_handle(account)
         if "パスワード最終変更日" in changes:
             _check_password_date(account)
         _save_checked_handle(account)
@@ -358,6 +374,8 @@ def public_change_decide(*, change_id: int, actor, approve: bool, comment: str =
             account.platform = Platform.objects.get(pk=account.platform_id)
         if {"profile_url", "platform"} & set(change.changes):
             _check_profile_url(account)
+        if {"handle", "platform"} & set(change.changes):
+            _check_handle(account)  # a change proposed before the rule (issue 20) is refused, not applied
         _save_checked_handle(account)
     change.status = PublicChange.Status.APPROVED if approve else PublicChange.Status.REJECTED
     change.decided_by, change.decided_at, change.comment = actor, timezone.now(), comment.strip()

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts import lookup
 from accounts import services as accounts
+from accounts.handles import clean_handle, handle_problem
 from accounts.models import OfficialAccount, PolicyChoices
 from core.audit import audit_edit, audit_record, changed_fields, snapshot, transition
 from core.dates import fiscal_year, to_wareki
@@ -84,6 +85,13 @@ def request_missing(request: AccountRequest) -> dict[str, str]:
         missing["manager"] = "管理者は申請する課の職員から選んでください。"
     if request.desired_handle and not lookup.normalize_handle(request.desired_handle):
         missing["desired_handle"] = "ユーザー名を入力してください（@ は不要です）。"
+    elif request.desired_handle and request.platform_id:
+        # Issue 20: the handle the account will have, in its platform's syntax (accounts/handles.py).
+        problem = handle_problem(
+            request.platform.code, clean_handle(request.desired_handle), platform_name=request.platform.name
+        )
+        if problem:
+            missing["desired_handle"] = f"{problem}。"
     if request.start_on and request.start_on < timezone.localdate():
         missing["start_on"] = "開始予定日が過ぎています。今日以降の日付にしてください。"
     return missing
@@ -377,7 +385,7 @@ def request_decide(*, request_id: int, actor, decision: str, reason: str = "") -
 
 def _open_account(request: AccountRequest, actor) -> OfficialAccount:
     """On 承認: the account in 開設準備 with the request's data, and its policy version 1 (SPEC §4.1)."""
-    handle = request.desired_handle.strip().lstrip("@＠")
+    handle = clean_handle(request.desired_handle)
     how = f"{settings.CITY.committee_chair_title}特認による" if request.chair_exception else ""
     account = accounts.account_open_from_request(
         actor=actor,

@@ -34,6 +34,7 @@ from django.conf import settings  # noqa: E402
 
 from monitoring import checks  # noqa: E402
 from monitoring.adapters import _credential, youtube  # noqa: E402
+from monitoring.adapters import tiktok as tiktok_adapter  # noqa: E402
 from monitoring.adapters.threads import THREADS_VERSION  # noqa: E402
 from monitoring.credentials import NO_CREDENTIAL, TokenLookup  # noqa: E402
 from tests import platform_fixtures as fx  # noqa: E402
@@ -45,7 +46,7 @@ ATOM, RSS, HTML = "application/atom+xml", "application/rss+xml", "text/html"
 
 
 def _account(code: str, hosts: list[str], *, handle: str, profile_url: str, platform_id: str = ""):
-    platform = SimpleNamespace(code=code, host_list=hosts)
+    platform = SimpleNamespace(code=code, name=code, host_list=hosts)
     return SimpleNamespace(platform=platform, handle=handle, platform_account_id=platform_id, profile_url=profile_url)
 
 
@@ -73,7 +74,7 @@ def youtube_feed(server, i):
 
 
 def note(server, i):
-    note_id = f"komae_invented_{i}"
+    note_id = f"komae_note_{i}"  # note IDs: 3–16 characters
     server.answer(f"/{note_id}/rss", text=fx.note_rss(note_id=note_id), content_type=RSS)
     return _account("note", ["note.com"], handle=note_id, profile_url=f"https://note.com/{note_id}")
 
@@ -171,6 +172,7 @@ def use_bench_tokens() -> None:
     """The credential store needs the database: a stand-in gives every token adapter a token, and
     YouTube none (it reads its public feed)."""
     _credential.token_for = lambda account: TokenLookup(token=TOKEN)
+    tiktok_adapter.token_for = _credential.token_for  # it looks the token up itself (a refresh token?)
     youtube.token_for = lambda account: TokenLookup(problem=NO_CREDENTIAL)
 
 

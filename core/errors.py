@@ -1,4 +1,5 @@
 from django.core.exceptions import PermissionDenied
+from django.views.debug import SafeExceptionReporterFilter
 
 
 class TransitionError(Exception):
@@ -15,3 +16,12 @@ class TransitionError(Exception):
 
 class DeletionForbidden(PermissionDenied):
     """Raised by every delete path of a record that must be kept (G-4-5-エ, audit trail)."""
+
+
+class AlwaysSafeExceptionReporterFilter(SafeExceptionReporterFilter):
+    """Hide what is marked sensitive (sensitive_variables, sensitive_post_parameters) in every error
+    report, the DEBUG page too (issue 20): Django's own filter is off under DEBUG, and DEBUG is this
+    app's development default — where a sysadmin tries a real token before going live."""
+
+    def is_active(self, request) -> bool:
+        return True

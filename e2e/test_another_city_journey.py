@@ -48,7 +48,7 @@ def test_another_city_runs_its_own_committee_policy_and_registry(
     expect(decider.get_by_text("議長特認", exact=True).first).to_be_visible()
 
     # The account's 運用方針 version 1 is the city's template, not Komae's 見本.
-    account = OfficialAccount.objects.get(handle_key="komae_kosodate_line")
+    account = OfficialAccount.objects.get(handle_key="komae_kids_line")
     head.goto(f"/accounts/{account.pk}/policy/")
     expect(head.get_by_role("heading", name="運用方針", exact=True)).to_be_visible()  # its documents' name
     expect(head.get_by_text("運用ポリシー")).to_have_count(0)

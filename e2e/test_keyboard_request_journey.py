@@ -32,7 +32,7 @@ def keyboard_user(browser, live_server, user, viewport):
 
 
 TEXTS = {
-    "希望するユーザー名": "komae_kosodate_line",
+    "希望するユーザー名": "komae_kids_line",
     "表示名": "こまえ子育てLINE",
     "(ア) の理由": "子育て世帯への個別の通知が必要なため。",
     "(イ) の理由": "毎週の健診・予防接種の案内があるため。",
@@ -113,7 +113,7 @@ def test_a_request_goes_through_with_the_keyboard_alone(
     expect(decider.get_by_text("承認しました。")).to_be_visible()
     assert_accessible(decider)
 
-    account = OfficialAccount.objects.get(handle_key="komae_kosodate_line")
+    account = OfficialAccount.objects.get(handle_key="komae_kids_line")
     assert account.status == AccountStatus.PREPARING
     for page in (clerk, head, voter, decider):
         assert page.console_errors == []

@@ -54,7 +54,7 @@ def test_an_administrator_issues_version_1_and_downloads_the_pdf(browser, live_s
 
 
 def _fill_request(page, head):
-    page.get_by_label("希望するユーザー名").fill("komae_kosodate_line")
+    page.get_by_label("希望するユーザー名").fill("komae_kids_line")
     page.get_by_label("表示名").fill("こまえ子育てLINE")
     for question, answer in (("(ア)", "いいえ"), ("(イ)", "いいえ"), ("(ウ)", "はい")):
         page.get_by_role("group", name=question).get_by_label(answer).check()
@@ -156,7 +156,7 @@ def test_a_request_goes_from_draft_to_an_account(
     assert_accessible(decider)
 
     # The account is in the 課's list as 開設準備, and its policy PDF downloads.
-    account = OfficialAccount.objects.get(handle_key="komae_kosodate_line")
+    account = OfficialAccount.objects.get(handle_key="komae_kids_line")
     assert account.status == AccountStatus.PREPARING
     assert AccountRequest.objects.get().status == RequestStatus.APPROVED
     clerk.get_by_role("link", name="公式アカウント", exact=True).click()

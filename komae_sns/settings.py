@@ -110,6 +110,9 @@ PASSWORD_CHANGE_DUE_DAYS = env.int("PASSWORD_CHANGE_DUE_DAYS", default=180)
 # in front, run `manage.py rotate_credentials`, then drop the old key. Production must set them;
 # in development and tests a key derived from SECRET_KEY is acceptable (no real token is kept there).
 CREDENTIAL_KEYS = [k.strip() for k in env.list("CREDENTIAL_KEYS", default=[]) if k.strip()]
+# What code marks sensitive (a token being registered or refreshed) is hidden from every error
+# report, the DEBUG page included (issue 20).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "core.errors.AlwaysSafeExceptionReporterFilter"
 if not CREDENTIAL_KEYS:
     if not DEBUG:
         raise ImproperlyConfigured(

@@ -31,8 +31,15 @@ class SuspensionPlanAdmin(ReadOnlyAdmin):
 
 @admin.register(StatusCheck)
 class StatusCheckAdmin(ReadOnlyAdmin):
-    list_display = ("account", "checked_at", "outcome", "dormant", "error")
+    list_display = ("account", "checked_at", "outcome", "dormant", "error_shown")
     list_filter = ("outcome", "dormant")
+    exclude = ("error",)  # shown scrubbed: a reading stored before issue 20 may hold an echoed credential
+    readonly_fields = ("error_shown",)
+
+    @admin.display(description="エラー")
+    def error_shown(self, obj):
+        return obj.error_shown
+
     list_select_related = ("account", "account__platform")
 
 

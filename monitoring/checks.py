@@ -22,12 +22,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import quote, urlencode, urljoin, urlsplit
 
 import httpx
 from django.conf import settings
+from django.views.decorators.debug import sensitive_variables
 
+from accounts.handles import handle_problem
 from core.outbound import OutboundRefused, check_url, guarded_client, rebase
+
+from .redact import scrub, short_code  # noqa: F401  (short_code: the adapters take it from here)
 
 TIMEOUT_SECONDS = 5.0
 MAX_BODY_BYTES = 2 * 1024 * 1024
@@ -127,12 +131,61 @@ class Target:
     platform: str = ""  # the platform's code: its own cap on concurrent requests
     actor: str = ""  # what the API is asked about: the handle, or the permanent ID
     token: str = field(default="", repr=False)  # an API credential; never logged or stored
+    secrets: tuple[str, ...] = field(default=(), repr=False)  # the others this check used (an app secret, …)
     problem: str = ""  # why this check cannot be made at all (確認できず：…), e.g. no credential
 
 
 def platform_base(code: str) -> str:
     """The API base or proxy the city configured for a platform (STATUS_CHECK_BASE_<CODE>), or ""."""
     return settings.STATUS_CHECK_BASES.get(code, "")
+
+
+# --- what of a platform's answer may be kept (issue 20) ----------------------------------------------
+
+MAX_TOKEN_LIFETIME = 10 * 366 * 24 * 3600  # seconds: a longer lifetime in a token answer is not one
+
+
+def token_lifetime(value) -> int | None:
+    """A token answer's lifetime in seconds, or None when it is not a plausible one."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_TOKEN_LIFETIME:
+        return None
+    return value
+
+
+def secrets_of(target) -> tuple[str, ...]:
+    """The decrypted credentials a check's target carries (its own, and its API part's)."""
+    found = [target.token, *target.secrets]
+    api = getattr(target, "api", None)
+    if api is not None:
+        found += [api.token, *api.secrets]
+    return tuple(s for s in found if s)
+
+
+def scrubbed(state: "ProfileState", secrets=()) -> "ProfileState":
+    """The reading with no credential of ours in any field, before it is stored, shown or logged."""
+    state.error = scrub(state.error, secrets, error=True)
+    if secrets:
+        for name in ("display_name", "platform_account_id", "last_post", "profile_text"):
+            setattr(state, name, scrub(getattr(state, name), secrets))
+        state.links = [scrub(link, secrets) for link in state.links]
+    return state
+
+
+def segment(value) -> str:
+    """A value as one path segment of an API URL: every character that could end it or change the
+    URL (/ ? # % ; . . and the rest) percent-encoded, whatever the value came from (issue 20)."""
+    return quote(str(value), safe="")
+
+
+def registered_handle(account) -> tuple[str, str]:
+    """The account's handle as an API is asked about it, and "" — or "" and why it may not be asked
+    (確認できず): a handle stored before its platform's syntax was checked (issue 20) is refused, and
+    nothing is sent."""
+    handle = (account.handle or "").strip().lstrip("@")
+    problem = handle_problem(account.platform.code, handle, platform_name=account.platform.name)
+    if problem:
+        return "", f"確認できず：登録されたユーザー名{problem}。ユーザー名を直してください（何も送っていません）"
+    return handle, ""
 
 
 class CheckError(Exception):
@@ -190,6 +243,7 @@ class Http:
         self.client = client
         self.target = target
 
+    @sensitive_variables()  # the URL or the headers carry a credential (issue 20)
     def get(self, url: str, *, headers: dict | None = None) -> Reply:
         last_error = ""
         for attempt in range(RETRIES + 1):
@@ -215,6 +269,7 @@ class Http:
                 time.sleep(BACKOFF_SECONDS * (2**attempt))
         raise CheckError(last_error)
 
+    @sensitive_variables()  # the form carries an app secret and a refresh token
     def post(self, url: str, *, data: dict) -> Reply:
         """One form POST (an OAuth token endpoint), never retried nor redirected: a refresh that
         reached the platform may have rotated the token already, and a second one would spend it."""
@@ -310,8 +365,11 @@ class ApiAdapter(GenericAdapter):
     without one it is the platform's own API host."""
 
     default_base = ""
+    # The kinds of credential (ApiCredential.Kind) this API takes in its Authorization header; any
+    # other registered for the account is 確認できず, nothing sent (issue 20).
+    credential_kinds: tuple[str, ...] = ("access_token",)
 
-    def api_target(self, account, *, actor: str, token: str = "", problem: str = "") -> Target:
+    def api_target(self, account, *, actor: str, token: str = "", problem: str = "", secrets=()) -> Target:
         code = account.platform.code
         base = platform_base(code) or self.default_base
         host = urlsplit(self.default_base).hostname or ""
@@ -326,6 +384,7 @@ class ApiAdapter(GenericAdapter):
             actor=actor,
             token=token,
             problem=problem,
+            secrets=tuple(secrets),
         )
 
     def platform_target(self, platform, *, token: str) -> Target:
@@ -335,7 +394,19 @@ class ApiAdapter(GenericAdapter):
         hosts = (urlsplit(self.default_base).hostname or "", *platform.host_list)
         return Target(base, hosts, (base,) if platform_base(code) else (), platform=code, token=token)
 
+    def handle_target(self, account, *, need: str = "") -> Target:
+        """The API target about the account's registered handle; with `need`, with its credential."""
+        from .adapters._credential import credential_target
+
+        handle, problem = registered_handle(account)
+        if problem:
+            return self.api_target(account, actor="", problem=problem)
+        if need:
+            return credential_target(self, account, actor=handle, need=need, kinds=self.credential_kinds)
+        return self.api_target(account, actor=handle)
+
     def url(self, target: Target, path: str, **params) -> str:
+        """The API URL: `path` as written (values in it go through segment()), the query encoded."""
         query = urlencode({k: v for k, v in params.items() if v is not None})
         return f"{target.url.rstrip('/')}{path}" + (f"?{query}" if query else "")
 
@@ -379,6 +450,8 @@ def plain_words_of(label: str) -> str:
     return "公開されている情報で確認"  # an adapter since renamed or removed
 
 
+
+@sensitive_variables()  # the URL or the headers carry a credential; so do the client's frames below
 def fetch(target: Target, *, client: httpx.Client, url: str | None = None, headers: dict | None = None) -> Reply:
     """GET a URL of the target, following redirects only within the platform; the body within the cap.
 
@@ -417,7 +490,7 @@ def check_profile(account, *, client: httpx.Client) -> ProfileState:
 
 
 def check_target(target: Target, adapter: GenericAdapter, *, client: httpx.Client) -> ProfileState:
-    state = _read(target, adapter, client=client)
+    state = scrubbed(_read(target, adapter, client=client), secrets_of(target))
     state.adapter = adapter.label
     return state
 

@@ -55,6 +55,7 @@ UNREADABLE = "APIのトークンを復号できません（暗号鍵が変わり
 # --- encryption --------------------------------------------------------------------------------------
 
 
+@sensitive_variables()
 def _fernet() -> MultiFernet:
     keys = settings.CREDENTIAL_KEYS
     if not keys:
@@ -62,23 +63,25 @@ def _fernet() -> MultiFernet:
     return MultiFernet([Fernet(key) for key in keys])
 
 
-@sensitive_variables("token")
+@sensitive_variables()
 def encrypt(token: str) -> str:
     """The Fernet token of `token` under the first key, as text."""
     return _fernet().encrypt(token.encode()).decode("ascii")
 
 
+@sensitive_variables()
 def decrypt(secret: str) -> str:
     """The token back; InvalidToken when no key of CREDENTIAL_KEYS opens it."""
     return _fernet().decrypt(secret.encode("ascii")).decode()
 
 
-@sensitive_variables("token")
+@sensitive_variables()
 def fingerprint_of(token: str) -> str:
     """8 hex digits of an HMAC-SHA256 of the token keyed by SECRET_KEY: tells tokens apart, reveals nothing."""
     return salted_hmac("komae-sns.api-credential.fingerprint", token, algorithm="sha256").hexdigest()[:8]
 
 
+@sensitive_variables()
 def is_readable(credential: ApiCredential) -> bool:
     """Whether a key of CREDENTIAL_KEYS still opens the credential's secret (the token is not kept)."""
     if not credential.secret:
@@ -114,7 +117,7 @@ def _summary(what: str, credential: ApiCredential) -> str:
     return f"{what}：{credential.scope_label}"[: SUMMARY_MAX - len(tail)] + tail
 
 
-@sensitive_variables("token")
+@sensitive_variables()
 def _check_token(token: str) -> str:
     token = (token or "").strip()
     if not token:
@@ -160,7 +163,7 @@ def _retire(credential: ApiCredential, *, actor, why: str, comment: str = "") ->
     )
 
 
-@sensitive_variables("token")
+@sensitive_variables()
 @transaction.atomic
 def credential_register(
     *, actor, platform_id: int, account_id: int | None = None, token: str, kind: str, expires_on: date | None
@@ -244,7 +247,7 @@ class TokenLookup:
         return self.token is not None
 
 
-@sensitive_variables("token")
+@sensitive_variables()
 def token_for(account: OfficialAccount, *, today: date | None = None) -> TokenLookup:
     """The API token for `account`: its own credential if it has one in use, else its platform's.
 
@@ -279,7 +282,7 @@ def token_for(account: OfficialAccount, *, today: date | None = None) -> TokenLo
     return TokenLookup(token=token, credential=credential)
 
 
-@sensitive_variables("token")
+@sensitive_variables()
 def app_credentials_for(platform: Platform, *, today: date | None = None) -> TokenLookup:
     """The platform's app credentials ("client key:secret", registered for every account of it), which
     a refresh token needs beside it (TikTok)."""
@@ -311,6 +314,7 @@ class Rotation:
     unreadable: list[ApiCredential]
 
 
+@sensitive_variables()
 @transaction.atomic
 def rotate_keys() -> Rotation:
     """Encrypt every secret in use again with the first key of CREDENTIAL_KEYS (MultiFernet.rotate).
@@ -431,7 +435,7 @@ def credential_reminders_send(today: date) -> int:
 # --- tokens that renew themselves --------------------------------------------------------------------
 
 
-@sensitive_variables("token")
+@sensitive_variables()
 @transaction.atomic
 def credential_renewed(*, credential_id: int, fingerprint: str, token: str, expires_on: date) -> ApiCredential | None:
     """Put a refreshed token in place of the one it was refreshed from, in the same scope (the

@@ -185,6 +185,13 @@ class StatusCheck(UndeletableModel):
         return f"{self.account} {self.checked_at:%Y-%m-%d %H:%M} {self.get_outcome_display()}"
 
     @property
+    def error_shown(self) -> str:
+        """The error as pages show it: a reading stored before issue 20 may hold an echoed credential."""
+        from .redact import scrub
+
+        return scrub(self.error, error=True)
+
+    @property
     def anomaly_labels(self) -> list[str]:
         return [ANOMALIES[a][0] if a in ANOMALIES else a for a in self.anomalies]
 

@@ -14,7 +14,7 @@ from django.views.decorators.debug import sensitive_variables
 from core.errors import TransitionError
 
 from . import credentials
-from .checks import CheckError, Http, adapter_for, new_client
+from .checks import CheckError, Http, adapter_for, new_client, scrub
 from .credential_models import ApiCredential
 
 logger = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ def renew_tokens(now=None) -> Renewals:
     return Renewals(renewed, failed)
 
 
-@sensitive_variables("token", "fresh")
+@sensitive_variables()  # the token, the refreshed one, and the URL that carries it (issue 20)
 def _renew(credential: ApiCredential, client) -> bool:
     adapter = adapter_for(credential.platform.code)
     try:
@@ -51,7 +51,8 @@ def _renew(credential: ApiCredential, client) -> bool:
         fresh, lifetime = adapter.refresh(target, Http(client, target))
     except CheckError as exc:
         # The reason is the platform's error code, never the token.
-        logger.warning("token refresh failed", extra={"credential": credential.pk, "reason": str(exc)})
+        reason = scrub(str(exc), (token,), error=True)
+        logger.warning("token refresh failed", extra={"credential": credential.pk, "reason": reason})
         return False
     # The platform counts seconds; the registry keeps the day, rounded down to be safe.
     expires_on = timezone.localdate() + timedelta(seconds=lifetime) - timedelta(days=1)
@@ -60,6 +61,7 @@ def _renew(credential: ApiCredential, client) -> bool:
             credential_id=credential.pk, fingerprint=credential.fingerprint, token=fresh, expires_on=expires_on
         )
     except TransitionError as exc:  # a token we cannot keep (its characters or length)
-        logger.warning("refreshed token refused", extra={"credential": credential.pk, "reason": str(exc)})
+        reason = scrub(str(exc), (token, fresh), error=True)
+        logger.warning("refreshed token refused", extra={"credential": credential.pk, "reason": reason})
         return False
     return renewed is not None

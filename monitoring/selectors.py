@@ -12,6 +12,7 @@ from accounts.selectors import accounts_visible_to
 from core.dates import fiscal_year, fiscal_year_range
 
 from .models import ReviewDecision, StatusCheck, YearEndReview
+from .redact import scrub
 
 TREND_YEARS = 5
 
@@ -148,9 +149,17 @@ def with_last_check(accounts: QuerySet[OfficialAccount]) -> QuerySet[OfficialAcc
 def suspended_accounts_checked(*, user) -> list[OfficialAccount]:
     """G-4-5-エ: every 運用停止 account the user sees, with its last check (the year-end dashboard)."""
     qs = accounts_visible_to(user=user).filter(status=AccountStatus.SUSPENDED)
-    return list(
+    return _shown(
         with_last_check(qs).select_related("platform", "department").order_by("department__sort_order", "handle_key")
     )
+
+
+def _shown(accounts) -> list[OfficialAccount]:
+    """The accounts with their last error as pages show it (no echoed credential, issue 20)."""
+    rows = list(accounts)
+    for account in rows:
+        account.last_error = scrub(account.last_error, error=True) if account.last_error else account.last_error
+    return rows
 
 
 CHECKED_STATUSES = (AccountStatus.ACTIVE, AccountStatus.NOTICE, AccountStatus.SUSPENDED)
@@ -160,7 +169,7 @@ def accounts_not_checkable(*, user, limit: int = 50) -> list[OfficialAccount]:
     """The accounts the user sees whose last status check could not be made (確認できず), with why:
     a missing API credential, an expired token, a platform refusing (issue 13). Never a silent gap."""
     qs = with_last_check(accounts_visible_to(user=user).filter(status__in=CHECKED_STATUSES))
-    return list(
+    return _shown(
         qs.filter(last_outcome=StatusCheck.Outcome.ERROR)
         .select_related("platform", "department")
         .order_by("platform__sort_order", "department__sort_order", "handle_key")[:limit]

@@ -179,7 +179,7 @@ def reason_of(check: StatusCheck) -> str:
     if check.anomalies:
         return "、".join(check.anomaly_labels)
     if check.error:
-        return check.error
+        return check.error_shown
     return f"登録内容と一致（{check.adapter or '公開ページ'}）"
 
 

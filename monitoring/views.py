@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Platform
@@ -498,6 +498,7 @@ def credential_list(request):
 
 
 @sensitive_post_parameters("token")
+@sensitive_variables()  # every local: `data` and the form hold the token (issue 20)
 @login_required
 @require_POST
 def credential_register(request):

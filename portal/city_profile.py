@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core import checks
 from django.core.management.base import CommandError
 
+from accounts.handles import handle_problem
 from accounts.models import AccountStatus
 from accounts.services import platforms_from_profile
 from org.roles import Role
@@ -76,10 +77,14 @@ def _check_demo(demo: dict, where: str) -> None:
             raise DemoError(f"{where}：{label} の課に課長（section_head）がいません。管理者は所管課の課長です。")
         if row.get("contractor") and row["contractor"] not in usernames:
             raise DemoError(f"{where}：{label} の contractor {row['contractor']} が users にありません。")
+        if problem := handle_problem(row["platform"], row.get("handle", "")):  # issue 20: as the form checks it
+            raise DemoError(f"{where}：{label} の handle：{problem}。")
     request, incident = demo.get("request"), demo.get("incident")
     for key in ("applicant", "manager") if request else ():
         if request.get(key) not in usernames:
             raise DemoError(f"{where}：[request] {key} は users の username で指定してください。")
+    if request and (problem := handle_problem(request.get("platform", ""), request.get("desired_handle", ""))):
+        raise DemoError(f"{where}：[request] desired_handle：{problem}。")
     if incident:
         handles = {f"{row['platform']}:{row['handle']}" for row in demo["accounts"]}
         if incident.get("account") not in handles or incident.get("reporter") not in usernames:

@@ -85,7 +85,7 @@ class AccountFactory(factory.django.DjangoModelFactory):
         self.created_at = when
 
 
-def complete_request_fields(manager, *, handle: str = "komae_kosodate_line", platform_code: str = "line") -> dict:
+def complete_request_fields(manager, *, handle: str = "komae_kids_line", platform_code: str = "line") -> dict:
     """Every field a new-account request needs for submission (the 第４号様式 and the policy)."""
     from datetime import date
 

@@ -167,7 +167,7 @@ def google_api_error(code, reason, message):
 
 # --- note (the creator's RSS 2.0 feed https://note.com/<note ID>/rss, with the media: and note: namespaces)
 
-NOTE_ID = "komae_city_invented"
+NOTE_ID = "komae_note_inv"  # note IDs: 3–16 letters, digits and _
 
 
 def note_rss(
@@ -242,6 +242,7 @@ FB_PAGE_ID = "100000000000001"
 IG_USER_ID = "17841400000000001"
 THREADS_USER_ID = "25000000000000001"
 X_USER_ID = "1500000000000000001"
+X_USERNAME = "komae_city_inv"  # X usernames: 15 characters at most
 TIKTOK_OPEN_ID = "-000Invented-Open-Id-Komae00000"
 
 KOMAE_BIO = "狛江市 の公式アカウントです。市政情報をお届けします。 https://www.city.komae.tokyo.jp/"
@@ -336,7 +337,7 @@ def graph_error(code, message, *, subcode=None, kind="OAuthException"):
     return {"error": error}
 
 
-def x_user(user_id=X_USER_ID, username="komae_city_invented", name="狛江市", description=KOMAE_BIO):
+def x_user(user_id=X_USER_ID, username=X_USERNAME, name="狛江市", description=KOMAE_BIO):
     """X API v2 GET /2/users/by/username/<username>?user.fields=…"""
     return {
         "data": {
@@ -375,7 +376,7 @@ def x_tweets(created_at="2026-11-20T09:00:00.000Z"):
     }
 
 
-def x_not_found(username="komae_city_invented"):
+def x_not_found(username=X_USERNAME):
     """X answers a missing user with HTTP 200 and an errors list."""
     return {
         "errors": [
@@ -392,7 +393,7 @@ def x_not_found(username="komae_city_invented"):
     }
 
 
-def x_suspended(username="komae_city_invented"):
+def x_suspended(username=X_USERNAME):
     """A suspended user: HTTP 200, errors with title Forbidden and 'User has been suspended'."""
     return {
         "errors": [

@@ -177,7 +177,7 @@ def test_the_confirmation_links_each_missing_item_to_the_edit_form(client, draft
 
 def test_a_handle_taken_meanwhile_is_listed_on_the_confirmation(client, staff_a, head_a, dept_b, head_b):
     obj = approvals.request_create(actor=staff_a, fields=complete_request_fields(head_a))
-    AccountFactory(department=dept_b, manager=head_b, handle="komae_kosodate_line", platform=obj.platform)
+    AccountFactory(department=dept_b, manager=head_b, handle="komae_kids_line", platform=obj.platform)
     client.force_login(head_a)
     response = client.post(reverse("approvals:submit", args=[obj.pk]))
     page = _page(response)

@@ -5,6 +5,8 @@ repr). Without a usable token the Target carries the problem: the check ends as 
 plain reason that says what is missing, and nothing is sent to the platform.
 """
 
+from django.views.decorators.debug import sensitive_variables
+
 from ..checks import ApiAdapter, CheckError, Target
 
 
@@ -15,11 +17,24 @@ def token_for(account):
     return credentials.token_for(account)
 
 
-def credential_target(adapter: ApiAdapter, account, *, actor: str, need: str) -> Target:
-    """The adapter's API target with the account's token, or with why there is none."""
+def kind_problem(found, kinds) -> str:
+    """Why the credential found may not be used here ("" when it may): its kind is not one of `kinds`."""
+    credential = found.credential
+    if credential is None or credential.kind in kinds:
+        return ""
+    label = f"{credential.get_kind_display()}（指紋 {credential.fingerprint}）"
+    return f"登録されているのは{label}で、この確認には使えません"
+
+
+@sensitive_variables()
+def credential_target(adapter: ApiAdapter, account, *, actor: str, need: str, kinds=None) -> Target:
+    """The adapter's API target with the account's token, or with why there is none (nothing sent).
+    Only a credential of the adapter's kinds is sent (`Authorization: Bearer …`): never an app's
+    client secret, a refresh token (its token endpoint's alone) or an API key (issue 20)."""
+    kinds = adapter.credential_kinds if kinds is None else kinds
     found = token_for(account)
     token = (found.token or "").strip()
-    problem = found.problem.strip().removeprefix("確認できず：")
+    problem = found.problem.strip().removeprefix("確認できず：") or kind_problem(found, kinds)
     if not token and not problem:
         problem = "APIの設定がありません"
     if problem:
@@ -36,6 +51,7 @@ def missing_id(adapter: ApiAdapter, account, *, what: str) -> Target:
     )
 
 
+@sensitive_variables()
 def bearer(target: Target) -> dict:
     """The Authorization header, the only place a token is sent (never a URL: errors may echo URLs)."""
     return {"Authorization": f"Bearer {target.token}"}

@@ -3,13 +3,14 @@ error object {"error": {"message", "type", "code", "error_subcode", "fbtrace_id"
 of a node asked by its ID with the newest item of one of its edges (a Facebook page and its posts,
 an Instagram professional account and its media).
 
-The platform's message text is never copied into our result: only its code (and the trace ID Meta's
-support asks for), so nothing the API echoes back reaches the history.
+The platform's message text is never copied into our result: only its numeric code (and the trace
+ID Meta's support asks for, when it is a short code), so nothing the API echoes back reaches the
+history (issue 20).
 """
 
 import re
 
-from ..checks import ApiAdapter, CheckError, Gone, ProfileState, Target
+from ..checks import ApiAdapter, CheckError, Gone, ProfileState, Target, segment, short_code
 from ._credential import bearer, body_of, credential_target, missing_id
 
 # The Graph API version asked (developers.facebook.com/docs/graph-api/changelog: v26.0 of
@@ -27,7 +28,8 @@ def graph_error(reply, *, service: str) -> CheckError:
     error = body_of(reply).get("error")
     error = error if isinstance(error, dict) else {}
     code, subcode = error.get("code"), error.get("error_subcode")
-    trace = str(error.get("fbtrace_id") or "")[:40]
+    code = code if isinstance(code, int) and not isinstance(code, bool) else None  # a number, or nothing
+    trace = short_code(error.get("fbtrace_id"))
     where = f"{service} code {code}" + (f"・fbtrace_id {trace}" if trace else "") if code else f"HTTP {reply.status}"
     if code == TOKEN_INVALID:
         return CheckError(f"アクセストークンが無効か期限切れです（{where}）。トークンを発行し直して登録してください")
@@ -73,7 +75,7 @@ class GraphNodeAdapter(ApiAdapter):
         return credential_target(self, account, actor=node_id, need=self.need)
 
     def read(self, target: Target, http) -> ProfileState:
-        base = f"/{GRAPH_VERSION}/{target.actor}"
+        base = f"/{GRAPH_VERSION}/{segment(target.actor)}"
         reply = http.get(self.url(target, base, fields=self.fields), headers=bearer(target))
         if reply.status != 200:
             raise graph_error(reply, service="Graph API")

@@ -6,7 +6,7 @@ now belongs to someone else (なりすまし) or was moved (乗っ取り) — G-
 
 import re
 
-from ..checks import ApiAdapter, CheckError, Gone, ProfileState, Target, register
+from ..checks import ApiAdapter, CheckError, Gone, ProfileState, Target, register, short_code
 
 # XRPC errors that mean the account itself is not there (the lexicon's error names).
 GONE_ERRORS = {
@@ -27,7 +27,7 @@ class BlueskyAdapter(ApiAdapter):
     default_base = "https://public.api.bsky.app"
 
     def target(self, account) -> Target:
-        return self.api_target(account, actor=account.handle.lstrip("@"))
+        return self.handle_target(account)
 
     def read(self, target: Target, http) -> ProfileState:
         reply = http.get(self.url(target, "/xrpc/app.bsky.actor.getProfile", actor=target.actor))
@@ -65,6 +65,7 @@ class BlueskyAdapter(ApiAdapter):
             return Gone(GONE_ERRORS[code])
         if reply.status == 400 and code == "InvalidRequest" and "not found" in message.lower():
             return Gone("アカウントが見つかりません（Profile not found）")
+        code = short_code(code)  # the XRPC error name; never its message (issue 20)
         return CheckError(f"APIがエラーを返しました（HTTP {reply.status} {code}）".replace(" ）", "）"))
 
 

@@ -17,8 +17,8 @@ outbound guard, the size cap, the concurrency cap and the 429 handling.
 
 from core.outbound import rebase
 
-from ..checks import ApiAdapter, CheckError, GenericAdapter, ProfileState, Target, register
-from ._credential import bearer, body_of, credential_target, same_handle
+from ..checks import ApiAdapter, CheckError, GenericAdapter, ProfileState, Target, register, short_code
+from ._credential import bearer, body_of, same_handle
 
 NEED = "LINE公式アカウントのチャネルアクセストークン（Messaging API）"
 
@@ -32,7 +32,7 @@ class LineAdapter(ApiAdapter):
     default_base = "https://api.line.me"
 
     def target(self, account) -> Target:
-        return credential_target(self, account, actor=account.handle.lstrip("@"), need=NEED)
+        return self.handle_target(account, need=NEED)
 
     def read(self, target: Target, http) -> ProfileState:
         reply = http.get(self.url(target, "/v2/bot/info"), headers=bearer(target))
@@ -50,7 +50,8 @@ class LineAdapter(ApiAdapter):
         if not same_handle(target.actor, basic_id, premium_id):
             # The token answers for its own channel: a wrong token, not a changed account.
             raise CheckError(
-                f"登録されたトークンは別のLINE公式アカウント（{basic_id or premium_id}）のものです。"
+                f"登録されたトークンは別のLINE公式アカウント（{short_code(basic_id or premium_id) or '不明'}）"
+                "のものです。"
                 "トークンかユーザー名の登録を確認してください"
             )
         page = self._public_page(target, http)

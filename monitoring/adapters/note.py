@@ -9,10 +9,9 @@ another note ID is said in the reading instead.
 import re
 from urllib.parse import urlsplit
 
-from ..checks import ApiAdapter, CheckError, Gone, Http, ProfileState, Target, register
+from ..checks import ApiAdapter, CheckError, Gone, Http, ProfileState, Target, register, segment, short_code
 from .feeds import newest_entry_time, parse_feed
 
-NOTE_ID = re.compile(r"[A-Za-z0-9_]{1,64}")  # note IDs are half-width letters, digits and "_"
 _URL = re.compile(r"https?://[^\s　）)」<>\"]+")
 
 
@@ -27,16 +26,10 @@ class NoteAdapter(ApiAdapter):
         handle = (account.handle or "").strip().lstrip("@")
         if not handle:
             return self.api_target(account, actor="", problem="確認できず：note ID（ユーザー名）が登録されていません")
-        if not NOTE_ID.fullmatch(handle):
-            return self.api_target(
-                account,
-                actor="",
-                problem=f"確認できず：登録されたユーザー名（{handle[:40]}）がnote IDの形ではありません",
-            )
-        return self.api_target(account, actor=handle)
+        return self.handle_target(account)  # note IDs' syntax: accounts/handles.py
 
     def read(self, target: Target, http: Http) -> ProfileState:
-        reply = http.get(self.url(target, f"/{target.actor}/rss"))
+        reply = http.get(self.url(target, f"/{segment(target.actor)}/rss"))
         if reply.status in (404, 410):
             raise Gone(f"クリエイターのページがありません（RSS HTTP {reply.status}）")
         if reply.status != 200:
@@ -56,5 +49,6 @@ class NoteAdapter(ApiAdapter):
         )
         answered_as = urlsplit(link).path.strip("/").split("/")[0] if link else ""
         if answered_as and answered_as.casefold() != target.actor.casefold():
-            state.error = f"登録された note ID（{target.actor}）ではなく {answered_as[:40]} のページとして答えました"
+            other = short_code(answered_as) or "別の名前"
+            state.error = f"登録された note ID（{target.actor}）ではなく {other} のページとして答えました"
         return state

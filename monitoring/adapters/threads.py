@@ -5,8 +5,10 @@ token the city registered: its username must be the registered handle, or the to
 account's (確認できず, never a reading of the wrong account). The user ID is the permanent ID.
 """
 
-from ..checks import ApiAdapter, CheckError, ProfileState, Target, register
-from ._credential import bearer, body_of, credential_target, same_handle
+from django.views.decorators.debug import sensitive_variables
+
+from ..checks import ApiAdapter, CheckError, ProfileState, Target, register, short_code, token_lifetime
+from ._credential import bearer, body_of, same_handle
 from ._graph import graph_error, links_in, newest
 
 NEED = "Threadsのアクセストークン（threads_basic、長期トークン）"
@@ -23,8 +25,9 @@ class ThreadsAdapter(ApiAdapter):
     default_base = "https://graph.threads.com"  # the reference's host (graph.threads.net is the former one)
 
     def target(self, account) -> Target:
-        return credential_target(self, account, actor=account.handle.lstrip("@"), need=NEED)
+        return self.handle_target(account, need=NEED)
 
+    @sensitive_variables()  # the token, in the URL and in the answer (issue 20)
     def refresh(self, target: Target, http) -> tuple[str, int]:
         """A long-lived token (60 days) for a new one, from the token itself: GET /refresh_access_token
         (the reference takes the token only in the query; no log here records URLs). Returns the new
@@ -35,8 +38,8 @@ class ThreadsAdapter(ApiAdapter):
         if reply.status != 200:
             raise graph_error(reply, service="Threads API")
         body = body_of(reply)
-        token, lifetime = str(body.get("access_token") or "").strip(), body.get("expires_in")
-        if not token or isinstance(lifetime, bool) or not isinstance(lifetime, int) or lifetime <= 0:
+        token, lifetime = str(body.get("access_token") or "").strip(), token_lifetime(body.get("expires_in"))
+        if not token or lifetime is None:
             raise CheckError("更新の応答に新しいトークンか有効期間がありません")
         return token, lifetime
 
@@ -50,7 +53,8 @@ class ThreadsAdapter(ApiAdapter):
             raise CheckError("APIの応答にユーザーIDがありません")
         if not same_handle(target.actor, user.get("username")):
             raise CheckError(
-                f"登録されたトークンは別のThreadsアカウント（@{user.get('username') or '不明'}）のものです。"
+                f"登録されたトークンは別のThreadsアカウント（@{short_code(user.get('username')) or '不明'}）"
+                "のものです。"
                 "トークンかユーザー名の登録を確認してください"
             )
         posts = http.get(self.url(target, f"{base}/threads", limit=1, fields="id,timestamp"), headers=bearer(target))

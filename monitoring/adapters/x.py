@@ -7,8 +7,8 @@ means the handle now belongs to someone else: なりすまし or 乗っ取り, G
 `data`: both are `gone`, with X's reason.
 """
 
-from ..checks import ApiAdapter, CheckError, Gone, ProfileState, Target, register
-from ._credential import bearer, body_of, credential_target
+from ..checks import ApiAdapter, CheckError, Gone, ProfileState, Target, register, segment, short_code
+from ._credential import bearer, body_of
 from ._graph import links_in
 
 NEED = "X API のベアラートークン（App-only、X Developer Portal）"
@@ -25,11 +25,11 @@ class XAdapter(ApiAdapter):
     default_base = "https://api.x.com"
 
     def target(self, account) -> Target:
-        return credential_target(self, account, actor=account.handle.lstrip("@"), need=NEED)
+        return self.handle_target(account, need=NEED)
 
     def read(self, target: Target, http) -> ProfileState:
         reply = http.get(
-            self.url(target, f"/2/users/by/username/{target.actor}", **{"user.fields": USER_FIELDS}),
+            self.url(target, f"/2/users/by/username/{segment(target.actor)}", **{"user.fields": USER_FIELDS}),
             headers=bearer(target),
         )
         body = body_of(reply)
@@ -39,7 +39,7 @@ class XAdapter(ApiAdapter):
         if not user.get("id"):
             raise CheckError("APIの応答にユーザーIDがありません")
         tweets = http.get(
-            self.url(target, f"/2/users/{user['id']}/tweets", max_results=5, **{"tweet.fields": "created_at"}),
+            self.url(target, f"/2/users/{segment(user['id'])}/tweets", max_results=5, **{"tweet.fields": "created_at"}),
             headers=bearer(target),
         )
         tweets_body = body_of(tweets)
@@ -72,7 +72,10 @@ def _error(reply, body: dict) -> CheckError:
         return CheckError(
             "このトークンのアプリではこのAPIを使えません（HTTP 403）。X Developer Portalの設定を確認してください"
         )
-    return CheckError(f"APIがエラーを返しました（HTTP {reply.status}{'・' + title if title else ''}）"[:200])
+    # Issue 20: never the title or detail themselves (a proxy may echo the request in them): the
+    # problem type's last word (https://api.twitter.com/2/problems/<type>) when it is a short code.
+    code = short_code(str(problem.get("type") or "").rsplit("/", 1)[-1])
+    return CheckError(f"APIがエラーを返しました（HTTP {reply.status}{'・' + code if code else ''}）")
 
 
 def _profile_links(user: dict) -> list[str]:

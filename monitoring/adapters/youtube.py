@@ -15,8 +15,22 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from ..checks import ApiAdapter, CheckError, Gone, Http, ProfileState, Target, platform_base, register
-from ._credential import token_for
+from django.views.decorators.debug import sensitive_variables
+
+from ..checks import (
+    ApiAdapter,
+    CheckError,
+    Gone,
+    Http,
+    ProfileState,
+    Target,
+    platform_base,
+    register,
+    registered_handle,
+    segment,
+    short_code,
+)
+from ._credential import kind_problem, token_for
 from .feeds import newest_entry_time, parse_feed
 
 FEED_BASE = "https://www.youtube.com"
@@ -44,6 +58,7 @@ class YouTubeAdapter(ApiAdapter):
     credential_kinds = ("api_key",)
     default_base = API_BASE
 
+    @sensitive_variables()  # the API key (issue 20)
     def target(self, account) -> Target:
         code = account.platform.code
         hosts = tuple(account.platform.host_list)
@@ -59,16 +74,21 @@ class YouTubeAdapter(ApiAdapter):
                 platform=code,
                 problem=f"確認できず：登録されたチャンネルID（{channel_id[:40]}）がUCで始まる24文字ではありません。{_WHERE}",
             )
+        handle, handle_problem = registered_handle(account)
+        if handle_problem:  # the @handle goes into channels.list's forHandle
+            return YouTubeTarget("", hosts, platform=code, problem=handle_problem)
         base = platform_base(code)
         bases = (base,) if base else ()
         feed_url = f"{base or FEED_BASE}/feeds/videos.xml?" + urlencode({"channel_id": channel_id})
         api, api_problem = None, ""
         found = token_for(account)  # the main thread: the database may be read here
-        key = (found.token or "").strip()
+        wrong_kind = kind_problem(found, ("api_key",))  # only an API key goes into the `key` parameter
+        key = "" if wrong_kind else (found.token or "").strip()
         if key:
             api = Target(base or API_BASE, (API_HOST,), bases, platform=code, actor=channel_id, token=key)
         else:  # no key, or an expired or unreadable one: the feed alone is read, and the reading says why
-            api_problem = found.problem.strip().removeprefix("確認できず：") or "APIキーが登録されていません"
+            lapsed = found.problem.strip().removeprefix("確認できず：")
+            api_problem = wrong_kind or lapsed or "APIキーが登録されていません"
         return YouTubeTarget(
             feed_url,
             hosts,
@@ -77,7 +97,7 @@ class YouTubeAdapter(ApiAdapter):
             platform=code,
             actor=channel_id,
             api=api,
-            handle=(account.handle or "").strip().lstrip("@"),
+            handle=handle,
             api_problem=api_problem,
         )
 
@@ -142,7 +162,7 @@ class YouTubeAdapter(ApiAdapter):
     def _confirm_gone(self, target: Target, http: Http, gone: Gone) -> CheckError:
         """G-4-5-エ without a key: the feed is known to answer 404 now and then for a live channel, so
         the channel's own page decides before a missing feed becomes an incident."""
-        page = http.get(target.url.split("/feeds/", 1)[0] + f"/channel/{target.actor}")
+        page = http.get(target.url.split("/feeds/", 1)[0] + f"/channel/{segment(target.actor)}")
         if page.status in (404, 410):
             return Gone(f"{gone}（チャンネルのページも HTTP {page.status}）")
         if page.status == 200:
@@ -152,6 +172,7 @@ class YouTubeAdapter(ApiAdapter):
             )
         return CheckError(f"フィードが HTTP 404、チャンネルのページも読めません（HTTP {page.status}）")
 
+    @sensitive_variables()  # the URL carries the key
     def _channel(self, api: Target, http: Http, **query) -> dict:
         """channels.list for one channel (by id or forHandle); Gone when `items` is empty."""
         part = "snippet,status" if "id" in query else "id"
@@ -202,5 +223,5 @@ def _reason(reply) -> str:
     error = body.get("error") if isinstance(body, dict) else None
     errors = error.get("errors") if isinstance(error, dict) else None
     if errors and isinstance(errors[0], dict):
-        return str(errors[0].get("reason") or "")[:40]
+        return short_code(errors[0].get("reason"))
     return ""

@@ -54,14 +54,14 @@ def test_a_clerks_change_of_the_profile_url_waits_for_the_section_head(client, s
     data = {
         **_edit_form(account_a, head_a),
         "profile_url": EVIL,
-        "handle": "komae_kodomo_official",
+        "handle": "komae_kids",
         "content_notes": "毎週金曜に配信",  # not public: applies at once
     }
     response = client.post(reverse("accounts:edit", args=[account_a.pk]), data, follow=True)
     assert "課長に申請しました" in response.content.decode()
     client.logout()
     public = _public_urls(client)
-    assert EVIL not in public and "komae_kodomo_official" not in public
+    assert EVIL not in public and "komae_kids" not in public
     assert "https://x.com/komae_kodomo" in public
     assert _verify(client, EVIL)["official"] is False
     assert _verify(client, "https://x.com/komae_kodomo")["official"] is True

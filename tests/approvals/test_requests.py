@@ -77,12 +77,12 @@ def test_submission_requires_the_reuse_answers_and_the_form(staff_a, head_a, fie
 
 @time_machine.travel("2026-11-24 10:00 +0900", tick=False)
 def test_submission_numbers_per_fiscal_year(staff_a, head_a):
-    first = services.request_create(actor=staff_a, fields=complete_request_fields(head_a, handle="a1"))
-    second = services.request_create(actor=staff_a, fields=complete_request_fields(head_a, handle="a2"))
+    first = services.request_create(actor=staff_a, fields=complete_request_fields(head_a, handle="komae_a1"))
+    second = services.request_create(actor=staff_a, fields=complete_request_fields(head_a, handle="komae_a2"))
     assert services.request_submit(request_id=first.pk, actor=head_a).reference == "令和8年度-001"
     assert services.request_submit(request_id=second.pk, actor=head_a).reference == "令和8年度-002"
     with time_machine.travel("2027-04-01 09:00 +0900", tick=False):
-        third = services.request_create(actor=staff_a, fields=complete_request_fields(head_a, handle="a3"))
+        third = services.request_create(actor=staff_a, fields=complete_request_fields(head_a, handle="komae_a3"))
         assert services.request_submit(request_id=third.pk, actor=head_a).reference == "令和9年度-001"
 
 
@@ -93,10 +93,30 @@ def test_nobody_edits_a_submitted_request(submitted, staff_a, head_a):
 
 
 def test_a_handle_already_official_cannot_be_requested(draft, head_a, dept_b, head_b):
-    AccountFactory(department=dept_b, manager=head_b, handle="komae_kosodate_line", platform=draft.platform)
+    AccountFactory(department=dept_b, manager=head_b, handle="komae_kids_line", platform=draft.platform)
     with pytest.raises(services.SubmissionIncomplete) as info:
         services.request_submit(request_id=draft.pk, actor=head_a)
     assert "既に公式アカウントとして登録" in info.value.missing["desired_handle"]
+
+
+@pytest.mark.parametrize("handle", ["komae/../../../../internal/admin", "komae?extra=1#", "komae_kosodate_info_x"])
+def test_a_desired_handle_that_is_no_line_id_cannot_be_submitted(staff_a, head_a, handle):
+    """Issue 20: the handle the account will have is the platform's syntax from the start."""
+    draft = services.request_create(actor=staff_a, fields=complete_request_fields(head_a, handle=handle))
+    with pytest.raises(services.SubmissionIncomplete) as info:
+        services.request_submit(request_id=draft.pk, actor=head_a)
+    assert "LINEのユーザー名の形ではありません" in info.value.missing["desired_handle"]
+    draft.refresh_from_db()
+    assert draft.status == RequestStatus.DRAFT
+
+
+def test_a_request_submitted_before_the_rule_is_not_approved_with_its_handle(submitted, member, chair):
+    AccountRequest.objects.filter(pk=submitted.pk).update(desired_handle="komae/../../internal")
+    services.request_vote(request_id=submitted.pk, actor=member, choice="for")
+    with pytest.raises(TransitionError, match="ユーザー名の形ではありません"):
+        services.request_decide(request_id=submitted.pk, actor=chair, decision="approve")
+    submitted.refresh_from_db()
+    assert submitted.status == RequestStatus.IN_REVIEW and submitted.account is None
 
 
 def test_submission_emails_the_committee(mailoutbox, django_capture_on_commit_callbacks, draft, head_a, member):
@@ -154,7 +174,7 @@ def test_approval_opens_the_account_with_policy_version_1(submitted, member, cha
     assert (account.status, account.department, account.handle) == (
         AccountStatus.PREPARING,
         submitted.department,
-        "komae_kosodate_line",
+        "komae_kids_line",
     )
     assert (account.manager, account.tone, account.registered_email) == (
         head_a,

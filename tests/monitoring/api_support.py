@@ -84,3 +84,13 @@ def assert_token_not_stored(result: StatusCheck, token: str) -> None:
     for field in StatusCheck._meta.concrete_fields:
         value = str(field.value_from_object(result))
         assert token not in value and token[-12:] not in value, field.name
+
+
+def assert_no_piece_stored(result: StatusCheck, *secrets: str) -> None:
+    """No field of the stored reading holds any 8 characters in a row of a secret."""
+    result.refresh_from_db()
+    for field in StatusCheck._meta.concrete_fields:
+        value = str(field.value_from_object(result))
+        for secret in secrets:
+            pieces = [secret[i : i + 8] for i in range(len(secret) - 7)]
+            assert not [p for p in pieces if p in value], (field.name, value)

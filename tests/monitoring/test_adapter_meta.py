@@ -231,3 +231,30 @@ def test_a_threads_token_of_another_user_is_not_checked(settings, monkeypatch, d
         check = api.check(account)
         assert check.outcome == StatusCheck.Outcome.ERROR
         assert "別のThreadsアカウント（@someone_else）" in check.error
+
+
+@pytest.mark.parametrize("code", ["facebook", "instagram"])
+def test_a_stored_id_stays_one_path_segment(settings, monkeypatch, dept_b, head_b, admin, code):
+    """Issue 20: the registered ID is the path's node, never a way to another path with the token."""
+    with api.serve(settings, monkeypatch, code) as server:
+        account = api.city_account(dept_b, head_b, code, "komae.city", "1/../../internal/admin?fields=")
+        api.register_token(admin, account, GRAPH_TOKEN)
+        server.answer("/internal/admin", json=graph_page())
+        server.answer("/v26.0/internal/admin", json=graph_page())
+        check = api.check(account)
+        assert check.outcome == StatusCheck.Outcome.ERROR
+        assert [p.split("?")[0] for p in api.paths_of(server)] == ["/v26.0/1%2F..%2F..%2Finternal%2Fadmin%3Ffields%3D"]
+
+
+def test_an_error_that_echoes_the_token_keeps_no_piece_of_it(meta, case, account, token):
+    """Issue 20: Meta's fbtrace_id (or a proxy's text in its place) is kept only as a short code."""
+    meta.answer(
+        case.profile,
+        status=500,
+        json={
+            "error": {"message": f"Bearer {GRAPH_TOKEN}", "code": f"Bearer {GRAPH_TOKEN}", "fbtrace_id": GRAPH_TOKEN}
+        },
+    )
+    check = api.check(account)
+    assert check.outcome == StatusCheck.Outcome.ERROR
+    api.assert_no_piece_stored(check, GRAPH_TOKEN)

@@ -129,7 +129,8 @@ def test_a_body_naming_a_local_file_is_never_opened(note, account, tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("handle", "reason"), [("", "note ID（ユーザー名）が登録されていません"), ("../admin", "note IDの形ではありません")]
+    ("handle", "reason"),
+    [("", "note ID（ユーザー名）が登録されていません"), ("../admin", "noteのユーザー名の形ではありません")],
 )
 def test_without_a_usable_note_id_it_says_why_it_cannot_check(note, account, handle, reason):
     OfficialAccount.objects.filter(pk=account.pk).update(handle=handle)

@@ -191,3 +191,51 @@ def test_a_lapsed_refresh_token_is_named_and_nothing_is_sent(tiktok, admin, acco
         check = api.check(account)
     assert check.outcome == StatusCheck.Outcome.ERROR and "有効期限が切れています" in check.error
     assert api.paths_of(tiktok) == []
+
+
+# --- issue 20: a credential goes only where its kind belongs ---
+
+
+def test_the_apps_key_and_secret_are_never_sent_as_a_bearer_token(tiktok, admin, account):
+    """The attack: with only the platform-wide `key:secret`, the check sent `Authorization: Bearer
+    key:secret` to the user-info endpoint. Now it names what is missing and sends nothing."""
+    from monitoring.credential_models import ApiCredential
+
+    api.register_token(admin, account, APP, kind=ApiCredential.Kind.CLIENT_CREDENTIALS, for_platform=True)
+    tiktok.answer(INFO, json=tiktok_user())
+    check = api.check(account)
+    assert check.outcome == StatusCheck.Outcome.ERROR
+    assert "クライアントキー:クライアントシークレット" in check.error
+    assert "必要なもの：TikTokのユーザーアクセストークンかリフレッシュトークン" in check.error
+    assert api.requests_of(tiktok) == []
+    api.assert_token_not_stored(check, APP)
+
+
+@pytest.mark.parametrize("handle", ["komae/../../internal", "komae?x=1#"])
+def test_a_stored_handle_that_is_no_tiktok_username_spends_no_refresh_token(tiktok, account, refresh_token, handle):
+    from accounts.models import OfficialAccount
+    from monitoring.credentials import token_for
+
+    OfficialAccount.objects.filter(pk=account.pk).update(handle=handle)
+    account.refresh_from_db()
+    check = api.check(account)
+    assert check.outcome == StatusCheck.Outcome.ERROR and "TikTokのユーザー名の形ではありません" in check.error
+    assert api.requests_of(tiktok) == [] and token_for(account).token == REFRESH
+
+
+def test_a_token_answer_that_echoes_the_form_keeps_no_secret(tiktok, account, refresh_token):
+    """Issue 20: the token endpoint's error code is kept only if it is a code, never what was sent."""
+    tiktok.answer(TOKEN, status=400, json={"error": "invented-client-secret-0001", "error_description": REFRESH})
+    check = api.check(account)
+    assert check.outcome == StatusCheck.Outcome.ERROR
+    api.assert_no_piece_stored(check, REFRESH, "invented-client-secret-0001")
+
+
+def test_a_token_answer_with_an_impossible_lifetime_is_no_crash(tiktok, account, refresh_token):
+    """Bad input from the platform is 確認できず, never a 500 of the 今すぐ確認 page; nothing changes."""
+    from monitoring.credentials import token_for
+
+    tiktok.answer(TOKEN, json={**_token_answer(), "refresh_expires_in": 10**20})
+    check = api.check(account)
+    assert check.outcome == StatusCheck.Outcome.ERROR and "必要な項目がありません" in check.error
+    assert token_for(account).token == REFRESH and INFO not in " ".join(api.paths_of(tiktok))

@@ -10,11 +10,20 @@ from monitoring import checks
 from monitoring.credential_models import ApiCredential
 from monitoring.models import StatusCheck
 from tests.monitoring import api_support as api
-from tests.platform_fixtures import X_TOKEN, X_USER_ID, x_not_found, x_problem, x_suspended, x_tweets, x_user
+from tests.platform_fixtures import (
+    X_TOKEN,
+    X_USER_ID,
+    X_USERNAME,
+    x_not_found,
+    x_problem,
+    x_suspended,
+    x_tweets,
+    x_user,
+)
 
 pytestmark = pytest.mark.django_db
 
-HANDLE = "komae_city_invented"
+HANDLE = X_USERNAME
 USER = f"/2/users/by/username/{HANDLE}"
 TWEETS = f"/2/users/{X_USER_ID}/tweets"
 
@@ -124,3 +133,64 @@ def test_the_api_host_is_the_only_place_the_token_goes(settings, account, token)
     assert target.url == "https://api.x.com"
     assert "api.x.com" in target.hosts
     assert X_TOKEN not in repr(target)
+
+
+# --- issue 20: what reaches the API's path is one segment, and only a handle of X's syntax ---
+
+
+@pytest.mark.parametrize("handle", ["komae/../../../../internal/admin", "komae?extra=1#"])
+def test_a_stored_handle_that_is_no_x_username_sends_nothing(x, account, token, handle):
+    """The attack: `GET /2/internal/admin` with the city's bearer token, or the query replaced."""
+    OfficialAccount.objects.filter(pk=account.pk).update(handle=handle)  # stored before the rule
+    account.refresh_from_db()
+    x.answer("/2/internal/admin", json=x_user())
+    x.answer(f"/2/users/by/username/{handle}", json=x_user())
+    x.answer("/2/users/by/username/komae", json=x_user())
+    check = api.check(account)
+    assert check.outcome == StatusCheck.Outcome.ERROR
+    assert f"登録されたユーザー名「{handle}」はXのユーザー名の形ではありません" in check.error
+    assert api.requests_of(x) == []
+
+
+def test_an_id_in_the_answer_stays_one_path_segment(x, account, token):
+    """An answer (or a proxy) cannot steer the next request, which carries the token, elsewhere."""
+    x.answer(USER, json=x_user(user_id="1/../../../internal/admin?x="))
+    check = api.check(account)
+    assert check.outcome == StatusCheck.Outcome.ERROR
+    tweets = "/2/users/1%2F..%2F..%2F..%2Finternal%2Fadmin%3Fx%3D/tweets"
+    assert [p.split("?")[0] for p in api.paths_of(x)] == [USER, tweets]
+
+
+# --- issue 20: a platform's (or a proxy's) error text is not stored verbatim ---
+
+
+def test_an_error_that_echoes_the_request_keeps_no_credential(x, account, token):
+    """The attack: an API or proxy that echoes the request put `Authorization: Bearer …` in the reading."""
+    echo = f"GET /2/users/by/username/{HANDLE} Authorization: Bearer {X_TOKEN}"
+    x.answer(USER, status=502, json={"title": echo, "detail": echo, "type": "about:blank", "status": 502})
+    check = api.check(account)
+    assert check.outcome == StatusCheck.Outcome.ERROR
+    assert check.error.startswith("APIがエラーを返しました（HTTP 502")
+    assert "Bearer" not in check.error
+    api.assert_no_piece_stored(check, X_TOKEN)
+
+
+def test_a_reading_that_echoes_the_token_does_not_store_it(x, account, token):
+    x.answer(USER, json=x_user(name=f"狛江市 Authorization: Bearer {X_TOKEN}"))
+    x.answer(TWEETS, json=x_tweets())
+    check = api.check(account)
+    api.assert_no_piece_stored(check, X_TOKEN)
+    assert check.display_name.startswith("狛江市")
+
+
+@pytest.mark.parametrize(
+    "kind", [ApiCredential.Kind.CHANNEL_ACCESS_TOKEN, ApiCredential.Kind.API_KEY, ApiCredential.Kind.CLIENT_CREDENTIALS]
+)
+def test_a_credential_of_another_kind_is_never_sent(x, admin, account, kind):
+    """Issue 20: a credential goes only where its kind belongs (X takes a bearer token)."""
+    api.register_token(admin, account, X_TOKEN, kind=kind, for_platform=True)
+    x.answer(USER, json=x_user())
+    check = api.check(account)
+    assert check.outcome == StatusCheck.Outcome.ERROR and "この確認には使えません" in check.error
+    assert "必要なもの：X API のベアラートークン" in check.error
+    assert api.requests_of(x) == []

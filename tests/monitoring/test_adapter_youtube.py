@@ -267,3 +267,12 @@ def test_the_feed_and_the_api_each_go_to_their_own_host(settings, api_key, accou
     assert target.api.url == "https://www.googleapis.com"
     assert target.api.hosts == ("www.googleapis.com",)  # a redirect off the API never carries the key
     assert KEY not in repr(target)
+
+
+def test_only_an_api_key_goes_into_the_key_parameter(yt, admin, account):
+    """Issue 20: an access token registered for YouTube is no API key; it never goes into a URL."""
+    api.register_token(admin, account, "ya29.invented-oauth-access-token-0001", for_platform=True)
+    yt.answer(FEED, match={"channel_id": YT_CHANNEL_ID}, text=youtube_feed(), content_type="application/atom+xml")
+    check = api.check(account)
+    assert all("ya29." not in path for path in api.paths_of(yt))
+    assert "アクセストークン" in check.error and "この確認には使えません" in check.error

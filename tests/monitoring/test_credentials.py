@@ -216,6 +216,27 @@ def test_an_error_report_of_the_page_hides_the_token(client, admin, account_a):
     assert cleansed["token"] != TOKEN and cleansed["kind"] == "bearer_token"
 
 
+@pytest.mark.parametrize("debug", [True, False])
+def test_the_error_page_of_a_failed_registration_never_shows_the_token(rf, settings, admin, account_a, debug):
+    """Issue 20, security 5: the DEBUG page listed the view's local `data` with the token in it. A
+    server whose CREDENTIAL_KEYS went missing fails the registration with a 500: its report (the
+    DEBUG page, the mail to ADMINS) shows no variable and no POST value that holds the token."""
+    from django.views.debug import technical_500_response
+
+    from monitoring import views
+
+    settings.DEBUG = debug
+    settings.CREDENTIAL_KEYS = []
+    request = rf.post(reverse("monitoring:credential_register"), _form(account_a))
+    request.user = admin
+    with pytest.raises(ImproperlyConfigured) as failure:
+        views.credential_register(request)
+    page = technical_500_response(request, failure.type, failure.value, failure.tb).content.decode()
+    assert "ImproperlyConfigured" in page and "credential_register" in page  # the report itself is there
+    assert TOKEN not in page and TOKEN[:12] not in page
+    assert not ApiCredential.objects.exists()
+
+
 # --- which token a check uses ----------------------------------------------------------------------
 
 

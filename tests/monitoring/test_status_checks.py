@@ -193,3 +193,21 @@ def test_accounts_that_cannot_be_checked_are_listed_with_why(client, admin, head
             assert "こまえ子ども（X @komae_kodomo）" in section
             assert "APIの設定がありません" in section and "X API のベアラートークン" in section
             assert ("APIトークンを登録する" in section) is (user == admin)
+
+
+def test_a_reading_stored_before_issue_20_shows_no_echoed_credential(client, admin, head_a, account_a):
+    """Readings are never rewritten; one stored with a proxy's echo is scrubbed where it is shown."""
+    from django.urls import reverse
+
+    token = "AAAAinventedEchoedBearerToken0123456789abcdef"
+    StatusCheck.objects.create(
+        account=account_a,
+        run_key="before-issue-20",
+        outcome=StatusCheck.Outcome.ERROR,
+        error=f"APIがエラーを返しました（HTTP 502・Authorization: Bearer {token}）",
+    )
+    for user, url in ((head_a, reverse("accounts:detail", args=[account_a.pk])), (admin, reverse("dashboard"))):
+        client.force_login(user)
+        page = client.get(url).content.decode()
+        assert "APIがエラーを返しました（HTTP 502" in page, url
+        assert token not in page and token[:16] not in page, url

@@ -78,3 +78,24 @@ def test_a_refused_refresh_keeps_the_token_and_the_reminders_still_come(threads,
     old.refresh_from_db()
     assert old.retired_at is None and credentials.token_for(account).token == OLD
     assert credentials.credential_reminders_send(TODAY) == 1  # the sysadmin hears a week before
+
+
+@time_machine.travel("2026-11-25 10:00 +0900")
+def test_a_refused_refresh_logs_no_piece_of_the_token(threads, admin, account, caplog):
+    """Issue 20: what the platform answers is logged only as its code, never an echo of the request."""
+    _registered(admin, account, expires_on=TODAY + timedelta(days=6))
+    echo = {"error": {"message": f"access_token={OLD}", "code": OLD, "fbtrace_id": f"Bearer {OLD}"}}
+    threads.answer("/refresh_access_token", status=400, json=echo)
+    with caplog.at_level("WARNING", logger="monitoring.renewals"):
+        assert renew_tokens() == (0, 1)
+    logged = " ".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
+    assert "token refresh failed" in logged
+    assert not [OLD[i : i + 8] for i in range(len(OLD) - 7) if OLD[i : i + 8] in logged]
+
+
+@time_machine.travel("2026-11-25 10:00 +0900")
+def test_a_refresh_with_an_impossible_lifetime_keeps_the_token(threads, admin, account):
+    _registered(admin, account, expires_on=TODAY + timedelta(days=6))
+    threads.answer("/refresh_access_token", json={"access_token": NEW, "token_type": "bearer", "expires_in": 10**20})
+    assert renew_tokens() == (0, 1)
+    assert credentials.token_for(account).token == OLD
