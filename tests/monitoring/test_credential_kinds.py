@@ -113,8 +113,8 @@ def test_the_adapters_rule_names_real_kinds_and_every_platform_with_an_api_token
 
 
 def test_a_token_registered_with_a_wrong_kind_before_the_rule_is_flagged(client, admin):
-    """An upgraded city may hold an X bearer token registered as アクセストークン: it is kept (a record),
-    its checks send it nowhere (確認できず), and the list says to register it again with the right kind."""
+    """An upgraded city may hold an X bearer token registered as アクセストークン: it is kept (a record)
+    and the list says to register it again with the right kind."""
     ApiCredential.objects.create(
         platform=platform("x"),
         kind="access_token",
