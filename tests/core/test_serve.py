@@ -63,7 +63,7 @@ def _pool(run: Path, name: str) -> list[int]:
 
 
 @pytest.mark.skipif(not os.path.exists(NGINX), reason="nginx is a Debian package of `make setup`")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the migrations' rows come back after
 def test_a_stuck_public_pool_leaves_the_staffs_pages_answering(tmp_path):
     if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith("file:memorydb"):
         pytest.skip("the servers need a database they can open")
