@@ -365,9 +365,9 @@ class ApiAdapter(GenericAdapter):
     without one it is the platform's own API host."""
 
     default_base = ""
-    # The kinds of credential (ApiCredential.Kind) this API takes in its Authorization header; any
-    # other registered for the account is 確認できず, nothing sent (issue 20).
-    credential_kinds: tuple[str, ...] = ("access_token",)
+    # The kinds of credential (ApiCredential.Kind) this API takes (`credential_kinds` above); any other
+    # registered for the account is 確認できず, nothing sent (issue 20). An API read without a token
+    # (Bluesky's AppView, note's feed) names none.
 
     def api_target(self, account, *, actor: str, token: str = "", problem: str = "", secrets=()) -> Target:
         code = account.platform.code

@@ -6,8 +6,8 @@ adapters read them the way production does: encrypted in the database, decrypted
 
 import contextlib
 
-from monitoring import checks, status
-from monitoring.credentials import credential_register
+from monitoring import checks, credentials, status
+from monitoring.credential_models import ApiCredential
 from monitoring.models import StatusCheck
 from tests.factories import AccountFactory, platform
 from tests.platform_server import PlatformServer
@@ -40,13 +40,26 @@ def city_account(department, manager, code: str, handle: str, platform_account_i
 def register_token(admin, account, token: str, *, kind=None, for_platform=False, **kw):
     """A token for the account (or for every account of its platform) as the sysadmin enters it; of
     the first kind its SNS takes unless another is named."""
-    return credential_register(
+    return credentials.credential_register(
         actor=admin,
         platform_id=account.platform_id,
         account_id=None if for_platform else account.pk,
         token=token,
         kind=kind or checks.credential_kinds_for(account.platform.code)[0],
         expires_on=kw.get("expires_on"),
+    )
+
+
+def stored_before_the_kind_rule(admin, account, token: str, *, kind, for_platform=False) -> ApiCredential:
+    """A token of a kind its SNS does not take, as a database from before issue 20 may hold it (the
+    form and `credential_register` refuse it now)."""
+    return ApiCredential.objects.create(
+        platform_id=account.platform_id,
+        account=None if for_platform else account,
+        kind=kind,
+        secret=credentials.encrypt(token),
+        fingerprint=credentials.fingerprint_of(token),
+        registered_by=admin,
     )
 
 

@@ -187,8 +187,9 @@ def test_a_reading_that_echoes_the_token_does_not_store_it(x, account, token):
     "kind", [ApiCredential.Kind.CHANNEL_ACCESS_TOKEN, ApiCredential.Kind.API_KEY, ApiCredential.Kind.CLIENT_CREDENTIALS]
 )
 def test_a_credential_of_another_kind_is_never_sent(x, admin, account, kind):
-    """Issue 20: a credential goes only where its kind belongs (X takes a bearer token)."""
-    api.register_token(admin, account, X_TOKEN, kind=kind, for_platform=True)
+    """Issue 20: a credential goes only where its kind belongs (X takes a bearer token), even one
+    registered before the form refused other kinds."""
+    api.stored_before_the_kind_rule(admin, account, X_TOKEN, kind=kind, for_platform=True)
     x.answer(USER, json=x_user())
     check = api.check(account)
     assert check.outcome == StatusCheck.Outcome.ERROR and "この確認には使えません" in check.error

@@ -271,7 +271,9 @@ def test_the_feed_and_the_api_each_go_to_their_own_host(settings, api_key, accou
 
 def test_only_an_api_key_goes_into_the_key_parameter(yt, admin, account):
     """Issue 20: an access token registered for YouTube is no API key; it never goes into a URL."""
-    api.register_token(admin, account, "ya29.invented-oauth-access-token-0001", for_platform=True)
+    api.stored_before_the_kind_rule(
+        admin, account, "ya29.invented-oauth-access-token-0001", kind=ApiCredential.Kind.ACCESS_TOKEN, for_platform=True
+    )
     yt.answer(FEED, match={"channel_id": YT_CHANNEL_ID}, text=youtube_feed(), content_type="application/atom+xml")
     check = api.check(account)
     assert all("ya29." not in path for path in api.paths_of(yt))
