@@ -61,6 +61,22 @@ def _database_url(name: str) -> str:
     return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
 
+def production_env(port: int, **extra: str) -> dict:
+    """The environment of the app as a city's server runs it (DEBUG off, its keys set), on the bench's
+    database, at 127.0.0.1:port without TLS."""
+    return {
+        **os.environ,
+        "DATABASE_URL": _database_url(connection.settings_dict["NAME"]),
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": f"http://127.0.0.1:{port}",
+        "CREDENTIAL_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),  # a Fernet key
+        "BACKUP_SIGNING_KEY": secrets.token_urlsafe(32),
+        "SECURE_SSL_REDIRECT": "false",
+        **extra,
+    }
+
+
 def _wait_until_up(base: str, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -128,18 +144,7 @@ def main():
             if args.accounts:
                 call_command("seed_bulk", accounts=args.accounts, years=1, stdout=open(os.devnull, "w"))
             port = _free_port()
-            env = {
-                **os.environ,
-                "DATABASE_URL": _database_url(connection.settings_dict["NAME"]),
-                "DEBUG": "false",
-                "ALLOWED_HOSTS": "127.0.0.1",
-                "SITE_URL": f"http://127.0.0.1:{port}",
-                "CREDENTIAL_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),  # a Fernet key
-                "BACKUP_SIGNING_KEY": secrets.token_urlsafe(32),
-                "SECURE_SSL_REDIRECT": "false",
-                "STATIC_ROOT": static_root,
-                "LOG_LEVEL": "WARNING",
-            }
+            env = production_env(port, STATIC_ROOT=static_root, LOG_LEVEL="WARNING")
             subprocess.run(
                 [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True
             )

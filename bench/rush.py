@@ -19,7 +19,6 @@ Prints one line, ending with `ratio N.NN`: the larger of p50 and p95 under the r
 """
 
 import argparse
-import base64
 import http.client
 import logging
 import multiprocessing
@@ -48,7 +47,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 
-from bench.public import _database_url, _free_port, _wait_until_up  # noqa: E402
+from bench.public import _free_port, _wait_until_up, production_env  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD = "/"
@@ -152,21 +151,14 @@ def main():
             if args.accounts:
                 call_command("seed_bulk", accounts=args.accounts, years=1, stdout=open(os.devnull, "w"))
             port = _free_port()
-            env = {
-                **os.environ,
-                "DATABASE_URL": _database_url(connection.settings_dict["NAME"]),
-                "DEBUG": "false",
-                "ALLOWED_HOSTS": "127.0.0.1",
-                "SITE_URL": f"http://127.0.0.1:{port}",
-                "CREDENTIAL_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),  # a Fernet key
-                "BACKUP_SIGNING_KEY": secrets.token_urlsafe(32),
-                "SECURE_SSL_REDIRECT": "false",
-                "STATIC_ROOT": str(Path(tmp) / "static"),
-                "LOG_LEVEL": "ERROR",
-                "RUN_DIR": str(Path(tmp) / "run"),
-                "WEB_WORKERS": "2",
-                "PUBLIC_WORKERS": "2",
-            }
+            env = production_env(
+                port,
+                STATIC_ROOT=str(Path(tmp) / "static"),
+                LOG_LEVEL="ERROR",
+                RUN_DIR=str(Path(tmp) / "run"),
+                WEB_WORKERS="2",
+                PUBLIC_WORKERS="2",
+            )
             subprocess.run(
                 [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True
             )
