@@ -20,7 +20,7 @@ from core.dates import to_wareki
 from core.errors import TransitionError
 from core.models import AuditEvent
 from core.notices import notify
-from org.roles import Role, has_role
+from org.roles import Role
 
 from . import lookup
 from .models import (
@@ -35,11 +35,18 @@ from .models import (
     validate_profile_url,
 )
 from .permissions import (
+    can_appoint,
+    can_backdate_notice,
+    can_change_public_fields,
     can_decide_public_change,
-    can_edit_account,
-    can_record_followers,
-    can_register_accounts,
+    can_register_for_any_section,
+    can_suspend_during_notice,
     can_transition,
+    can_vouch_official,
+    ensure_can_edit_account,
+    ensure_can_record_followers,
+    ensure_can_register_accounts,
+    ensure_can_transition,
 )
 
 # Fields a 課 maintains through the register/edit form. The status and the suspension fields
@@ -121,15 +128,14 @@ def account_register(
     initial_status: str = AccountStatus.PREPARING,
 ) -> OfficialAccount:
     """Register an account the city already runs (or is preparing); audited as 登録."""
-    if not can_register_accounts(actor):
-        raise PermissionDenied("アカウントを登録する権限がありません。")
+    ensure_can_register_accounts(actor)
     if initial_status not in REGISTRABLE_STATUSES:
         raise TransitionError("登録時の状態は「開設準備」か「運用中」です。")
     # Only the 課長 (or the sysadmin) vouches that an account is already official; a clerk's entry
     # waits in 開設準備 for the 課長's 運用開始 (G-4-2-イ: the 課の長 answers for the account).
-    if initial_status == AccountStatus.ACTIVE and not has_role(actor, Role.SECTION_HEAD, Role.SYSADMIN):
+    if initial_status == AccountStatus.ACTIVE and not can_vouch_official(actor):
         raise PermissionDenied("「運用中」として登録できるのは課長です。開設準備で登録し、課長が運用開始してください。")
-    if not has_role(actor, Role.SYSADMIN) and department.pk != actor.department_id:
+    if department.pk != actor.department_id and not can_register_for_any_section(actor):
         raise PermissionDenied("他の課のアカウントは登録できません。")
     account = OfficialAccount(department=department, status=initial_status, **_only_editable(fields))
     _check_manager(account)
@@ -234,13 +240,12 @@ def account_update(*, account_id: int, actor, fields: dict[str, Any], contractor
     (PUBLIC_FIELDS) is not applied but proposed to the 課長 (PublicChange); the rest applies now.
     """
     account = OfficialAccount.objects.select_for_update().select_related("platform").get(pk=account_id)
-    if not can_edit_account(actor, account):
-        raise PermissionDenied("このアカウントを編集する権限がありません。")
+    ensure_can_edit_account(actor, account)
     if account.status == AccountStatus.CLOSED:
         raise TransitionError("閉鎖したアカウントの記録は変更できません。")
     fields = _only_editable(fields)
     # SPEC §1: the 課長 appoints the 管理者 and decides who the contractors are.
-    may_appoint = has_role(actor, Role.SECTION_HEAD, Role.SYSADMIN)
+    may_appoint = can_appoint(actor)
     if not may_appoint and "manager" in fields and fields["manager"] != account.manager:
         raise PermissionDenied("管理者を変更できるのは課長です。")
     if (
@@ -306,7 +311,7 @@ def account_update(*, account_id: int, actor, fields: dict[str, Any], contractor
 
 def public_change_needs_approval(*, user, account: OfficialAccount) -> bool:
     """SPEC §8: a 担当職員's change of what the public sees waits for the 課長; theirs applies at once."""
-    return account.status in PUBLIC_STATUSES and not has_role(user, Role.SECTION_HEAD, Role.SYSADMIN)
+    return account.status in PUBLIC_STATUSES and not can_change_public_fields(user)
 
 
 def _label_of(name: str) -> str:
@@ -420,8 +425,7 @@ def public_change_withdraw(*, change_id: int, actor) -> PublicChange:
 def account_record_followers(*, account_id: int, actor, recorded_on: date, count: int) -> FollowerSnapshot:
     """Record the follower count of a day; a second figure for the same day corrects the first."""
     account = OfficialAccount.objects.select_for_update().get(pk=account_id)
-    if not can_record_followers(actor, account):
-        raise PermissionDenied("フォロワー数を記録する権限がありません。")
+    ensure_can_record_followers(actor, account)
     if recorded_on > timezone.localdate():
         raise TransitionError("未来の日付のフォロワー数は記録できません。", field="recorded_on")
     snapshot, created = FollowerSnapshot.objects.get_or_create(
@@ -490,9 +494,7 @@ def _begin(*, account_id: int, actor, name: str) -> tuple[OfficialAccount, Trans
     """Lock the account and check that `actor` may make transition `name` from its current state."""
     transition = TRANSITIONS[name]
     account = OfficialAccount.objects.select_for_update().select_related("platform").get(pk=account_id)
-    if not can_transition(actor, account, sysadmin_only=transition.sysadmin_only):
-        who = "システム管理者" if transition.sysadmin_only else "所管課の課長またはシステム管理者"
-        raise PermissionDenied(f"「{transition.label}」は{who}のみ行えます。")
+    ensure_can_transition(actor, account, label=transition.label, sysadmin_only=transition.sysadmin_only)
     if account.status not in transition.sources:
         allowed = "・".join(_label(s) for s in sorted(transition.sources))
         raise TransitionError(
@@ -620,7 +622,7 @@ def account_announce_suspension(
     )
     short = (notice_ends_on - notice_starts_on).days < minimum_days
     # G-4-5-ウ: followers are told in advance; a notice dated in the past would be no notice at all.
-    if notice_starts_on < timezone.localdate() and not has_role(actor, Role.SYSADMIN):
+    if notice_starts_on < timezone.localdate() and not can_backdate_notice(actor):
         raise TransitionError(
             f"事前周知の開始日は今日以降の日付にしてください（{settings.CITY.clause('G-4-5-ウ')}）。",
             field="notice_starts_on",
@@ -669,7 +671,11 @@ def account_withdraw_notice(*, account_id: int, actor, comment: str) -> Official
 def suspend_not_before(*, user, account: OfficialAccount) -> date | None:
     """The day from which `user` may stop `account`, while its notice period runs (G-4-5-ウ); None
     when they may now. The sysadmin may stop it earlier, recording why."""
-    if account.notice_ends_on and timezone.localdate() <= account.notice_ends_on and not has_role(user, Role.SYSADMIN):
+    if (
+        account.notice_ends_on
+        and timezone.localdate() <= account.notice_ends_on
+        and not can_suspend_during_notice(user)
+    ):
         return account.notice_ends_on + timedelta(days=1)
     return None
 

@@ -5,7 +5,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +14,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.audit import timeline_of
 from core.errors import TransitionError
 from core.forms import show_refusal
-from org.roles import Role, has_role
 
 from . import services
 from .forms import (
@@ -34,7 +32,12 @@ from .permissions import (
     can_edit_account,
     can_record_followers,
     can_register_accounts,
-    can_transition,
+    can_register_for_any_section,
+    can_vouch_official,
+    ensure_can_edit_account,
+    ensure_can_record_followers,
+    ensure_can_register_accounts,
+    ensure_can_transition,
 )
 from .selectors import (
     account_search,
@@ -76,14 +79,13 @@ def account_list(request):
 @require_http_methods(["GET", "POST"])
 def account_create(request):
     user = request.user
-    if not can_register_accounts(user):
-        raise PermissionDenied("アカウントを登録する権限がありません。")
-    chooses = has_role(user, Role.SYSADMIN)
+    ensure_can_register_accounts(user)
+    chooses = can_register_for_any_section(user)
     form = RegisterAccountForm(
         request.POST or None,
         department=user.department,
         can_choose_department=chooses,
-        may_activate=has_role(user, Role.SECTION_HEAD, Role.SYSADMIN),
+        may_activate=can_vouch_official(user),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -141,8 +143,7 @@ def _detail_page(request, account, *, follower_form=None):
 @require_http_methods(["GET", "POST"])
 def account_edit(request, pk: int):
     account = _visible_account(request.user, pk)
-    if not can_edit_account(request.user, account):
-        raise PermissionDenied("このアカウントを編集する権限がありません。")
+    ensure_can_edit_account(request.user, account)
     form = AccountForm(
         request.POST or None,
         instance=account,
@@ -220,8 +221,7 @@ def public_change_act(request, pk: int, change_pk: int, action: str):
 @require_POST
 def account_record_followers(request, pk: int):
     account = _visible_account(request.user, pk)
-    if not can_record_followers(request.user, account):
-        raise PermissionDenied("フォロワー数を記録する権限がありません。")
+    ensure_can_record_followers(request.user, account)
     form = FollowerForm(request.POST, follower_word=account.platform.follower_word)
     if form.is_valid():
         try:
@@ -251,8 +251,7 @@ def account_transition(request, pk: int, action: str):
         raise Http404
     account = _visible_account(request.user, pk)
     transition = services.TRANSITIONS[action]
-    if not can_transition(request.user, account, sysadmin_only=transition.sysadmin_only):
-        raise PermissionDenied(f"「{transition.label}」を行う権限がありません。")
+    ensure_can_transition(request.user, account, label=transition.label, sysadmin_only=transition.sysadmin_only)
     if request.method == "GET" and account.status not in transition.sources:
         # A stale link: say why instead of showing a form that is bound to fail.
         messages.error(request, f"「{transition.label}」は現在行えません（状態：{account.get_status_display()}）。")

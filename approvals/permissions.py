@@ -1,10 +1,13 @@
 """Who may do what with new-account requests (SPEC §1, §4.1): one predicate per action.
 
-A predicate answers the right (role and object rule) and raises nothing; the services refuse
-with PermissionDenied (403) when it is False, and with TransitionError when the right person acts
-at the wrong moment. `request_actions` is what a page offers: the right and the moment together.
+A predicate answers the right (role and object rule) and raises nothing; the `ensure_…` beside it
+refuses with PermissionDenied (403) and the one message the user reads, asked by the service (and by
+the view before it shows a form). The right person at the wrong moment gets TransitionError from the
+service. `request_actions` is what a page offers: the right and the moment together.
 """
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from core.models import AuditEvent
@@ -37,9 +40,19 @@ def can_create_request(user) -> bool:
     return has_role(user, Role.STAFF, Role.SECTION_HEAD) and user.department_id is not None
 
 
+def ensure_can_create_request(user) -> None:
+    if not can_create_request(user):
+        raise PermissionDenied("新規アカウントの申請を作成できるのは課の職員です。")
+
+
 def can_edit_request(user, request: AccountRequest) -> bool:
     """The 課's staff and 課長 edit its requests (a draft: see request_actions)."""
     return has_role(user, Role.STAFF, Role.SECTION_HEAD) and _own_section(user, request)
+
+
+def ensure_can_edit_request(user, request: AccountRequest) -> None:
+    if not can_edit_request(user, request):
+        raise PermissionDenied("この申請を編集する権限がありません。")
 
 
 def can_submit_request(user, request: AccountRequest) -> bool:
@@ -47,13 +60,29 @@ def can_submit_request(user, request: AccountRequest) -> bool:
     return has_role(user, Role.SECTION_HEAD) and _own_section(user, request)
 
 
+def ensure_can_submit_request(user, request: AccountRequest) -> None:
+    if not can_submit_request(user, request):
+        raise PermissionDenied("申請を提出できるのは、申請する課の課長です。")
+
+
 def can_ask_submission(user, request: AccountRequest) -> bool:
     """A clerk of the 課 (not its 課長, who submits) hands the draft to the 課長."""
     return has_role(user, Role.STAFF) and not has_role(user, Role.SECTION_HEAD) and _own_section(user, request)
 
 
+def ensure_can_ask_submission(user, request: AccountRequest) -> None:
+    if not can_ask_submission(user, request):
+        raise PermissionDenied("提出の依頼は、申請する課の担当職員が行います。")
+
+
 def can_comment(user, request: AccountRequest) -> bool:
     return has_role(user, *COMMITTEE_ROLES)
+
+
+def ensure_can_comment(user, request: AccountRequest) -> None:
+    if not can_comment(user, request):
+        city = settings.CITY
+        raise PermissionDenied(f"コメントできるのは{city.committee_name}の{city.committee_member_title}です。")
 
 
 def can_vote(user, request: AccountRequest) -> bool:
@@ -61,9 +90,29 @@ def can_vote(user, request: AccountRequest) -> bool:
     return has_role(user, *COMMITTEE_ROLES) and not _own_section(user, request) and not applied_for(user, request)
 
 
+def ensure_can_vote(user, request: AccountRequest) -> None:
+    """Refuse the vote, saying who votes in the committee's own words (the city profile)."""
+    if not can_vote(user, request):
+        city = settings.CITY
+        raise PermissionDenied(
+            f"賛否を表明できるのは、申請した課以外の{city.committee_name}の{city.committee_member_title}です。"
+            "申請の作成・提出に関わった人は、異動の後も表明できません。"
+        )
+
+
 def can_decide(user, request: AccountRequest) -> bool:
     """G-4-2-ウ: the chair decides; never on a request of the chair's own 課, nor on one they applied for."""
     return has_role(user, Role.COMMITTEE_CHAIR) and not _own_section(user, request) and not applied_for(user, request)
+
+
+def ensure_can_decide(user, request: AccountRequest) -> None:
+    """Refuse the decision, saying who decides (G-4-2-ウ) in the committee's own words (the city profile)."""
+    if not can_decide(user, request):
+        city = settings.CITY
+        raise PermissionDenied(
+            f"決定できるのは{city.committee_name}の{city.committee_chair_title}です"
+            f"（申請した課の{city.committee_chair_title}を除く）。申請の作成・提出に関わった人は、異動の後も決定できません。"
+        )
 
 
 def has_voted(user, request: AccountRequest) -> bool:

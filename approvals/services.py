@@ -8,7 +8,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -31,13 +30,13 @@ from .permissions import (
     EDITED,
     HANDED_OVER,
     UNDER_REVIEW,
-    can_ask_submission,
-    can_comment,
-    can_create_request,
-    can_decide,
-    can_edit_request,
-    can_submit_request,
-    can_vote,
+    ensure_can_ask_submission,
+    ensure_can_comment,
+    ensure_can_create_request,
+    ensure_can_decide,
+    ensure_can_edit_request,
+    ensure_can_submit_request,
+    ensure_can_vote,
     has_voted,
 )
 
@@ -50,24 +49,6 @@ REQUIRED_FOR_SUBMISSION = [
     for name in EDITABLE_FIELDS
     if name not in ("content_notes", "restrict_follow", "restrict_reply", "restrict_contact", "approval_required")
 ]
-
-
-def only_the_chair() -> str:
-    """Who decides a request (G-4-2-ウ), in the committee's own words (the city profile)."""
-    city = settings.CITY
-    return (
-        f"決定できるのは{city.committee_name}の{city.committee_chair_title}です"
-        f"（申請した課の{city.committee_chair_title}を除く）。申請の作成・提出に関わった人は、異動の後も決定できません。"
-    )
-
-
-def who_votes() -> str:
-    """Who votes on a request, in the committee's own words (the city profile)."""
-    city = settings.CITY
-    return (
-        f"賛否を表明できるのは、申請した課以外の{city.committee_name}の{city.committee_member_title}です。"
-        "申請の作成・提出に関わった人は、異動の後も表明できません。"
-    )
 
 
 def _label(name: str) -> str:
@@ -98,8 +79,7 @@ def request_missing(request: AccountRequest) -> dict[str, str]:
 
 
 def _check_editable(actor, request: AccountRequest) -> None:
-    if not can_edit_request(actor, request):
-        raise PermissionDenied("この申請を編集する権限がありません。")
+    ensure_can_edit_request(actor, request)
     if request.status != RequestStatus.DRAFT:
         raise TransitionError(f"{request.get_status_display()}の申請は変更できません。")
 
@@ -142,8 +122,7 @@ def _notify(request: AccountRequest, subject: str, body: str, recipients) -> Non
 @transaction.atomic
 def request_create(*, actor, fields: dict[str, Any]) -> AccountRequest:
     """Start a draft in the actor's own 課; a draft may be saved with partial data."""
-    if not can_create_request(actor):
-        raise PermissionDenied("新規アカウントの申請を作成できるのは課の職員です。")
+    ensure_can_create_request(actor)
     request = AccountRequest.objects.create(department=actor.department, created_by=actor, **_only_editable(fields))
     _audit(request, actor, DRAFTED)
     return request
@@ -180,8 +159,7 @@ def _next_sequence(year: int) -> int:
 def request_submit(*, request_id: int, actor) -> AccountRequest:
     """The 課長 submits the 第４号様式 with the draft policy (G-4-2-イ); numbered at the first time."""
     request = AccountRequest.objects.select_for_update(of=("self",)).select_related("manager").get(pk=request_id)
-    if not can_submit_request(actor, request):
-        raise PermissionDenied("申請を提出できるのは、申請する課の課長です。")
+    ensure_can_submit_request(actor, request)
     if request.status != RequestStatus.DRAFT:
         raise TransitionError(f"{request.get_status_display()}の申請は提出できません。")
     missing = request_missing(request)
@@ -225,8 +203,7 @@ def request_submit(*, request_id: int, actor) -> AccountRequest:
 def request_ask_submission(*, request_id: int, actor) -> AccountRequest:
     """A clerk hands the finished draft to the 課長 (G-4-2-イ: the 課長 submits); the 課長 is told."""
     request = AccountRequest.objects.select_for_update().get(pk=request_id)
-    if not can_ask_submission(actor, request):
-        raise PermissionDenied("提出の依頼は、申請する課の担当職員が行います。")
+    ensure_can_ask_submission(actor, request)
     if request.status != RequestStatus.DRAFT:
         raise TransitionError(f"{request.get_status_display()}の申請は依頼できません。")
     if request.submission_requested_at is not None:
@@ -261,10 +238,7 @@ def _begin_review(request: AccountRequest, actor) -> None:
 @transaction.atomic
 def request_comment(*, request_id: int, actor, body: str) -> RequestComment:
     request = AccountRequest.objects.select_for_update().get(pk=request_id)
-    if not can_comment(actor, request):
-        raise PermissionDenied(
-            f"コメントできるのは{settings.CITY.committee_name}の{settings.CITY.committee_member_title}です。"
-        )
+    ensure_can_comment(actor, request)
     if request.status not in UNDER_REVIEW:
         raise TransitionError(f"{request.get_status_display()}の申請にはコメントできません。")
     if not body.strip():
@@ -282,8 +256,7 @@ def request_comment(*, request_id: int, actor, body: str) -> RequestComment:
 def request_vote(*, request_id: int, actor, choice: str, comment: str = "") -> Vote:
     """A member's 賛成 / 反対 / 保留, once per member and submission."""
     request = AccountRequest.objects.select_for_update().get(pk=request_id)
-    if not can_vote(actor, request):
-        raise PermissionDenied(who_votes())
+    ensure_can_vote(actor, request)
     if request.status not in UNDER_REVIEW:
         raise TransitionError(f"{request.get_status_display()}の申請には投票できません。")
     if has_voted(actor, request):
@@ -333,8 +306,7 @@ def request_decide(*, request_id: int, actor, decision: str, reason: str = "") -
         .select_related("department", "platform")
         .get(pk=request_id)
     )
-    if not can_decide(actor, request):
-        raise PermissionDenied(only_the_chair())
+    ensure_can_decide(actor, request)
     if decision not in DECISIONS:
         raise TransitionError("承認・否認・差戻しのいずれかを選んでください。")
     if request.status not in UNDER_REVIEW:

@@ -5,7 +5,6 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,13 +23,14 @@ from . import services
 from .forms import CommentForm, DecisionForm, RequestForm, StartForm, VoteForm
 from .models import AccountRequest, RequestStatus, Vote
 from .permissions import (
-    can_ask_submission,
-    can_comment,
     can_create_request,
-    can_decide,
-    can_edit_request,
-    can_submit_request,
-    can_vote,
+    ensure_can_ask_submission,
+    ensure_can_comment,
+    ensure_can_create_request,
+    ensure_can_decide,
+    ensure_can_edit_request,
+    ensure_can_submit_request,
+    ensure_can_vote,
     request_actions,
 )
 from .selectors import related_accounts, requests_visible_to
@@ -66,8 +66,7 @@ def request_list(request):
 @require_http_methods(["GET", "POST"])
 def request_create(request):
     user = request.user
-    if not can_create_request(user):
-        raise PermissionDenied("新規アカウントの申請を作成できるのは課の職員です。")
+    ensure_can_create_request(user)
     start = StartForm(request.GET or None)
     if not start.is_valid():
         # Step 1: the 分野 and the SNS first, so that the existing accounts can be weighed (G-4-2-ア).
@@ -89,8 +88,7 @@ def request_create(request):
 @require_http_methods(["GET", "POST"])
 def request_edit(request, pk: int):
     obj = _visible(request.user, pk)
-    if not can_edit_request(request.user, obj):
-        raise PermissionDenied("この申請を編集する権限がありません。")
+    ensure_can_edit_request(request.user, obj)
     if not request_actions(request.user, obj)["edit"]:
         messages.error(request, f"{obj.status_label}の申請は変更できません。")
         return redirect("approvals:detail", pk=obj.pk)
@@ -226,8 +224,7 @@ def _detail_page(request, obj, *, vote_form=None, comment_form=None):
 def request_submit(request, pk: int):
     """The 課長 confirms, then submits to the committee (G-4-2-イ); a warning when (ア)〜(ウ) point to reuse."""
     obj = _visible(request.user, pk)
-    if not can_submit_request(request.user, obj):
-        raise PermissionDenied("申請を提出できるのは、申請する課の課長です。")
+    ensure_can_submit_request(request.user, obj)
     if not request_actions(request.user, obj)["submit"]:
         messages.error(request, f"{obj.status_label}の申請は提出できません。")
         return redirect("approvals:detail", pk=obj.pk)
@@ -266,8 +263,7 @@ def request_submit(request, pk: int):
 def request_ask_submission(request, pk: int):
     """A clerk hands the finished draft to the 課長, who submits it."""
     obj = _visible(request.user, pk)
-    if not can_ask_submission(request.user, obj):
-        raise PermissionDenied("提出の依頼は、申請する課の担当職員が行います。")
+    ensure_can_ask_submission(request.user, obj)
     try:
         services.request_ask_submission(request_id=obj.pk, actor=request.user)
     except services.SubmissionIncomplete as exc:
@@ -284,8 +280,7 @@ def request_ask_submission(request, pk: int):
 @require_POST
 def request_vote(request, pk: int):
     obj = _visible(request.user, pk)
-    if not can_vote(request.user, obj):
-        raise PermissionDenied(services.who_votes())
+    ensure_can_vote(request.user, obj)
     form = VoteForm(request.POST)
     if not form.is_valid():
         if request_actions(request.user, obj)["vote"]:
@@ -306,10 +301,7 @@ def request_vote(request, pk: int):
 @require_POST
 def request_comment(request, pk: int):
     obj = _visible(request.user, pk)
-    if not can_comment(request.user, obj):
-        raise PermissionDenied(
-            f"コメントできるのは{settings.CITY.committee_name}の{settings.CITY.committee_member_title}です。"
-        )
+    ensure_can_comment(request.user, obj)
     form = CommentForm(request.POST)
     if not form.is_valid() and request_actions(request.user, obj)["comment"]:
         return _detail_page(request, obj, comment_form=form)
@@ -328,8 +320,7 @@ def request_comment(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def request_decide(request, pk: int):
     obj = _visible(request.user, pk)
-    if not can_decide(request.user, obj):
-        raise PermissionDenied(services.only_the_chair())
+    ensure_can_decide(request.user, obj)
     if request.method == "GET" and not request_actions(request.user, obj)["decide"]:
         messages.error(request, f"この申請（{obj.status_label}）は決定できません。")
         return redirect("approvals:detail", pk=obj.pk)

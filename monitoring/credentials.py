@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -35,7 +35,7 @@ from org.roles import Role
 
 from .checks import credential_kinds_for
 from .credential_models import ApiCredential
-from .permissions import can_manage_credentials
+from .permissions import ensure_can_manage_credentials
 
 logger = logging.getLogger(__name__)
 
@@ -173,8 +173,7 @@ def credential_register(
     The credential in use for the same scope, if any, is retired in the same transaction (差し替え).
     `expires_on` None means the platform's token does not expire.
     """
-    if not can_manage_credentials(actor):
-        raise PermissionDenied("APIトークンを登録できるのはシステム管理者です。")
+    ensure_can_manage_credentials(actor)
     # Registrations for one platform queue here, so a scope never has two tokens in use.
     platform = Platform.objects.select_for_update().get(pk=platform_id)
     account = None
@@ -219,8 +218,7 @@ def credential_register(
 @transaction.atomic
 def credential_retire(*, actor, credential_id: int, comment: str = "") -> ApiCredential:
     """Stop using a credential (the token was revoked at the platform, or is no longer needed)."""
-    if not can_manage_credentials(actor):
-        raise PermissionDenied("APIトークンを廃止できるのはシステム管理者です。")
+    ensure_can_manage_credentials(actor)
     credential = (
         ApiCredential.objects.select_for_update(of=("self",))
         .select_related("platform", "account__platform")

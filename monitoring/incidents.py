@@ -17,7 +17,7 @@ from core.uploads import size_label
 from org.roles import Role, role_label
 
 from .models import CHECKLISTS, Evidence, Incident, IncidentStep
-from .permissions import can_report_to_ciso, can_work_on_incident
+from .permissions import can_report_to_ciso, ensure_can_work_on_incident
 
 # Checked by content, never by the file name (a renamed executable stays refused).
 SIGNATURES = [
@@ -45,8 +45,7 @@ def _steps_for(incident: Incident) -> None:
 
 def _lock(incident_id: int, actor) -> Incident:
     incident = Incident.objects.select_for_update(of=("self",)).select_related("account").get(pk=incident_id)
-    if not can_work_on_incident(actor, incident):
-        raise PermissionDenied("このインシデントに対応する権限がありません。")
+    ensure_can_work_on_incident(actor, incident)
     if incident.status == Incident.Status.CLOSED:
         raise TransitionError("完了したインシデントは変更できません。")
     return incident

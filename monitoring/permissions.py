@@ -1,4 +1,10 @@
-"""Who may do what in monitoring: one predicate per action, used by the view, the template and the service."""
+"""Who may do what in monitoring: one predicate per action, used by the view, the template and the service.
+
+The `ensure_…` beside a predicate raises PermissionDenied (403) with the one message the user reads,
+whether the service or the view (early, before a form is shown) asks first.
+"""
+
+from django.core.exceptions import PermissionDenied
 
 from accounts.permissions import can_edit_account, can_transition
 from org.roles import Role, has_role, is_sysadmin
@@ -21,18 +27,42 @@ def can_log_content_check(user, account) -> bool:
     return has_role(user, Role.STAFF, Role.SECTION_HEAD) and user.department_id == account.department_id
 
 
+def ensure_can_log_content_check(user, account) -> None:
+    if not can_log_content_check(user, account):
+        raise PermissionDenied("発言内容の確認を記録できるのは、管理者と所管課の職員です。")
+
+
 def can_request_check(user, account) -> bool:
     """今すぐ確認 (G-4-3-カ): whoever maintains the account record."""
     return can_edit_account(user, account)
 
 
+def ensure_can_request_check(user, account) -> None:
+    if not can_request_check(user, account):
+        raise PermissionDenied("状態確認を依頼する権限がありません。")
+
+
+def drafts_reviews(user) -> bool:
+    """G-4-5-ア: the 課's staff and 課長 draft the year-end reviews of its accounts."""
+    return has_role(user, Role.STAFF, Role.SECTION_HEAD)
+
+
 def can_start_review(user, account) -> bool:
-    """G-4-5-ア: the 課's staff and 課長 draft the year-end review of its accounts."""
-    return has_role(user, Role.STAFF, Role.SECTION_HEAD) and _own_section(user, account)
+    return drafts_reviews(user) and _own_section(user, account)
+
+
+def ensure_can_start_review(user, account) -> None:
+    if not can_start_review(user, account):
+        raise PermissionDenied("効果測定を作成できるのは所管課の職員です。")
 
 
 def can_edit_review(user, review) -> bool:
     return can_start_review(user, review.account)
+
+
+def ensure_can_edit_review(user, review) -> None:
+    if not can_edit_review(user, review):
+        raise PermissionDenied("この効果測定を編集する権限がありません。")
 
 
 def can_sign_review(user, review) -> bool:
@@ -45,6 +75,17 @@ def can_plan_suspension(user, account) -> bool:
     return can_transition(user, account)
 
 
+def ensure_can_plan_suspension(user, account) -> None:
+    if not can_plan_suspension(user, account):
+        raise PermissionDenied("運用停止の計画を作成できるのは所管課の課長またはシステム管理者です。")
+
+
+def ensure_can_publish_suspension(user, account) -> None:
+    """G-4-5-ウ: who plans the suspension starts its notice (can_plan_suspension), said as that step."""
+    if not can_plan_suspension(user, account):
+        raise PermissionDenied("周知を開始できるのは所管課の課長またはシステム管理者です。")
+
+
 def can_work_on_incident(user, incident) -> bool:
     """The 課 of the account (its 管理者, staff, 所属長), the security officer and the sysadmin."""
     if has_role(user, Role.SECURITY_OFFICER, Role.SYSADMIN):
@@ -55,6 +96,11 @@ def can_work_on_incident(user, incident) -> bool:
     return has_role(user, Role.STAFF, Role.SECTION_HEAD) and _own_section(user, account)
 
 
+def ensure_can_work_on_incident(user, incident) -> None:
+    if not can_work_on_incident(user, incident):
+        raise PermissionDenied("このインシデントに対応する権限がありません。")
+
+
 def can_report_to_ciso(user) -> bool:
     """G-4-3-オ/カ: the 所属長 reports up to the 統括情報セキュリティ責任者 (or the officers record it)."""
     return has_role(user, Role.SECTION_HEAD, Role.SECURITY_OFFICER, Role.SYSADMIN)
@@ -63,6 +109,11 @@ def can_report_to_ciso(user) -> bool:
 def can_manage_credentials(user) -> bool:
     """The API tokens of the status checks (issue 13): the sysadmin alone enters, sees and retires them."""
     return is_sysadmin(user)
+
+
+def ensure_can_manage_credentials(user) -> None:
+    if not can_manage_credentials(user):
+        raise PermissionDenied("APIトークンを扱えるのはシステム管理者です。")
 
 
 def can_see_unchecked_accounts(user) -> bool:

@@ -5,7 +5,6 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -20,7 +19,7 @@ from org.roles import Role
 
 from .credentials import credential_reminders_send
 from .models import ContentCheck, ReminderSent, YearEndReview
-from .permissions import can_log_content_check
+from .permissions import ensure_can_log_content_check
 from .selectors import reviews_open
 
 User = get_user_model()
@@ -30,8 +29,7 @@ User = get_user_model()
 def content_check_log(*, account_id: int, actor, note: str = "") -> ContentCheck:
     """G-4-3-ア: the 管理者 (or the 課) records that the posts were checked."""
     account = OfficialAccount.objects.select_for_update().get(pk=account_id)
-    if not can_log_content_check(actor, account):
-        raise PermissionDenied("発言内容の確認を記録できるのは、管理者と所管課の職員です。")
+    ensure_can_log_content_check(actor, account)
     check = ContentCheck.objects.create(account=account, checked_by=actor, note=note.strip()[:200])
     audit_record(
         target=account,

@@ -17,7 +17,13 @@ from core.errors import TransitionError
 from core.models import AuditEvent
 
 from .models import ReviewDecision, SuspensionPlan, YearEndReview
-from .permissions import can_edit_review, can_plan_suspension, can_sign_review, can_start_review
+from .permissions import (
+    can_sign_review,
+    ensure_can_edit_review,
+    ensure_can_plan_suspension,
+    ensure_can_publish_suspension,
+    ensure_can_start_review,
+)
 
 REVIEW_FIELDS = YearEndReview.EDITABLE_FIELDS
 REQUIRED_FOR_SIGN_OFF = [f for f in REVIEW_FIELDS if f not in ("engagement", "consolidate_into")]
@@ -41,8 +47,7 @@ def followers_at(account: OfficialAccount, fiscal_year: int) -> tuple[int | None
 def review_start(*, account_id: int, actor, fiscal_year: int) -> YearEndReview:
     """Open the 年度's review of an account, with the follower figures the app already has."""
     account = OfficialAccount.objects.select_for_update().get(pk=account_id)
-    if not can_start_review(actor, account):
-        raise PermissionDenied("効果測定を作成できるのは所管課の職員です。")
+    ensure_can_start_review(actor, account)
     current = current_fiscal_year()
     if fiscal_year > current or fiscal_year < 2010:
         raise TransitionError("効果測定は今年度までの年度について作成できます。")
@@ -73,8 +78,7 @@ def review_start(*, account_id: int, actor, fiscal_year: int) -> YearEndReview:
 
 
 def _check_draft(actor, review: YearEndReview) -> None:
-    if not can_edit_review(actor, review):
-        raise PermissionDenied("この効果測定を編集する権限がありません。")
+    ensure_can_edit_review(actor, review)
     if review.status == YearEndReview.Status.SIGNED:
         raise TransitionError("課長が確認した効果測定は変更できません。")
 
@@ -163,8 +167,7 @@ def suspension_plan_create(
     """Turn a signed 停止検討 review into a suspension plan, in one step."""
     review = YearEndReview.objects.select_for_update(of=("self",)).select_related("account").get(pk=review_id)
     account = review.account
-    if not can_plan_suspension(actor, account):
-        raise PermissionDenied("運用停止の計画を作成できるのは所管課の課長またはシステム管理者です。")
+    ensure_can_plan_suspension(actor, account)
     if review.status != YearEndReview.Status.SIGNED or review.decision != ReviewDecision.CONSIDER_SUSPENSION:
         raise TransitionError("課長が確認した「停止検討」の効果測定から計画を作成してください。")
     if not reason.strip():
@@ -209,7 +212,8 @@ def suspension_plan_create(
 
 def suspension_plan_publish(*, plan_id: int, actor, comment: str = "") -> OfficialAccount:
     """Publish the notice: 運用中 → 停止予告中 with the plan's reason, period and redirect (P-8)."""
-    plan = SuspensionPlan.objects.get(pk=plan_id)
+    plan = SuspensionPlan.objects.select_related("account").get(pk=plan_id)
+    ensure_can_publish_suspension(actor, plan.account)
     return accounts.account_announce_suspension(
         short_notice_reason=plan.notice_short_reason,
         minimum_days=impact_of(plan.followers)[1],

@@ -6,7 +6,6 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -34,14 +33,19 @@ from .forms import CredentialForm, IncidentForm, PlanForm, ReviewForm
 from .models import Evidence, Incident, SuspensionPlan, YearEndReview
 from .permissions import (
     can_edit_review,
-    can_log_content_check,
-    can_manage_credentials,
     can_plan_suspension,
-    can_request_check,
     can_see_check_interface,
     can_sign_review,
     can_start_review,
     can_work_on_incident,
+    ensure_can_edit_review,
+    ensure_can_log_content_check,
+    ensure_can_manage_credentials,
+    ensure_can_plan_suspension,
+    ensure_can_publish_suspension,
+    ensure_can_request_check,
+    ensure_can_start_review,
+    ensure_can_work_on_incident,
 )
 from .selectors import (
     follower_trends,
@@ -100,8 +104,7 @@ def review_list(request):
 @require_POST
 def review_start(request, account_pk: int, fy: int):
     account = get_object_or_404(accounts_visible_to(user=request.user), pk=account_pk)
-    if not can_start_review(request.user, account):
-        raise PermissionDenied("効果測定を作成できるのは所管課の職員です。")
+    ensure_can_start_review(request.user, account)
     try:
         review = services.review_start(account_id=account.pk, actor=request.user, fiscal_year=fy)
     except TransitionError as exc:
@@ -115,8 +118,8 @@ def review_start(request, account_pk: int, fy: int):
 def review_detail(request, pk: int):
     review = _visible_review(request.user, pk)
     user = request.user
-    if request.method == "POST" and not can_edit_review(user, review):
-        raise PermissionDenied("この効果測定を編集する権限がありません。")
+    if request.method == "POST":
+        ensure_can_edit_review(user, review)
     editable = review.status == YearEndReview.Status.DRAFT and can_edit_review(user, review)
     form = ReviewForm(request.POST or None, instance=review) if editable else None
     if request.method == "POST":
@@ -161,8 +164,7 @@ def review_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def plan_create(request, pk: int):
     review = _visible_review(request.user, pk)
-    if not can_plan_suspension(request.user, review.account):
-        raise PermissionDenied("運用停止の計画を作成できるのは所管課の課長またはシステム管理者です。")
+    ensure_can_plan_suspension(request.user, review.account)
     followers = review.followers_end or 0
     impact, days = services.impact_of(followers)
     form = PlanForm(request.POST or None, initial={"notice_starts_on": timezone.localdate()})
@@ -190,8 +192,7 @@ def plan_detail(request, pk: int):
     )
     account = get_object_or_404(accounts_visible_to(user=request.user), pk=plan.account_id)
     if request.method == "POST":
-        if not can_plan_suspension(request.user, account):
-            raise PermissionDenied("周知を開始できるのは所管課の課長またはシステム管理者です。")
+        ensure_can_publish_suspension(request.user, account)
         try:
             services.suspension_plan_publish(plan_id=plan.pk, actor=request.user)
         except TransitionError as exc:
@@ -349,8 +350,7 @@ def incident_detail(request, pk: int):
 @require_POST
 def incident_act(request, pk: int, action: str):
     incident = _visible_incident(request.user, pk)
-    if not can_work_on_incident(request.user, incident):
-        raise PermissionDenied("このインシデントに対応する権限がありません。")
+    ensure_can_work_on_incident(request.user, incident)
     try:
         if action == "step":
             step = incidents.incident_step_done(
@@ -402,8 +402,7 @@ def evidence_file(request, pk: int):
 def check_now(request, account_pk: int):
     """今すぐ確認: a worker checks the account's public profile now (G-4-3-カ)."""
     account = get_object_or_404(accounts_visible_to(user=request.user), pk=account_pk)
-    if not can_request_check(request.user, account):
-        raise PermissionDenied("状態確認を依頼する権限がありません。")
+    ensure_can_request_check(request.user, account)
     run = uuid.uuid4()
     run_key = manual_run_key(run)
     transaction.on_commit(lambda: check_account.delay(account.pk, run_key))
@@ -444,8 +443,7 @@ def check_result(request, account_pk: int, run: uuid.UUID):
 def content_check(request, account_pk: int):
     """G-4-3-ア: log that the account's posts were checked."""
     account = get_object_or_404(accounts_visible_to(user=request.user), pk=account_pk)
-    if not can_log_content_check(request.user, account):
-        raise PermissionDenied("発言内容の確認を記録できるのは、管理者と所管課の職員です。")
+    ensure_can_log_content_check(request.user, account)
     try:
         reminders.content_check_log(account_id=account.pk, actor=request.user, note=request.POST.get("note", ""))
     except TransitionError as exc:
@@ -484,16 +482,11 @@ def _credentials_page(request, form: CredentialForm, *, status: int = 200):
     )
 
 
-def _only_sysadmin(user) -> None:
-    if not can_manage_credentials(user):
-        raise PermissionDenied("APIトークンを扱えるのはシステム管理者です。")
-
-
 @login_required
 @require_safe
 def credential_list(request):
     """The API tokens of the status checks: which SNS or account, kind, fingerprint, expiry; never a token."""
-    _only_sysadmin(request.user)
+    ensure_can_manage_credentials(request.user)
     return _credentials_page(request, CredentialForm())
 
 
@@ -503,7 +496,7 @@ def credential_list(request):
 @require_POST
 def credential_register(request):
     """Register (or replace) a token; after a refusal the token box comes back empty, and says so."""
-    _only_sysadmin(request.user)
+    ensure_can_manage_credentials(request.user)
     form = CredentialForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -528,7 +521,7 @@ def credential_register(request):
 @login_required
 @require_POST
 def credential_retire(request, pk: int):
-    _only_sysadmin(request.user)
+    ensure_can_manage_credentials(request.user)
     try:
         credential = credentials.credential_retire(
             actor=request.user,

@@ -36,7 +36,6 @@ from axes.models import AccessAttempt, AccessLog
 from django.conf import settings
 from django.contrib.auth import get_backends
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Sum
 from django.shortcuts import render
@@ -47,7 +46,7 @@ from core.errors import TransitionError
 from core.models import AuditEvent
 
 from .models import LockoutRelease, User
-from .roles import Role, has_role
+from .permissions import ensure_can_release_lockouts
 
 
 def normalize_username(value) -> str:
@@ -337,14 +336,6 @@ def lockouts_current_count() -> int:
     return lockouts_overview().current
 
 
-def can_view_lockouts(user) -> bool:
-    return has_role(user, Role.SECURITY_OFFICER, Role.SYSADMIN)
-
-
-def can_release_lockouts(user) -> bool:
-    return has_role(user, Role.SYSADMIN)
-
-
 @transaction.atomic
 def lockout_release(*, actor, username: str = "", address: str = "", comment: str = "") -> LockoutRelease:
     """The sysadmin lets a user name, an address, or one pair of them sign in again; kept and audited.
@@ -353,8 +344,8 @@ def lockout_release(*, actor, username: str = "", address: str = "", comment: st
     from it; both, that pair only. `actor=None` is the server's command line (`manage.py
     unlock_login`), for when no sysadmin can sign in.
     """
-    if actor is not None and not can_release_lockouts(actor):
-        raise PermissionDenied("ロックを解除できるのはシステム管理者です。")
+    if actor is not None:  # None: the server's command line
+        ensure_can_release_lockouts(actor)
     username = normalize_username(username) if username else ""
     address = address.strip()
     if not username and not address:

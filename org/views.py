@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -11,7 +10,7 @@ from core.errors import TransitionError
 from . import lockouts
 from .forms import LoginForm, ReleaseForm, ThrottledPasswordChangeForm
 from .models import LockoutRelease
-from .roles import Role, role_label
+from .permissions import can_release_lockouts, ensure_can_release_lockouts, ensure_can_view_lockouts
 
 
 class LoginView(auth_views.LoginView):
@@ -32,10 +31,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 def lockout_list(request):
     """Which names fail to sign in from where, for the 統括情報セキュリティ責任者 (read) and the
     sysadmin (release)."""
-    if not lockouts.can_view_lockouts(request.user):
-        raise PermissionDenied(
-            f"ログインのロック状況は{role_label(Role.SECURITY_OFFICER)}と{role_label(Role.SYSADMIN)}が確認できます。"
-        )
+    ensure_can_view_lockouts(request.user)
     return render(
         request,
         "org/lockouts.html",
@@ -43,7 +39,7 @@ def lockout_list(request):
             "overview": lockouts.lockouts_overview(),
             "window_minutes": max(1, settings.LOGIN_LOCKOUT_SECONDS // 60),
             "releases": LockoutRelease.objects.select_related("released_by")[:50],
-            "can_release": lockouts.can_release_lockouts(request.user),
+            "can_release": can_release_lockouts(request.user),
         },
     )
 
@@ -51,8 +47,7 @@ def lockout_list(request):
 @login_required
 @require_POST
 def lockout_release(request):
-    if not lockouts.can_release_lockouts(request.user):
-        raise PermissionDenied("ロックを解除できるのはシステム管理者です。")
+    ensure_can_release_lockouts(request.user)
     form = ReleaseForm(request.POST)
     if not form.is_valid():
         messages.error(request, "解除する利用者名またはアドレスを確かめてください。")

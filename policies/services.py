@@ -4,14 +4,12 @@ import hashlib
 from datetime import date
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import OfficialAccount
-from accounts.permissions import can_edit_account, can_transition
 from core.audit import audit_record, summary_of
 from core.dates import to_wareki
 from core.errors import TransitionError
@@ -20,6 +18,7 @@ from core.models import AuditEvent
 from . import text
 from .diff import compare_articles
 from .models import PolicyDraft, PolicyTemplate, PolicyVersion, TemplateRevision
+from .permissions import ensure_can_draft_policy, ensure_can_issue_policy
 
 # A policy is a few pages (the 見本 has 10 articles of a few hundred characters each); the limits leave
 # ample room and keep every page and comparison of it fast (trust-boundaries §5).
@@ -85,16 +84,11 @@ def _filled_draft(account: OfficialAccount, template: PolicyTemplate) -> dict:
     }
 
 
-def _check_can_draft(actor, account: OfficialAccount) -> None:
-    if not can_edit_account(actor, account):
-        raise PermissionDenied(settings.CITY.named("この運用ポリシーを編集する権限がありません。"))
-
-
 @transaction.atomic
 def policy_draft_start(*, account_id: int, actor, reset: bool = False) -> PolicyDraft:
     """Fill a draft from the template and the account (or refill it, with reset=True)."""
     account = OfficialAccount.objects.select_for_update().select_related("platform", "department").get(pk=account_id)
-    _check_can_draft(actor, account)
+    ensure_can_draft_policy(actor, account)
     return _fill_draft(account, actor, reset=reset)
 
 
@@ -119,7 +113,7 @@ def _fill_draft(account: OfficialAccount, actor, *, reset: bool) -> PolicyDraft:
 def policy_draft_update(*, account_id: int, actor, title: str, articles: list[dict]) -> PolicyDraft:
     """Save the 課's edits of the draft (headings and bodies); numbering follows the order given."""
     account = OfficialAccount.objects.select_for_update().get(pk=account_id)
-    _check_can_draft(actor, account)
+    ensure_can_draft_policy(actor, account)
     draft = PolicyDraft.objects.filter(account=account).first()
     if draft is None:
         raise TransitionError(settings.CITY.named("運用ポリシー案がありません。先に案を作成してください。"))
@@ -188,10 +182,7 @@ def structured_articles(articles: list[dict]) -> list[dict]:
 def policy_issue(*, account_id: int, actor, issued_on: date, comment: str = "") -> PolicyVersion:
     """Fix the draft as the next version: 制定 (version 1) or 改正. Its PDF is rendered after commit."""
     account = OfficialAccount.objects.select_for_update().select_related("department").get(pk=account_id)
-    if not can_transition(actor, account):
-        raise PermissionDenied(
-            settings.CITY.named("運用ポリシーの制定・改正は所管課の課長またはシステム管理者のみ行えます。")
-        )
+    ensure_can_issue_policy(actor, account)
     return _issue(account, actor, issued_on=issued_on, comment=comment)
 
 

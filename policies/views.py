@@ -5,13 +5,11 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.permissions import can_edit_account, can_transition
 from accounts.selectors import accounts_visible_to
 from core.errors import TransitionError
 from core.pdf import DocumentFontMissing
@@ -19,6 +17,7 @@ from core.pdf import DocumentFontMissing
 from . import services
 from .forms import ArticleFormSet, IssueForm, TitleForm
 from .models import PolicyDraft
+from .permissions import can_draft_policy, can_issue_policy, ensure_can_draft_policy, ensure_can_issue_policy
 
 
 def _account(user, pk):
@@ -48,8 +47,8 @@ def policy_overview(request, pk: int):
             "account": account,
             "draft": PolicyDraft.objects.filter(account=account).select_related("updated_by").first(),
             "versions": versions,
-            "can_edit": can_edit_account(request.user, account),
-            "can_issue": can_transition(request.user, account),
+            "can_edit": can_draft_policy(request.user, account),
+            "can_issue": can_issue_policy(request.user, account),
         },
     )
 
@@ -58,8 +57,7 @@ def policy_overview(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def policy_draft_edit(request, pk: int):
     account = _account(request.user, pk)
-    if not can_edit_account(request.user, account):
-        raise PermissionDenied(settings.CITY.named("この運用ポリシーを編集する権限がありません。"))
+    ensure_can_draft_policy(request.user, account)
     draft = PolicyDraft.objects.filter(account=account).first()
     if draft is None:
         messages.info(request, "まず「案を作成」で、アカウントの登録内容とテンプレートから案を作ってください。")
@@ -97,8 +95,7 @@ def policy_draft_edit(request, pk: int):
 def policy_draft_start(request, pk: int):
     """Create the draft from the template, or refill it when one exists (its edits are replaced)."""
     account = _account(request.user, pk)
-    if not can_edit_account(request.user, account):
-        raise PermissionDenied(settings.CITY.named("この運用ポリシーを編集する権限がありません。"))
+    ensure_can_draft_policy(request.user, account)
     try:
         services.policy_draft_start(account_id=account.pk, actor=request.user, reset=True)
     except TransitionError as exc:
@@ -124,10 +121,7 @@ def policy_draft_pdf(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def policy_issue(request, pk: int):
     account = _account(request.user, pk)
-    if not can_transition(request.user, account):
-        raise PermissionDenied(
-            settings.CITY.named("運用ポリシーの制定・改正は所管課の課長またはシステム管理者のみ行えます。")
-        )
+    ensure_can_issue_policy(request.user, account)
     draft = PolicyDraft.objects.filter(account=account).first()
     if draft is None:
         messages.error(request, settings.CITY.named("運用ポリシー案がありません。先に案を作成してください。"))

@@ -17,10 +17,11 @@ from core.dates import current_fiscal_year
 from core.models import Notice
 from monitoring.credentials import credentials_expiring
 from monitoring.models import YearEndReview
-from monitoring.permissions import can_manage_credentials, can_see_unchecked_accounts
+from monitoring.permissions import can_manage_credentials, can_see_unchecked_accounts, drafts_reviews
 from monitoring.selectors import accounts_not_checkable, review_targets, reviews_open
 from org import lockouts
-from org.roles import Role, has_role, sees_all
+from org.permissions import can_view_lockouts
+from org.roles import sees_all
 
 from .permissions import can_see_backups
 
@@ -40,7 +41,7 @@ def dashboard(request):
             "review_year": current_fiscal_year(),
             "scope_label": "全庁の" if sees_all(request.user) else "担当の",
             "status_counts": [(s.label, s.value, counts[s.value]) for s in AccountStatus],
-            "lockouts": lockouts.lockouts_current_count() if lockouts.can_view_lockouts(request.user) else None,
+            "lockouts": lockouts.lockouts_current_count() if can_view_lockouts(request.user) else None,
             "unread_notices": list(Notice.objects.filter(recipient=request.user, read_at__isnull=True)[:10]),
             # The sysadmin's: API tokens of the status checks that lapse soon or have lapsed (issue 13).
             "credentials_expiring": credentials_expiring() if can_manage_credentials(request.user) else None,
@@ -57,7 +58,7 @@ def dashboard(request):
 
 def _reviews_due(user) -> list:
     """G-4-5-ア: from February, the 課's 運用中 accounts whose review of this 年度 is not signed off."""
-    if not reviews_open() or not has_role(user, Role.STAFF, Role.SECTION_HEAD):
+    if not reviews_open() or not drafts_reviews(user):
         return []
     targets = review_targets(user=user, fiscal_year=current_fiscal_year())
     due = targets.filter(Q(review_status__isnull=True) | Q(review_status=YearEndReview.Status.DRAFT))

@@ -225,6 +225,20 @@ def test_the_admin_delete_page_is_refused(client, admin, account_a):
 # --- the screens: a refused transition shows its message, nothing changes ------------------------
 
 
+def test_a_clerk_refused_a_transition_reads_the_services_own_message(client, staff_a, preparing_a):
+    """Issue 21: the page refuses early with the message the service raises, not a second wording."""
+    with pytest.raises(PermissionDenied) as refused:
+        services.account_activate(account_id=preparing_a.pk, actor=staff_a)
+    assert str(refused.value) == "「運用開始」は所管課の課長またはシステム管理者のみ行えます。"
+    client.force_login(staff_a)
+    url = reverse("accounts:transition", args=[preparing_a.pk, "activate"])
+    for response in (client.get(url), client.post(url, {"comment": "x"})):
+        assert response.status_code == 403
+        assert str(refused.value) in response.content.decode()
+    preparing_a.refresh_from_db()
+    assert preparing_a.status == AccountStatus.PREPARING
+
+
 def test_a_stale_transition_link_explains_itself(client, head_a, account_a):
     client.force_login(head_a)
     response = client.get(reverse("accounts:transition", args=[account_a.pk, "activate"]), follow=True)
