@@ -73,6 +73,7 @@ def _visible_review(user, pk) -> YearEndReview:
 
 
 @login_required
+@require_safe
 def review_list(request):
     fy = _fiscal_year(request)
     targets = review_targets(user=request.user, fiscal_year=fy).order_by("department__sort_order", "handle_key")
@@ -203,6 +204,7 @@ def plan_detail(request, pk: int):
 
 
 @login_required
+@require_safe
 def dashboard(request):
     fy = _fiscal_year(request)
     department, platform = request.GET.get("department", ""), request.GET.get("platform", "")
@@ -238,6 +240,7 @@ def dashboard(request):
 
 
 @login_required
+@require_safe
 def report_pdf(request):
     """The year-end review report of a 年度, through the one PDF service (core.pdf)."""
     fy = _fiscal_year(request)
@@ -296,6 +299,7 @@ def _dashboard_csv(qs, fy: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def incident_list(request):
     qs = incidents.incidents_visible_to(user=request.user)
     status = request.GET.get("status", "open")
@@ -328,6 +332,7 @@ def _visible_incident(user, pk) -> Incident:
 
 
 @login_required
+@require_safe
 def incident_detail(request, pk: int):
     incident = _visible_incident(request.user, pk)
     return render(
@@ -384,6 +389,7 @@ def incident_act(request, pk: int, action: str):
 
 
 @login_required
+@require_safe
 def evidence_file(request, pk: int):
     """Serve evidence only to those who see its incident; never rendered inline as HTML."""
     evidence = get_object_or_404(

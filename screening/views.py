@@ -10,7 +10,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import OfficialAccount
 from accounts.selectors import accounts_visible_to
@@ -70,6 +70,7 @@ def screen(request):
 
 
 @login_required
+@require_safe
 def records(request):
     visible = accounts_visible_to(user=request.user).values("pk")
     drafts = ScreenedDraft.objects.filter(account__in=visible).select_related("account", "account__platform", "author")
