@@ -200,7 +200,9 @@ def plan_detail(request, pk: int):
         else:
             messages.success(request, "停止予告を開始しました。公開の一覧に理由と期間が表示されます。")
             return redirect("accounts:detail", pk=account.pk)
-    return render(request, "monitoring/plan.html", {"plan": plan, "account": account})
+    # The button only for whom the POST above (and the service) allows: no page offers a refused action.
+    can_publish = can_plan_suspension(request.user, account)
+    return render(request, "monitoring/plan.html", {"plan": plan, "account": account, "can_publish": can_publish})
 
 
 @login_required
