@@ -127,7 +127,8 @@ RULES = {
     "monitoring:evidence": ("evidence", _rule(404, **SEES_A, contractor=200)),
     # The API tokens of the status checks (issue 13): the sysadmin alone.
     "monitoring:credentials": (None, _rule(403, admin=200)),
-    "screening:screen": (None, ANY_USER),
+    # SPEC §6: for who posts on accounts; a person who posts on none is offered no form.
+    "screening:screen": (None, _rule(403, staff_a=200, head_a=200, staff_b=200, head_b=200, contractor=200, admin=200)),
     "screening:records": (None, ANY_USER),
     "org:lockouts": (None, _rule(403, security_officer=200, admin=200)),
     "registry:list": (None, PUBLIC),
@@ -307,8 +308,13 @@ POSTS = {
     # The API tokens of the status checks (issue 13): the sysadmin alone.
     "monitoring:credential_register": (None, "credential", _rule(403, admin=Acts(302))),
     "monitoring:credential_retire": ("credential", "comment", _rule(403, admin=Acts(302))),
-    # A draft kept with its result; an account the person may not screen is not among the form's choices.
-    "screening:screen": (None, "screen", _rule(200, **_acting(302, "staff_a", "head_a", "admin", "contractor"))),
+    # A draft kept with its result (SPEC §6).
+    # Another 課's staff: 課A's account is not among the form's choices (the form again, 200).
+    "screening:screen": (
+        None,
+        "screen",
+        _rule(403, **_acting(302, "staff_a", "head_a", "admin", "contractor"), staff_b=200, head_b=200),
+    ),
     # Read-only JSON: an account the caller may not screen is answered like one that does not exist.
     "screening:api": (None, "screen_api", _rule(400, staff_a=200, head_a=200, admin=200, contractor=200)),
     "org:lockout_release": (None, "lockout_release", _rule(403, admin=Acts(302))),
@@ -362,7 +368,8 @@ def _bodies(account_a, preparing_a, pr_account, draft_request):
     account_fields = {name: getattr(account_a, name) for name in EDITABLE_FIELDS}
     request_fields = complete_request_fields(draft_request.manager, handle="komae_draft")
     next_week = timezone.localdate() + timedelta(days=7)
-    article = {"heading": "目的", "body": "この運用ポリシーは、こまえ子どものアカウントの運用について定める。"}
+    policy_title = PolicyDraft.objects.get(account=account_a).title
+    article = {"heading": "目的", "body": "このアカウントの運用について定める。"}
     return {
         "empty": lambda user: {},
         "login": lambda user: {"username": "staff_a", "password": PASSWORD},
@@ -397,7 +404,7 @@ def _bodies(account_a, preparing_a, pr_account, draft_request):
         },
         "comment": lambda user: {"comment": "確認しました。"},
         "policy_draft": lambda user: {
-            "title": "こまえ子ども運用ポリシー",
+            "title": f"{policy_title}（第2次案）",
             "articles-TOTAL_FORMS": "1",
             "articles-INITIAL_FORMS": "0",
             "articles-MIN_NUM_FORMS": "0",
@@ -462,11 +469,10 @@ def _build_world(account_a, preparing_a, contractor, head_a, staff_a, pr_account
     # What the POSTs act on where the records above no longer allow it: a policy draft that differs
     # from its version, a draft request, a review still in draft, a signed review that asks for a
     # plan, and failed sign-ins to release.
-    articles = [
-        {"heading": a["heading"], "body": a["body"]} for a in PolicyDraft.objects.get(account=account_a).articles
-    ]
+    draft = PolicyDraft.objects.get(account=account_a)
+    articles = [{"heading": a["heading"], "body": a["body"]} for a in draft.articles]
     policy_services.policy_draft_update(
-        account_id=account_a.pk, actor=head_a, title="こまえ子ども運用ポリシー（改正案）", articles=articles
+        account_id=account_a.pk, actor=head_a, title=f"{draft.title}（改正案）", articles=articles
     )
     draft_request = approval_services.request_create(
         actor=staff_a, fields=complete_request_fields(head_a, handle="komae_draft")
