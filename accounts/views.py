@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.audit import timeline_of
 from core.errors import TransitionError
@@ -53,6 +53,7 @@ def _visible_account(user, pk: int):
 
 
 @login_required
+@require_safe
 def account_list(request):
     form = SearchForm(request.GET or None)
     qs = accounts_visible_to(user=request.user)
@@ -105,6 +106,7 @@ def account_create(request):
 
 
 @login_required
+@require_safe
 def account_detail(request, pk: int):
     return _detail_page(request, _visible_account(request.user, pk))
 

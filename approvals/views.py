@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import ContentCategory, OfficialAccount
 from core.audit import timeline_of
@@ -43,6 +43,7 @@ def _visible(user, pk):
 
 
 @login_required
+@require_safe
 def request_list(request):
     status = request.GET.get("status", "")
     qs = requests_visible_to(user=request.user)
@@ -189,6 +190,7 @@ def _edit_to_complete(obj) -> str:
 
 
 @login_required
+@require_safe
 def request_detail(request, pk: int):
     return _detail_page(request, _visible(request.user, pk))
 
@@ -347,6 +349,7 @@ DECIDED_MESSAGES = {
 
 
 @login_required
+@require_safe
 def request_form4_pdf(request, pk: int):
     """The 電子計算組織処理計画書（第４号様式）, printed through the one PDF service."""
     obj = _visible(request.user, pk)

@@ -77,6 +77,7 @@ def _visible_review(user, pk) -> YearEndReview:
 
 
 @login_required
+@require_safe
 def review_list(request):
     fy = _fiscal_year(request)
     targets = review_targets(user=request.user, fiscal_year=fy).order_by("department__sort_order", "handle_key")
@@ -200,10 +201,13 @@ def plan_detail(request, pk: int):
         else:
             messages.success(request, "停止予告を開始しました。公開の一覧に理由と期間が表示されます。")
             return redirect("accounts:detail", pk=account.pk)
-    return render(request, "monitoring/plan.html", {"plan": plan, "account": account})
+    # The button only for whom the POST above (and the service) allows: no page offers a refused action.
+    can_publish = can_plan_suspension(request.user, account)
+    return render(request, "monitoring/plan.html", {"plan": plan, "account": account, "can_publish": can_publish})
 
 
 @login_required
+@require_safe
 def dashboard(request):
     fy = _fiscal_year(request)
     department, platform = request.GET.get("department", ""), request.GET.get("platform", "")
@@ -239,6 +243,7 @@ def dashboard(request):
 
 
 @login_required
+@require_safe
 def report_pdf(request):
     """The year-end review report of a 年度, through the one PDF service (core.pdf)."""
     fy = _fiscal_year(request)
@@ -297,6 +302,7 @@ def _dashboard_csv(qs, fy: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def incident_list(request):
     qs = incidents.incidents_visible_to(user=request.user)
     status = request.GET.get("status", "open")
@@ -329,6 +335,7 @@ def _visible_incident(user, pk) -> Incident:
 
 
 @login_required
+@require_safe
 def incident_detail(request, pk: int):
     incident = _visible_incident(request.user, pk)
     return render(
@@ -384,6 +391,7 @@ def incident_act(request, pk: int, action: str):
 
 
 @login_required
+@require_safe
 def evidence_file(request, pk: int):
     """Serve evidence only to those who see its incident; never rendered inline as HTML."""
     evidence = get_object_or_404(

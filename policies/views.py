@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.selectors import accounts_visible_to
 from core.errors import TransitionError
@@ -37,6 +37,7 @@ def _pdf_response(content_or_file, filename: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def policy_overview(request, pk: int):
     account = _account(request.user, pk)
     versions = list(account.policy_versions.select_related("issued_by").order_by("-number"))
@@ -106,6 +107,7 @@ def policy_draft_start(request, pk: int):
 
 
 @login_required
+@require_safe
 def policy_draft_pdf(request, pk: int):
     account = _account(request.user, pk)
     draft = get_object_or_404(PolicyDraft.objects.select_related("account"), account=account)
@@ -150,6 +152,7 @@ def policy_issue(request, pk: int):
 
 
 @login_required
+@require_safe
 def policy_version(request, pk: int, number: int):
     account = _account(request.user, pk)
     version = get_object_or_404(account.policy_versions.select_related("issued_by"), number=number)
@@ -170,6 +173,7 @@ def policy_version(request, pk: int, number: int):
 
 
 @login_required
+@require_safe
 def policy_version_pdf(request, pk: int, number: int):
     account = _account(request.user, pk)
     version = get_object_or_404(account.policy_versions, number=number)

@@ -1,4 +1,5 @@
 from core.models import Notice
+from screening.permissions import can_use_screening
 
 
 def unread_notices(request):
@@ -28,4 +29,9 @@ def menu(request):
     """The menu entry of the page being shown (aria-current), one at most: the monitoring app holds
     three entries (効果測定, インシデント, APIトークン) and two apps name a view 「dashboard」."""
     match = getattr(request, "resolver_match", None)
-    return {"menu_section": _menu_section(match) if match else ""}
+    user = getattr(request, "user", None)
+    return {
+        "menu_section": _menu_section(match) if match else "",
+        # The entries a person may use, by the predicates their pages ask (no menu leads to a 403).
+        "may_screen": user is not None and can_use_screening(user),
+    }

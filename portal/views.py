@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import AccountStatus
 from accounts.selectors import account_panels, account_status_counts, accounts_visible_to
@@ -27,6 +27,7 @@ from .permissions import can_see_backups
 
 
 @login_required
+@require_safe
 def dashboard(request):
     """The landing page: what waits for this user, by role."""
     visible = accounts_visible_to(user=request.user)
@@ -66,6 +67,7 @@ def _reviews_due(user) -> list:
 
 
 @login_required
+@require_safe
 def notice_list(request):
     """The signed-in user's notices, newest first; unread ones marked."""
     notices = Notice.objects.filter(recipient=request.user)
@@ -74,6 +76,7 @@ def notice_list(request):
 
 
 @login_required
+@require_safe
 def notice_open(request, pk: int):
     """Open what a notice points to, and mark it read (only the recipient's own)."""
     notice = get_object_or_404(Notice, pk=pk, recipient=request.user)

@@ -9,6 +9,12 @@ from org.roles import Role, has_role
 SCREENABLE = (AccountStatus.PREPARING, AccountStatus.ACTIVE, AccountStatus.NOTICE)
 
 
+def can_use_screening(user) -> bool:
+    """Who has the 投稿前チェック page and its menu entry: the roles that post on accounts (a 課's staff
+    and 課長, a contractor, the sysadmin); which accounts each checks is `accounts_to_screen`."""
+    return has_role(user, Role.STAFF, Role.SECTION_HEAD, Role.CONTRACTOR, Role.SYSADMIN)
+
+
 def can_screen(user, account) -> bool:
     """The 課 that posts on the account (staff, 課長), its contractor, and the sysadmin."""
     return can_record_followers(user, account)
@@ -17,6 +23,8 @@ def can_screen(user, account) -> bool:
 def accounts_to_screen(user) -> QuerySet[OfficialAccount]:
     """The accounts `can_screen` allows, that still post: the form's choices and the API's lookups."""
     qs = OfficialAccount.objects.filter(status__in=SCREENABLE).select_related("platform")
+    if not can_use_screening(user):
+        return qs.none()
     if has_role(user, Role.SYSADMIN):
         return qs
     cond = Q(pk__in=[])

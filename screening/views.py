@@ -5,12 +5,13 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import OfficialAccount
 from accounts.selectors import accounts_visible_to
@@ -19,9 +20,10 @@ from core.errors import TransitionError
 from . import rules, services
 from .forms import DraftForm
 from .models import ScreenedDraft
-from .permissions import accounts_to_screen
+from .permissions import accounts_to_screen, can_use_screening
 
 WHOLE_TEXT = ("length", "repeat")
+SCREENING_REFUSED = "投稿前チェックを使えるのは、アカウントに投稿する課の職員・課長、委託業者とシステム管理者です。"
 
 
 def marked(text: str, findings: list[dict]) -> str:
@@ -42,6 +44,8 @@ def marked(text: str, findings: list[dict]) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def screen(request):
+    if not can_use_screening(request.user):
+        raise PermissionDenied(SCREENING_REFUSED)
     form = DraftForm(request.POST or None, user=request.user)
     result = None
     if request.method == "POST" and form.is_valid():
@@ -70,6 +74,7 @@ def screen(request):
 
 
 @login_required
+@require_safe
 def records(request):
     visible = accounts_visible_to(user=request.user).values("pk")
     drafts = ScreenedDraft.objects.filter(account__in=visible).select_related("account", "account__platform", "author")

@@ -3,6 +3,7 @@ force, no page, export, mail or PDF names 狛江 — every URL of the permission
 that may open it, every PDF, the admin, and every notice (a mail carries the notice's text)."""
 
 import io
+import json
 import re
 
 import pytest
@@ -13,7 +14,7 @@ from pypdf import PdfReader
 from accounts.models import Platform
 from core.models import Notice
 from komae_sns.city import CLAUSE_ID
-from tests.test_permission_matrix import PEOPLE, RULES, _build_people_and_world
+from tests.test_permission_matrix import PEOPLE, POSTS, RULES, _build_people_and_world
 
 KOMAE = "狛江"
 # Komae's name for an account's policy document; the second city's documents are 運用方針.
@@ -41,17 +42,27 @@ def world_and_people(another_city_data):
 def _crawl(client, world, people):
     """Every URL of the permission matrix as every role that may open it (a PDF once): (who, what, text)."""
     pdfs = set()
-    for url_name, (method, kwargs_name, expected_by_person) in RULES.items():
+    # The pages, and the answers of a POST that come back as a page (a form again, the API's JSON).
+    sent = [(name, "get", kwargs_name, None, expected) for name, (kwargs_name, expected) in RULES.items()]
+    sent += [(name, "post", kwargs_name, body, expected) for name, (kwargs_name, body, expected) in POSTS.items()]
+    for url_name, method, kwargs_name, body_name, expected_by_person in sent:
         url = reverse(url_name, kwargs=world[kwargs_name] if kwargs_name else None)
         for person in PEOPLE:
-            if expected_by_person[person] != 200 or (method == "post" and url_name.startswith("monitoring:cred")):
+            if expected_by_person[person] != 200:
                 continue
             if url_name in pdfs:
                 continue  # a PDF reads the same for everyone who may open it
             client.logout()
             if (user := people(person)) is not None:
                 client.force_login(user)
-            response = getattr(client, method)(url)
+            if method == "get":
+                response = client.get(url)
+            elif url_name == "screening:api":
+                response = client.post(
+                    url, json.dumps(world["bodies"][body_name](user)), content_type="application/json"
+                )
+            else:
+                response = client.post(url + world["queries"].get(url_name, ""), world["bodies"][body_name](user))
             assert response.status_code == 200, f"{person} → {url_name}"
             if response["Content-Type"].startswith("application/pdf"):
                 pdfs.add(url_name)

@@ -135,6 +135,30 @@ def test_a_consider_review_becomes_a_plan_then_notice_then_suspension(account_a,
     assert account_a.status == AccountStatus.SUSPENDED
 
 
+@time_machine.travel("2026-04-10 10:00 +0900", tick=False)
+def test_the_plan_page_offers_its_notice_only_to_who_may_start_it(
+    client, account_a, staff_a, head_a, member, contractor, pr_account
+):
+    """G-4-5-ウ: the 課長 starts the notice; the clerk, the committee and the contractor read the plan
+    without a button that the service would refuse."""
+    account_a.contractors.add(contractor)
+    review = signed_review(account_a, staff_a, head_a, pr_account)
+    plan = services.suspension_plan_create(
+        review_id=review.pk, actor=head_a, reason="集約のため", notice_starts_on=date(2026, 4, 10)
+    )
+    url = reverse("monitoring:plan", args=[plan.pk])
+    for person in (staff_a, member, contractor):
+        client.force_login(person)
+        page = client.get(url)
+        assert page.status_code == 200 and "集約のため" in page.content.decode()
+        assert "周知を開始する" not in page.content.decode(), person.username
+        assert client.post(url).status_code == 403
+    client.force_login(head_a)
+    assert "周知を開始する" in client.get(url).content.decode()
+    account_a.refresh_from_db()
+    assert account_a.status == AccountStatus.ACTIVE
+
+
 def test_a_continue_review_gives_no_plan(account_a, staff_a, head_a, pr_account):
     review = signed_review(account_a, staff_a, head_a, pr_account, decision="continue")
     with pytest.raises(TransitionError, match="停止検討"):

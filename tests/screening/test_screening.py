@@ -89,3 +89,17 @@ def test_section_b_does_not_see_section_a_records(client, staff_a, staff_b, acco
     client.post(reverse("screening:screen"), {"account": account_a.pk, "text": "秘密の下書き", "keep": "1"})
     client.force_login(staff_b)
     assert "秘密の下書き" not in client.get(reverse("screening:records")).content.decode()
+
+
+@pytest.mark.parametrize("person", ["member", "chair", "security_officer", "pr_officer"])
+def test_who_posts_on_no_account_is_offered_no_screening_form(client, request, person, account_a, staff_a):
+    """SPEC §6: the check is for who posts on an account. The others were shown a form whose every
+    account choice the POST then refused; they get neither the page nor its menu entry."""
+    client.force_login(request.getfixturevalue(person))
+    url = reverse("screening:screen")
+    assert client.get(url).status_code == 403
+    response = client.post(url, {"account": account_a.pk, "text": "お知らせです。", "keep": "1"})
+    assert response.status_code == 403 and not ScreenedDraft.objects.exists()
+    assert f'href="{url}"' not in client.get(reverse("dashboard")).content.decode()
+    client.force_login(staff_a)
+    assert f'href="{url}"' in client.get(reverse("dashboard")).content.decode()
