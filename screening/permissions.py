@@ -1,5 +1,6 @@
 """Who may screen drafts for which account (SPEC §6): whoever posts on it."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from accounts.models import AccountStatus, OfficialAccount
@@ -13,6 +14,13 @@ def can_use_screening(user) -> bool:
     """Who has the 投稿前チェック page and its menu entry: the roles that post on accounts (a 課's staff
     and 課長, a contractor, the sysadmin); which accounts each checks is `accounts_to_screen`."""
     return has_role(user, Role.STAFF, Role.SECTION_HEAD, Role.CONTRACTOR, Role.SYSADMIN)
+
+
+def ensure_can_use_screening(user) -> None:
+    if not can_use_screening(user):
+        raise PermissionDenied(
+            "投稿前チェックを使えるのは、アカウントに投稿する課の職員・課長、委託業者とシステム管理者です。"
+        )
 
 
 def can_screen(user, account) -> bool:

@@ -5,7 +5,6 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -20,10 +19,9 @@ from core.errors import TransitionError
 from . import rules, services
 from .forms import DraftForm
 from .models import ScreenedDraft
-from .permissions import accounts_to_screen, can_use_screening
+from .permissions import accounts_to_screen, ensure_can_use_screening
 
 WHOLE_TEXT = ("length", "repeat")
-SCREENING_REFUSED = "投稿前チェックを使えるのは、アカウントに投稿する課の職員・課長、委託業者とシステム管理者です。"
 
 
 def marked(text: str, findings: list[dict]) -> str:
@@ -44,8 +42,7 @@ def marked(text: str, findings: list[dict]) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def screen(request):
-    if not can_use_screening(request.user):
-        raise PermissionDenied(SCREENING_REFUSED)
+    ensure_can_use_screening(request.user)
     form = DraftForm(request.POST or None, user=request.user)
     result = None
     if request.method == "POST" and form.is_valid():
