@@ -55,7 +55,8 @@ test: setup services
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	bash scripts/check-deploy.sh
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest
+	# Branch coverage of our apps, printed and held ([tool.coverage] in pyproject.toml: fail_under).
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest --cov --cov-report=term
 	# The embedded default gets its own smoke run: SQLite and the filesystem broker.
 	env -u REDIS_URL DATABASE_URL=sqlite:///$(CURDIR)/var/smoke.sqlite3 $(VENV)/bin/pytest -m smoke -q
 	# …and again as another city would run it: the shipped fictional second city's profile (issue 15).
