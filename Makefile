@@ -85,8 +85,8 @@ bench: setup services
 bench-small: setup services
 	@$(MAKE) --no-print-directory -j3 --output-sync=target $(addprefix bench-small-,$(BENCHES))
 
-bench-small-%:
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) bench/$*.py --small
+bench-small-%:  # the figures only, not the log of every request
+	LOG_LEVEL=WARNING DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) bench/$*.py --small
 
 clean:
 	rm -rf var/staticfiles var/cache var/broker var/run
