@@ -12,19 +12,22 @@ PORT ?= 8000
 # Debian packages the project needs: Japanese fonts and HarfBuzz subsetting for WeasyPrint PDFs,
 # Pango, gettext for translations, chromium for the browser tests, venv for the virtualenv; gcc and the
 # LDAP/SASL headers build python-ldap (directory sign-in), slapd is the directory of its tests; nginx
-# puts the public pages' worker pool beside the staff's in `make run` and bench/rush.py (scripts/serve.sh).
+# puts the public pages' worker pool beside the staff's in `make run` and bench/rush.py (scripts/serve.sh);
+# wrk loads the public pages in bench/public.py, which `make test` runs too (bench-small).
 APT_PACKAGES := python3-venv python3-dev fonts-ipaexfont-mincho fonts-ipaexfont-gothic libharfbuzz-subset0 \
 	libpango-1.0-0 libpangoft2-1.0-0 gettext chromium postgresql-client redis-tools \
-	gcc libldap2-dev libsasl2-dev slapd nginx
-# Only `make bench` needs these: wrk loads the public pages (bench/public.py).
-BENCH_APT_PACKAGES := wrk
+	gcc libldap2-dev libsasl2-dev slapd nginx wrk
+# Every benchmark: `make bench` prints their figures; `make bench-small` (part of `make test`) runs each
+# at a size of a few seconds (--small, bench/small.py), three at a time, the longest first, and fails if
+# one does not work.
+BENCHES := rush public pages pdf checks screening
 
 # The suite runs against real PostgreSQL and Redis (given, or the local services).
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)
 SECOND_CITY := komae_sns/profiles/kakuuno.toml
 TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/15)
 
-.PHONY: setup run test test-fast lint bench services clean
+.PHONY: setup run test test-fast lint bench bench-small services clean
 
 setup: var/.apt-installed $(VENV)/.installed
 
@@ -52,12 +55,15 @@ test: setup services
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	bash scripts/check-deploy.sh
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest
+	# Branch coverage of our apps, printed and held ([tool.coverage] in pyproject.toml: fail_under).
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest --cov --cov-report=term
 	# The embedded default gets its own smoke run: SQLite and the filesystem broker.
 	env -u REDIS_URL DATABASE_URL=sqlite:///$(CURDIR)/var/smoke.sqlite3 $(VENV)/bin/pytest -m smoke -q
 	# …and again as another city would run it: the shipped fictional second city's profile (issue 15).
 	env -u REDIS_URL CITY_PROFILE=$(SECOND_CITY) DATABASE_URL=sqlite:///$(CURDIR)/var/smoke-second-city.sqlite3 \
 	  $(VENV)/bin/pytest -m smoke -q
+	# Every benchmark at a small size, so that a change cannot break `make bench` unseen.
+	@$(MAKE) --no-print-directory bench-small
 
 test-fast: setup services
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest -m "not browser" -x -q
@@ -72,9 +78,15 @@ bench: setup services
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) bench/pdf.py
 	$(PY) bench/checks.py
 	$(PY) bench/screening.py
-	@bash scripts/apt-install.sh $(BENCH_APT_PACKAGES)
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) bench/public.py
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) bench/rush.py
+
+# Each bench has its own throwaway database (<name>_bench_<bench>), so they run side by side.
+bench-small: setup services
+	@$(MAKE) --no-print-directory -j3 --output-sync=target $(addprefix bench-small-,$(BENCHES))
+
+bench-small-%:  # the figures only, not the log of every request
+	LOG_LEVEL=WARNING DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) bench/$*.py --small
 
 clean:
 	rm -rf var/staticfiles var/cache var/broker var/run

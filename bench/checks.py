@@ -12,6 +12,7 @@ outbound guard, the 429 handling and the per-platform concurrency cap
 tests (tests/platform_fixtures.py: the documented shapes, invented data). API tokens come from a
 stand-in for the credential store, which needs the database; YouTube is read without a key, from its
 public feed.
+`--small`: the few seconds' run of `make bench-small` (bench/small.py).
 """
 
 import argparse
@@ -32,6 +33,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 
+from bench.small import fail, parse_args  # noqa: E402
 from monitoring import checks  # noqa: E402
 from monitoring.adapters import _credential, youtube  # noqa: E402
 from monitoring.adapters import tiktok as tiktok_adapter  # noqa: E402
@@ -203,7 +205,7 @@ def main():
     parser.add_argument("--latency", type=float, default=0.1)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--sample", type=int, default=45, help="accounts checked one by one for the ratio")
-    args = parser.parse_args()
+    args = parse_args(parser, checks=18, latency=0.01, sample=9)
     use_bench_tokens()
     server = PlatformServer(latency=args.latency)
     PlatformHandler.answers = {}
@@ -231,6 +233,8 @@ def main():
     print(f"  ratio bounded / one by one {together / one_by_one:7.3f}")
     for code, error in failed[:5]:
         print(f"  not read: {code}: {error}")
+    if args.small and read < args.checks:
+        fail(f"{args.checks - read} of {args.checks} accounts not read correctly")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 Run: `make bench` (or `python bench/pages.py --accounts 1000 --years 5`). Fills a throwaway test
 database on DATABASE_URL with `seed_bulk`; prints figures and never fails. The floor is a bare view
 that renders the same rows from values_list: the ratio is what selectors and templates add to it.
+`--small`: the few seconds' run of `make bench-small` (bench/small.py).
 """
 
 import argparse
@@ -26,6 +27,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 
 from accounts.registry_cache import registry_changed  # noqa: E402
+from bench.small import parse_args  # noqa: E402
 from core.dates import current_fiscal_year  # noqa: E402
 
 FLOOR_TEMPLATE = engines["django"].from_string(
@@ -60,8 +62,12 @@ def main():
     parser.add_argument("--accounts", type=int, default=1000)
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--runs", type=int, default=15)
-    args = parser.parse_args()
+    args = parse_args(parser, accounts=20, years=1, runs=1)
 
+    # Its own throwaway database, so the bench runs beside the others and the test suite on the same server.
+    test_settings = connection.settings_dict.setdefault("TEST", {})
+    if connection.vendor != "sqlite":
+        test_settings["NAME"] = f"{connection.settings_dict['NAME']}_bench_pages"
     old = setup_databases(verbosity=0, interactive=False)
     try:
         admin = _fill(args.accounts, args.years)

@@ -5,6 +5,7 @@ Targets (SPEC §7, the policies issue): issue+render / bare render ≤ 1.3; serv
 The bare render is WeasyPrint with the options every document is issued with (`core.pdf.PDF_OPTIONS`:
 tagged PDF/A-2a), so the ratio measures our overhead, not the cost of tagging.
 Prints its figures; it never fails.
+`--small`: the few seconds' run of `make bench-small` (bench/small.py).
 """
 
 import argparse
@@ -25,11 +26,13 @@ import django
 
 django.setup()
 
+from django.db import connection  # noqa: E402
 from django.template.loader import render_to_string  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 from weasyprint import CSS, HTML  # noqa: E402
 
+from bench.small import parse_args  # noqa: E402
 from core.pdf import BASE_CSS_PATH, PDF_OPTIONS  # noqa: E402
 from policies import services  # noqa: E402
 
@@ -63,7 +66,11 @@ def _account():
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=15)
-    args = parser.parse_args()
+    args = parse_args(parser, runs=1)
+    # Its own throwaway database, so the bench runs beside the others and the test suite on the same server.
+    test_settings = connection.settings_dict.setdefault("TEST", {})
+    if connection.vendor != "sqlite":
+        test_settings["NAME"] = f"{connection.settings_dict['NAME']}_bench_pdf"
     old = setup_databases(verbosity=0, interactive=False)
     try:
         account, head = _account()

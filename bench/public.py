@@ -6,6 +6,7 @@ with 2 workers as in production (DEBUG=false) on a free port, warms it, and driv
 `wrk` (50 connections). /healthz — one database query and the broker — is the ceiling the others are
 compared with (goal: ≥ 0.5× each). A signed-in person's /registry/, rendered for every request, shows
 what the cache saves. Prints its figures; it never fails.
+`--small`: the few seconds' run of `make bench-small` (bench/small.py).
 """
 
 import argparse
@@ -37,6 +38,8 @@ logging.getLogger("axes").setLevel(logging.WARNING)  # the bench's own sign-in i
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_databases, teardown_databases  # noqa: E402
+
+from bench.small import fail, parse_args  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 URLS = [
@@ -127,9 +130,12 @@ def main():
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2)
-    args = parser.parse_args()
+    args = parse_args(parser, accounts=0, seconds=1, connections=4, workers=1)
     if not shutil.which("wrk"):
-        print("bench/public.py: wrk is not installed (Debian package wrk; `make bench` installs it).")
+        message = "wrk is not installed (Debian package wrk; `make setup` installs it)"
+        if args.small:
+            fail(message)
+        print(f"bench/public.py: {message}.")
         return
 
     # Its own throwaway database, so the bench runs beside the test suite on the same server.
@@ -181,6 +187,8 @@ def main():
     )
     for url, (rate, notes) in figures.items():
         print(f"  {url:<44} {rate:8.0f} req/s   ×{rate / ceiling:5.2f} of /healthz   {notes}")
+    if args.small and (unmeasured := [url for url, (rate, _) in figures.items() if not rate]):
+        fail(f"wrk measured nothing for {', '.join(unmeasured)}")
 
 
 if __name__ == "__main__":

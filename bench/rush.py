@@ -16,6 +16,7 @@ at the same lower CPU priority as the public pool: the residents' browsers are n
 
 Prints one line, ending with `ratio N.NN`: the larger of p50 and p95 under the rush over alone
 (goal ≤ 2). It never fails.
+`--small`: the few seconds' run of `make bench-small` (bench/small.py).
 """
 
 import argparse
@@ -48,6 +49,7 @@ from django.db import connection  # noqa: E402
 from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 
 from bench.public import _free_port, _wait_until_up, production_env  # noqa: E402
+from bench.small import fail, parse_args  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD = "/"
@@ -138,7 +140,7 @@ def main():
     parser.add_argument("--requests", type=int, default=10, help="dashboard loads in each turn")
     parser.add_argument("--seconds", type=float, default=180, help="the longest the bench runs its rush")
     parser.add_argument("--limit", type=int, default=20000, help="the most lookups the rush sends")
-    args = parser.parse_args()
+    args = parse_args(parser, accounts=0, connections=4, rounds=1, requests=3, limit=200)
 
     test_settings = connection.settings_dict.setdefault("TEST", {})
     if connection.vendor != "sqlite":
@@ -214,6 +216,8 @@ def main():
         f"{', ' + others if others else ''}) p50 {crowded[0]:.0f} ms / p95 {crowded[1]:.0f} ms "
         f"(goal ≤ 2) ratio {ratio:.2f}"
     )
+    if args.small and not answered + refused:
+        fail(f"the lookup answered none of the rush's questions ({others or 'none asked'})")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,10 @@
-"""Screen 1,000 drafts (SPEC §6 target: under a second in total). Prints its figures; never fails."""
+"""Screen 1,000 drafts (SPEC §6 target: under a second in total). Prints its figures; never fails.
 
+Run: `make bench` (or `python bench/screening.py --drafts 1000 --rounds 5`).
+`--small`: the few seconds' run of `make bench-small` (bench/small.py).
+"""
+
+import argparse
 import os
 import random
 import statistics
@@ -14,6 +19,7 @@ import django
 
 django.setup()
 
+from bench.small import parse_args  # noqa: E402
 from screening import rules  # noqa: E402
 
 SAMPLES = [
@@ -44,4 +50,8 @@ def main(n: int = 1000, rounds: int = 5):
 
 
 if __name__ == "__main__":
-    main()
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--drafts", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parse_args(parser, drafts=50, rounds=1)
+    main(args.drafts, args.rounds)
