@@ -1,14 +1,15 @@
 """Helpers of the tests of the adapters that need an API token (LINE, Meta, X, TikTok).
 
-Tokens are registered through the real service (monitoring.credentials.credential_register), so the
+Tokens are registered through the real service (platforms.credentials.credential_register), so the
 adapters read them the way production does: encrypted in the database, decrypted by token_for().
 """
 
 import contextlib
 
-from monitoring import checks, credentials, status
-from monitoring.credential_models import ApiCredential
+from monitoring import status
 from monitoring.models import StatusCheck
+from platforms import checks, credentials
+from platforms.models import ApiCredential
 from tests.factories import AccountFactory, platform
 from tests.platform_server import PlatformServer
 

@@ -6,8 +6,8 @@ import time
 import pytest
 import time_machine
 
-from monitoring.credential_models import ApiCredential
 from monitoring.models import StatusCheck
+from platforms.models import ApiCredential
 from tests.monitoring import api_support as api
 from tests.platform_fixtures import LINE_TOKEN, LINE_USER_ID, line_bot_info, line_error, line_public_page
 
@@ -122,7 +122,7 @@ def test_an_expired_token_is_not_used(line, account, admin):
 
 def test_the_api_host_is_the_only_place_the_token_goes(settings, account, token):
     settings.STATUS_CHECK_BASES = {}
-    from monitoring import checks
+    from platforms import checks
 
     target = checks.adapter_for("line").target(account)
     assert target.url == "https://api.line.me"

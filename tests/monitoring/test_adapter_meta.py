@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import pytest
 
 from accounts.models import AccountStatus, OfficialAccount
-from monitoring import checks
 from monitoring.models import StatusCheck
+from platforms import checks
 from tests.factories import AccountFactory, platform
 from tests.monitoring import api_support as api
 from tests.platform_fixtures import (

@@ -4,8 +4,8 @@ import time
 
 import pytest
 
-from monitoring import checks
 from monitoring.models import StatusCheck
+from platforms import checks
 from tests.monitoring import api_support as api
 from tests.platform_fixtures import TIKTOK_OPEN_ID, TIKTOK_TOKEN, tiktok_error, tiktok_user
 
@@ -117,14 +117,14 @@ def _token_answer():
 
 @pytest.fixture
 def refresh_token(admin, account):
-    from monitoring.credential_models import ApiCredential
+    from platforms.models import ApiCredential
 
     api.register_token(admin, account, APP, kind=ApiCredential.Kind.CLIENT_CREDENTIALS, for_platform=True)
     return api.register_token(admin, account, REFRESH, kind=ApiCredential.Kind.REFRESH_TOKEN)
 
 
 def test_a_refresh_token_gets_each_check_its_access_token_and_is_rotated(tiktok, account, refresh_token):
-    from monitoring.credentials import token_for
+    from platforms.credentials import token_for
 
     tiktok.answer(TOKEN, json=_token_answer(), match={"grant_type": "refresh_token", "refresh_token": REFRESH})
     tiktok.answer(INFO, json=tiktok_user())
@@ -152,7 +152,7 @@ def test_a_refresh_token_gets_each_check_its_access_token_and_is_rotated(tiktok,
 
 
 def test_a_spent_refresh_token_says_authorise_again_and_changes_nothing(tiktok, account, refresh_token):
-    from monitoring.credentials import token_for
+    from platforms.credentials import token_for
 
     tiktok.answer(
         TOKEN,
@@ -167,7 +167,7 @@ def test_a_spent_refresh_token_says_authorise_again_and_changes_nothing(tiktok, 
 
 
 def test_a_refresh_token_without_the_apps_key_and_secret_sends_nothing(tiktok, admin, account):
-    from monitoring.credential_models import ApiCredential
+    from platforms.models import ApiCredential
 
     api.register_token(admin, account, REFRESH, kind=ApiCredential.Kind.REFRESH_TOKEN)
     check = api.check(account)
@@ -181,7 +181,7 @@ def test_a_lapsed_refresh_token_is_named_and_nothing_is_sent(tiktok, admin, acco
 
     import time_machine
 
-    from monitoring.credential_models import ApiCredential
+    from platforms.models import ApiCredential
 
     api.register_token(admin, account, APP, kind=ApiCredential.Kind.CLIENT_CREDENTIALS, for_platform=True)
     api.register_token(
@@ -199,7 +199,7 @@ def test_a_lapsed_refresh_token_is_named_and_nothing_is_sent(tiktok, admin, acco
 def test_the_apps_key_and_secret_are_never_sent_as_a_bearer_token(tiktok, admin, account):
     """The attack: with only the platform-wide `key:secret`, the check sent `Authorization: Bearer
     key:secret` to the user-info endpoint. Now it names what is missing and sends nothing."""
-    from monitoring.credential_models import ApiCredential
+    from platforms.models import ApiCredential
 
     api.register_token(admin, account, APP, kind=ApiCredential.Kind.CLIENT_CREDENTIALS, for_platform=True)
     tiktok.answer(INFO, json=tiktok_user())
@@ -214,7 +214,7 @@ def test_the_apps_key_and_secret_are_never_sent_as_a_bearer_token(tiktok, admin,
 @pytest.mark.parametrize("handle", ["komae/../../internal", "komae?x=1#"])
 def test_a_stored_handle_that_is_no_tiktok_username_spends_no_refresh_token(tiktok, account, refresh_token, handle):
     from accounts.models import OfficialAccount
-    from monitoring.credentials import token_for
+    from platforms.credentials import token_for
 
     OfficialAccount.objects.filter(pk=account.pk).update(handle=handle)
     account.refresh_from_db()
@@ -233,7 +233,7 @@ def test_a_token_answer_that_echoes_the_form_keeps_no_secret(tiktok, account, re
 
 def test_a_token_answer_with_an_impossible_lifetime_is_no_crash(tiktok, account, refresh_token):
     """Bad input from the platform is 確認できず, never a 500 of the 今すぐ確認 page; nothing changes."""
-    from monitoring.credentials import token_for
+    from platforms.credentials import token_for
 
     tiktok.answer(TOKEN, json={**_token_answer(), "refresh_expires_in": 10**20})
     check = api.check(account)

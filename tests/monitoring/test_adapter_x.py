@@ -6,9 +6,9 @@ import time
 import pytest
 
 from accounts.models import AccountStatus, OfficialAccount
-from monitoring import checks
-from monitoring.credential_models import ApiCredential
 from monitoring.models import StatusCheck
+from platforms import checks
+from platforms.models import ApiCredential
 from tests.monitoring import api_support as api
 from tests.platform_fixtures import (
     X_TOKEN,

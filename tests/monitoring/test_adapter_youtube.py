@@ -8,10 +8,11 @@ import pytest
 import time_machine
 
 from accounts.models import AccountStatus, OfficialAccount
-from monitoring import checks, status
-from monitoring.credential_models import ApiCredential
-from monitoring.credentials import NO_CREDENTIAL
+from monitoring import status
 from monitoring.models import StatusCheck
+from platforms import checks
+from platforms.credentials import NO_CREDENTIAL
+from platforms.models import ApiCredential
 from tests.monitoring import api_support as api
 from tests.platform_fixtures import (
     YT_CHANNEL_ID,

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from core.errors import TransitionError
 from core.models import AuditEvent
-from monitoring import checks, credentials
-from monitoring.credential_models import ApiCredential
+from platforms import checks, credentials
+from platforms.models import ApiCredential
 from tests.factories import AccountFactory, platform
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def _post(client, **fields):
         "expires_on": (timezone.localdate() + timedelta(days=90)).isoformat(),
     }
     data.update(fields)
-    return client.post(reverse("monitoring:credential_register"), data)
+    return client.post(reverse("platforms:credential_register"), data)
 
 
 def test_the_service_refuses_a_channel_access_token_for_x_and_keeps_nothing(admin):
@@ -66,7 +66,7 @@ def test_the_form_refuses_a_wrong_kind_beside_the_field_without_javascript(clien
 def test_an_sns_whose_check_takes_no_token_is_not_offered_nor_accepted(client, admin):
     bluesky = platform("bluesky")
     client.force_login(admin)
-    page = client.get(reverse("monitoring:credentials")).content.decode()
+    page = client.get(reverse("platforms:credentials")).content.decode()
     assert f'value="{bluesky.pk}"' not in page and f'value="{platform("x").pk}"' in page
     response = _post(client, platform=bluesky.pk, kind="access_token")
     assert response.status_code == 200 and not ApiCredential.objects.exists()
@@ -80,7 +80,7 @@ def test_each_option_says_what_the_script_filters_by(client, admin, account_a):
     line_account = AccountFactory(platform=platform("line"), handle="@komae_line", department=account_a.department)
     bluesky_account = AccountFactory(platform=platform("bluesky"), handle="komae.bsky.social")
     client.force_login(admin)
-    page = client.get(reverse("monitoring:credentials")).content.decode()
+    page = client.get(reverse("platforms:credentials")).content.decode()
     assert f'<option value="{platform("x").pk}" data-kinds="bearer_token">' in page
     assert f'<option value="{platform("line").pk}" data-kinds="channel_access_token">' in page
     assert 'data-kinds="access_token refresh_token client_credentials"' in page  # TikTok
@@ -123,6 +123,6 @@ def test_a_token_registered_with_a_wrong_kind_before_the_rule_is_flagged(client,
         registered_by=admin,
     )
     client.force_login(admin)
-    page = html.unescape(client.get(reverse("monitoring:credentials")).content.decode())
+    page = html.unescape(client.get(reverse("platforms:credentials")).content.decode())
     assert "種類の誤り" in page
     assert f"{platform('x').name}には「アクセストークン」は使えません。" in page

@@ -27,9 +27,10 @@ from django.utils import timezone
 from core.dates import to_wareki
 from core.errors import TransitionError
 from core.models import AuditEvent, Notice
-from monitoring import credentials, reminders
-from monitoring.credential_models import ApiCredential
-from monitoring.forms import TOKEN_NOT_KEPT
+from monitoring import reminders
+from platforms import credentials
+from platforms.forms import TOKEN_NOT_KEPT
+from platforms.models import ApiCredential
 from tests.factories import AccountFactory, platform
 
 pytestmark = pytest.mark.django_db
@@ -103,16 +104,16 @@ def test_the_fingerprint_tells_tokens_apart_without_their_characters(admin, acco
 
 def test_the_token_never_appears_on_a_page_after_registering(client, admin, account_a):
     client.force_login(admin)
-    response = client.post(reverse("monitoring:credential_register"), _form(account_a), follow=True)
+    response = client.post(reverse("platforms:credential_register"), _form(account_a), follow=True)
     body = response.content.decode()
     credential = ApiCredential.objects.get()
     assert f"APIトークンを登録しました（指紋 {credential.fingerprint}）" in body
     pages = [
         body,
-        client.get(reverse("monitoring:credentials")).content.decode(),
+        client.get(reverse("platforms:credentials")).content.decode(),
         client.get(reverse("dashboard")).content.decode(),
-        client.get(reverse("admin:monitoring_apicredential_changelist")).content.decode(),
-        client.get(reverse("admin:monitoring_apicredential_change", args=[credential.pk])).content.decode(),
+        client.get(reverse("admin:platforms_apicredential_changelist")).content.decode(),
+        client.get(reverse("admin:platforms_apicredential_change", args=[credential.pk])).content.decode(),
         client.get(reverse("admin:core_auditevent_changelist")).content.decode(),
     ]
     for page in pages:
@@ -123,7 +124,7 @@ def test_the_token_never_appears_on_a_page_after_registering(client, admin, acco
 
 def test_a_refused_registration_empties_the_token_box_and_says_so(client, admin, account_a):
     client.force_login(admin)
-    response = client.post(reverse("monitoring:credential_register"), _form(account_a, expires_on=""))
+    response = client.post(reverse("platforms:credential_register"), _form(account_a, expires_on=""))
     body = response.content.decode()
     assert response.status_code == 200
     assert TOKEN not in body
@@ -136,7 +137,7 @@ def test_a_refused_registration_empties_the_token_box_and_says_so(client, admin,
 def test_a_token_the_service_refuses_is_not_sent_back_either(client, admin, account_a):
     client.force_login(admin)
     yesterday = (_today() - timedelta(days=1)).isoformat()
-    body = client.post(reverse("monitoring:credential_register"), _form(account_a, expires_on=yesterday)).content
+    body = client.post(reverse("platforms:credential_register"), _form(account_a, expires_on=yesterday)).content
     body = body.decode()
     assert "が過ぎたトークンは登録できません" in body and TOKEN_NOT_KEPT in body
     assert TOKEN not in body
@@ -156,7 +157,7 @@ def test_an_account_of_another_platform_is_refused(client, admin, account_a):
     with pytest.raises(TransitionError, match="のアカウントではありません"):
         register(admin, account=line, platform_obj=account_a.platform)
     client.force_login(admin)
-    body = client.post(reverse("monitoring:credential_register"), _form(line, platform=account_a.platform_id))
+    body = client.post(reverse("platforms:credential_register"), _form(line, platform=account_a.platform_id))
     assert "のアカウントではありません" in body.content.decode()
     assert not ApiCredential.objects.exists()
 
@@ -186,7 +187,7 @@ def test_the_token_is_never_written_to_the_log(client, admin, account_a, caplog,
     client.force_login(admin)
     connection.force_debug_cursor = True  # log every SQL statement with its parameters
     try:
-        client.post(reverse("monitoring:credential_register"), _form(account_a))
+        client.post(reverse("platforms:credential_register"), _form(account_a))
         assert credentials.token_for(account_a).token == TOKEN
         credentials.rotate_keys()
         settings.CREDENTIAL_KEYS = [keys[1]]  # the key removed too early: a warning is logged
@@ -211,7 +212,7 @@ def test_an_error_report_of_the_page_hides_the_token(client, admin, account_a):
     from django.views.debug import SafeExceptionReporterFilter
 
     client.force_login(admin)
-    response = client.post(reverse("monitoring:credential_register"), _form(account_a))
+    response = client.post(reverse("platforms:credential_register"), _form(account_a))
     cleansed = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
     assert cleansed["token"] != TOKEN and cleansed["kind"] == "bearer_token"
 
@@ -223,11 +224,11 @@ def test_the_error_page_of_a_failed_registration_never_shows_the_token(rf, setti
     DEBUG page, the mail to ADMINS) shows no variable and no POST value that holds the token."""
     from django.views.debug import technical_500_response
 
-    from monitoring import views
+    from platforms import views
 
     settings.DEBUG = debug
     settings.CREDENTIAL_KEYS = []
-    request = rf.post(reverse("monitoring:credential_register"), _form(account_a))
+    request = rf.post(reverse("platforms:credential_register"), _form(account_a))
     request.user = admin
     with pytest.raises(ImproperlyConfigured) as failure:
         views.credential_register(request)
@@ -343,7 +344,7 @@ def test_a_removed_key_gives_the_japanese_problem_not_an_error(client, admin, ac
     assert lookup.token is None and lookup.problem == credentials.UNREADABLE
     assert "復号できません" in lookup.problem and "登録し直して" in lookup.problem
     client.force_login(admin)
-    page = client.get(reverse("monitoring:credentials"))
+    page = client.get(reverse("platforms:credentials"))
     assert page.status_code == 200 and "復号できません" in page.content.decode()
     with pytest.raises(CommandError, match="1件はどの鍵でも復号できませんでした"):
         call_command("rotate_credentials", stdout=io.StringIO(), stderr=io.StringIO())
@@ -361,10 +362,10 @@ def test_only_the_sysadmin_handles_tokens(request, client, admin, account_a, per
     with pytest.raises(PermissionDenied):
         credentials.credential_retire(actor=user, credential_id=credential.pk)
     client.force_login(user)
-    assert client.get(reverse("monitoring:credentials")).status_code == 403
-    response = client.post(reverse("monitoring:credential_register"), _form(account_a, token=OTHER_TOKEN))
+    assert client.get(reverse("platforms:credentials")).status_code == 403
+    response = client.post(reverse("platforms:credential_register"), _form(account_a, token=OTHER_TOKEN))
     assert response.status_code == 403 and OTHER_TOKEN not in response.content.decode()
-    assert client.post(reverse("monitoring:credential_retire", args=[credential.pk])).status_code == 403
+    assert client.post(reverse("platforms:credential_retire", args=[credential.pk])).status_code == 403
     assert list(ApiCredential.objects.all()) == [credential] and credentials.token_for(account_a).token == TOKEN
     assert "APIトークン" not in client.get(reverse("dashboard")).content.decode()
 
@@ -373,7 +374,7 @@ def test_the_sysadmin_retires_a_token_from_the_page(client, admin, account_a):
     credential = register(admin, account=account_a)
     client.force_login(admin)
     body = client.post(
-        reverse("monitoring:credential_retire", args=[credential.pk]), {"comment": "失効させた"}, follow=True
+        reverse("platforms:credential_retire", args=[credential.pk]), {"comment": "失効させた"}, follow=True
     ).content.decode()
     assert f"APIトークン（指紋 {credential.fingerprint}）を廃止しました。" in body and "廃止（" in body
     assert credentials.token_for(account_a).problem == credentials.NO_CREDENTIAL
@@ -388,10 +389,10 @@ def test_the_list_warns_of_tokens_near_or_past_their_expiry(client, admin, accou
     register(admin, account=account_a, expires_on=_today() + timedelta(days=20))
     register(admin, account=pr_account, token=OTHER_TOKEN, expires_on=_today() + timedelta(days=200))
     client.force_login(admin)
-    body = client.get(reverse("monitoring:credentials")).content.decode()
+    body = client.get(reverse("platforms:credentials")).content.decode()
     assert body.count(">まもなく期限</span>") == 1 and ">期限切れ</span>" not in body
     dashboard = client.get(reverse("dashboard")).content.decode()
-    assert "状態確認のAPIトークン" in dashboard and reverse("monitoring:credentials") in dashboard
+    assert "状態確認のAPIトークン" in dashboard and reverse("platforms:credentials") in dashboard
     assert (
         "こまえ子ども（X @komae_kodomo）・ベアラートークン" in dashboard and "狛江市（X @komae_city）" not in dashboard
     )
@@ -424,7 +425,7 @@ def test_the_sysadmins_are_reminded_once_per_threshold_not_daily(
     assert [m.to for m in credential_mails] == [["sysadmin@city.komae.lg.jp"]] * 3
     first = credential_mails[0].body
     assert "こまえ子ども（X @komae_kodomo）のベアラートークン" in first and to_wareki(expires) in first
-    assert "/monitoring/credentials/" in first
+    assert "/platforms/credentials/" in first
     assert all(TOKEN not in m.body for m in mailoutbox)
     assert not Notice.objects.filter(recipient=head_a, subject__contains="APIトークン").exists()
 
@@ -448,7 +449,7 @@ def test_the_list_takes_the_same_queries_at_1_and_at_50_tokens(client, admin, de
 
     def count():
         with CaptureQueriesContext(connection) as ctx:
-            assert client.get(reverse("monitoring:credentials")).status_code == 200
+            assert client.get(reverse("platforms:credentials")).status_code == 200
         return len(ctx.captured_queries)
 
     fill(1)

@@ -9,9 +9,9 @@ import time_machine
 from django.utils import timezone
 
 from core.models import AuditEvent
-from monitoring import credentials
-from monitoring.credential_models import ApiCredential
-from monitoring.renewals import renew_tokens
+from platforms import credentials
+from platforms.models import ApiCredential
+from platforms.renewals import renew_tokens
 from tests.monitoring import api_support as api
 from tests.platform_fixtures import graph_error
 
@@ -86,7 +86,7 @@ def test_a_refused_refresh_logs_no_piece_of_the_token(threads, admin, account, c
     _registered(admin, account, expires_on=TODAY + timedelta(days=6))
     echo = {"error": {"message": f"access_token={OLD}", "code": OLD, "fbtrace_id": f"Bearer {OLD}"}}
     threads.answer("/refresh_access_token", status=400, json=echo)
-    with caplog.at_level("WARNING", logger="monitoring.renewals"):
+    with caplog.at_level("WARNING", logger="platforms.renewals"):
         assert renew_tokens() == (0, 1)
     logged = " ".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
     assert "token refresh failed" in logged

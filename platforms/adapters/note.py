@@ -9,7 +9,7 @@ another note ID is said in the reading instead.
 import re
 from urllib.parse import urlsplit
 
-from ..checks import ApiAdapter, CheckError, Gone, Http, ProfileState, Target, register, segment, short_code
+from ..checks import ApiAdapter, Capability, CheckError, Gone, Http, ProfileState, Target, register, segment, short_code
 from .feeds import newest_entry_time, parse_feed
 
 _URL = re.compile(r"https?://[^\s　）)」<>\"]+")
@@ -18,6 +18,7 @@ _URL = re.compile(r"https?://[^\s　）)」<>\"]+")
 @register("note")
 class NoteAdapter(ApiAdapter):
     name = "note"
+    capabilities = frozenset({Capability.READ_PROFILE, Capability.READ_POSTS})
     interface = "クリエイターの公開RSS note.com/<note ID>/rss（キー不要）"
     plain = "noteの公開記事の一覧で確認"
     default_base = "https://note.com"

@@ -34,7 +34,7 @@ from core.notices import notify
 from org.roles import Role
 
 from .checks import credential_kinds_for
-from .credential_models import ApiCredential
+from .models import ApiCredential
 from .permissions import ensure_can_manage_credentials
 
 logger = logging.getLogger(__name__)
@@ -425,7 +425,7 @@ def credential_reminders_send(today: date) -> int:
                 f"有効期限が切れると、このトークンを使う状態確認（{settings.CITY.clause('G-4-5-エ・G-4-3-カ')}）は"
                 "「確認できず」になります。"
             )
-            notify(recipients, subject=subject, body=body, path=reverse("monitoring:credentials"))
+            notify(recipients, subject=subject, body=body, path=reverse("platforms:credentials"))
             sent += 1
     return sent
 

@@ -7,7 +7,7 @@ means the handle now belongs to someone else: なりすまし or 乗っ取り, G
 `data`: both are `gone`, with X's reason.
 """
 
-from ..checks import ApiAdapter, CheckError, Gone, ProfileState, Target, register, segment, short_code
+from ..checks import ApiAdapter, Capability, CheckError, Gone, ProfileState, Target, register, segment, short_code
 from ._credential import bearer, body_of
 from ._graph import links_in
 
@@ -19,6 +19,7 @@ NOT_FOUND = "https://api.twitter.com/2/problems/resource-not-found"
 @register("x")
 class XAdapter(ApiAdapter):
     name = "x"
+    capabilities = frozenset({Capability.READ_PROFILE, Capability.READ_POSTS})
     interface = "X API v2 users/by/username・users/:id/tweets（ベアラートークン）"
     plain = "Xの公開情報（API）で確認"
     credential_kinds = ("bearer_token",)

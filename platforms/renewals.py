@@ -15,7 +15,7 @@ from core.errors import TransitionError
 
 from . import credentials
 from .checks import CheckError, Http, adapter_for, new_client, scrub
-from .credential_models import ApiCredential
+from .models import ApiCredential
 
 logger = logging.getLogger(__name__)
 

@@ -46,7 +46,7 @@ class TiktokAdapter(ApiAdapter):
 
     @sensitive_variables()
     def target(self, account) -> Target:
-        from ..credential_models import ApiCredential
+        from ..models import ApiCredential
 
         handle, problem = registered_handle(account)
         if problem:  # before a refresh spends the refresh token

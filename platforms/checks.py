@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from enum import StrEnum
 from html.parser import HTMLParser
 from urllib.parse import quote, urlencode, urljoin, urlsplit
 
@@ -286,6 +287,33 @@ class Http:
         return Reply(response.status_code, response.text, response.headers)
 
 
+class Capability(StrEnum):
+    """What a caller may ask of a platform (issue 21); each adapter declares the ones it does."""
+
+    READ_PROFILE = "read_profile"
+    READ_POSTS = "read_posts"  # the newest posts (their dates): dormancy, posts while 運用停止 (G-4-5-エ)
+    SEARCH_ACCOUNTS = "search_accounts"
+
+
+CAPABILITY_WORDS = {
+    Capability.READ_PROFILE: "プロフィールの読み取り",
+    Capability.READ_POSTS: "投稿の読み取り",
+    Capability.SEARCH_ACCOUNTS: "アカウントの検索",
+}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Whether a platform can do something here, and if not, why (in Japanese, for the page)."""
+
+    ok: bool
+    reason: str = ""
+    needs: tuple[str, ...] = ()  # the kinds of credential (ApiCredential.Kind) it reads with
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
 class GenericAdapter:
     """Reads what a public profile page publishes: schema.org ProfilePage JSON-LD, then Open Graph.
 
@@ -301,10 +329,28 @@ class GenericAdapter:
     # The one rule of which kinds a platform takes: the token form's choices and its validation, and
     # the credential service, all ask `credential_kinds_for`.
     credential_kinds: tuple[str, ...] = ()
+    # What this interface can do (issue 21): a public page shows the profile, not the posts.
+    capabilities: frozenset[Capability] = frozenset({Capability.READ_PROFILE})
 
     @property
     def label(self) -> str:
         return f"{self.name}：{self.interface}"
+
+    def can(self, capability: Capability, account=None) -> Answer:
+        """Can this platform do `capability` (for `account`, with the credentials registered), and if
+        not, why. Nothing is sent to the platform: it asks the declaration and the database only."""
+        what = CAPABILITY_WORDS[Capability(capability)]
+        if capability not in self.capabilities:
+            return Answer(False, f"{what}はできません（{self.plain}）", self.credential_kinds)
+        if not self.credential_kinds or account is None:
+            return Answer(True, needs=self.credential_kinds)
+        from .adapters._credential import kind_problem, token_for
+
+        found = token_for(account)
+        problem = found.problem.removeprefix("確認できず：") or kind_problem(found, self.credential_kinds)
+        if problem:
+            return Answer(False, f"{what}はできません：{problem}", self.credential_kinds)
+        return Answer(True, needs=self.credential_kinds)
 
     def profile_url(self, account) -> str:
         return account.profile_url
@@ -434,6 +480,12 @@ def credential_kinds_for(platform_code: str) -> tuple[str, ...]:
     return adapter_for(platform_code).credential_kinds
 
 
+def can(account, capability: Capability) -> Answer:
+    """Can the account's platform do `capability` here, and if not, why (issue 21): a caller asks
+    this instead of knowing platforms by name."""
+    return adapter_for(account.platform.code).can(capability, account)
+
+
 def platforms_taking_credentials() -> list[str]:
     """The platform codes whose status check reads with an API token."""
     return [code for code, adapter in ADAPTERS.items() if adapter.credential_kinds]
@@ -448,7 +500,6 @@ def plain_words_of(label: str) -> str:
         if adapter.name == name:
             return adapter.plain
     return "公開されている情報で確認"  # an adapter since renamed or removed
-
 
 
 @sensitive_variables()  # the URL or the headers carry a credential; so do the client's frames below

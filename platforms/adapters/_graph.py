@@ -10,7 +10,7 @@ history (issue 20).
 
 import re
 
-from ..checks import ApiAdapter, CheckError, Gone, ProfileState, Target, segment, short_code
+from ..checks import ApiAdapter, Capability, CheckError, Gone, ProfileState, Target, segment, short_code
 from ._credential import bearer, body_of, credential_target, missing_id
 
 # The Graph API version asked (developers.facebook.com/docs/graph-api/changelog: v26.0 of
@@ -61,6 +61,7 @@ class GraphNodeAdapter(ApiAdapter):
     one there is nothing to ask, and the check says so."""
 
     default_base = "https://graph.facebook.com"
+    capabilities = frozenset({Capability.READ_PROFILE, Capability.READ_POSTS})  # the edge: the newest post
     id_label = ""  # what the registered ID is called (ページID, InstagramのユーザーID)
     need = ""  # the credential, as the check names it when there is none
     fields = ""

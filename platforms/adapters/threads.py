@@ -7,7 +7,7 @@ account's (確認できず, never a reading of the wrong account). The user ID i
 
 from django.views.decorators.debug import sensitive_variables
 
-from ..checks import ApiAdapter, CheckError, ProfileState, Target, register, short_code, token_lifetime
+from ..checks import ApiAdapter, Capability, CheckError, ProfileState, Target, register, short_code, token_lifetime
 from ._credential import bearer, body_of, same_handle
 from ._graph import graph_error, links_in, newest
 
@@ -19,6 +19,7 @@ USER_FIELDS = "id,username,name,threads_biography"
 @register("threads")
 class ThreadsAdapter(ApiAdapter):
     name = "threads"
+    capabilities = frozenset({Capability.READ_PROFILE, Capability.READ_POSTS})
     interface = f"Threads API {THREADS_VERSION} /me・/me/threads（アクセストークン）"
     plain = "Threadsの公開情報（API）で確認"
     credential_kinds = ("access_token",)

@@ -6,7 +6,7 @@ now belongs to someone else (なりすまし) or was moved (乗っ取り) — G-
 
 import re
 
-from ..checks import ApiAdapter, CheckError, Gone, ProfileState, Target, register, short_code
+from ..checks import ApiAdapter, Capability, CheckError, Gone, ProfileState, Target, register, short_code
 
 # XRPC errors that mean the account itself is not there (the lexicon's error names).
 GONE_ERRORS = {
@@ -22,6 +22,7 @@ _URL = re.compile(r"https?://[^\s　）)」]+")
 @register("bluesky")
 class BlueskyAdapter(ApiAdapter):
     name = "bluesky"
+    capabilities = frozenset({Capability.READ_PROFILE, Capability.READ_POSTS})
     interface = "AppView app.bsky.actor.getProfile・app.bsky.feed.getAuthorFeed（キー不要）"
     plain = "Blueskyの公開情報（API）で確認"
     default_base = "https://public.api.bsky.app"

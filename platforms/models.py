@@ -1,7 +1,7 @@
-"""API tokens of the status checks (issue 13), encrypted at rest; never an SNS password (P-4).
+"""API tokens of the platforms' reads (issue 13), encrypted at rest; never an SNS password (P-4).
 
-Imported at the end of monitoring/models.py so that Django finds the model in the monitoring app.
-The services are in monitoring/credentials.py.
+Moved from monitoring in issue 21: the table keeps its name (monitoring_apicredential), its rows and
+its triggers. The services are in platforms/credentials.py.
 """
 
 import pgtrigger
@@ -71,6 +71,7 @@ class ApiCredential(UndeletableModel):
     class Meta:
         verbose_name = "APIトークン"
         verbose_name_plural = "APIトークン"
+        db_table = "monitoring_apicredential"  # issue 21: the table and its rows kept as they were
         ordering = ["platform__sort_order", "account_id", "-registered_at"]
         constraints = [
             # At most one credential in use per scope; the account-wide one (account NULL) needs its

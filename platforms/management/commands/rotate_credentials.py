@@ -6,7 +6,7 @@ then remove OLD (CREDENTIAL_KEYS=NEW) and restart again.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from monitoring.credentials import rotate_keys
+from platforms.credentials import rotate_keys
 
 
 class Command(BaseCommand):

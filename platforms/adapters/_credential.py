@@ -1,4 +1,4 @@
-"""The API token an adapter needs, looked up in the calling thread (monitoring.credentials).
+"""The API token an adapter needs, looked up in the calling thread (platforms.credentials).
 
 `read()` runs in worker threads with HTTP only, so the token travels in the Target (never in its
 repr). Without a usable token the Target carries the problem: the check ends as 確認できず with a
@@ -11,7 +11,7 @@ from ..checks import ApiAdapter, CheckError, Target
 
 
 def token_for(account):
-    """monitoring.credentials.token_for, imported when first asked (the credentials import the models)."""
+    """platforms.credentials.token_for, imported when first asked (the credentials import the models)."""
     from .. import credentials
 
     return credentials.token_for(account)

@@ -19,6 +19,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from ..checks import (
     ApiAdapter,
+    Capability,
     CheckError,
     Gone,
     Http,
@@ -53,6 +54,7 @@ class YouTubeTarget(Target):
 @register("youtube")
 class YouTubeAdapter(ApiAdapter):
     name = "youtube"
+    capabilities = frozenset({Capability.READ_PROFILE, Capability.READ_POSTS})
     interface = "公開フィード feeds/videos.xml（キー不要）＋ Data API v3 channels.list（APIキー）"
     plain = "YouTubeの公開動画の一覧と公開情報（API）で確認"
     credential_kinds = ("api_key",)
