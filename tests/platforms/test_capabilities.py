@@ -5,7 +5,7 @@ import pytest
 from platforms import checks
 from platforms.checks import Capability
 from tests.factories import AccountFactory, platform
-from tests.monitoring.api_support import register_token
+from tests.platforms.api_support import register_token
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def test_line_reads_a_profile_with_its_token_and_never_the_posts(dept_a, staff_a
 
 
 def test_a_token_of_a_kind_the_platform_does_not_take_is_the_reason(dept_a, staff_a, admin):
-    from tests.monitoring.api_support import stored_before_the_kind_rule
+    from tests.platforms.api_support import stored_before_the_kind_rule
 
     account = AccountFactory(department=dept_a, manager=staff_a, platform=platform("x"), handle="komae")
     stored_before_the_kind_rule(admin, account, "invented-api-key-0001", kind="api_key")

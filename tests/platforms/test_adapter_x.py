@@ -9,7 +9,6 @@ from accounts.models import AccountStatus, OfficialAccount
 from monitoring.models import StatusCheck
 from platforms import checks
 from platforms.models import ApiCredential
-from tests.monitoring import api_support as api
 from tests.platform_fixtures import (
     X_TOKEN,
     X_USER_ID,
@@ -20,6 +19,7 @@ from tests.platform_fixtures import (
     x_tweets,
     x_user,
 )
+from tests.platforms import api_support as api
 
 pytestmark = pytest.mark.django_db
 

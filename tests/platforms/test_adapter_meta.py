@@ -10,7 +10,6 @@ from accounts.models import AccountStatus, OfficialAccount
 from monitoring.models import StatusCheck
 from platforms import checks
 from tests.factories import AccountFactory, platform
-from tests.monitoring import api_support as api
 from tests.platform_fixtures import (
     FB_PAGE_ID,
     GRAPH_TOKEN,
@@ -24,6 +23,7 @@ from tests.platform_fixtures import (
     threads_posts,
     threads_user,
 )
+from tests.platforms import api_support as api
 
 pytestmark = pytest.mark.django_db
 

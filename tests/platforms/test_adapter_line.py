@@ -8,8 +8,8 @@ import time_machine
 
 from monitoring.models import StatusCheck
 from platforms.models import ApiCredential
-from tests.monitoring import api_support as api
 from tests.platform_fixtures import LINE_TOKEN, LINE_USER_ID, line_bot_info, line_error, line_public_page
+from tests.platforms import api_support as api
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,6 @@ from monitoring.models import StatusCheck
 from platforms import checks
 from platforms.credentials import NO_CREDENTIAL
 from platforms.models import ApiCredential
-from tests.monitoring import api_support as api
 from tests.platform_fixtures import (
     YT_CHANNEL_ID,
     YT_HANDLE,
@@ -25,6 +24,7 @@ from tests.platform_fixtures import (
     youtube_feed,
 )
 from tests.platform_server import PlatformServer
+from tests.platforms import api_support as api
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from core.models import AuditEvent
 from platforms import credentials
 from platforms.models import ApiCredential
 from platforms.renewals import renew_tokens
-from tests.monitoring import api_support as api
 from tests.platform_fixtures import graph_error
+from tests.platforms import api_support as api
 
 pytestmark = pytest.mark.django_db
 

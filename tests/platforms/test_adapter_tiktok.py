@@ -6,8 +6,8 @@ import pytest
 
 from monitoring.models import StatusCheck
 from platforms import checks
-from tests.monitoring import api_support as api
 from tests.platform_fixtures import TIKTOK_OPEN_ID, TIKTOK_TOKEN, tiktok_error, tiktok_user
+from tests.platforms import api_support as api
 
 pytestmark = pytest.mark.django_db
 

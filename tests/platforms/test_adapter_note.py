@@ -9,9 +9,9 @@ from accounts.models import AccountStatus, OfficialAccount
 from monitoring import status
 from monitoring.models import StatusCheck
 from platforms import checks
-from tests.monitoring import api_support as api
 from tests.platform_fixtures import NOTE_ID, billion_laughs, external_entity_feed, note_rss
 from tests.platform_server import PlatformServer
+from tests.platforms import api_support as api
 
 pytestmark = pytest.mark.django_db
 

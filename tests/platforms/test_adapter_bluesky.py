@@ -8,9 +8,9 @@ from accounts.models import AccountStatus, OfficialAccount
 from monitoring import status
 from monitoring.models import StatusCheck
 from platforms import checks
-from tests.monitoring import api_support as api
 from tests.platform_fixtures import BSKY_DID, bluesky_feed, bluesky_profile, xrpc_error
 from tests.platform_server import PlatformServer
+from tests.platforms import api_support as api
 
 pytestmark = pytest.mark.django_db
 
