@@ -34,11 +34,11 @@ django.setup()
 from django.conf import settings  # noqa: E402
 
 from bench.small import fail, parse_args  # noqa: E402
-from monitoring import checks  # noqa: E402
-from monitoring.adapters import _credential, youtube  # noqa: E402
-from monitoring.adapters import tiktok as tiktok_adapter  # noqa: E402
-from monitoring.adapters.threads import THREADS_VERSION  # noqa: E402
-from monitoring.credentials import NO_CREDENTIAL, TokenLookup  # noqa: E402
+from platforms import checks  # noqa: E402
+from platforms.adapters import _credential, youtube  # noqa: E402
+from platforms.adapters import tiktok as tiktok_adapter  # noqa: E402
+from platforms.adapters.threads import THREADS_VERSION  # noqa: E402
+from platforms.credentials import NO_CREDENTIAL, TokenLookup  # noqa: E402
 from tests import platform_fixtures as fx  # noqa: E402
 from tests.platform_server import PlatformHandler, PlatformServer  # noqa: E402
 

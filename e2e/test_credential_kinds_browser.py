@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.steps import BOTH_WIDTHS, assert_accessible, login
-from monitoring.credential_models import ApiCredential
+from platforms.models import ApiCredential
 from tests.factories import AccountFactory, platform
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -24,7 +24,7 @@ def test_the_kinds_and_accounts_offered_follow_the_sns(page, live_server, admin,
         platform=platform("line"), handle="@komae_line", display_name="こまえLINE", department=account_a.department
     )
     login(page, live_server, admin)
-    page.goto("/monitoring/credentials/")
+    page.goto("/platforms/credentials/")
     sns = page.get_by_role("combobox", name=re.compile(r"^SNS"))
     kind = page.get_by_role("combobox", name=re.compile(r"^種類"))
     account = page.get_by_role("combobox", name=re.compile(r"^アカウント"))
@@ -56,7 +56,7 @@ def test_the_kinds_and_accounts_offered_follow_the_sns(page, live_server, admin,
 
 def test_a_wrong_kind_sent_anyway_is_refused_beside_the_field(page, live_server, admin):
     login(page, live_server, admin)
-    page.goto("/monitoring/credentials/")
+    page.goto("/platforms/credentials/")
     page.get_by_role("combobox", name=re.compile(r"^SNS")).select_option(label="X（旧ツイッター）")
     # What a browser without the script could send: put the LINE kind back and choose it.
     page.evaluate(

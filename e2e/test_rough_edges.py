@@ -26,7 +26,7 @@ def _current(page):
         ("/", "ダッシュボード"),
         ("/monitoring/dashboard/", "効果測定"),
         ("/monitoring/incidents/", "インシデント"),
-        ("/monitoring/credentials/", "APIトークン"),
+        ("/platforms/credentials/", "APIトークン"),
         ("/accounts/", "公式アカウント"),
     ],
 )

@@ -16,11 +16,11 @@ from playwright.sync_api import expect
 
 from e2e.steps import BOTH_WIDTHS, assert_accessible, login
 from komae_sns.celery import app
-from monitoring.credential_models import ApiCredential
 from monitoring.models import StatusCheck
-from tests.monitoring.api_support import register_token
+from platforms.models import ApiCredential
 from tests.platform_fixtures import X_TOKEN, X_USER_ID, x_tweets, x_user
 from tests.platform_server import PlatformServer
+from tests.platforms.api_support import register_token
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

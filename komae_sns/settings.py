@@ -131,10 +131,10 @@ for _number, _key in enumerate(CREDENTIAL_KEYS, start=1):
             f" Key {_number} is not a valid Fernet key (32 url-safe base64-encoded bytes, 44 characters)."
         ) from None
 # The sysadmins are told once when a token enters this many days before its expiry (and again a
-# week before, and when it has lapsed): monitoring/credentials.py.
+# week before, and when it has lapsed): platforms/credentials.py.
 CREDENTIAL_REMINDER_DAYS = env.int("CREDENTIAL_REMINDER_DAYS", default=30)
 # Tokens that renew themselves (Threads' 60-day tokens) are refreshed by beat in the last this many
-# days of their life (monitoring/renewals.py).
+# days of their life (platforms/renewals.py).
 CREDENTIAL_REFRESH_DAYS = env.int("CREDENTIAL_REFRESH_DAYS", default=14)
 if not 1 <= CREDENTIAL_REMINDER_DAYS <= 365:
     raise ImproperlyConfigured("CREDENTIAL_REMINDER_DAYS must be 1 to 365 (days).")
@@ -156,6 +156,7 @@ INSTALLED_APPS = [
     "core",
     "org",
     "accounts",
+    "platforms",
     "approvals",
     "policies",
     "monitoring",

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from core import views as core_views
 from org.forms import AdminLoginForm
@@ -27,9 +28,19 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("policies.urls")),
     path("requests/", include("approvals.urls")),
+    # Issue 21: the API tokens moved to platforms/; a bookmark of the old page is redirected.
+    path(
+        "monitoring/credentials/",
+        RedirectView.as_view(pattern_name="platforms:credentials", permanent=True, query_string=True),
+    ),
     path("monitoring/", include("monitoring.urls")),
+    path("platforms/", include("platforms.urls")),
     path("screening/", include("screening.urls")),
     path("registry/", include("accounts.registry_urls")),
     path("security/", include("org.urls")),
+    re_path(  # issue 21: the admin's pages of the API tokens moved with the model
+        r"^admin/monitoring/apicredential/(?P<rest>.*)$",
+        RedirectView.as_view(url="/admin/platforms/apicredential/%(rest)s", permanent=True, query_string=True),
+    ),
     path("admin/", admin.site.urls),
 ]

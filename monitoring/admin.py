@@ -2,7 +2,6 @@ from django.contrib import admin
 
 from core.admin import NoDeleteAdminMixin
 
-from .credential_models import ApiCredential
 from .models import Incident, StatusCheck, SuspensionPlan, YearEndReview
 
 
@@ -48,14 +47,3 @@ class IncidentAdmin(ReadOnlyAdmin):
     list_display = ("title", "kind", "status", "account", "opened_at", "closed_at")
     list_filter = ("kind", "status")
     list_select_related = ("account", "account__platform")
-
-
-@admin.register(ApiCredential)
-class ApiCredentialAdmin(ReadOnlyAdmin):
-    """Shown for the record only; tokens are entered at /monitoring/credentials/. Never the secret."""
-
-    list_display = ("platform", "account", "kind", "fingerprint", "expires_on", "registered_at", "retired_at")
-    list_filter = ("platform", "kind")
-    list_select_related = ("platform", "account", "account__platform")
-    exclude = ("secret",)
-    readonly_fields = ("fingerprint", "registered_by", "registered_at", "retired_at", "retired_by")

@@ -187,7 +187,7 @@ class StatusCheck(UndeletableModel):
     @property
     def error_shown(self) -> str:
         """The error as pages show it: a reading stored before issue 20 may hold an echoed credential."""
-        from .redact import scrub
+        from platforms.redact import scrub
 
         return scrub(self.error, error=True)
 
@@ -381,6 +381,3 @@ class ReminderSent(UndeletableModel):
 
     def __str__(self):
         return f"{self.user} {self.sent_on}"
-
-
-from .credential_models import ApiCredential  # noqa: E402,F401

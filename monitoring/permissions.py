@@ -106,16 +106,6 @@ def can_report_to_ciso(user) -> bool:
     return has_role(user, Role.SECTION_HEAD, Role.SECURITY_OFFICER, Role.SYSADMIN)
 
 
-def can_manage_credentials(user) -> bool:
-    """The API tokens of the status checks (issue 13): the sysadmin alone enters, sees and retires them."""
-    return is_sysadmin(user)
-
-
-def ensure_can_manage_credentials(user) -> None:
-    if not can_manage_credentials(user):
-        raise PermissionDenied("APIトークンを扱えるのはシステム管理者です。")
-
-
 def can_see_unchecked_accounts(user) -> bool:
     """Who is shown the accounts whose status check could not be made, and why (issue 13): the sysadmin
     (who registers the API tokens), the security officer (G-4-3-カ) and the 課長 (their own accounts)."""

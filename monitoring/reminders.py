@@ -16,8 +16,8 @@ from core.dates import fiscal_year, fiscal_year_label, to_wareki
 from core.models import AuditEvent
 from core.notices import notify
 from org.roles import Role
+from platforms.credentials import credential_reminders_send
 
-from .credentials import credential_reminders_send
 from .models import ContentCheck, ReminderSent, YearEndReview
 from .permissions import ensure_can_log_content_check
 from .selectors import reviews_open

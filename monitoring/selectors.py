@@ -10,9 +10,9 @@ from django.utils import timezone
 from accounts.models import AccountStatus, FollowerSnapshot, OfficialAccount
 from accounts.selectors import accounts_visible_to
 from core.dates import fiscal_year, fiscal_year_range
+from platforms.redact import scrub
 
 from .models import ReviewDecision, StatusCheck, YearEndReview
-from .redact import scrub
 
 TREND_YEARS = 5
 

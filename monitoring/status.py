@@ -13,8 +13,8 @@ from django.utils.dateparse import parse_datetime
 from accounts.models import AccountStatus, OfficialAccount
 from core.notices import notify
 from org.roles import Role
+from platforms import checks
 
-from . import checks
 from .incidents import ensure_steps
 from .models import ANOMALIES, Incident, StatusCheck
 

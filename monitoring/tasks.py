@@ -5,8 +5,9 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from accounts.models import OfficialAccount
+from platforms import checks
 
-from . import checks, status
+from . import status
 
 
 @shared_task(
@@ -40,11 +41,3 @@ def send_daily_reminders() -> int:
     from .reminders import send_reminders
 
     return send_reminders(timezone.localdate())
-
-
-@shared_task(ignore_result=True)
-def renew_tokens() -> int:
-    """Refresh the tokens that renew themselves (Threads) in the last days of their life."""
-    from .renewals import renew_tokens as renew
-
-    return renew().renewed

@@ -20,7 +20,4 @@ urlpatterns = [
     path("content-check/<int:account_pk>/", views.content_check, name="content_check"),
     path("check-now/<int:account_pk>/", views.check_now, name="check_now"),
     path("check-now/<int:account_pk>/<uuid:run>/", views.check_result, name="check_result"),
-    path("credentials/", views.credential_list, name="credentials"),
-    path("credentials/register/", views.credential_register, name="credential_register"),
-    path("credentials/<int:pk>/retire/", views.credential_retire, name="credential_retire"),
 ]

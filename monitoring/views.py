@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Platform
@@ -27,9 +26,8 @@ from core.pdf import DocumentFontMissing, render_pdf
 from core.uploads import size_label
 from org.models import Department
 
-from . import credentials, incidents, reminders, services
-from .credential_models import ApiCredential
-from .forms import CredentialForm, IncidentForm, PlanForm, ReviewForm
+from . import incidents, reminders, services
+from .forms import IncidentForm, PlanForm, ReviewForm
 from .models import Evidence, Incident, SuspensionPlan, YearEndReview
 from .permissions import (
     can_edit_review,
@@ -40,7 +38,6 @@ from .permissions import (
     can_work_on_incident,
     ensure_can_edit_review,
     ensure_can_log_content_check,
-    ensure_can_manage_credentials,
     ensure_can_plan_suspension,
     ensure_can_publish_suspension,
     ensure_can_request_check,
@@ -459,85 +456,3 @@ def content_check(request, account_pk: int):
     else:
         messages.success(request, "発言内容の確認を記録しました。")
     return redirect("accounts:detail", pk=account.pk)
-
-
-# --- API tokens of the status checks (issue 13; the sysadmin only) ----------------------------------
-
-
-def _credentials_page(request, form: CredentialForm, *, status: int = 200):
-    today = timezone.localdate()
-    page = Paginator(credentials.credentials_listed(), 100).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
-    for credential in rows:
-        credential.expiry_state = credentials.expiry_state(credential, today)
-        # Whether a key still opens it (after a key was removed too early); the token is not kept.
-        credential.readable = credential.retired_at is not None or credentials.is_readable(credential)
-        # Registered before the kinds followed the SNS (issue 17): the check may send the wrong thing.
-        credential.kind_refusal = (
-            "" if credential.retired_at else credentials.kind_refusal(credential.platform, credential.kind)
-        )
-    return render(
-        request,
-        "monitoring/credentials.html",
-        {
-            "form": form,
-            "credentials": rows,
-            "page": page,
-            "reminder_days": settings.CREDENTIAL_REMINDER_DAYS,
-            "refresh_days": settings.CREDENTIAL_REFRESH_DAYS,
-        },
-        status=status,
-    )
-
-
-@login_required
-@require_safe
-def credential_list(request):
-    """The API tokens of the status checks: which SNS or account, kind, fingerprint, expiry; never a token."""
-    ensure_can_manage_credentials(request.user)
-    return _credentials_page(request, CredentialForm())
-
-
-@sensitive_post_parameters("token")
-@sensitive_variables()  # every local: `data` and the form hold the token (issue 20)
-@login_required
-@require_POST
-def credential_register(request):
-    """Register (or replace) a token; after a refusal the token box comes back empty, and says so."""
-    ensure_can_manage_credentials(request.user)
-    form = CredentialForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            credential = credentials.credential_register(
-                actor=request.user,
-                platform_id=data["platform"].pk,
-                account_id=data["account"].pk if data["account"] else None,
-                token=data["token"],
-                kind=data["kind"],
-                expires_on=None if data["no_expiry"] else data["expires_on"],
-            )
-        except TransitionError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"APIトークンを登録しました（指紋 {credential.fingerprint}）。")
-            return redirect("monitoring:credentials")
-    form.token_cleared()
-    return _credentials_page(request, form)
-
-
-@login_required
-@require_POST
-def credential_retire(request, pk: int):
-    ensure_can_manage_credentials(request.user)
-    try:
-        credential = credentials.credential_retire(
-            actor=request.user,
-            credential_id=get_object_or_404(ApiCredential, pk=pk).pk,
-            comment=request.POST.get("comment", ""),
-        )
-    except TransitionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"APIトークン（指紋 {credential.fingerprint}）を廃止しました。")
-    return redirect("monitoring:credentials")

@@ -17,9 +17,9 @@ def _menu_section(match) -> str:
     if namespace == "monitoring":
         if name.startswith("incident") or name == "evidence":
             return "incidents"
-        if name.startswith("credential"):
-            return "credentials"
         return "monitoring"
+    if namespace == "platforms":
+        return "credentials"
     if namespace == "registry":
         return {"list": "registry", "verify": "verify"}.get(name, "")
     return namespace if namespace in ("accounts", "screening", "approvals") else ""
@@ -27,7 +27,7 @@ def _menu_section(match) -> str:
 
 def menu(request):
     """The menu entry of the page being shown (aria-current), one at most: the monitoring app holds
-    three entries (効果測定, インシデント, APIトークン) and two apps name a view 「dashboard」."""
+    two entries (効果測定, インシデント) and two apps name a view 「dashboard」."""
     match = getattr(request, "resolver_match", None)
     user = getattr(request, "user", None)
     return {

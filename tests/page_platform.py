@@ -1,7 +1,7 @@
 """まちSNS, a platform without an adapter of its own, for the status-check tests (fixture `page_platform`
 in tests/conftest.py).
 
-The nine platforms the city uses each have an adapter of their own (monitoring/adapters/). A platform
+The nine platforms the city uses each have an adapter of their own (platforms/adapters/). A platform
 the city adds later has none: its accounts are read from their public profile page (JSON-LD, Open
 Graph) by the generic adapter. The tests of that adapter, of the outbound guard and of the Celery
 tasks use such a platform, まちSNS, whose configured base is the local platform server.

@@ -234,7 +234,7 @@ def _policy_draft(account, actor):
         ("staff_a", lambda w: reverse("password_change"), {}, "#id_old_password"),
         ("chair", lambda w: reverse("approvals:decide", args=[w["request"].pk]), {}, "#id_decision_0"),
         ("staff_a", lambda w: reverse("approvals:create"), None, "#id_field"),
-        ("admin", lambda w: reverse("monitoring:credential_register"), {}, "#id_platform"),
+        ("admin", lambda w: reverse("platforms:credential_register"), {}, "#id_platform"),
     ],
     ids=[
         "account-create",

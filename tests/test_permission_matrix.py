@@ -26,10 +26,10 @@ from accounts.models import AccountStatus
 from accounts.services import EDITABLE_FIELDS
 from approvals import services as approval_services
 from komae_sns.celery import app
-from monitoring import credentials as monitoring_credentials
 from monitoring import incidents as monitoring_incidents
 from monitoring import services as monitoring_services
 from org.roles import Role
+from platforms import credentials as monitoring_credentials
 from policies import services as policy_services
 from policies.models import PolicyDraft
 from tests.conftest import _user, enact_policy
@@ -126,7 +126,7 @@ RULES = {
     "monitoring:incident": ("incident", _rule(404, **SEES_A, contractor=200)),
     "monitoring:evidence": ("evidence", _rule(404, **SEES_A, contractor=200)),
     # The API tokens of the status checks (issue 13): the sysadmin alone.
-    "monitoring:credentials": (None, _rule(403, admin=200)),
+    "platforms:credentials": (None, _rule(403, admin=200)),
     # SPEC §6: for who posts on accounts; a person who posts on none is offered no form.
     "screening:screen": (None, _rule(403, staff_a=200, head_a=200, staff_b=200, head_b=200, contractor=200, admin=200)),
     "screening:records": (None, ANY_USER),
@@ -306,8 +306,8 @@ POSTS = {
         ),
     ),
     # The API tokens of the status checks (issue 13): the sysadmin alone.
-    "monitoring:credential_register": (None, "credential", _rule(403, admin=Acts(302))),
-    "monitoring:credential_retire": ("credential", "comment", _rule(403, admin=Acts(302))),
+    "platforms:credential_register": (None, "credential", _rule(403, admin=Acts(302))),
+    "platforms:credential_retire": ("credential", "comment", _rule(403, admin=Acts(302))),
     # A draft kept with its result (SPEC §6).
     # Another 課's staff: 課A's account is not among the form's choices (the form again, 200).
     "screening:screen": (

@@ -5,9 +5,9 @@ import uuid
 from django import template
 from django.urls import reverse
 
-from monitoring.checks import plain_words_of
 from monitoring.permissions import can_log_content_check, can_request_check, can_see_check_interface
 from monitoring.status import check_result_message, manual_run_key
+from platforms.checks import plain_words_of
 
 register = template.Library()
 

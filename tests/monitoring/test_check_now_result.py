@@ -11,8 +11,9 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from monitoring import checks, status
+from monitoring import status
 from monitoring.models import StatusCheck
+from platforms import checks
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,10 @@ from django.core.management import call_command
 
 from accounts.models import Platform
 from core.outbound import OutboundRefused, check_url, guarded_client, is_public_address, rebase
-from monitoring import checks, status
+from monitoring import status
 from monitoring.models import StatusCheck
 from monitoring.tasks import check_account
+from platforms import checks
 from tests.page_platform import PAGE_HOST, PAGE_PLATFORM, on_page_platform
 from tests.platform_server import Listener, PlatformServer
 

@@ -7,8 +7,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import AccountStatus, OfficialAccount
-from monitoring import checks, status
+from monitoring import status
 from monitoring.models import Incident, StatusCheck
+from platforms import checks
 from tests.page_platform import PAGE_PLATFORM, on_page_platform
 from tests.platform_server import PlatformServer
 

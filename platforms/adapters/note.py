@@ -1,0 +1,55 @@
+"""note: the creator's public RSS feed, https://note.com/<note ID>/rss (no key).
+
+The channel carries the creator's name (title), profile text (description) and page (link); the
+newest item's pubDate is the last post. note publishes no permanent ID other than the note ID
+(the account's handle), so `id_changed` cannot be found here: a creator page that answers under
+another note ID is said in the reading instead.
+"""
+
+import re
+from urllib.parse import urlsplit
+
+from ..checks import ApiAdapter, Capability, CheckError, Gone, Http, ProfileState, Target, register, segment, short_code
+from .feeds import newest_entry_time, parse_feed
+
+_URL = re.compile(r"https?://[^\s　）)」<>\"]+")
+
+
+@register("note")
+class NoteAdapter(ApiAdapter):
+    name = "note"
+    capabilities = frozenset({Capability.READ_PROFILE, Capability.READ_POSTS})
+    interface = "クリエイターの公開RSS note.com/<note ID>/rss（キー不要）"
+    plain = "noteの公開記事の一覧で確認"
+    default_base = "https://note.com"
+
+    def target(self, account) -> Target:
+        handle = (account.handle or "").strip().lstrip("@")
+        if not handle:
+            return self.api_target(account, actor="", problem="確認できず：note ID（ユーザー名）が登録されていません")
+        return self.handle_target(account)  # note IDs' syntax: accounts/handles.py
+
+    def read(self, target: Target, http: Http) -> ProfileState:
+        reply = http.get(self.url(target, f"/{segment(target.actor)}/rss"))
+        if reply.status in (404, 410):
+            raise Gone(f"クリエイターのページがありません（RSS HTTP {reply.status}）")
+        if reply.status != 200:
+            raise CheckError(f"RSSを読めません（HTTP {reply.status}）")
+        feed = parse_feed(reply.text)
+        channel = feed.feed
+        description = str(channel.get("subtitle") or channel.get("description") or "")
+        link = str(channel.get("link") or "")
+        links = [link] if link else []
+        state = ProfileState(
+            reachable=True,
+            http_status=reply.status,
+            display_name=str(channel.get("title") or "").strip()[:200],
+            last_post=newest_entry_time(feed),
+            profile_text=description[:2000],
+            links=(links + _URL.findall(description))[:50],
+        )
+        answered_as = urlsplit(link).path.strip("/").split("/")[0] if link else ""
+        if answered_as and answered_as.casefold() != target.actor.casefold():
+            other = short_code(answered_as) or "別の名前"
+            state.error = f"登録された note ID（{target.actor}）ではなく {other} のページとして答えました"
+        return state

@@ -1,0 +1,51 @@
+"""Issue 21: a caller asks a platform what it can do here, and why not, instead of knowing it by name."""
+
+import pytest
+
+from platforms import checks
+from platforms.checks import Capability
+from tests.factories import AccountFactory, platform
+from tests.platforms.api_support import register_token
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_public_page_reads_the_profile_but_not_the_posts(dept_a, staff_a):
+    account = AccountFactory(department=dept_a, manager=staff_a, platform=platform("x"))
+    page = checks.GenericAdapter()  # a platform without its own adapter
+    assert page.can(Capability.READ_PROFILE, account)
+    answer = page.can(Capability.READ_POSTS, account)
+    assert not answer and answer.reason == "投稿の読み取りはできません（公開プロフィールページで確認）"
+
+
+def test_line_reads_a_profile_with_its_token_and_never_the_posts(dept_a, staff_a, admin):
+    account = AccountFactory(department=dept_a, manager=staff_a, platform=platform("line"), handle="@komae")
+    answer = checks.can(account, Capability.READ_PROFILE)
+    assert not answer and answer.reason.startswith("プロフィールの読み取りはできません：APIの設定がありません")
+    assert answer.needs == ("channel_access_token",)
+    register_token(admin, account, "invented-line-channel-token-0001")
+    assert checks.can(account, Capability.READ_PROFILE)
+    assert not checks.can(account, Capability.READ_POSTS)  # LINE's API gives no posts of a channel
+
+
+def test_a_token_of_a_kind_the_platform_does_not_take_is_the_reason(dept_a, staff_a, admin):
+    from tests.platforms.api_support import stored_before_the_kind_rule
+
+    account = AccountFactory(department=dept_a, manager=staff_a, platform=platform("x"), handle="komae")
+    stored_before_the_kind_rule(admin, account, "invented-api-key-0001", kind="api_key")
+    answer = checks.can(account, Capability.READ_POSTS)
+    assert not answer and "この確認には使えません" in answer.reason
+
+
+@pytest.mark.parametrize("code", ["bluesky", "note", "youtube", "x", "threads", "facebook", "instagram"])
+def test_the_platforms_that_read_posts_say_so(code):
+    assert Capability.READ_POSTS in checks.adapter_for(code).capabilities
+
+
+@pytest.mark.parametrize("code", ["line", "tiktok"])
+def test_the_platforms_whose_posts_are_not_read_say_so(code):
+    assert Capability.READ_POSTS not in checks.adapter_for(code).capabilities
+
+
+def test_no_platform_searches_accounts_yet():
+    assert not any(Capability.SEARCH_ACCOUNTS in a.capabilities for a in checks.ADAPTERS.values())
