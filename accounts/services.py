@@ -14,7 +14,7 @@ from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from core.audit import audit_record, shown, summary_of
+from core.audit import Job, audit_record, shown, summary_of
 from core.audit import transition as transition_record
 from core.dates import to_wareki
 from core.errors import TransitionError
@@ -717,7 +717,7 @@ def platforms_from_profile(*, actor) -> list[str]:
             audit_record(
                 target=platform,
                 actor=actor,
-                action="from_profile",
+                action=AuditEvent.Action.FROM_PROFILE,
                 summary=f"SNS「{platform}」をプロファイルから登録",
             )
             done.append(f"SNS「{platform}」をプロファイルから登録しました。")
@@ -739,7 +739,7 @@ def contracts_end(*, user) -> list[OfficialAccount]:
         account.contractors.remove(user)
         audit_record(
             target=account,
-            actor=None,
+            actor=Job.ROLE_WITHDRAWN,
             action=AuditEvent.Action.UPDATED,
             summary=f"委託業者の役割の解除により、{user.display_name}さんを委託業者から外しました",
             changes={"委託業者の利用者": [before, sorted(str(u) for u in account.contractors.all())]},

@@ -26,7 +26,7 @@ from django.utils.crypto import salted_hmac
 from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import AccountStatus, OfficialAccount, Platform
-from core.audit import SUMMARY_MAX, audit_record
+from core.audit import SUMMARY_MAX, Job, audit_record, person_of
 from core.dates import to_wareki
 from core.errors import TransitionError
 from core.models import AuditEvent
@@ -149,7 +149,7 @@ def kind_refusal(platform: Platform, kind: str) -> str:
 def _retire(credential: ApiCredential, *, actor, why: str, comment: str = "") -> None:
     """Retire a locked, active credential: kept with who and when; its secret is erased."""
     credential.retired_at = timezone.now()
-    credential.retired_by = actor
+    credential.retired_by = person_of(actor)
     credential.secret = ""
     credential.save(update_fields=["retired_at", "retired_by", "secret"])
     audit_record(
@@ -338,8 +338,8 @@ def rotate_keys() -> Rotation:
         ApiCredential.objects.filter(pk=credential.pk).update(secret=secret)
         audit_record(
             target=credential,
-            actor=None,  # the server's command
-            action=AuditEvent.Action.UPDATED,
+            actor=Job.ROTATE_COMMAND,
+            action=AuditEvent.Action.KEY_ROTATED,
             summary=_summary("APIトークンを新しい暗号鍵で暗号化し直し", credential),
         )
         rotated += 1
@@ -435,11 +435,13 @@ def credential_reminders_send(today: date) -> int:
 
 @sensitive_variables()
 @transaction.atomic
-def credential_renewed(*, credential_id: int, fingerprint: str, token: str, expires_on: date) -> ApiCredential | None:
+def credential_renewed(
+    *, credential_id: int, fingerprint: str, token: str, expires_on: date, actor: Job
+) -> ApiCredential | None:
     """Put a refreshed token in place of the one it was refreshed from, in the same scope (the
-    refresh is the platform's, so no person registers it: the audit names none, and the new row keeps
-    the sysadmin who registered the first). Nothing changes if that credential was replaced or
-    retired meanwhile."""
+    refresh is the platform's, so no person registers it: the audit names the job that asked for it
+    (`actor`), and the new row keeps the sysadmin who registered the first). Nothing changes if that
+    credential was replaced or retired meanwhile."""
     previous = (
         ApiCredential.objects.select_for_update(of=("self",))
         .select_related("platform", "account__platform")
@@ -449,7 +451,7 @@ def credential_renewed(*, credential_id: int, fingerprint: str, token: str, expi
     if previous is None:
         return None
     token = _check_token(token)
-    _retire(previous, actor=None, why="APIトークンを自動更新（更新前）")
+    _retire(previous, actor=actor, why="APIトークンを自動更新（更新前）")
     credential = ApiCredential.objects.create(
         platform=previous.platform,
         account=previous.account,
@@ -461,7 +463,7 @@ def credential_renewed(*, credential_id: int, fingerprint: str, token: str, expi
     )
     audit_record(
         target=credential,
-        actor=None,
+        actor=actor,
         action=AuditEvent.Action.CREATED,
         summary=_summary("APIトークンを自動更新", credential),
     )
