@@ -26,7 +26,7 @@ from django.utils.crypto import salted_hmac
 from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import AccountStatus, OfficialAccount, Platform
-from core.audit import SUMMARY_MAX, Job, audit_record, person_of
+from core.audit import SUMMARY_MAX, Job, audit_record, person_of, transition
 from core.dates import to_wareki
 from core.errors import TransitionError
 from core.models import AuditEvent
@@ -107,14 +107,19 @@ def _details(credential: ApiCredential) -> str:
     )
 
 
-def _summary(what: str, credential: ApiCredential) -> str:
-    """How an audit row names a credential: scope, kind, expiry and fingerprint, never the token."""
+def _summary(what: str, credential: ApiCredential, *, room: int = 0) -> str:
+    """How an audit row names a credential: scope, kind, expiry and fingerprint, never the token.
+
+    `room`: characters the row adds after it (a transition's states)."""
     text = f"{what}：{credential.scope_label}・{_details(credential)}"
-    if len(text) <= SUMMARY_MAX:
+    if len(text) <= SUMMARY_MAX - room:
         return text
     # A long display name gives way; the kind, the expiry and the fingerprint stay.
     tail = f"…・{_details(credential)}"
-    return f"{what}：{credential.scope_label}"[: SUMMARY_MAX - len(tail)] + tail
+    return f"{what}：{credential.scope_label}"[: SUMMARY_MAX - room - len(tail)] + tail
+
+
+RETIRING = "：使用中 → 廃止"  # what core.audit.transition adds to the summary
 
 
 @sensitive_variables()
@@ -151,15 +156,13 @@ def _retire(credential: ApiCredential, *, actor, why: str, comment: str = "") ->
     credential.retired_at = timezone.now()
     credential.retired_by = person_of(actor)
     credential.secret = ""
-    credential.save(update_fields=["retired_at", "retired_by", "secret"])
-    audit_record(
-        target=credential,
+    transition(
+        credential,
+        to=ApiCredential.Status.RETIRED,
         actor=actor,
-        action=AuditEvent.Action.TRANSITION,
-        summary=_summary(why, credential),
-        from_state="active",
-        to_state="retired",
+        label=_summary(why, credential, room=len(RETIRING)),
         comment=comment,
+        update_fields=["retired_at", "retired_by", "secret"],
     )
 
 

@@ -59,6 +59,7 @@ def test_a_token_in_its_last_days_is_refreshed_and_used_from_then_on(threads, ad
         (old.pk, AuditEvent.Action.TRANSITION, "retired", None, AuditEvent.Job.TOKEN_RENEWAL),
         (new.pk, AuditEvent.Action.CREATED, "", None, AuditEvent.Job.TOKEN_RENEWAL),
     ]
+    assert (old.status, new.status) == (ApiCredential.Status.RETIRED, ApiCredential.Status.ACTIVE)
     assert not [e for e in renewed if OLD in e.summary or NEW in e.summary]
     # The next day's run has nothing to do: the new token lasts 59 days.
     assert renew_tokens().renewed == 0
