@@ -3,6 +3,7 @@ who did it a person, a job of the server (AuditEvent.Job) or an API token — ne
 nobody."""
 
 import ast
+import re
 from importlib import import_module
 from pathlib import Path
 
@@ -25,17 +26,23 @@ def _source_files():
 
 
 def _members_named(enum: str, *, besides: str = "") -> set[str]:
-    """The members of `enum` (Action, Job) the app's code names: `AuditEvent.Action.X`, `Action.X`."""
+    """The members of `enum` (Action, Job) the app's code names: `AuditEvent.Action.X`, or `Action.X`
+    where `Action` is the audit's (imported from core.audit, or `Action = AuditEvent.Action`)."""
+    ours = re.compile(rf"from core\.audit import [^\n]*\b{enum}\b|^\s*{enum} = AuditEvent\.{enum}$", re.M)
     named = set()
     for path in _source_files():
         if path == ROOT / besides:
             continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        source = path.read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(source)):
             if isinstance(node, ast.Attribute):
                 base = node.value
-                if (isinstance(base, ast.Attribute) and base.attr == enum) or (
-                    isinstance(base, ast.Name) and base.id == enum
-                ):
+                if (
+                    isinstance(base, ast.Attribute)
+                    and base.attr == enum
+                    and isinstance(base.value, ast.Name)
+                    and base.value.id == "AuditEvent"
+                ) or (isinstance(base, ast.Name) and base.id == enum and ours.search(source)):
                     named.add(node.attr)
     return named
 
