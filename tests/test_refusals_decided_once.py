@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 OUR_APPS = {
     "komae_sns",
     "portal",
+    "reviews",
     "approvals",
     "monitoring",
     "screening",
