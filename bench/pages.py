@@ -98,8 +98,8 @@ def main():
             ),
             "/accounts/ (sysadmin, 50 a page)": _median_ms(get(staff, "/accounts/"), args.runs),
             "/ dashboard (sysadmin)": _median_ms(get(staff, "/"), args.runs),
-            "/monitoring/dashboard/ (年度末, sysadmin)": _median_ms(
-                get(staff, "/monitoring/dashboard/", fy=str(current_fiscal_year() - 1)), args.runs
+            "/reviews/dashboard/ (年度末, sysadmin)": _median_ms(
+                get(staff, "/reviews/dashboard/", fy=str(current_fiscal_year() - 1)), args.runs
             ),
         }
         print(

@@ -3,7 +3,18 @@ from django.conf import settings
 from django.utils.functional import lazy
 
 # The project's own apps: their names and their models' names are the system's words.
-OWN_APPS = ("core", "org", "accounts", "approvals", "policies", "monitoring", "screening", "portal")
+OWN_APPS = (
+    "core",
+    "org",
+    "accounts",
+    "platforms",
+    "approvals",
+    "policies",
+    "monitoring",
+    "reviews",
+    "screening",
+    "portal",
+)
 
 
 def _in_city_words(text: str) -> str:

@@ -23,9 +23,9 @@ def test_a_review_leads_to_a_suspension_shown_on_the_registry(
     fy = current_fiscal_year()
     OfficialAccount.objects.filter(pk=account_a.pk).update(created_at=datetime(2024, 4, 1, tzinfo=TOKYO))
     clerk = page_for(browser, live_server, staff_a, viewport)
-    clerk.goto("/monitoring/dashboard/")  # where the menu's 効果測定 leads
+    clerk.goto("/reviews/dashboard/")  # where the menu's 効果測定 leads
     clerk.get_by_role("link", name="効果測定の一覧（作成・課長の確認）へ").click()
-    expect(clerk).to_have_url(f"{live_server.url}/monitoring/reviews/?fy={fy}")
+    expect(clerk).to_have_url(f"{live_server.url}/reviews/?fy={fy}")
     assert_accessible(clerk)
     clerk.get_by_role("row").filter(has_text=account_a.display_name).get_by_role("button", name="作成する").click()
     clerk.get_by_label("年度初めのフォロワー数").fill("900")
@@ -78,7 +78,7 @@ def test_a_review_leads_to_a_suspension_shown_on_the_registry(
     expect(sysadmin.get_by_text("「運用停止」を行いました。")).to_be_visible()
     assert OfficialAccount.objects.get(pk=account_a.pk).status == AccountStatus.SUSPENDED
 
-    head.goto(f"/monitoring/dashboard/?fy={fy}")
+    head.goto(f"/reviews/dashboard/?fy={fy}")
     expect(head.get_by_text("停止検討 1件")).to_be_visible()
     assert_accessible(head)
 

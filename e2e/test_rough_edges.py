@@ -24,7 +24,7 @@ def _current(page):
     ("path", "name"),
     [
         ("/", "ダッシュボード"),
-        ("/monitoring/dashboard/", "効果測定"),
+        ("/reviews/dashboard/", "効果測定"),
         ("/monitoring/incidents/", "インシデント"),
         ("/platforms/credentials/", "APIトークン"),
         ("/accounts/", "公式アカウント"),

@@ -160,6 +160,7 @@ INSTALLED_APPS = [
     "approvals",
     "policies",
     "monitoring",
+    "reviews",
     "screening",
     "portal",
 ]

@@ -8,6 +8,18 @@ from org.forms import AdminLoginForm
 from org.views import LoginView, PasswordChangeView
 from portal import views as portal_views
 
+# Issue 21: year-end reviews and suspension plans moved from /monitoring/ to /reviews/ (their app);
+# a bookmark of an old page is redirected to its new address, with its number and query.
+MOVED_TO_REVIEWS = (
+    ("monitoring/reviews/", "reviews:list"),
+    ("monitoring/reviews/start/<int:account_pk>/<int:fy>/", "reviews:start"),
+    ("monitoring/reviews/<int:pk>/", "reviews:detail"),
+    ("monitoring/reviews/<int:pk>/plan/", "reviews:plan_create"),
+    ("monitoring/plans/<int:pk>/", "reviews:plan"),
+    ("monitoring/dashboard/", "reviews:dashboard"),
+    ("monitoring/dashboard/report.pdf", "reviews:report_pdf"),
+)
+
 # The admin's sign-in: the sysadmin role only; throttled by django-axes like ours (SPEC §7).
 admin.site.login_form = AdminLoginForm
 
@@ -33,7 +45,12 @@ urlpatterns = [
         "monitoring/credentials/",
         RedirectView.as_view(pattern_name="platforms:credentials", permanent=True, query_string=True),
     ),
+    *(
+        path(old, RedirectView.as_view(pattern_name=new, permanent=True, query_string=True))
+        for old, new in MOVED_TO_REVIEWS
+    ),
     path("monitoring/", include("monitoring.urls")),
+    path("reviews/", include("reviews.urls")),
     path("platforms/", include("platforms.urls")),
     path("screening/", include("screening.urls")),
     path("registry/", include("accounts.registry_urls")),
@@ -41,6 +58,10 @@ urlpatterns = [
     re_path(  # issue 21: the admin's pages of the API tokens moved with the model
         r"^admin/monitoring/apicredential/(?P<rest>.*)$",
         RedirectView.as_view(url="/admin/platforms/apicredential/%(rest)s", permanent=True, query_string=True),
+    ),
+    re_path(  # issue 21: the admin's pages of the reviews and plans moved with their models
+        r"^admin/monitoring/(?P<model>yearendreview|suspensionplan)/(?P<rest>.*)$",
+        RedirectView.as_view(url="/admin/reviews/%(model)s/%(rest)s", permanent=True, query_string=True),
     ),
     path("admin/", admin.site.urls),
 ]

@@ -1,1 +1,1 @@
-"""Year-end reviews, suspension plans, status checks and incidents; built with the monitoring issues."""
+"""Status checks, incidents, content checks and reminders; built with the monitoring issues."""

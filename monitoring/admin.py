@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from core.admin import NoDeleteAdminMixin
 
-from .models import Incident, StatusCheck, SuspensionPlan, YearEndReview
+from .models import Incident, StatusCheck
 
 
 class ReadOnlyAdmin(NoDeleteAdminMixin, admin.ModelAdmin):
@@ -13,19 +13,6 @@ class ReadOnlyAdmin(NoDeleteAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-@admin.register(YearEndReview)
-class YearEndReviewAdmin(ReadOnlyAdmin):
-    list_display = ("account", "fiscal_year", "status", "decision", "signed_at")
-    list_filter = ("fiscal_year", "status", "decision")
-    list_select_related = ("account", "account__platform")
-
-
-@admin.register(SuspensionPlan)
-class SuspensionPlanAdmin(ReadOnlyAdmin):
-    list_display = ("account", "impact", "notice_starts_on", "notice_ends_on", "redirect_to")
-    list_select_related = ("account", "account__platform", "redirect_to", "redirect_to__platform")
 
 
 @admin.register(StatusCheck)

@@ -1,6 +1,8 @@
-"""Daily reminders by e-mail (SPEC §5): content checks, reviews, passwords, verification, notices, API tokens."""
+"""Daily reminders by e-mail (SPEC §5): content checks, passwords, verification, notices, API tokens, and
+what apps above add (the year-end reviews due)."""
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -12,17 +14,28 @@ from django.utils import timezone
 
 from accounts.models import AccountStatus, OfficialAccount, VerificationStatus
 from core.audit import audit_record
-from core.dates import fiscal_year, fiscal_year_label, to_wareki
+from core.dates import to_wareki
 from core.models import AuditEvent
 from core.notices import notify
 from org.roles import Role
 from platforms.credentials import credential_reminders_send
 
-from .models import ContentCheck, ReminderSent, YearEndReview
+from .models import ContentCheck, ReminderSent
 from .permissions import ensure_can_log_content_check
-from .selectors import reviews_open
 
 User = get_user_model()
+
+# What an app above monitoring adds to the one daily mail (reviews: the year-end reviews due, G-4-5-ア):
+# a function of the day and the 課長 of each 課 ({department id: [users]}) giving (user, line) pairs.
+# Registered from the app's AppConfig.ready(), so monitoring never imports it (the layers contract).
+ReminderSource = Callable[[date, dict], Iterable[tuple]]
+_sources: list[ReminderSource] = []
+
+
+def add_reminder_source(source: ReminderSource) -> None:
+    """Have the daily reminders include the lines `source` gives (once, however often it is added)."""
+    if source not in _sources:
+        _sources.append(source)
 
 
 @transaction.atomic
@@ -82,13 +95,9 @@ def reminders_due(today: date) -> dict:
     for account in ending:
         for head in heads[account.department_id]:
             due[head].append(f"{account}：事前周知が{to_wareki(account.notice_ends_on)}に終わります（G-4-5-ウ）")
-    if reviews_open(today):  # G-4-5-ア: from REVIEW_OPENS_MONTH to the end of the 年度
-        fy = fiscal_year(today)
-        signed = YearEndReview.objects.filter(fiscal_year=fy, status=YearEndReview.Status.SIGNED).values("account_id")
-        due_reviews = OfficialAccount.objects.filter(status=AccountStatus.ACTIVE).exclude(pk__in=signed)
-        for account in due_reviews.select_related("platform"):
-            for head in heads[account.department_id]:
-                due[head].append(f"{account}：{fiscal_year_label(fy)}の効果測定（{settings.CITY.clause('G-4-5-ア')}）")
+    for source in _sources:
+        for user, line in source(today, heads):
+            due[user].append(line)
     return due
 
 

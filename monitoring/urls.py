@@ -5,13 +5,6 @@ from . import views
 app_name = "monitoring"
 
 urlpatterns = [
-    path("reviews/", views.review_list, name="reviews"),
-    path("reviews/start/<int:account_pk>/<int:fy>/", views.review_start, name="review_start"),
-    path("reviews/<int:pk>/", views.review_detail, name="review"),
-    path("reviews/<int:pk>/plan/", views.plan_create, name="plan_create"),
-    path("plans/<int:pk>/", views.plan_detail, name="plan"),
-    path("dashboard/", views.dashboard, name="dashboard"),
-    path("dashboard/report.pdf", views.report_pdf, name="report_pdf"),
     path("incidents/", views.incident_list, name="incidents"),
     path("incidents/new/<int:account_pk>/", views.incident_new, name="incident_new"),
     path("incidents/<int:pk>/", views.incident_detail, name="incident"),

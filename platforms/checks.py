@@ -202,6 +202,7 @@ class Reply:
     status: int
     text: str
     headers: httpx.Headers
+    content: bytes = field(default=b"", repr=False)  # the answer exactly as read (the archive keeps it, issue 22)
 
     def json(self):
         try:
@@ -284,15 +285,17 @@ class Http:
             raise CheckError(f"接続できません（{exc.__class__.__name__}）") from None
         if len(response.content) > MAX_BODY_BYTES:
             raise CheckError("応答が大きすぎます（上限 2 MB）")
-        return Reply(response.status_code, response.text, response.headers)
+        return Reply(response.status_code, response.text, response.headers, response.content)
 
 
 class Capability(StrEnum):
     """What a caller may ask of a platform (issue 21); each adapter declares the ones it does."""
 
     READ_PROFILE = "read_profile"
-    READ_POSTS = "read_posts"  # the newest posts (their dates): dormancy, posts while 運用停止 (G-4-5-エ)
-    SEARCH_ACCOUNTS = "search_accounts"
+    # An account's posts, page by page (`read_posts`). The status check's newest-post date (dormancy, posts
+    # while 運用停止, G-4-5-エ) is part of reading the profile, which more platforms can do.
+    READ_POSTS = "read_posts"
+    SEARCH_ACCOUNTS = "search_accounts"  # accounts on the platform matching words (`search_accounts`)
 
 
 CAPABILITY_WORDS = {
@@ -331,6 +334,8 @@ class GenericAdapter:
     credential_kinds: tuple[str, ...] = ()
     # What this interface can do (issue 21): a public page shows the profile, not the posts.
     capabilities: frozenset[Capability] = frozenset({Capability.READ_PROFILE})
+    # What it does without any credential although it takes one (YouTube's public feed without an API key).
+    keyless: frozenset[Capability] = frozenset()
 
     @property
     def label(self) -> str:
@@ -342,7 +347,7 @@ class GenericAdapter:
         what = CAPABILITY_WORDS[Capability(capability)]
         if capability not in self.capabilities:
             return Answer(False, f"{what}はできません（{self.plain}）", self.credential_kinds)
-        if not self.credential_kinds or account is None:
+        if not self.credential_kinds or account is None or capability in self.keyless:
             return Answer(True, needs=self.credential_kinds)
         from .adapters._credential import kind_problem, token_for
 
@@ -354,6 +359,24 @@ class GenericAdapter:
 
     def profile_url(self, account) -> str:
         return account.profile_url
+
+    # What an adapter reads beyond the profile (platforms/reads.py calls these; an adapter that declares
+    # the capability implements the method). Like `read`, they run in a worker thread: HTTP only.
+    def posts_target(self, account) -> Target:
+        """The target for reading the account's posts: the profile's, unless the adapter knows better."""
+        return self.target(account)
+
+    def read_posts(self, target: Target, http: Http, *, cursor: str = "", limit: int = 50):
+        """One page of the account's posts, newest first: a `reads.PostPage` (its `cursor` asks for the next)."""
+        raise CheckError(self.can(Capability.READ_POSTS).reason)
+
+    def search_target(self, platform) -> Target:
+        """The target for searching the platform's accounts (not about one account)."""
+        return Target("", (), refused=self.can(Capability.SEARCH_ACCOUNTS).reason, platform=platform.code)
+
+    def search_accounts(self, target: Target, http: Http, query: str, *, limit: int = 25):
+        """Accounts on the platform matching `query`: a list of `reads.FoundAccount`, best first."""
+        raise CheckError(self.can(Capability.SEARCH_ACCOUNTS).reason)
 
     def target(self, account) -> Target:
         """The public profile URL must be on the platform's own hosts; a configured base serves it."""
@@ -432,6 +455,11 @@ class ApiAdapter(GenericAdapter):
             problem=problem,
             secrets=tuple(secrets),
         )
+
+    def search_target(self, platform) -> Target:
+        if Capability.SEARCH_ACCOUNTS not in self.capabilities:
+            return super().search_target(platform)
+        return self.platform_target(platform, token="")
 
     def platform_target(self, platform, *, token: str) -> Target:
         """A target for the platform's API itself, not about one account (a token's refresh)."""
@@ -530,7 +558,7 @@ def fetch(target: Target, *, client: httpx.Client, url: str | None = None, heade
                 if len(body) > MAX_BODY_BYTES:
                     raise CheckError("ページが大きすぎます（上限 2 MB）")
             text = body.decode(response.encoding or "utf-8", errors="replace")
-            return Reply(response.status_code, text, response.headers)
+            return Reply(response.status_code, text, response.headers, body)
     raise CheckError("転送が多すぎます（転送の繰り返し）")
 
 

@@ -15,19 +15,17 @@ def _menu_section(match) -> str:
     if match.view_name == "dashboard":
         return "dashboard"
     if namespace == "monitoring":
-        if name.startswith("incident") or name == "evidence":
-            return "incidents"
-        return "monitoring"
+        return "incidents" if name.startswith("incident") or name == "evidence" else ""
     if namespace == "platforms":
         return "credentials"
     if namespace == "registry":
         return {"list": "registry", "verify": "verify"}.get(name, "")
-    return namespace if namespace in ("accounts", "screening", "approvals") else ""
+    return namespace if namespace in ("accounts", "screening", "approvals", "reviews") else ""
 
 
 def menu(request):
-    """The menu entry of the page being shown (aria-current), one at most: the monitoring app holds
-    two entries (効果測定, インシデント) and two apps name a view 「dashboard」."""
+    """The menu entry of the page being shown (aria-current), one at most: two apps name a view
+    「dashboard」 (portal's is ダッシュボード, reviews' is 効果測定)."""
     match = getattr(request, "resolver_match", None)
     user = getattr(request, "user", None)
     return {

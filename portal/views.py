@@ -15,14 +15,16 @@ from approvals.selectors import requests_waiting_for
 from core.backup import backup_status
 from core.dates import current_fiscal_year
 from core.models import Notice
-from monitoring.models import YearEndReview
-from monitoring.permissions import can_see_unchecked_accounts, drafts_reviews
-from monitoring.selectors import accounts_not_checkable, review_targets, reviews_open
+from monitoring.permissions import can_see_unchecked_accounts
+from monitoring.selectors import accounts_not_checkable
 from org import lockouts
 from org.permissions import can_view_lockouts
 from org.roles import sees_all
 from platforms.credentials import credentials_expiring
 from platforms.permissions import can_manage_credentials
+from reviews.models import YearEndReview
+from reviews.permissions import drafts_reviews
+from reviews.selectors import review_targets, reviews_open
 
 from .permissions import can_see_backups
 

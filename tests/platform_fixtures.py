@@ -46,6 +46,57 @@ def bluesky_feed(created_at="2026-11-20T09:00:00.000Z", did=BSKY_DID):
     return {"cursor": "2026-11-20T09:00:00.000Z", "feed": [{"post": post}]}
 
 
+def bluesky_post(rkey, text, created_at, *, did=BSKY_DID, links=(), images=(), repost_by=None):
+    """One app.bsky.feed.defs#feedViewPost: a post (app.bsky.feed.post record) with link facets
+    (app.bsky.richtext.facet#link) and an images embed view (app.bsky.embed.images#view); with
+    `repost_by`, someone else's post that the account reposted (reason app.bsky.feed.defs#reasonRepost)."""
+    author = did if repost_by is None else "did:plc:anotherauthorinvented0000"
+    facets = [
+        {
+            "index": {"byteStart": 0, "byteEnd": len(uri.encode())},
+            "features": [{"$type": "app.bsky.richtext.facet#link", "uri": uri}],
+        }
+        for uri in links
+    ]
+    post = {
+        "uri": f"at://{author}/app.bsky.feed.post/{rkey}",
+        "cid": f"bafyreiinvented{rkey}",
+        "author": {"did": author, "handle": "komae-city.bsky.social", "displayName": "狛江市"},
+        "record": {"$type": "app.bsky.feed.post", "text": text, "createdAt": created_at, "facets": facets},
+        "indexedAt": created_at,
+        "labels": [],
+    }
+    if images:
+        post["embed"] = {
+            "$type": "app.bsky.embed.images#view",
+            "images": [{"thumb": f"{u}@thumb", "fullsize": u, "alt": ""} for u in images],
+        }
+    item = {"post": post}
+    if repost_by:
+        item["reason"] = {
+            "$type": "app.bsky.feed.defs#reasonRepost",
+            "by": {"did": repost_by, "handle": "komae-city.bsky.social"},
+            "indexedAt": created_at,
+        }
+    return item
+
+
+def bluesky_feed_page(items, cursor=None):
+    """app.bsky.feed.getAuthorFeed's output: {cursor?, feed: [feedViewPost]}."""
+    return {"feed": list(items), **({"cursor": cursor} if cursor else {})}
+
+
+def bluesky_actors(*actors, cursor=None):
+    """app.bsky.actor.searchActors's output: {cursor?, actors: [app.bsky.actor.defs#profileView]}."""
+    return {
+        "actors": [
+            {"did": did, "handle": handle, "displayName": name, "description": bio, "labels": []}
+            for did, handle, name, bio in actors
+        ],
+        **({"cursor": cursor} if cursor else {}),
+    }
+
+
 def xrpc_error(error, message):
     """An XRPC error body: {"error": <name>, "message": <text>}."""
     return {"error": error, "message": message}

@@ -83,7 +83,7 @@ def test_no_page_export_mail_or_pdf_names_komae(client, world_and_people):
         if url_name.endswith("pdf"):
             assert "架空野市" in text or "広報戦略会議" in text, url_name
             pdfs.add(url_name)
-    assert pdfs == {"policies:draft_pdf", "policies:version_pdf", "approvals:form4_pdf", "monitoring:report_pdf"}
+    assert pdfs == {"policies:draft_pdf", "policies:version_pdf", "approvals:form4_pdf", "reviews:report_pdf"}
     assert seen > 250  # pages, exports and PDFs, role by role
 
     client.force_login(people("admin"))
@@ -139,7 +139,7 @@ def test_the_second_citys_words_reach_its_users(client, world_and_people):
     incident = client.get(reverse("monitoring:incident", kwargs=world["incident"])).content.decode()
     assert "最高情報セキュリティ責任者への報告" in incident and "統括情報セキュリティ責任者" not in incident
     client.force_login(people("head_a"))
-    reviews = client.get(reverse("monitoring:reviews")).content.decode()
+    reviews = client.get(reverse("reviews:list")).content.decode()
     assert "運用指針第10条第1項により" in reviews
     version = client.get(reverse("policies:version_pdf", kwargs=world["version"]))
     policy = _text(version)

@@ -19,11 +19,11 @@ from approvals import services as approvals
 from approvals.models import AccountRequest, RequestComment, RequestStatus, Vote
 from core.dates import to_wareki
 from core.forms import FORMAT_HELP
-from monitoring import services as monitoring
-from monitoring.models import YearEndReview
 from policies import services as policies
+from reviews import services as reviews
+from reviews.models import YearEndReview
 from tests.factories import AccountFactory, complete_request_fields
-from tests.monitoring.test_reviews import signed_review
+from tests.reviews.test_reviews import signed_review
 
 pytestmark = pytest.mark.django_db
 
@@ -191,12 +191,12 @@ def test_a_handle_taken_meanwhile_is_listed_on_the_confirmation(client, staff_a,
 
 
 def test_the_year_end_review_lists_what_the_sign_off_lacks(client, account_a, staff_a, head_a):
-    review = monitoring.review_start(account_id=account_a.pk, actor=staff_a, fiscal_year=2025)
+    review = reviews.review_start(account_id=account_a.pk, actor=staff_a, fiscal_year=2025)
     client.force_login(head_a)
     data = {"followers_start": "1000", "followers_end": "1200", "posts": "150", "sign": "1"}
-    response = client.post(reverse("monitoring:review", args=[review.pk]), data)
+    response = client.post(reverse("reviews:detail", args=[review.pk]), data)
     page = _page(response)
-    missing = monitoring.review_missing(YearEndReview.objects.get(pk=review.pk))
+    missing = reviews.review_missing(YearEndReview.objects.get(pk=review.pk))
     _assert_refused_page(page, count=len(missing))
     assert "#id_effect_0" in [href for _, href in page.summary_links]
     body = response.content.decode()
@@ -229,7 +229,7 @@ def _policy_draft(account, actor):
             {},
             "#id_reason",
         ),
-        ("head_a", lambda w: reverse("monitoring:plan_create", args=[w["review"].pk]), {}, "#id_reason"),
+        ("head_a", lambda w: reverse("reviews:plan_create", args=[w["review"].pk]), {}, "#id_reason"),
         ("staff_a", lambda w: reverse("screening:screen"), {"check": "1"}, "#id_account"),
         ("staff_a", lambda w: reverse("password_change"), {}, "#id_old_password"),
         ("chair", lambda w: reverse("approvals:decide", args=[w["request"].pk]), {}, "#id_decision_0"),
@@ -461,7 +461,7 @@ def test_every_date_box_says_the_formats_it_takes(client, account_a, head_a, sta
             "notice_ends_on",
         ],
         reverse("policies:issue", args=[account_a.pk]): ["issued_on"],
-        reverse("monitoring:plan_create", args=[review.pk]): ["notice_starts_on", "notice_ends_on"],
+        reverse("reviews:plan_create", args=[review.pk]): ["notice_starts_on", "notice_ends_on"],
     }
     for url, names in pages.items():
         page = _page(client.get(url))
@@ -529,12 +529,12 @@ def test_account_pages_name_the_sns_and_the_handle(client, account_a, pr_account
     ):
         assert _title(client, url).startswith(f"{start} |"), url
     review = signed_review(account_a, staff_a, head_a, pr_account)
-    assert label in _title(client, reverse("monitoring:review", args=[review.pk]))
-    assert _title(client, reverse("monitoring:plan_create", args=[review.pk])).startswith(f"運用停止の計画：{label}")
-    plan = monitoring.suspension_plan_create(
+    assert label in _title(client, reverse("reviews:detail", args=[review.pk]))
+    assert _title(client, reverse("reviews:plan_create", args=[review.pk])).startswith(f"運用停止の計画：{label}")
+    plan = reviews.suspension_plan_create(
         review_id=review.pk, actor=head_a, reason="集約のため", notice_starts_on=timezone.localdate()
     )
-    assert _title(client, reverse("monitoring:plan", args=[plan.pk])).startswith(f"運用停止の計画：{label} |")
+    assert _title(client, reverse("reviews:plan", args=[plan.pk])).startswith(f"運用停止の計画：{label} |")
 
 
 def test_each_filtered_account_list_has_a_title_of_its_own(client, admin, account_a):

@@ -27,14 +27,14 @@ from accounts.services import EDITABLE_FIELDS
 from approvals import services as approval_services
 from komae_sns.celery import app
 from monitoring import incidents as monitoring_incidents
-from monitoring import services as monitoring_services
 from org.roles import Role
 from platforms import credentials as monitoring_credentials
 from policies import services as policy_services
 from policies.models import PolicyDraft
+from reviews import services as reviews_services
 from tests.conftest import _user, enact_policy
 from tests.factories import PASSWORD, AccountFactory, BuFactory, DepartmentFactory, complete_request_fields
-from tests.monitoring.test_reviews import complete_review
+from tests.reviews.test_reviews import complete_review
 
 PEOPLE = [
     "anonymous",
@@ -110,15 +110,15 @@ RULES = {
     "approvals:submit": ("request", _rule(404, **{**SEES_A_403, "head_a": 302})),
     "approvals:decide": ("request", _rule(404, **{**SEES_A_403, "chair": 200})),
     "approvals:form4_pdf": ("request", _rule(404, **SEES_A)),
-    "monitoring:reviews": (None, ANY_USER),
-    "monitoring:dashboard": (None, ANY_USER),
-    "monitoring:report_pdf": (None, ANY_USER),
-    "monitoring:review": ("review", _rule(404, **SEES_A, contractor=200)),
-    "monitoring:plan_create": (
+    "reviews:list": (None, ANY_USER),
+    "reviews:dashboard": (None, ANY_USER),
+    "reviews:report_pdf": (None, ANY_USER),
+    "reviews:detail": ("review", _rule(404, **SEES_A, contractor=200)),
+    "reviews:plan_create": (
         "review",
         _rule(404, **{**SEES_A_403, "head_a": 200, "admin": 200, "contractor": 403}),
     ),
-    "monitoring:plan": ("plan", _rule(404, **SEES_A, contractor=200)),
+    "reviews:plan": ("plan", _rule(404, **SEES_A, contractor=200)),
     # The result of a 今すぐ確認 (issue 15): whoever sees the account's page and its status checks.
     "monitoring:check_result": ("check_result", _rule(404, **SEES_A, contractor=200)),
     "monitoring:incidents": (None, ANY_USER),
@@ -259,22 +259,22 @@ POSTS = {
         _rule(404, **{**SEES_A_403, **_acting(302, "member", "chair")}),
     ),
     "approvals:decide": ("request", "decide", _rule(404, **{**SEES_A_403, **_acting(302, "chair")})),
-    "monitoring:review_start": (
+    "reviews:start": (
         "review_start",
         "empty",
         _rule(404, **{**SEES_A_403, **_acting(302, "staff_a", "head_a"), "contractor": 403}),
     ),
-    "monitoring:review": (
+    "reviews:detail": (
         "draft_review",
         "review",
         _rule(404, **{**SEES_A_403, **_acting(302, "staff_a", "head_a"), "contractor": 403}),
     ),
-    "monitoring:plan_create": (
+    "reviews:plan_create": (
         "plan_review",
         "plan",
         _rule(404, **{**SEES_A_403, **_acting(302, "head_a", "admin"), "contractor": 403}),
     ),
-    "monitoring:plan": (
+    "reviews:plan": (
         "plan",
         "empty",
         _rule(404, **{**SEES_A_403, **_acting(302, "head_a", "admin"), "contractor": 403}),
@@ -445,14 +445,14 @@ def _build_world(account_a, preparing_a, contractor, head_a, staff_a, pr_account
     policy_services.policy_draft_start(account_id=account_a.pk, actor=head_a)
     version = policy_services.policy_issue(account_id=account_a.pk, actor=head_a, issued_on=date(2026, 4, 1))
     submitted = _submitted_request(account_a.department, head_a)
-    review = monitoring_services.review_start(account_id=account_a.pk, actor=head_a, fiscal_year=2025)
-    monitoring_services.review_update(
+    review = reviews_services.review_start(account_id=account_a.pk, actor=head_a, fiscal_year=2025)
+    reviews_services.review_update(
         review_id=review.pk, actor=head_a, fields=complete_review(pr_account, "consider_suspension")
     )
-    monitoring_services.review_sign_off(review_id=review.pk, actor=head_a)
+    reviews_services.review_sign_off(review_id=review.pk, actor=head_a)
     # Not yet announced: its notice starts next week (G-4-5-ウ), so the 課長 may still start it.
     next_week = timezone.localdate() + timedelta(days=7)
-    plan = monitoring_services.suspension_plan_create(
+    plan = reviews_services.suspension_plan_create(
         review_id=review.pk, actor=head_a, reason="集約のため", notice_starts_on=next_week
     )
     incident = monitoring_incidents.incident_open(
@@ -477,12 +477,12 @@ def _build_world(account_a, preparing_a, contractor, head_a, staff_a, pr_account
     draft_request = approval_services.request_create(
         actor=staff_a, fields=complete_request_fields(head_a, handle="komae_draft")
     )
-    draft_review = monitoring_services.review_start(account_id=account_a.pk, actor=staff_a, fiscal_year=2023)
-    plan_review = monitoring_services.review_start(account_id=account_a.pk, actor=staff_a, fiscal_year=2024)
-    monitoring_services.review_update(
+    draft_review = reviews_services.review_start(account_id=account_a.pk, actor=staff_a, fiscal_year=2023)
+    plan_review = reviews_services.review_start(account_id=account_a.pk, actor=staff_a, fiscal_year=2024)
+    reviews_services.review_update(
         review_id=plan_review.pk, actor=staff_a, fields=complete_review(pr_account, "consider_suspension")
     )
-    monitoring_services.review_sign_off(review_id=plan_review.pk, actor=head_a)
+    reviews_services.review_sign_off(review_id=plan_review.pk, actor=head_a)
     AccessAttempt.objects.create(
         username="staff_b",
         ip_address="192.0.2.7",

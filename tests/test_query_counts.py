@@ -21,8 +21,8 @@ PAGES = [
     ("dashboard", "head_a"),
     ("dashboard", "security_officer"),
     ("registry:list", None),
-    ("monitoring:dashboard", "admin"),
-    ("monitoring:reviews", "head_a"),
+    ("reviews:dashboard", "admin"),
+    ("reviews:list", "head_a"),
     ("registry:json", None),
     ("registry:csv", None),
 ]
@@ -61,7 +61,7 @@ def test_query_count_does_not_grow_with_rows(request, client, dept_a, head_a, pr
     assert at_fifty == at_one, f"{url_name}: {at_one} queries at 1 account, {at_fifty} at 50"
 
 
-@pytest.mark.parametrize(("url_name", "params"), [("registry:list", {}), ("monitoring:dashboard", {"fy": 2025})])
+@pytest.mark.parametrize(("url_name", "params"), [("registry:list", {}), ("reviews:dashboard", {"fy": 2025})])
 def test_dashboard_and_registry_at_10_and_1000_accounts(client, admin, url_name, params):
     """SPEC §7 / the reviews issue: the same number of queries at 10 and at 1,000 accounts × 5 年度."""
     from django.core.management import call_command

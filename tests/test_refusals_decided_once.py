@@ -15,7 +15,19 @@ from pathlib import Path
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-OUR_APPS = {"komae_sns", "portal", "approvals", "monitoring", "screening", "policies", "accounts", "org", "core"}
+OUR_APPS = {
+    "komae_sns",
+    "portal",
+    "reviews",
+    "approvals",
+    "monitoring",
+    "screening",
+    "policies",
+    "platforms",
+    "accounts",
+    "org",
+    "core",
+}
 # Role helpers a view must not call: the rule "who may do this" is a `can_…` / `ensure_…` of the
 # app's permissions.py. (`sees_all` stays allowed: it is the SPEC §1 scope a page is titled by,
 # "全庁の" or "担当の", not a right to act.)

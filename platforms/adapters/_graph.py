@@ -61,7 +61,9 @@ class GraphNodeAdapter(ApiAdapter):
     one there is nothing to ask, and the check says so."""
 
     default_base = "https://graph.facebook.com"
-    capabilities = frozenset({Capability.READ_PROFILE, Capability.READ_POSTS})  # the edge: the newest post
+    capabilities = frozenset(
+        {Capability.READ_PROFILE}
+    )  # posts: their newest date, in the profile reading  # the edge: the newest post
     id_label = ""  # what the registered ID is called (ページID, InstagramのユーザーID)
     need = ""  # the credential, as the check names it when there is none
     fields = ""

@@ -1,12 +1,16 @@
-"""Bluesky: the public AppView, no key (app.bsky.actor.getProfile, app.bsky.feed.getAuthorFeed).
+"""Bluesky: the public AppView, no key (app.bsky.actor.getProfile, app.bsky.feed.getAuthorFeed,
+app.bsky.actor.searchActors).
 
 The DID is the account's permanent ID: another DID behind the registered handle means the handle
 now belongs to someone else (なりすまし) or was moved (乗っ取り) — G-4-3-カ.
 """
 
 import re
+from dataclasses import replace
+from urllib.parse import quote
 
-from ..checks import ApiAdapter, Capability, CheckError, Gone, ProfileState, Target, register, short_code
+from ..checks import ApiAdapter, Capability, CheckError, Gone, ProfileState, Target, register, segment, short_code
+from ..reads import FoundAccount, Post, PostPage
 
 # XRPC errors that mean the account itself is not there (the lexicon's error names).
 GONE_ERRORS = {
@@ -22,7 +26,7 @@ _URL = re.compile(r"https?://[^\s　）)」]+")
 @register("bluesky")
 class BlueskyAdapter(ApiAdapter):
     name = "bluesky"
-    capabilities = frozenset({Capability.READ_PROFILE, Capability.READ_POSTS})
+    capabilities = frozenset({Capability.READ_PROFILE, Capability.READ_POSTS, Capability.SEARCH_ACCOUNTS})
     interface = "AppView app.bsky.actor.getProfile・app.bsky.feed.getAuthorFeed（キー不要）"
     plain = "Blueskyの公開情報（API）で確認"
     default_base = "https://public.api.bsky.app"
@@ -54,6 +58,49 @@ class BlueskyAdapter(ApiAdapter):
             links=_URL.findall(description)[:50],
         )
 
+    def posts_target(self, account) -> Target:
+        """By the DID once a check has read it: a handle can pass to someone else, the DID cannot (G-4-3-カ)."""
+        target = self.handle_target(account)
+        did = account.platform_account_id or ""
+        if did.startswith("did:") and not target.problem:
+            return replace(target, actor=did)
+        return target
+
+    def read_posts(self, target: Target, http, *, cursor: str = "", limit: int = 50) -> PostPage:
+        feed = "/xrpc/app.bsky.feed.getAuthorFeed"
+        reply = http.get(self.url(target, feed, actor=target.actor, limit=limit, cursor=cursor or None))
+        if reply.status != 200:
+            raise self._error(reply)
+        body = reply.json()
+        if not isinstance(body, dict) or not isinstance(body.get("feed"), list):
+            raise CheckError("APIの応答に投稿の一覧がありません")
+        posts = tuple(post for item in body["feed"] if (post := _post(item)) is not None)
+        next_cursor = _str(body.get("cursor"))
+        return PostPage(posts, next_cursor if next_cursor != cursor else "", reply.content)
+
+    def search_accounts(self, target: Target, http, query: str, *, limit: int = 25) -> list[FoundAccount]:
+        reply = http.get(self.url(target, "/xrpc/app.bsky.actor.searchActors", q=query, limit=limit))
+        if reply.status != 200:
+            raise self._error(reply)
+        body = reply.json()
+        actors = body.get("actors") if isinstance(body, dict) else None
+        if not isinstance(actors, list):
+            raise CheckError("APIの応答にアカウントの一覧がありません")
+        found = []
+        for actor in actors:
+            if isinstance(actor, dict) and actor.get("did") and actor.get("handle"):
+                handle = _str(actor["handle"])[:253]
+                found.append(
+                    FoundAccount(
+                        handle=handle,
+                        display_name=_str(actor.get("displayName")).strip()[:200],
+                        platform_account_id=_str(actor["did"])[:100],
+                        profile_url=f"https://bsky.app/profile/{segment(handle)}",
+                        description=_str(actor.get("description"))[:2000],
+                    )
+                )
+        return found
+
     @staticmethod
     def _error(reply) -> CheckError:
         try:
@@ -68,6 +115,57 @@ class BlueskyAdapter(ApiAdapter):
             return Gone("アカウントが見つかりません（Profile not found）")
         code = short_code(code)  # the XRPC error name; never its message (issue 20)
         return CheckError(f"APIがエラーを返しました（HTTP {reply.status} {code}）".replace(" ）", "）"))
+
+
+def _str(value) -> str:
+    """A string field of the answer, or "" for anything else (a number, a list, null)."""
+    return value if isinstance(value, str) else ""
+
+
+def _post(item) -> Post | None:
+    """A post of the feed (app.bsky.feed.defs#feedViewPost), or None for what the account did not write:
+    a repost (`reason`) is someone else's post."""
+    if not isinstance(item, dict) or item.get("reason"):
+        return None
+    post = item.get("post")
+    if not isinstance(post, dict) or not post.get("uri"):
+        return None
+    uri = _str(post["uri"])  # at://<did>/app.bsky.feed.post/<rkey>
+    record = post.get("record") if isinstance(post.get("record"), dict) else {}
+    author = post.get("author") if isinstance(post.get("author"), dict) else {}
+    links = [
+        _str(feature.get("uri"))
+        for facet in record.get("facets") or []
+        if isinstance(facet, dict)
+        for feature in facet.get("features") or []
+        if isinstance(feature, dict) and feature.get("$type") == "app.bsky.richtext.facet#link"
+    ]
+    return Post(
+        post_id=uri[:300],
+        # A DID's colons stay as they are in bsky.app's own links; anything else is percent-encoded.
+        url=f"https://bsky.app/profile/{quote(_str(author.get('did') or author.get('handle')), safe=':')}"
+        f"/post/{segment(uri.rsplit('/', 1)[-1])}",
+        published=_str(record.get("createdAt") or post.get("indexedAt"))[:100],
+        text=_str(record.get("text"))[:10000],
+        links=tuple(link for link in links if link)[:50],
+        media=tuple(_media(post.get("embed")))[:20],
+    )
+
+
+def _media(embed) -> list[str]:
+    """The images, video and link card an embed view shows (app.bsky.embed.*#view)."""
+    if not isinstance(embed, dict):
+        return []
+    kind = embed.get("$type", "")
+    if kind == "app.bsky.embed.images#view":
+        return [_str(i.get("fullsize")) for i in embed.get("images") or [] if isinstance(i, dict) and i.get("fullsize")]
+    if kind == "app.bsky.embed.video#view" and embed.get("playlist"):
+        return [_str(embed["playlist"])]
+    if kind == "app.bsky.embed.external#view" and isinstance(embed.get("external"), dict):
+        return [_str(embed["external"].get("uri"))] if embed["external"].get("uri") else []
+    if kind == "app.bsky.embed.recordWithMedia#view":
+        return _media(embed.get("media"))
+    return []
 
 
 def _latest_post(feed) -> str:

@@ -42,3 +42,32 @@ def newest_entry_time(parsed) -> str:
         if (stamp := entry.get("published_parsed") or entry.get("updated_parsed"))
     ]
     return max(times).isoformat() if times else ""
+
+
+def _entry_time(entry) -> str:
+    stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+    return datetime(*stamp[:6], tzinfo=UTC).isoformat() if stamp else ""
+
+
+def feed_posts(parsed, post_id_of) -> tuple:
+    """A feed's entries as posts (reads.Post), newest first; an entry without an ID of its own is left
+    out (`post_id_of(entry)` gives "" for it). A feed is one page: it has no cursor."""
+    from ..reads import Post
+
+    posts = []
+    for entry in parsed.entries:
+        post_id = post_id_of(entry)
+        if not post_id:
+            continue
+        text = "\n".join(part for part in (entry.get("title"), entry.get("summary")) if isinstance(part, str) and part)
+        media = [m.get("url") for m in entry.get("media_thumbnail") or [] if isinstance(m, dict) and m.get("url")]
+        posts.append(
+            Post(
+                post_id=post_id[:300],
+                url=str(entry.get("link") or "")[:2000],
+                published=_entry_time(entry),
+                text=text[:10000],
+                media=tuple(media)[:20],
+            )
+        )
+    return tuple(sorted(posts, key=lambda post: post.published, reverse=True))

@@ -10,7 +10,8 @@ import re
 from urllib.parse import urlsplit
 
 from ..checks import ApiAdapter, Capability, CheckError, Gone, Http, ProfileState, Target, register, segment, short_code
-from .feeds import newest_entry_time, parse_feed
+from ..reads import PostPage
+from .feeds import feed_posts, newest_entry_time, parse_feed
 
 _URL = re.compile(r"https?://[^\s　）)」<>\"]+")
 
@@ -29,13 +30,22 @@ class NoteAdapter(ApiAdapter):
             return self.api_target(account, actor="", problem="確認できず：note ID（ユーザー名）が登録されていません")
         return self.handle_target(account)  # note IDs' syntax: accounts/handles.py
 
-    def read(self, target: Target, http: Http) -> ProfileState:
+    def _feed(self, target: Target, http: Http):
         reply = http.get(self.url(target, f"/{segment(target.actor)}/rss"))
         if reply.status in (404, 410):
             raise Gone(f"クリエイターのページがありません（RSS HTTP {reply.status}）")
         if reply.status != 200:
             raise CheckError(f"RSSを読めません（HTTP {reply.status}）")
-        feed = parse_feed(reply.text)
+        return reply, parse_feed(reply.text)
+
+    def read_posts(self, target: Target, http: Http, *, cursor: str = "", limit: int = 50) -> PostPage:
+        """The RSS's items (the newest articles; the feed is one page). An article's key (n…) in its URL is
+        its ID: note publishes no other."""
+        reply, feed = self._feed(target, http)
+        return PostPage(feed_posts(feed, _article_key)[:limit], "", reply.content)
+
+    def read(self, target: Target, http: Http) -> ProfileState:
+        reply, feed = self._feed(target, http)
         channel = feed.feed
         description = str(channel.get("subtitle") or channel.get("description") or "")
         link = str(channel.get("link") or "")
@@ -53,3 +63,12 @@ class NoteAdapter(ApiAdapter):
             other = short_code(answered_as) or "別の名前"
             state.error = f"登録された note ID（{target.actor}）ではなく {other} のページとして答えました"
         return state
+
+
+_ARTICLE = re.compile(r"/n/(n[0-9a-z]{6,40})(?:[/?#]|$)")
+
+
+def _article_key(entry) -> str:
+    """The article's key in its URL (https://note.com/<note ID>/n/<key>), or ""."""
+    found = _ARTICLE.search(str(entry.get("link") or ""))
+    return found.group(1) if found else ""

@@ -19,7 +19,7 @@ USER_FIELDS = "id,username,name,threads_biography"
 @register("threads")
 class ThreadsAdapter(ApiAdapter):
     name = "threads"
-    capabilities = frozenset({Capability.READ_PROFILE, Capability.READ_POSTS})
+    capabilities = frozenset({Capability.READ_PROFILE})  # posts: their newest date, in the profile reading
     interface = f"Threads API {THREADS_VERSION} /me・/me/threads（アクセストークン）"
     plain = "Threadsの公開情報（API）で確認"
     credential_kinds = ("access_token",)

@@ -19,7 +19,7 @@ NOT_FOUND = "https://api.twitter.com/2/problems/resource-not-found"
 @register("x")
 class XAdapter(ApiAdapter):
     name = "x"
-    capabilities = frozenset({Capability.READ_PROFILE, Capability.READ_POSTS})
+    capabilities = frozenset({Capability.READ_PROFILE})  # posts: their newest date, in the profile reading
     interface = "X API v2 users/by/username・users/:id/tweets（ベアラートークン）"
     plain = "Xの公開情報（API）で確認"
     credential_kinds = ("bearer_token",)

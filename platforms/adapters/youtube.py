@@ -31,8 +31,9 @@ from ..checks import (
     segment,
     short_code,
 )
+from ..reads import PostPage
 from ._credential import kind_problem, token_for
-from .feeds import newest_entry_time, parse_feed
+from .feeds import feed_posts, newest_entry_time, parse_feed
 
 FEED_BASE = "https://www.youtube.com"
 API_BASE = "https://www.googleapis.com"
@@ -55,6 +56,7 @@ class YouTubeTarget(Target):
 class YouTubeAdapter(ApiAdapter):
     name = "youtube"
     capabilities = frozenset({Capability.READ_PROFILE, Capability.READ_POSTS})
+    keyless = capabilities  # the feed needs no key; with one, channels.list adds what the feed cannot see
     interface = "公開フィード feeds/videos.xml（キー不要）＋ Data API v3 channels.list（APIキー）"
     plain = "YouTubeの公開動画の一覧と公開情報（API）で確認"
     credential_kinds = ("api_key",)
@@ -137,6 +139,16 @@ class YouTubeAdapter(ApiAdapter):
         notes += self._compare_handle(target, api_http, state, str(snippet.get("customUrl") or ""))
         state.error = "；".join(notes)
         return state
+
+    def read_posts(self, target: Target, http: Http, *, cursor: str = "", limit: int = 50) -> PostPage:
+        """The channel feed's videos (its newest 15; the feed is one page, read without a key)."""
+        reply = http.get(target.url)
+        if reply.status in (404, 410):
+            raise Gone(f"チャンネルがありません（フィード HTTP {reply.status}）")
+        if reply.status != 200:
+            raise CheckError(f"フィードを読めません（HTTP {reply.status}）")
+        videos = feed_posts(parse_feed(reply.text), lambda entry: str(entry.get("yt_videoid") or ""))
+        return PostPage(videos[:limit], "", reply.content)
 
     def _read_feed(self, target: Target, http: Http) -> tuple[ProfileState, CheckError | None]:
         """The feed's reading, or why it failed (a hostile or unreadable feed is refused at once)."""

@@ -336,3 +336,15 @@ def test_a_password_change_in_the_future_is_refused(client, staff_a, head_a, acc
         services.account_update(account_id=account_a.pk, actor=head_a, fields={"password_changed_on": date(2100, 1, 1)})
     account_a.refresh_from_db()
     assert account_a.password_changed_on is None
+
+
+def test_the_apps_above_add_their_buttons_and_sections_to_the_account_page(another_city, client, staff_a, account_a):
+    """accounts/page.py: the policy button named as the city names its document, the incident button, and
+    monitoring's sections, in the page's order — though accounts' templates name none of those apps."""
+    client.force_login(staff_a)
+    page = client.get(reverse("accounts:detail", args=[account_a.pk])).content.decode()
+    policy = f'href="{reverse("policies:overview", args=[account_a.pk])}">運用方針</a>'
+    incident = f'href="{reverse("monitoring:incident_new", args=[account_a.pk])}">インシデントを起票</a>'
+    assert policy in page and incident in page
+    assert page.index(policy) < page.index(incident) < page.index('id="content-check-heading"')
+    assert page.index('id="content-check-heading"') < page.index('id="checks-heading"')

@@ -300,7 +300,7 @@ def test_no_csv_cell_can_start_a_formula(client, dept_a, head_a, admin, payload)
     client.force_login(admin)
     for response in (
         client.get(reverse("registry:csv")),
-        client.get(reverse("monitoring:dashboard"), {"format": "csv"}),
+        client.get(reverse("reviews:dashboard"), {"format": "csv"}),
     ):
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
         cells = [cell for row in rows for cell in row]

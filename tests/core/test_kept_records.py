@@ -19,14 +19,15 @@ from approvals.models import Vote
 from core.errors import DeletionForbidden
 from core.models import AuditEvent, UndeletableModel
 from monitoring import incidents
-from monitoring import services as monitoring
-from monitoring.models import ContentCheck, Evidence, Incident, IncidentStep, StatusCheck, YearEndReview
+from monitoring.models import ContentCheck, Evidence, Incident, IncidentStep, StatusCheck
 from monitoring.reminders import content_check_log
 from org.models import Department, User
 from policies import services as policies
 from policies.models import PolicyVersion, TemplateRevision
+from reviews import services as reviews
+from reviews.models import YearEndReview
 from tests.factories import complete_request_fields
-from tests.monitoring.test_reviews import complete_review
+from tests.reviews.test_reviews import complete_review
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ pytestmark = pytest.mark.django_db
 # state is kept as a TemplateRevision). Their every change is recorded by the database (TableChange),
 # as is every change of a many-to-many table of ours (who holds which role, an account's contractors).
 DELETABLE = {"policies.TemplateArticle"}
-OUR_APPS = {"core", "org", "accounts", "approvals", "policies", "monitoring", "screening"}
+OUR_APPS = {"core", "org", "accounts", "platforms", "approvals", "policies", "monitoring", "reviews", "screening"}
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the database's own rules")
 
 
@@ -93,8 +94,8 @@ def world(account_a, staff_a, head_a, pr_account, member, chair):
     evidence = incidents.evidence_add(incident_id=incident.pk, actor=head_a, upload=png)
     policies.policy_draft_start(account_id=account_a.pk, actor=head_a)
     version = policies.policy_issue(account_id=account_a.pk, actor=head_a, issued_on=date(2026, 4, 1))
-    review = monitoring.review_start(account_id=account_a.pk, actor=staff_a, fiscal_year=2025)
-    monitoring.review_update(review_id=review.pk, actor=staff_a, fields=complete_review(pr_account))
+    review = reviews.review_start(account_id=account_a.pk, actor=staff_a, fiscal_year=2025)
+    reviews.review_update(review_id=review.pk, actor=staff_a, fields=complete_review(pr_account))
     request = approvals.request_create(actor=staff_a, fields=complete_request_fields(head_a))
     approvals.request_submit(request_id=request.pk, actor=head_a)
     vote = approvals.request_vote(request_id=request.pk, actor=member, choice="for")
@@ -174,7 +175,7 @@ def test_the_database_refuses_to_rewrite_a_fixed_record(world, model, key, colum
 def test_a_record_is_fixed_once_it_is_final(world, head_a):
     review, incident = world["review"], world["incident"]
     YearEndReview.objects.filter(pk=review.pk).update(posts=151)  # a draft is still edited
-    monitoring.review_sign_off(review_id=review.pk, actor=head_a)
+    reviews.review_sign_off(review_id=review.pk, actor=head_a)
     with pytest.raises(IntegrityError, match="fixed_once_final"), transaction.atomic():
         YearEndReview.objects.filter(pk=review.pk).update(posts=1)
 

@@ -48,10 +48,10 @@ def test_every_screen_renders(client, admin, account_a, preparing_a, suspended_a
         reverse("admin:org_department_changelist"),
         reverse("admin:accounts_platform_changelist"),
         reverse("admin:approvals_accountrequest_changelist"),
-        reverse("admin:monitoring_yearendreview_changelist"),
+        reverse("admin:reviews_yearendreview_changelist"),
         reverse("admin:monitoring_incident_changelist"),
         reverse("admin:monitoring_statuscheck_changelist"),
-        reverse("admin:monitoring_suspensionplan_changelist"),
+        reverse("admin:reviews_suspensionplan_changelist"),
         reverse("admin:screening_dictionaryterm_changelist"),
         reverse("admin:policies_policytemplate_changelist"),
     ]

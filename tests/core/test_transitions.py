@@ -10,11 +10,11 @@ import pytest
 from approvals import services as approvals
 from core.models import AuditEvent
 from monitoring import incidents
-from monitoring import services as monitoring
 from policies import services as policies
 from policies.models import PolicyDraft
+from reviews import services as reviews
 from tests.factories import complete_request_fields
-from tests.monitoring.test_reviews import complete_review
+from tests.reviews.test_reviews import complete_review
 
 pytestmark = pytest.mark.django_db
 
@@ -25,18 +25,18 @@ def _rows(obj, action=None):
 
 
 def test_a_reviews_sign_off_is_a_transition_of_the_review(account_a, staff_a, head_a, pr_account):
-    review = monitoring.review_start(account_id=account_a.pk, actor=staff_a, fiscal_year=2025)
-    monitoring.review_update(review_id=review.pk, actor=staff_a, fields=complete_review(pr_account))
-    monitoring.review_sign_off(review_id=review.pk, actor=head_a)
+    review = reviews.review_start(account_id=account_a.pk, actor=staff_a, fiscal_year=2025)
+    reviews.review_update(review_id=review.pk, actor=staff_a, fields=complete_review(pr_account))
+    reviews.review_sign_off(review_id=review.pk, actor=head_a)
     (row,) = _rows(review, AuditEvent.Action.TRANSITION)
     assert (row.from_state, row.to_state, row.actor) == ("draft", "signed", head_a)
     assert row.summary == "課長の確認（結論：継続）：作成中 → 課長確認済"
 
 
 def test_an_edit_of_a_review_names_what_changed(account_a, staff_a, pr_account):
-    review = monitoring.review_start(account_id=account_a.pk, actor=staff_a, fiscal_year=2025)
-    monitoring.review_update(review_id=review.pk, actor=staff_a, fields={"posts": 150, "engagement": ""})
-    monitoring.review_update(review_id=review.pk, actor=staff_a, fields={"posts": 150})  # no change: no row
+    review = reviews.review_start(account_id=account_a.pk, actor=staff_a, fiscal_year=2025)
+    reviews.review_update(review_id=review.pk, actor=staff_a, fields={"posts": 150, "engagement": ""})
+    reviews.review_update(review_id=review.pk, actor=staff_a, fields={"posts": 150})  # no change: no row
     (row,) = _rows(review, AuditEvent.Action.UPDATED)
     assert row.summary == "効果測定を編集（年度内の投稿数）"
     assert row.changes == {"年度内の投稿数": [None, 150]}

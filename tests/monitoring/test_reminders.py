@@ -84,12 +84,6 @@ def test_the_content_check_date_is_read_in_tokyo(account_a, head_a, emails, sett
     assert any("発言内容" in line for line in lines)
 
 
-def test_the_review_reminder_follows_the_review_setting(account_a, head_a, emails, settings):
-    settings.REVIEW_OPENS_MONTH = 3
-    assert not any("効果測定" in line for line in reminders.reminders_due(date(2027, 2, 10))[head_a])
-    assert any("効果測定" in line for line in reminders.reminders_due(date(2027, 3, 10))[head_a])
-
-
 def test_reminders_read_the_accounts_in_a_constant_number_of_queries(dept_a, head_a, emails, pr_account):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -1,7 +1,5 @@
 """Status checks against a local server that plays the platforms (G-4-5-エ, G-4-3-カ, P-3)."""
 
-import datetime
-
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -158,24 +156,6 @@ def test_stopped_accounts_and_accounts_in_use_are_checked_on_their_own_schedules
     assert schedule["status-checks-active"]["schedule"].hour == {7, 19}
     assert settings.STATUS_CHECK_ACTIVE_HOURS == "7,19" and settings.STATUS_CHECK_SUSPENDED_HOURS == "6"
     assert schedule["status-checks-suspended"]["schedule"].hour == {6}
-
-
-def test_the_year_end_dashboard_shows_each_stopped_accounts_last_check(client, admin, account_a, pr_account):
-    """G-4-5-エ: stopped accounts are kept and checked; the dashboard says when and what was found."""
-    OfficialAccount.objects.filter(pk=account_a.pk).update(
-        status=AccountStatus.SUSPENDED, suspended_on=datetime.date(2026, 3, 31)
-    )
-    status.status_check_record(
-        account_id=account_a.pk,
-        state=checks.ProfileState(reachable=False, error="確認できず：APIの設定がありません", adapter="x：API v2"),
-    )
-    client.force_login(admin)
-    page = client.get(reverse("monitoring:dashboard")).content.decode()
-    section = page[page.index("運用停止アカウントの状態確認") :]
-    assert "こまえ子ども（X @komae_kodomo）" in section and "令和8年3月31日" in section
-    assert "確認できず：確認できず：APIの設定がありません" not in section
-    assert "確認できず：APIの設定がありません" in section
-    assert "狛江市（X @komae_city）" not in section  # 運用中: not listed here
 
 
 def test_accounts_that_cannot_be_checked_are_listed_with_why(client, admin, head_a, staff_a, account_a):

@@ -10,9 +10,9 @@ from django.db import transaction
 
 from accounts.models import AccountStatus, FollowerSnapshot, OfficialAccount, Platform
 from core.dates import TOKYO, current_fiscal_year
-from monitoring.models import ReviewDecision, YearEndReview
 from org.models import Department, User
 from org.roles import Role
+from reviews.models import ReviewDecision, YearEndReview
 
 
 class Command(BaseCommand):

@@ -10,11 +10,13 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from accounts import services as accounts
-from accounts.models import AccountStatus
+from accounts.models import AccountStatus, OfficialAccount
 from core.errors import TransitionError
-from monitoring import services
-from monitoring.models import YearEndReview
-from monitoring.selectors import follower_trends, reviews_open, year_end_dashboard
+from monitoring import status
+from platforms import checks
+from reviews import services
+from reviews.models import YearEndReview
+from reviews.selectors import follower_trends, reviews_open, year_end_dashboard
 from tests.factories import AccountFactory, platform
 from tests.pdf_reading import assert_archival_and_tagged, read_pdf
 
@@ -146,7 +148,7 @@ def test_the_plan_page_offers_its_notice_only_to_who_may_start_it(
     plan = services.suspension_plan_create(
         review_id=review.pk, actor=head_a, reason="集約のため", notice_starts_on=date(2026, 4, 10)
     )
-    url = reverse("monitoring:plan", args=[plan.pk])
+    url = reverse("reviews:plan", args=[plan.pk])
     for person in (staff_a, member, contractor):
         client.force_login(person)
         page = client.get(url)
@@ -175,9 +177,9 @@ def test_the_dashboard_counts_done_pending_overdue_and_consider(client, account_
     assert (data.totals.total, data.totals.done, data.totals.pending, data.totals.consider) == (2, 1, 1, 1)
     assert data.totals.overdue == 1
     client.force_login(admin)
-    body = client.get(reverse("monitoring:dashboard"), {"fy": 2026}).content.decode()
+    body = client.get(reverse("reviews:dashboard"), {"fy": 2026}).content.decode()
     assert "令和8年度" in body and "停止検討 1件" in body
-    response = client.get(reverse("monitoring:dashboard"), {"fy": 2026, "format": "csv"})
+    response = client.get(reverse("reviews:dashboard"), {"fy": 2026, "format": "csv"})
     assert response.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][0] == "年度" and any(r[6] == "停止検討" for r in rows[1:])
@@ -195,15 +197,15 @@ def test_follower_trends_take_each_fiscal_year_end(account_a, head_a):
 def test_the_staff_journey_in_the_screens(client, account_a, staff_a, head_a, pr_account):
     with time_machine.travel("2027-02-10 10:00 +0900", tick=False):
         client.force_login(staff_a)
-        page = client.get(reverse("monitoring:reviews")).content.decode()
+        page = client.get(reverse("reviews:list")).content.decode()
         assert "令和8年度の効果測定" in page and "作成する" in page
-        response = client.post(reverse("monitoring:review_start", args=[account_a.pk, 2026]))
+        response = client.post(reverse("reviews:start", args=[account_a.pk, 2026]))
     review = YearEndReview.objects.get()
-    assert response.url == reverse("monitoring:review", args=[review.pk])
+    assert response.url == reverse("reviews:detail", args=[review.pk])
     data = {k: v for k, v in complete_review(pr_account.pk, "consider_suspension").items() if v is not None}
-    client.post(reverse("monitoring:review", args=[review.pk]), data)
+    client.post(reverse("reviews:detail", args=[review.pk]), data)
     client.force_login(head_a)
-    response = client.post(reverse("monitoring:review", args=[review.pk]), {**data, "sign": "1"}, follow=True)
+    response = client.post(reverse("reviews:detail", args=[review.pk]), {**data, "sign": "1"}, follow=True)
     assert "課長が確認しました" in response.content.decode()
     assert "運用停止の計画を作成する" in response.content.decode()
     # The 集約先 is named with its SNS and handle: the city has several accounts called 狛江市.
@@ -227,7 +229,7 @@ def test_the_year_end_report_prints_through_the_pdf_service(client, account_a, s
 
     signed_review(account_a, staff_a, head_a, pr_account, fy=2026)
     client.force_login(admin)
-    response = client.get(reverse("monitoring:report_pdf"), {"fy": 2026})
+    response = client.get(reverse("reviews:report_pdf"), {"fy": 2026})
     assert response["Content-Type"] == "application/pdf"
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     assert "令和8年度" in text and "効果測定報告" in text
@@ -242,7 +244,7 @@ def test_the_year_end_report_is_a_tagged_pdfa_whose_cells_are_read_with_their_co
     """The report the committee keeps: PDF/A-2a; its tables have header rows a screen reader announces."""
     signed_review(account_a, staff_a, head_a, pr_account, fy=2026)
     client.force_login(admin)
-    doc = read_pdf(client.get(reverse("monitoring:report_pdf"), {"fy": 2026}).content)
+    doc = read_pdf(client.get(reverse("reviews:report_pdf"), {"fy": 2026}).content)
     assert_archival_and_tagged(doc, title="令和8年度 公式SNSアカウント効果測定報告")
     assert [h.text for h in doc.root.find("H1")] == ["令和8年度　公式ソーシャルメディアアカウントの効果測定報告"]
     headings = [h.text for h in doc.root.find("H2")]
@@ -274,20 +276,20 @@ def test_the_year_end_report_is_a_tagged_pdfa_whose_cells_are_read_with_their_co
 def test_the_review_year_turns_at_midnight_in_tokyo_not_utc(client, staff_a, utc, label):
     with time_machine.travel(utc, tick=False):
         client.force_login(staff_a)
-        body = client.get(reverse("monitoring:reviews")).content.decode()
+        body = client.get(reverse("reviews:list")).content.decode()
     assert f"{label}の効果測定（年度末）" in body
 
 
 @pytest.mark.parametrize("fy", ["abc", "99999", "0", "-3", "1800"])
 def test_any_fiscal_year_in_the_address_gives_a_page(client, admin, fy):
     client.force_login(admin)
-    for name in ("monitoring:reviews", "monitoring:dashboard", "monitoring:report_pdf"):
+    for name in ("reviews:list", "reviews:dashboard", "reviews:report_pdf"):
         assert client.get(reverse(name), {"fy": fy}).status_code == 200
 
 
 def test_a_review_for_a_future_year_is_refused(client, account_a, staff_a):
     client.force_login(staff_a)
-    response = client.post(reverse("monitoring:review_start", args=[account_a.pk, 2099]), follow=True)
+    response = client.post(reverse("reviews:start", args=[account_a.pk, 2099]), follow=True)
     assert "今年度までの年度について作成できます" in response.content.decode()
     assert not YearEndReview.objects.exists()
 
@@ -318,15 +320,15 @@ def test_the_list_says_when_reviews_open_and_is_reachable_from_the_dashboard(cli
     settings.REVIEW_OPENS_MONTH = 3
     client.force_login(staff_a)
     with time_machine.travel("2026-11-25 10:00 +0900", tick=False):
-        dashboard = client.get(reverse("monitoring:dashboard")).content.decode()
-        assert reverse("monitoring:reviews") in dashboard
-        body = client.get(reverse("monitoring:reviews")).content.decode()
+        dashboard = client.get(reverse("reviews:dashboard")).content.decode()
+        assert reverse("reviews:list") in dashboard
+        body = client.get(reverse("reviews:list")).content.decode()
         assert "今年度の効果測定は3月から作成できます。" in body and "作成する" not in body
-        past = client.get(reverse("monitoring:reviews"), {"fy": 2025}).content.decode()
+        past = client.get(reverse("reviews:list"), {"fy": 2025}).content.decode()
         assert "過去の年度の一覧です（閲覧のみ）" in past and "作成する" not in past
     with time_machine.travel("2027-03-02 10:00 +0900", tick=False):
         client.force_login(staff_a)  # months later: a new session
-        body = client.get(reverse("monitoring:reviews")).content.decode()
+        body = client.get(reverse("reviews:list")).content.decode()
         assert "から作成できます" not in body and "作成する" in body
 
 
@@ -343,7 +345,7 @@ def test_a_plan_with_a_notice_shorter_than_the_impact_suggests_records_why(
         review_id=review.pk, actor=head_a, reason="集約のため", short_notice_reason="年度内に集約を終えるため", **short
     )
     client.force_login(head_a)
-    page = client.get(reverse("monitoring:plan", args=[plan.pk])).content.decode()
+    page = client.get(reverse("reviews:plan", args=[plan.pk])).content.decode()
     assert "事前周知の期間が影響度の目安より短い計画です" in page and "年度内に集約を終えるため" in page
     assert "狛江市（X @komae_city）（https://x.com/komae_city）" in page  # the 誘導先, with SNS and handle
     services.suspension_plan_publish(plan_id=plan.pk, actor=head_a)
@@ -356,7 +358,7 @@ def test_the_review_speaks_of_the_platforms_followers_with_thousands_separators(
     line = AccountFactory(department=dept_a, manager=head_a, handle="komae_line", platform=platform("line"))
     review = services.review_start(account_id=line.pk, actor=staff_a, fiscal_year=2025)
     client.force_login(staff_a)
-    form = client.get(reverse("monitoring:review", args=[review.pk])).content.decode()
+    form = client.get(reverse("reviews:detail", args=[review.pk])).content.decode()
     assert "年度初めの友だち数" in form and "年度末の友だち数" in form
     assert "フォロワー数" not in form
     services.review_update(
@@ -365,6 +367,24 @@ def test_the_review_speaks_of_the_platforms_followers_with_thousands_separators(
         fields={**complete_review(), "followers_start": 2600, "followers_end": 12700, "posts": 1500},
     )
     services.review_sign_off(review_id=review.pk, actor=head_a)
-    page = client.get(reverse("monitoring:review", args=[review.pk])).content.decode()
+    page = client.get(reverse("reviews:detail", args=[review.pk])).content.decode()
     assert "友だち数（年度初め→年度末）" in page
     assert "2,600 → 12,700" in page and "1,500" in page
+
+
+def test_the_year_end_dashboard_shows_each_stopped_accounts_last_check(client, admin, account_a, pr_account):
+    """G-4-5-エ: stopped accounts are kept and checked; the dashboard says when and what was found."""
+    OfficialAccount.objects.filter(pk=account_a.pk).update(
+        status=AccountStatus.SUSPENDED, suspended_on=date(2026, 3, 31)
+    )
+    status.status_check_record(
+        account_id=account_a.pk,
+        state=checks.ProfileState(reachable=False, error="確認できず：APIの設定がありません", adapter="x：API v2"),
+    )
+    client.force_login(admin)
+    page = client.get(reverse("reviews:dashboard")).content.decode()
+    section = page[page.index("運用停止アカウントの状態確認") :]
+    assert "こまえ子ども（X @komae_kodomo）" in section and "令和8年3月31日" in section
+    assert "確認できず：確認できず：APIの設定がありません" not in section
+    assert "確認できず：APIの設定がありません" in section
+    assert "狛江市（X @komae_city）" not in section  # 運用中: not listed here
