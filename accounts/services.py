@@ -14,7 +14,7 @@ from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from core.audit import audit_record, shown, summary_of
+from core.audit import Job, audit_record, shown, summary_of
 from core.audit import transition as transition_record
 from core.dates import to_wareki
 from core.errors import TransitionError
@@ -326,9 +326,9 @@ def _propose(account: OfficialAccount, actor, proposed: dict[str, Any]) -> Publi
     )
     labels = "、".join(_label_of(name) for name in proposed)
     audit_record(
-        target=account,
+        target=change,
         actor=actor,
-        action=AuditEvent.Action.UPDATED,
+        action=AuditEvent.Action.CREATED,
         summary=f"公開情報の変更を申請（{labels}）",
         changes={label: [old, new] for label, old, new in change.rows()},
     )
@@ -382,14 +382,13 @@ def public_change_decide(*, change_id: int, actor, approve: bool, comment: str =
         if {"handle", "platform"} & set(change.changes):
             _check_handle(account)  # a change proposed before the rule (issue 20) is refused, not applied
         _save_checked_handle(account)
-    change.status = PublicChange.Status.APPROVED if approve else PublicChange.Status.REJECTED
     change.decided_by, change.decided_at, change.comment = actor, timezone.now(), comment.strip()
-    change.save(update_fields=["status", "decided_by", "decided_at", "comment"])
-    audit_record(
-        target=account,
+    transition_record(
+        change,
+        to=PublicChange.Status.APPROVED if approve else PublicChange.Status.REJECTED,
         actor=actor,
-        action=AuditEvent.Action.UPDATED,
-        summary=f"公開情報の変更を{'承認' if approve else '却下'}（{labels}）",
+        label=f"公開情報の変更（{labels}）",
+        update_fields=["decided_by", "decided_at", "comment"],
         changes=rows,
         comment=who + (f"：{comment.strip()}" if comment.strip() else ""),
     )
@@ -406,17 +405,17 @@ def public_change_decide(*, change_id: int, actor, approve: bool, comment: str =
 @transaction.atomic
 def public_change_withdraw(*, change_id: int, actor) -> PublicChange:
     """The 担当職員 who proposed a change takes it back."""
-    change, account = _lock_change(change_id)
+    change, _account = _lock_change(change_id)  # the account too: a decision on it queues behind
     if change.proposed_by_id != actor.pk:
         raise PermissionDenied("申請を取り下げられるのは申請した本人です。")
     _check_pending(change)
-    change.status, change.decided_by, change.decided_at = PublicChange.Status.WITHDRAWN, actor, timezone.now()
-    change.save(update_fields=["status", "decided_by", "decided_at"])
-    audit_record(
-        target=account,
+    change.decided_by, change.decided_at = actor, timezone.now()
+    transition_record(
+        change,
+        to=PublicChange.Status.WITHDRAWN,
         actor=actor,
-        action=AuditEvent.Action.UPDATED,
-        summary="公開情報の変更の申請を取下げ（" + "、".join(_label_of(n) for n in change.changes) + "）",
+        label="公開情報の変更（" + "、".join(_label_of(n) for n in change.changes) + "）",
+        update_fields=["decided_by", "decided_at"],
     )
     return change
 
@@ -717,7 +716,7 @@ def platforms_from_profile(*, actor) -> list[str]:
             audit_record(
                 target=platform,
                 actor=actor,
-                action="from_profile",
+                action=AuditEvent.Action.FROM_PROFILE,
                 summary=f"SNS「{platform}」をプロファイルから登録",
             )
             done.append(f"SNS「{platform}」をプロファイルから登録しました。")
@@ -739,7 +738,7 @@ def contracts_end(*, user) -> list[OfficialAccount]:
         account.contractors.remove(user)
         audit_record(
             target=account,
-            actor=None,
+            actor=Job.ROLE_WITHDRAWN,
             action=AuditEvent.Action.UPDATED,
             summary=f"委託業者の役割の解除により、{user.display_name}さんを委託業者から外しました",
             changes={"委託業者の利用者": [before, sorted(str(u) for u in account.contractors.all())]},

@@ -122,7 +122,7 @@ def _detail_page(request, account, *, follower_form=None):
             "account": account,
             "contractors": account.contractors.all(),
             "snapshots": account.follower_snapshots.select_related("recorded_by")[:24],
-            **timeline_of(account),
+            **timeline_of(account, also=account.public_changes.all()),  # P-7: its four-eyes changes too
             "transitions": services.transitions_available(user=user, account=account),
             # G-4-5-ウ: 運用停止 is offered from the day after the notice period, said on its button.
             "suspend_not_before": services.suspend_not_before(user=user, account=account),

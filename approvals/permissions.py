@@ -17,8 +17,9 @@ from .models import AccountRequest, RequestStatus, Vote
 
 COMMITTEE_ROLES = (Role.COMMITTEE, Role.COMMITTEE_CHAIR)
 UNDER_REVIEW = (RequestStatus.SUBMITTED, RequestStatus.IN_REVIEW)
-# What the 課 does with a request, as its audit trail says (the services write these summaries).
-DRAFTED, EDITED, HANDED_OVER = "申請の下書きを作成", "下書きを編集", "課長に提出を依頼"
+# Before issue 21, handing a draft to the 課長 was an UPDATED row that said this; rows of that time
+# are read by what they say (comments and votes were UPDATED rows too, without `changes`).
+LEGACY_HANDED_OVER = "課長に提出を依頼"
 
 
 def _own_section(user, request: AccountRequest) -> bool:
@@ -30,8 +31,11 @@ def applied_for(user, request: AccountRequest) -> bool:
     a 人事異動 took them to another 課 or onto the committee."""
     if user.pk in (request.created_by_id, request.submission_requested_by_id):
         return True
-    steps = Q(to_state=RequestStatus.SUBMITTED) | Q(summary=DRAFTED) | Q(summary=HANDED_OVER)
-    steps |= Q(summary__startswith=EDITED)
+    Action = AuditEvent.Action
+    steps = Q(action__in=(Action.CREATED, Action.HANDED_OVER))
+    steps |= Q(action=Action.UPDATED) & ~Q(changes={})  # an edit names the fields it changed
+    steps |= Q(action=Action.TRANSITION, to_state=RequestStatus.SUBMITTED)
+    steps |= Q(action=Action.UPDATED, summary=LEGACY_HANDED_OVER)
     return AuditEvent.objects.for_object(request).filter(steps, actor_id=user.pk).exists()
 
 

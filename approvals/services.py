@@ -26,9 +26,6 @@ from policies import services as policies
 
 from .models import AccountRequest, RequestComment, RequestCounter, RequestStatus, Vote
 from .permissions import (
-    DRAFTED,
-    EDITED,
-    HANDED_OVER,
     UNDER_REVIEW,
     ensure_can_ask_submission,
     ensure_can_comment,
@@ -41,6 +38,9 @@ from .permissions import (
 )
 
 User = get_user_model()
+
+# What the 課 does with a request, as its audit trail says it.
+DRAFTED, EDITED, HANDED_OVER = "申請の下書きを作成", "下書きを編集", "課長に提出を依頼"
 
 EDITABLE_FIELDS = AccountRequest.EDITABLE_FIELDS
 # Filled in before submission (the 第４号様式 and the policy choices). Booleans always have a value.
@@ -91,8 +91,8 @@ def _only_editable(fields: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-def _audit(request: AccountRequest, actor, summary: str, *, comment: str = ""):
-    audit_record(target=request, actor=actor, action=AuditEvent.Action.UPDATED, summary=summary, comment=comment)
+def _audit(request: AccountRequest, actor, action: AuditEvent.Action, summary: str, *, comment: str = ""):
+    audit_record(target=request, actor=actor, action=action, summary=summary, comment=comment)
 
 
 def _set_status(request: AccountRequest, to: str, actor, summary: str, *, comment: str = "", fields=()):
@@ -124,7 +124,7 @@ def request_create(*, actor, fields: dict[str, Any]) -> AccountRequest:
     """Start a draft in the actor's own 課; a draft may be saved with partial data."""
     ensure_can_create_request(actor)
     request = AccountRequest.objects.create(department=actor.department, created_by=actor, **_only_editable(fields))
-    _audit(request, actor, DRAFTED)
+    _audit(request, actor, AuditEvent.Action.CREATED, DRAFTED)
     return request
 
 
@@ -213,7 +213,7 @@ def request_ask_submission(*, request_id: int, actor) -> AccountRequest:
         raise SubmissionIncomplete(missing)
     request.submission_requested_at, request.submission_requested_by = timezone.now(), actor
     request.save(update_fields=["submission_requested_at", "submission_requested_by", "updated_at"])
-    _audit(request, actor, HANDED_OVER)
+    _audit(request, actor, AuditEvent.Action.HANDED_OVER, HANDED_OVER)
     heads = User.objects.filter(is_active=True, department=request.department, groups__name=Role.SECTION_HEAD)
     _notify(request, f"申請の提出依頼：{request.title}", f"{actor.display_name}さんから提出の依頼です。", heads)
     return request
@@ -245,7 +245,9 @@ def request_comment(*, request_id: int, actor, body: str) -> RequestComment:
         raise TransitionError("コメントを入力してください。")
     _begin_review(request, actor)
     comment = RequestComment.objects.create(request=request, author=actor, body=body.strip())
-    _audit(request, actor, f"{settings.CITY.committee_name}のコメント", comment=comment.body)
+    _audit(
+        request, actor, AuditEvent.Action.COMMENTED, f"{settings.CITY.committee_name}のコメント", comment=comment.body
+    )
     _notify(
         request, f"申請 {request.reference} に{settings.CITY.committee_name}のコメント", comment.body, _section(request)
     )
@@ -266,7 +268,11 @@ def request_vote(*, request_id: int, actor, choice: str, comment: str = "") -> V
     _begin_review(request, actor)
     vote = Vote.objects.create(request=request, member=actor, round=request.round, choice=choice, comment=comment)
     _audit(
-        request, actor, f"{settings.CITY.committee_member_title}の賛否：{vote.get_choice_display()}", comment=comment
+        request,
+        actor,
+        AuditEvent.Action.VOTED,
+        f"{settings.CITY.committee_member_title}の賛否：{vote.get_choice_display()}",
+        comment=comment,
     )
     chairs = User.objects.filter(is_active=True, groups__name=Role.COMMITTEE_CHAIR)
     _notify(

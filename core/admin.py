@@ -46,10 +46,40 @@ class NoDeleteAdminMixin(InCityWordsAdminMixin):
         return actions
 
 
+class AuditActionFilter(admin.SimpleListFilter):
+    """The closed list of actions, its labels in the city's words (its name for the policy)."""
+
+    title = "種別"
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return [(value, settings.CITY.words(label)) for value, label in AuditEvent.Action.choices]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(NoDeleteAdminMixin, admin.ModelAdmin):
-    list_display = ("at", "content_type", "object_id", "summary", "actor")
-    list_filter = ("action", "content_type")
+    list_display = ("at", "content_type", "object_id", "action_shown", "summary", "actor_shown")
+    list_filter = (AuditActionFilter, "actor_kind", "actor_job", "content_type")
+    fields = (
+        "at",
+        "content_type",
+        "object_id",
+        "action_shown",
+        "summary",
+        "from_state",
+        "to_state",
+        "actor_shown",
+        "actor_kind",
+        "actor",
+        "actor_job",
+        "actor_token",
+        "comment",
+        "changes",
+    )
+    readonly_fields = fields
     list_select_related = ("actor", "content_type")
     search_fields = ("summary", "comment")
 
@@ -58,6 +88,14 @@ class AuditEventAdmin(NoDeleteAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="種別", ordering="action")
+    def action_shown(self, event: AuditEvent) -> str:
+        return settings.CITY.words(event.get_action_display())
+
+    @admin.display(description="実施者")
+    def actor_shown(self, event: AuditEvent) -> str:
+        return event.actor_label
 
 
 @admin.register(TableChange)

@@ -1,5 +1,6 @@
 """The audit trail's writers: one row per change, appended in the transaction that made it (SPEC §7)."""
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -9,19 +10,63 @@ from django.db import models
 
 from .models import AuditEvent
 
+Action = AuditEvent.Action
+ActorKind = AuditEvent.ActorKind
+Job = AuditEvent.Job
+
+
+@dataclass(frozen=True)
+class TokenActor:
+    """An API token that acts (issue 23), for the person who owns it (`owner`, a User) if any.
+
+    `reference` names the token as its page and logs do (an id or a prefix), never its secret."""
+
+    reference: str
+    owner: Any = None
+
+
+def person_of(actor):
+    """The person behind `actor` (for a record's "by" column): a User, a token's owner, or None for a job."""
+    if isinstance(actor, TokenActor):
+        return actor.owner
+    if isinstance(actor, Job):
+        return None
+    return actor
+
+
+def _actor_columns(actor) -> dict[str, Any]:
+    """The row's actor columns; anything but a signed-in person, a job or a token is refused."""
+    if isinstance(actor, Job):
+        if actor == Job.UNKNOWN:
+            raise TypeError("Job.UNKNOWN names rows written before issue 21; a new row names its job")
+        return {"actor_kind": ActorKind.JOB, "actor": None, "actor_job": actor}
+    if isinstance(actor, TokenActor):
+        if not actor.reference:
+            raise TypeError("a token actor needs the token's reference")
+        return {"actor_kind": ActorKind.API_TOKEN, "actor": actor.owner, "actor_token": actor.reference}
+    if isinstance(actor, models.Model) and getattr(actor, "is_authenticated", False):
+        return {"actor_kind": ActorKind.PERSON, "actor": actor}
+    raise TypeError(f"an audit row's actor is a person, a Job or a TokenActor, not {actor!r}")
+
 
 def audit_record(
     *,
     target,
     actor,
-    action: str,
+    action: Action,
     summary: str,
     from_state: str = "",
     to_state: str = "",
     comment: str = "",
     changes: dict | None = None,
 ) -> AuditEvent:
-    """Append one audit row for `target`; call it inside the transaction that made the change."""
+    """Append one audit row for `target`; call it inside the transaction that made the change.
+
+    `action` is a member of the closed list (a plain string is refused, even one of its values);
+    `actor` is the person, the Job, or the TokenActor that made the change.
+    """
+    if not isinstance(action, Action):
+        raise TypeError(f"an audit action is a member of AuditEvent.Action, not {action!r}")
     return AuditEvent.objects.create(
         content_type=ContentType.objects.get_for_model(target),
         object_id=target.pk,
@@ -29,9 +74,9 @@ def audit_record(
         summary=summary,
         from_state=from_state,
         to_state=to_state,
-        actor=actor if actor is not None and actor.is_authenticated else None,
         comment=comment,
         changes=changes or {},
+        **_actor_columns(actor),
     )
 
 
@@ -70,7 +115,7 @@ def audit_edit(*, target, actor, changes: dict[str, list], what: str, comment: s
     return audit_record(
         target=target,
         actor=actor,
-        action=AuditEvent.Action.UPDATED,
+        action=Action.UPDATED,
         summary=summary_of(what, list(changes)),
         changes=changes,
         comment=comment,
@@ -113,11 +158,14 @@ def transition(
         fields.append("updated_at")
     obj.save(update_fields=fields)
     labels = dict(type(obj)._meta.get_field(field).choices)
+    states = f"：{labels.get(old, old)} → {labels.get(to, to)}"
+    if len(label) + len(states) > SUMMARY_MAX:
+        label = label[: SUMMARY_MAX - len(states) - 1] + "…"
     return audit_record(
         target=obj,
         actor=actor,
-        action=AuditEvent.Action.TRANSITION,
-        summary=f"{label}：{labels.get(old, old)} → {labels.get(to, to)}",
+        action=Action.TRANSITION,
+        summary=label + states,
         from_state=old,
         to_state=to,
         comment=comment,
@@ -128,7 +176,15 @@ def transition(
 TIMELINE_LIMIT = 100
 
 
-def timeline_of(obj, *, limit: int = TIMELINE_LIMIT) -> dict:
-    """The newest `limit` audit rows of `obj` for its page, and whether older ones exist (one query)."""
-    rows = list(AuditEvent.objects.for_object(obj).order_by("-at", "-id")[: limit + 1])
+def timeline_of(obj, *, also: models.QuerySet | None = None, limit: int = TIMELINE_LIMIT) -> dict:
+    """The newest `limit` audit rows of `obj` for its page, and whether older ones exist (one query).
+
+    `also`: records kept beside `obj` whose own rows its page shows with its own (an account's
+    public changes)."""
+    rows = AuditEvent.objects.for_object(obj)
+    if also is not None:
+        rows = rows | AuditEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(also.model), object_id__in=also.values("pk")
+        )
+    rows = list(rows.order_by("-at", "-id")[: limit + 1])
     return {"timeline": rows[:limit], "timeline_more": len(rows) > limit, "timeline_limit": limit}

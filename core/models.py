@@ -42,13 +42,57 @@ class AuditQuerySet(UndeletableQuerySet):
 
 
 class AuditEvent(models.Model):
-    """One append-only row per change: who, when, what, from which state to which, with comment."""
+    """One append-only row per change: who, when, what, from which state to which, with comment.
+
+    What happened is one of a closed list (`Action`), never free text; the summary says it in words
+    for people. Who did it is a person, a job of the server (a scheduled task, a command), or an API
+    token (`ActorKind`): core.audit.audit_record takes one of them and nothing else.
+    """
 
     class Action(models.TextChoices):
+        # What happens to the record itself. Rows written before issue 21 have only the first five.
         CREATED = "created", "登録"
-        UPDATED = "updated", "変更"
-        TRANSITION = "transition", "状態変更"
+        UPDATED = "updated", "変更"  # fields edited; `changes` names each, old → new
+        TRANSITION = "transition", "状態変更"  # core.audit.transition only: from_state → to_state
         FOLLOWERS = "followers", "フォロワー数記録"
+        FROM_PROFILE = "from_profile", "プロファイルから反映"
+        # What else is recorded on it: a step of its process, or a document of an account kept in the
+        # account's trail.
+        HANDED_OVER = "handed_over", "課長への提出依頼"
+        COMMENTED = "commented", "コメント"
+        VOTED = "voted", "賛否の表明"
+        STEP_DONE = "step_done", "手順の実施"
+        ESCALATED = "escalated", "報告"
+        EVIDENCE_ADDED = "evidence_added", "証拠ファイルの追加"
+        CONTENT_CHECKED = "content_checked", "発言内容の確認"
+        REVIEW_CREATED = "review_created", "効果測定の作成"
+        SUSPENSION_PLANNED = "suspension_planned", "運用停止の計画"
+        POLICY_DRAFTED = "policy_drafted", "運用ポリシー案の作成"
+        POLICY_EDITED = "policy_edited", "運用ポリシー案の編集"
+        POLICY_ISSUED = "policy_issued", "運用ポリシーの制定・改正"
+        KEY_ROTATED = "key_rotated", "新しい暗号鍵での暗号化"
+
+    class ActorKind(models.TextChoices):
+        PERSON = "person", "職員"
+        JOB = "job", "自動処理・コマンド"
+        API_TOKEN = "api_token", "APIトークン"
+
+    class Job(models.TextChoices):
+        """The server's own processes that change records with no person signed in; each label is
+        how the timeline names the actor."""
+
+        TOKEN_RENEWAL = "token_renewal", "自動処理（トークン更新）"
+        STATUS_CHECK = "status_check", "自動処理（状態確認）"
+        NIGHTLY_BACKUP = "nightly_backup", "自動処理（夜間バックアップ）"
+        DIRECTORY = "directory", "自動処理（ディレクトリからのサインイン）"
+        ROLE_WITHDRAWN = "role_withdrawn", "自動処理（役割の解除に伴う整理）"
+        BACKUP_COMMAND = "backup_command", "サーバーのコマンド（バックアップ）"
+        RESTORE_COMMAND = "restore_command", "サーバーのコマンド（復元）"
+        UNLOCK_COMMAND = "unlock_login", "サーバーのコマンド（ログインのロック解除）"
+        ROTATE_COMMAND = "rotate_credentials", "サーバーのコマンド（暗号鍵の更新）"
+        PROFILE_COMMAND = "city_profile", "サーバーのコマンド（プロファイルの反映）"
+        # Rows written before issue 21 without a person, by a process the row does not name.
+        UNKNOWN = "unknown", "システム（記録なし）"
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()
@@ -57,9 +101,14 @@ class AuditEvent(models.Model):
     summary = models.CharField("内容", max_length=200)
     from_state = models.CharField("変更前の状態", max_length=30, blank=True)
     to_state = models.CharField("変更後の状態", max_length=30, blank=True)
+    actor_kind = models.CharField("実施者の種類", max_length=10, choices=ActorKind.choices)
+    # The person; for an API token, the person it acts for (if any).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="実施者", on_delete=models.PROTECT, null=True, blank=True
     )
+    actor_job = models.CharField("自動処理・コマンド", max_length=30, choices=Job.choices, blank=True)
+    # Names the token (issue 23 gives tokens their model; this keeps its reference, never the secret).
+    actor_token = models.CharField("APIトークン", max_length=100, blank=True)
     comment = models.TextField("コメント", blank=True)
     changes = models.JSONField("変更内容", default=dict, blank=True)
     at = models.DateTimeField("日時", default=timezone.now)
@@ -72,6 +121,15 @@ class AuditEvent(models.Model):
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["content_type", "object_id", "at"])]
         triggers = [keep_forever(), fixed()]
+        constraints = [
+            # One kind of actor per row, and what names it.
+            models.CheckConstraint(
+                name="audit_actor_named_by_its_kind",
+                condition=models.Q(actor_kind="person", actor__isnull=False, actor_job="", actor_token="")
+                | (models.Q(actor_kind="job", actor__isnull=True, actor_token="") & ~models.Q(actor_job=""))
+                | (models.Q(actor_kind="api_token", actor_job="") & ~models.Q(actor_token="")),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.summary}"
@@ -83,6 +141,16 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise DeletionForbidden("監査記録は削除できません。")
+
+    @property
+    def actor_label(self) -> str:
+        """Who did it, as the timeline and the admin say it."""
+        if self.actor_kind == self.ActorKind.JOB:
+            return self.get_actor_job_display()
+        if self.actor_kind == self.ActorKind.API_TOKEN:
+            owner = f"：{self.actor.display_name}" if self.actor_id else ""
+            return f"APIトークン（{self.actor_token}）{owner}"
+        return self.actor.display_name
 
 
 class Notice(UndeletableModel):

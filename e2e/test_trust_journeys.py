@@ -51,7 +51,7 @@ def test_a_clerks_change_of_a_public_name_waits_for_the_section_head(browser, li
     head.get_by_label("コメント（任意）").fill("名称変更の決裁済み")
     head.get_by_role("button", name="承認して公開する").click()
     expect(head.get_by_text("公開情報の変更を承認しました")).to_be_visible()
-    expect(head.get_by_text("公開情報の変更を承認（表示名）")).to_be_visible()
+    expect(head.get_by_text("公開情報の変更（表示名）：承認待ち → 承認")).to_be_visible()  # its 経過
     assert "こまえ子ども応援団" in _registry_text(browser, live_server)
     assert clerk.console_errors == [] and head.console_errors == []
 

@@ -51,8 +51,8 @@ def _lock(incident_id: int, actor) -> Incident:
     return incident
 
 
-def _audit(incident: Incident, actor, summary: str, comment: str = "") -> None:
-    audit_record(target=incident, actor=actor, action=AuditEvent.Action.UPDATED, summary=summary, comment=comment)
+def _audit(incident: Incident, actor, action: AuditEvent.Action, summary: str, comment: str = "") -> None:
+    audit_record(target=incident, actor=actor, action=action, summary=summary, comment=comment)
 
 
 @transaction.atomic
@@ -69,7 +69,7 @@ def incident_open(*, account_id: int, actor, kind: str, title: str, description:
         account=account, kind=kind, title=title.strip(), description=description.strip(), opened_by=actor
     )
     _steps_for(incident)
-    _audit(incident, actor, f"起票（{incident.get_kind_display()}）")
+    _audit(incident, actor, AuditEvent.Action.CREATED, f"起票（{incident.get_kind_display()}）")
     return incident
 
 
@@ -88,7 +88,7 @@ def incident_step_done(*, incident_id: int, actor, code: str, note: str = "") ->
         raise TransitionError(settings.CITY.words(f"「{step.label}」は既に実施済みです。"))
     step.done_at, step.done_by, step.note = timezone.now(), actor, note.strip()[:200]
     step.save(update_fields=["done_at", "done_by", "note"])
-    _audit(incident, actor, f"実施：{step.label}", note)
+    _audit(incident, actor, AuditEvent.Action.STEP_DONE, f"実施：{step.label}", note)
     return step
 
 
@@ -110,7 +110,7 @@ def incident_escalate(*, incident_id: int, actor) -> Incident:
     else:
         raise TransitionError(f"既に{role_label(Role.SECURITY_OFFICER)}まで報告しています。")
     incident.save()
-    _audit(incident, actor, summary)
+    _audit(incident, actor, AuditEvent.Action.ESCALATED, summary)
     return incident
 
 
@@ -162,5 +162,5 @@ def evidence_add(*, incident_id: int, actor, upload) -> Evidence:
     upload.seek(0)
     evidence.file.save("evidence", upload, save=False)
     evidence.save()
-    _audit(incident, actor, f"証拠ファイルを追加（{evidence.original_name}）")
+    _audit(incident, actor, AuditEvent.Action.EVIDENCE_ADDED, f"証拠ファイルを追加（{evidence.original_name}）")
     return evidence

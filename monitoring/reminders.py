@@ -47,7 +47,7 @@ def content_check_log(*, account_id: int, actor, note: str = "") -> ContentCheck
     audit_record(
         target=account,
         actor=actor,
-        action=AuditEvent.Action.UPDATED,
+        action=AuditEvent.Action.CONTENT_CHECKED,
         summary=settings.CITY.words("発言内容を確認（G-4-3-ア）"),
     )
     return check

@@ -25,7 +25,7 @@ from django.db import transaction
 from django.dispatch import receiver
 from django_auth_ldap.backend import LDAPBackend, _LDAPUser, populate_user
 
-from core.audit import audit_record
+from core.audit import Job, audit_record
 from core.models import AuditEvent
 
 from .roles import role_label
@@ -61,7 +61,7 @@ class DirectoryBackend(LDAPBackend):
             if getattr(ldap_user, "built_here", False):
                 audit_record(
                     target=user,
-                    actor=None,
+                    actor=Job.DIRECTORY,
                     action=AuditEvent.Action.CREATED,
                     summary=f"ディレクトリから利用者を登録：{user.username}（役割なし）",
                 )
@@ -90,7 +90,7 @@ def _sync_mapped_roles(user, ldap_user) -> None:
             summary, before, after = f"ディレクトリのグループを外れたため役割を解除：{label}", role, ""
         audit_record(
             target=user,
-            actor=None,
+            actor=Job.DIRECTORY,
             action=AuditEvent.Action.UPDATED,
             summary=summary,
             from_state=before,

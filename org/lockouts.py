@@ -41,7 +41,7 @@ from django.db.models import Exists, Max, OuterRef, Sum
 from django.shortcuts import render
 from django.utils import timezone
 
-from core.audit import audit_record
+from core.audit import Job, audit_record, person_of
 from core.errors import TransitionError
 from core.models import AuditEvent
 
@@ -341,10 +341,10 @@ def lockout_release(*, actor, username: str = "", address: str = "", comment: st
     """The sysadmin lets a user name, an address, or one pair of them sign in again; kept and audited.
 
     A name releases its locks at every address and its slow-down; an address, every name's failures
-    from it; both, that pair only. `actor=None` is the server's command line (`manage.py
-    unlock_login`), for when no sysadmin can sign in.
+    from it; both, that pair only. `actor=Job.UNLOCK_COMMAND` is the server's command line
+    (`manage.py unlock_login`), for when no sysadmin can sign in.
     """
-    if actor is not None:  # None: the server's command line
+    if actor != Job.UNLOCK_COMMAND:
         ensure_can_release_lockouts(actor)
     username = normalize_username(username) if username else ""
     address = address.strip()
@@ -360,15 +360,18 @@ def lockout_release(*, actor, username: str = "", address: str = "", comment: st
         raise TransitionError("その利用者名・アドレスには記録された失敗がありません。")
     attempts.delete()  # axes' counters, not a record of ours: the release below is what is kept
     release = LockoutRelease.objects.create(
-        username=username, address=address or None, failures=failures, released_by=actor, comment=comment.strip()
+        username=username,
+        address=address or None,
+        failures=failures,
+        released_by=person_of(actor),
+        comment=comment.strip(),
     )
     what = "・".join(filter(None, [username and f"利用者名 {username}", address and f"アドレス {address}"]))
     audit_record(
         target=release,
         actor=actor,
-        action=AuditEvent.Action.UPDATED,
-        summary=f"ログインのロックを解除（{what}、失敗{failures}回）"
-        + ("" if actor is not None else "：サーバーのコマンドで実行"),
+        action=AuditEvent.Action.CREATED,
+        summary=f"ログインのロックを解除（{what}、失敗{failures}回）",
         comment=comment,
     )
     return release

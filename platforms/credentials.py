@@ -26,7 +26,7 @@ from django.utils.crypto import salted_hmac
 from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import AccountStatus, OfficialAccount, Platform
-from core.audit import SUMMARY_MAX, audit_record
+from core.audit import SUMMARY_MAX, Job, audit_record, person_of, transition
 from core.dates import to_wareki
 from core.errors import TransitionError
 from core.models import AuditEvent
@@ -107,14 +107,19 @@ def _details(credential: ApiCredential) -> str:
     )
 
 
-def _summary(what: str, credential: ApiCredential) -> str:
-    """How an audit row names a credential: scope, kind, expiry and fingerprint, never the token."""
+def _summary(what: str, credential: ApiCredential, *, room: int = 0) -> str:
+    """How an audit row names a credential: scope, kind, expiry and fingerprint, never the token.
+
+    `room`: characters the row adds after it (a transition's states)."""
     text = f"{what}：{credential.scope_label}・{_details(credential)}"
-    if len(text) <= SUMMARY_MAX:
+    if len(text) <= SUMMARY_MAX - room:
         return text
     # A long display name gives way; the kind, the expiry and the fingerprint stay.
     tail = f"…・{_details(credential)}"
-    return f"{what}：{credential.scope_label}"[: SUMMARY_MAX - len(tail)] + tail
+    return f"{what}：{credential.scope_label}"[: SUMMARY_MAX - room - len(tail)] + tail
+
+
+RETIRING = "：使用中 → 廃止"  # what core.audit.transition adds to the summary
 
 
 @sensitive_variables()
@@ -149,17 +154,15 @@ def kind_refusal(platform: Platform, kind: str) -> str:
 def _retire(credential: ApiCredential, *, actor, why: str, comment: str = "") -> None:
     """Retire a locked, active credential: kept with who and when; its secret is erased."""
     credential.retired_at = timezone.now()
-    credential.retired_by = actor
+    credential.retired_by = person_of(actor)
     credential.secret = ""
-    credential.save(update_fields=["retired_at", "retired_by", "secret"])
-    audit_record(
-        target=credential,
+    transition(
+        credential,
+        to=ApiCredential.Status.RETIRED,
         actor=actor,
-        action=AuditEvent.Action.TRANSITION,
-        summary=_summary(why, credential),
-        from_state="active",
-        to_state="retired",
+        label=_summary(why, credential, room=len(RETIRING)),
         comment=comment,
+        update_fields=["retired_at", "retired_by", "secret"],
     )
 
 
@@ -338,8 +341,8 @@ def rotate_keys() -> Rotation:
         ApiCredential.objects.filter(pk=credential.pk).update(secret=secret)
         audit_record(
             target=credential,
-            actor=None,  # the server's command
-            action=AuditEvent.Action.UPDATED,
+            actor=Job.ROTATE_COMMAND,
+            action=AuditEvent.Action.KEY_ROTATED,
             summary=_summary("APIトークンを新しい暗号鍵で暗号化し直し", credential),
         )
         rotated += 1
@@ -435,11 +438,13 @@ def credential_reminders_send(today: date) -> int:
 
 @sensitive_variables()
 @transaction.atomic
-def credential_renewed(*, credential_id: int, fingerprint: str, token: str, expires_on: date) -> ApiCredential | None:
+def credential_renewed(
+    *, credential_id: int, fingerprint: str, token: str, expires_on: date, actor: Job
+) -> ApiCredential | None:
     """Put a refreshed token in place of the one it was refreshed from, in the same scope (the
-    refresh is the platform's, so no person registers it: the audit names none, and the new row keeps
-    the sysadmin who registered the first). Nothing changes if that credential was replaced or
-    retired meanwhile."""
+    refresh is the platform's, so no person registers it: the audit names the job that asked for it
+    (`actor`), and the new row keeps the sysadmin who registered the first). Nothing changes if that
+    credential was replaced or retired meanwhile."""
     previous = (
         ApiCredential.objects.select_for_update(of=("self",))
         .select_related("platform", "account__platform")
@@ -449,7 +454,7 @@ def credential_renewed(*, credential_id: int, fingerprint: str, token: str, expi
     if previous is None:
         return None
     token = _check_token(token)
-    _retire(previous, actor=None, why="APIトークンを自動更新（更新前）")
+    _retire(previous, actor=actor, why="APIトークンを自動更新（更新前）")
     credential = ApiCredential.objects.create(
         platform=previous.platform,
         account=previous.account,
@@ -461,7 +466,7 @@ def credential_renewed(*, credential_id: int, fingerprint: str, token: str, expi
     )
     audit_record(
         target=credential,
-        actor=None,
+        actor=actor,
         action=AuditEvent.Action.CREATED,
         summary=_summary("APIトークンを自動更新", credential),
     )

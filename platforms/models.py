@@ -32,6 +32,10 @@ class ApiCredential(UndeletableModel):
         REFRESH_TOKEN = "refresh_token", "リフレッシュトークン"
         CLIENT_CREDENTIALS = "client_credentials", "クライアントキー:クライアントシークレット"
 
+    class Status(models.TextChoices):
+        ACTIVE = "active", "使用中"
+        RETIRED = "retired", "廃止"
+
     platform = models.ForeignKey(
         "accounts.Platform", verbose_name="SNS", on_delete=models.PROTECT, related_name="api_credentials"
     )
@@ -55,6 +59,8 @@ class ApiCredential(UndeletableModel):
         settings.AUTH_USER_MODEL, verbose_name="登録者", on_delete=models.PROTECT, related_name="+"
     )
     registered_at = models.DateTimeField("登録日時", default=timezone.now)
+    # Changes only through core.audit.transition (credentials.py), with retired_at and retired_by.
+    status = models.CharField("状態", max_length=10, choices=Status.choices, default=Status.ACTIVE, editable=False)
     retired_at = models.DateTimeField("廃止日時", null=True, blank=True, editable=False)
     retired_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -85,6 +91,11 @@ class ApiCredential(UndeletableModel):
                 fields=["platform"],
                 condition=models.Q(retired_at__isnull=True, account__isnull=True),
                 name="one_active_credential_per_platform",
+            ),
+            models.CheckConstraint(
+                name="credential_retired_when_its_status_says",
+                condition=models.Q(status="active", retired_at__isnull=True)
+                | models.Q(status="retired", retired_at__isnull=False),
             ),
         ]
         triggers = [

@@ -11,6 +11,7 @@ from cryptography.fernet import InvalidToken
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
+from core.audit import Job
 from core.errors import TransitionError
 
 from . import credentials
@@ -58,7 +59,11 @@ def _renew(credential: ApiCredential, client) -> bool:
     expires_on = timezone.localdate() + timedelta(seconds=lifetime) - timedelta(days=1)
     try:
         renewed = credentials.credential_renewed(
-            credential_id=credential.pk, fingerprint=credential.fingerprint, token=fresh, expires_on=expires_on
+            credential_id=credential.pk,
+            fingerprint=credential.fingerprint,
+            token=fresh,
+            expires_on=expires_on,
+            actor=Job.TOKEN_RENEWAL,
         )
     except TransitionError as exc:  # a token we cannot keep (its characters or length)
         reason = scrub(str(exc), (token, fresh), error=True)

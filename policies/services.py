@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import OfficialAccount
-from core.audit import audit_record, summary_of
+from core.audit import audit_record, person_of, summary_of
 from core.dates import to_wareki
 from core.errors import TransitionError
 from core.models import AuditEvent
@@ -101,7 +101,7 @@ def _fill_draft(account: OfficialAccount, actor, *, reset: bool) -> PolicyDraft:
     audit_record(
         target=account,
         actor=actor,
-        action=AuditEvent.Action.UPDATED,
+        action=AuditEvent.Action.POLICY_DRAFTED,
         summary=settings.CITY.named(
             "運用ポリシー案をテンプレートから作成" if not reset else "運用ポリシー案をテンプレートから作り直し"
         ),
@@ -145,7 +145,7 @@ def policy_draft_update(*, account_id: int, actor, title: str, articles: list[di
     audit_record(
         target=account,
         actor=actor,
-        action=AuditEvent.Action.UPDATED,
+        action=AuditEvent.Action.POLICY_EDITED,
         summary=settings.CITY.named(summary_of("運用ポリシー案を編集", changes)),
     )
     return draft
@@ -223,7 +223,7 @@ def _issue(account: OfficialAccount, actor, *, issued_on: date, comment: str) ->
     audit_record(
         target=account,
         actor=actor,
-        action=AuditEvent.Action.UPDATED,
+        action=AuditEvent.Action.POLICY_ISSUED,
         summary=settings.CITY.named(
             f"運用ポリシー第{version.number}版を{version.get_kind_display()}（{to_wareki(issued_on)}）"
         ),
@@ -345,7 +345,7 @@ def template_record_revision(*, template_id: int, actor) -> PolicyTemplate:
         title=template.title,
         service_description=template.service_description,
         articles=articles,
-        saved_by=actor,
+        saved_by=person_of(actor),  # none when the server's command saved it from the profile
     )
     return template
 
@@ -386,7 +386,7 @@ def template_from_profile(*, actor, revise: bool = False) -> str:
         audit_record(
             target=template,
             actor=actor,
-            action="from_profile",
+            action=AuditEvent.Action.FROM_PROFILE,
             summary=f"{template.name}をプロファイルから登録",
         )
         return settings.CITY.named(
@@ -414,7 +414,7 @@ def template_from_profile(*, actor, revise: bool = False) -> str:
     audit_record(
         target=template,
         actor=actor,
-        action="from_profile",
+        action=AuditEvent.Action.FROM_PROFILE,
         summary=f"{template.name}をプロファイルの文面に改版（第{template.revision}版）",
     )
     return settings.CITY.named(

@@ -71,7 +71,7 @@ def review_start(*, account_id: int, actor, fiscal_year: int) -> YearEndReview:
     audit_record(
         target=account,
         actor=actor,
-        action=AuditEvent.Action.UPDATED,
+        action=AuditEvent.Action.REVIEW_CREATED,
         summary=f"{fiscal_year_label(fiscal_year)}の効果測定を作成",
     )
     return review
@@ -204,7 +204,7 @@ def suspension_plan_create(
     audit_record(
         target=account,
         actor=actor,
-        action=AuditEvent.Action.UPDATED,
+        action=AuditEvent.Action.SUSPENSION_PLANNED,
         summary=f"運用停止の計画を作成（影響度：{impact}、{followers:,}人）",
     )
     return plan

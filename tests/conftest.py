@@ -40,9 +40,10 @@ def another_city(settings):
 def another_city_data(another_city, db):
     """…and its SNS and policy template in the database, as `apply_city_profile --policy-template`
     leaves a database migrated under Komae's profile."""
+    from core.audit import Job
     from portal.city_profile import apply_profile
 
-    apply_profile(actor=None, revise_policy_template=True)
+    apply_profile(actor=Job.PROFILE_COMMAND, revise_policy_template=True)
     return another_city
 
 

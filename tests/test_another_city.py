@@ -195,6 +195,7 @@ CITY_WORDS = (
 @pytest.fixture
 def a_town(settings, tmp_path, db):
     """架空野市 as a town, 架空野町: the same profile and wording, its kind 町 (derived from its name)."""
+    from core.audit import Job
     from komae_sns.city import BUNDLED, MUNICIPAL_WORD, load_profile
     from portal.city_profile import apply_profile
 
@@ -203,7 +204,7 @@ def a_town(settings, tmp_path, db):
         (tmp_path / path.name).write_text(MUNICIPAL_WORD.sub("町", text), encoding="utf-8")
     town = load_profile(tmp_path / "kakuuno.toml")
     settings.CITY, settings.CITY_NAME, settings.CITY_EMAIL_DOMAIN = town, town.name, town.email_domain
-    apply_profile(actor=None, revise_policy_template=True)
+    apply_profile(actor=Job.PROFILE_COMMAND, revise_policy_template=True)
     people, world = _build_people_and_world()
     return world, people.__getitem__
 

@@ -110,7 +110,14 @@ def _account_history(n, account_a, head_a, **_):
 
     kind = ContentType.objects.get_for_model(account_a)
     AuditEvent.objects.bulk_create(
-        AuditEvent(content_type=kind, object_id=account_a.pk, action="updated", summary=f"変更{i}", actor=head_a)
+        AuditEvent(
+            content_type=kind,
+            object_id=account_a.pk,
+            action=AuditEvent.Action.UPDATED,
+            summary=f"変更{i}",
+            actor_kind=AuditEvent.ActorKind.PERSON,
+            actor=head_a,
+        )
         for i in range(n)
     )
     start = 738000 + FollowerSnapshot.objects.filter(account=account_a).count()

@@ -24,7 +24,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-from core.audit import audit_record
+from core.audit import Job, audit_record
 from core.models import AuditEvent, BackupRecord
 
 from .databases import database_for
@@ -62,7 +62,7 @@ def recorded_files() -> list[tuple]:
 # --- backing up -------------------------------------------------------------------------------------
 
 
-def backup_create(*, output: Path, actor=None) -> BackupRecord:
+def backup_create(*, output: Path, actor: Job) -> BackupRecord:
     """Write the database and every media file into `output` (absent or empty), with manifest.json.
 
     The database is copied first: a file is stored before the row that names it and never removed,
@@ -162,7 +162,9 @@ def backup_nightly() -> BackupRecord:
     """Beat's nightly backup: a folder named by the time under BACKUP_DIR, then keep BACKUP_KEEP."""
     root = Path(settings.BACKUP_DIR)
     root.mkdir(mode=0o700, parents=True, exist_ok=True)
-    record = backup_create(output=root / f"{FOLDER_PREFIX}{timezone.localtime():{FOLDER_TIME}}")
+    record = backup_create(
+        output=root / f"{FOLDER_PREFIX}{timezone.localtime():{FOLDER_TIME}}", actor=Job.NIGHTLY_BACKUP
+    )
     backups_prune(root=root, keep=settings.BACKUP_KEEP)
     return record
 
@@ -276,7 +278,7 @@ def _restored(source: Path, manifest: Manifest, media_root: Path, *, force: bool
         taken = timezone.localtime(manifest.created_at)
         audit_record(
             target=record,
-            actor=None,
+            actor=Job.RESTORE_COMMAND,
             action=AuditEvent.Action.CREATED,
             summary=f"バックアップから復元（{taken:%Y-%m-%d %H:%M} 取得、{len(manifest.files)}ファイル）",
             changes={"フォルダ": str(source), "空でない復元先を置き換え（--force）": force},

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
+from core.audit import Job
 from core.errors import TransitionError
 
 from ..checks import (
@@ -104,7 +105,11 @@ class TiktokAdapter(ApiAdapter):
             expires_on = timezone.localdate() + timedelta(seconds=lifetime) - timedelta(days=1)
             try:
                 credentials.credential_renewed(
-                    credential_id=locked.pk, fingerprint=locked.fingerprint, token=fresh, expires_on=expires_on
+                    credential_id=locked.pk,
+                    fingerprint=locked.fingerprint,
+                    token=fresh,
+                    expires_on=expires_on,
+                    actor=Job.STATUS_CHECK,  # TikTok rotates the refresh token at every check
                 )
             except TransitionError as exc:  # an answer we cannot keep: the sysadmin must authorise again
                 return self.api_target(

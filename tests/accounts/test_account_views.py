@@ -59,9 +59,11 @@ def test_staff_registers_an_existing_account_of_their_own_section(client, staff_
     assert account.password_changed_on == date(2026, 4, 1)
     assert account.linked_app_list == ["予約投稿ツールA", "分析ツールB"]
     event = AuditEvent.objects.for_object(account).get()
-    assert (event.actor, event.summary) == (staff_a, "アカウントを登録（開設準備）")
+    assert (event.action, event.actor, event.to_state) == (AuditEvent.Action.CREATED, staff_a, "preparing")
     page = client.get(response.url).content.decode()
-    assert "アカウントを登録（開設準備）" in page
+    assert (
+        f'アカウントを登録（開設準備）</span>\n      <span class="text-body-secondary">— {staff_a.display_name}' in page
+    )
     assert "2026年4月1日（令和8年4月1日）" in page
 
 
@@ -195,8 +197,12 @@ def test_follower_counts_are_recorded_over_time_and_corrected(client, staff_a, a
     client.post(url, {"recorded_on": "2025-03-31", "count": "900"})
     snapshots = list(FollowerSnapshot.objects.filter(account=account_a).values_list("recorded_on", "count"))
     assert snapshots == [(date(2026, 3, 31), 1250), (date(2025, 3, 31), 900)]
-    summaries = [e.summary for e in AuditEvent.objects.for_object(account_a)]
-    assert "フォロワー数を訂正 1,200 → 1,250（令和8年3月31日）" in summaries
+    recorded = [(e.action, e.actor, e.changes) for e in AuditEvent.objects.for_object(account_a)]
+    assert recorded == [
+        (AuditEvent.Action.FOLLOWERS, staff_a, {"recorded_on": "2026-03-31", "count": [None, 1200]}),
+        (AuditEvent.Action.FOLLOWERS, staff_a, {"recorded_on": "2026-03-31", "count": [1200, 1250]}),  # corrected
+        (AuditEvent.Action.FOLLOWERS, staff_a, {"recorded_on": "2025-03-31", "count": [None, 900]}),
+    ]
     listing = client.get(reverse("accounts:list")).content.decode()
     assert "1,250" in listing
 

@@ -6,6 +6,7 @@ and until then the public sees the old values.
 """
 
 import json
+from unittest.mock import ANY
 
 import pytest
 from django.urls import reverse
@@ -70,7 +71,12 @@ def test_a_clerks_change_of_the_profile_url_waits_for_the_section_head(client, s
     change = PublicChange.objects.get()
     assert change.status == PublicChange.Status.PENDING and change.proposed_by == staff_a
     assert set(change.changes) == {"profile_url", "handle"}
-    assert "公開情報の変更を申請（ユーザー名、プロフィールURL）" in [e.summary for e in AuditEvent.objects.all()]
+    proposed = AuditEvent.objects.for_object(change).get()
+    assert (proposed.action, proposed.actor) == (AuditEvent.Action.CREATED, staff_a)
+    assert proposed.changes == {
+        "ユーザー名": ["komae_kodomo", "komae_kids"],
+        "プロフィールURL": ["https://x.com/komae_kodomo", EVIL],
+    }
 
 
 def test_the_section_head_approves_and_the_public_sees_the_new_values(client, staff_a, head_a, account_a, mailoutbox):
@@ -86,8 +92,8 @@ def test_the_section_head_approves_and_the_public_sees_the_new_values(client, st
     assert response.status_code == 302
     client.logout()
     assert "こまえ子ども応援団" in client.get(reverse("registry:list")).content.decode()
-    event = AuditEvent.objects.filter(summary__startswith="公開情報の変更を承認").get()
-    assert event.actor == head_a
+    event = AuditEvent.objects.for_object(change).get(action=AuditEvent.Action.TRANSITION)
+    assert (event.from_state, event.to_state, event.actor) == ("pending", "approved", head_a)
     assert event.changes == {"表示名": ["こまえ子ども", "こまえ子ども応援団"]}
     assert event.comment == f"申請：{staff_a.display_name}／承認：{head_a.display_name}：確認済み"
     change.refresh_from_db()
@@ -102,6 +108,8 @@ def test_a_rejected_change_never_reaches_the_public(client, staff_a, head_a, acc
     account_a.refresh_from_db()
     assert account_a.profile_url == "https://x.com/komae_kodomo"
     assert PublicChange.objects.get().status == PublicChange.Status.REJECTED
+    event = AuditEvent.objects.for_object(change).get(action=AuditEvent.Action.TRANSITION)
+    assert (event.to_state, event.actor, event.changes) == ("rejected", head_a, {"プロフィールURL": [ANY, EVIL]})
     with pytest.raises(TransitionError, match="既に「却下」"):
         services.public_change_decide(change_id=change.pk, actor=head_a, approve=True)
 
@@ -183,6 +191,8 @@ def test_the_proposer_withdraws_and_the_heads_are_told_by_mail(
     client.force_login(staff_a)
     client.post(reverse("accounts:public_change", args=[account_a.pk, change.pk, "withdraw"]))
     assert PublicChange.objects.get().status == PublicChange.Status.WITHDRAWN
+    event = AuditEvent.objects.for_object(change).get(action=AuditEvent.Action.TRANSITION)
+    assert (event.from_state, event.to_state, event.actor) == ("pending", "withdrawn", staff_a)
     assert json.loads(client.get(reverse("registry:json")).content)["accounts"][0]["verification"] == "未申請"
 
 
@@ -203,7 +213,7 @@ def test_activation_publishes_only_what_the_section_head_saw(client, staff_a, he
     client.post(reverse("accounts:transition", args=[preparing_a.pk, "activate"]), {"public_fingerprint_seen": fresh})
     preparing_a.refresh_from_db()
     assert preparing_a.status == AccountStatus.ACTIVE
-    event = AuditEvent.objects.for_object(preparing_a).filter(action="transition").get()
+    event = AuditEvent.objects.for_object(preparing_a).filter(action=AuditEvent.Action.TRANSITION).get()
     assert event.actor == head_a and event.changes["プロフィールURL"] == EVIL
 
 
@@ -227,3 +237,17 @@ def test_a_legacy_profile_url_does_not_block_a_change_of_another_field(staff_a, 
     services.public_change_decide(change_id=change.pk, actor=head_a, approve=True)
     account_a.refresh_from_db()
     assert account_a.display_name == "案"
+
+
+def test_the_accounts_history_shows_each_proposal_and_what_became_of_it(client, staff_a, head_a, account_a):
+    """The rows are the public change's own (its status moves through core.audit.transition); the
+    account's page reads them in its 経過 beside the account's, who did what in words."""
+    change = services.account_update(account_id=account_a.pk, actor=staff_a, fields={"display_name": "案"}).proposal
+    services.public_change_decide(change_id=change.pk, actor=head_a, approve=False, comment="名称が違います")
+    client.force_login(head_a)
+    page = client.get(reverse("accounts:detail", args=[account_a.pk])).content.decode()
+    timeline = page[page.index('id="timeline-heading"') :]
+    decided, proposed = "公開情報の変更（表示名）：承認待ち → 却下", "公開情報の変更を申請（表示名）"
+    assert timeline.index(decided) < timeline.index(proposed)  # newest first
+    assert f"— {head_a.display_name}" in timeline and f"— {staff_a.display_name}" in timeline
+    assert "名称が違います" in timeline

@@ -42,4 +42,4 @@ def test_two_simultaneous_activations_make_one_transition(preparing_a, head_a, a
     assert "現在の状態（運用中）では「運用開始」を行えません" in refused
     preparing_a.refresh_from_db()
     assert preparing_a.status == AccountStatus.ACTIVE
-    assert AuditEvent.objects.for_object(preparing_a).filter(action="transition").count() == 1
+    assert AuditEvent.objects.for_object(preparing_a).filter(action=AuditEvent.Action.TRANSITION).count() == 1

@@ -168,7 +168,7 @@ def test_restore_drill_brings_back_every_row_audit_event_and_file(fresh_database
     record = BackupRecord.objects.get()
     assert record.kind == BackupRecord.Kind.RESTORE
     audit = AuditEvent.objects.for_object(record).get()
-    assert audit.summary.startswith("バックアップから復元")
+    assert (audit.action, audit.actor_job) == (AuditEvent.Action.CREATED, AuditEvent.Job.RESTORE_COMMAND)
     assert audit.pk > max(r[0] for r in source_rows["core_auditevent"])
     restored = database_rows()
     restored["core_backuprecord"] = [r for r in restored["core_backuprecord"] if r[0] != record.pk]
@@ -197,7 +197,9 @@ def test_a_backup_lists_every_file_with_its_size_and_sha256(backup, kept):
     record = BackupRecord.objects.get()
     assert (record.kind, record.path, record.file_count) == ("backup", str(backup), 3)
     assert record.size == sum(f["size"] for f in manifest["files"]) + (backup / "manifest.json").stat().st_size
-    assert AuditEvent.objects.for_object(record).get().summary.startswith("バックアップを作成（3ファイル")
+    audit = AuditEvent.objects.for_object(record).get()
+    assert (audit.action, audit.actor_job) == (AuditEvent.Action.CREATED, AuditEvent.Job.BACKUP_COMMAND)
+    assert audit.summary.startswith("バックアップを作成（3ファイル")  # what the sysadmin reads
 
 
 def test_a_backup_is_refused_when_a_stored_pdf_no_longer_matches_its_version(kept, tmp_path):

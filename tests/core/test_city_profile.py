@@ -283,7 +283,8 @@ def test_apply_city_profile_adds_what_is_missing_and_keeps_what_was_edited(anoth
     assert (template.title, template.revision) == ("{名称}運用方針", 2)
     assert [a.heading for a in template.articles.all()][:2] == ["趣旨", "定義"]
     assert template.revisions.get(revision=1).title == "{名称}アカウント運用ポリシー"  # the history stays
-    assert AuditEvent.objects.filter(action="from_profile").count() == 2
+    from_profile = AuditEvent.objects.filter(action=AuditEvent.Action.FROM_PROFILE)
+    assert [e.actor_job for e in from_profile] == [AuditEvent.Job.PROFILE_COMMAND] * 2
     out = StringIO()
     call_command("apply_city_profile", stdout=out)
     assert "プロファイルと同じです" in out.getvalue() and "登録済みです" in out.getvalue()

@@ -1,5 +1,7 @@
 """Every status change is one TRANSITION row old → new on the record itself; every edit of a draft is
-an UPDATED row naming what changed (SPEC §7: who did what, when, from which state to which)."""
+an UPDATED row naming what changed (SPEC §7: who did what, when, from which state to which).
+
+A few tests read the summary: it is what people read on the record's page (経過)."""
 
 from datetime import date
 
@@ -44,6 +46,11 @@ def test_closing_an_incident_is_a_transition_of_the_incident(account_a, head_a):
     incident = incidents.incident_open(account_id=account_a.pk, actor=head_a, kind="other", title="確認")
     incidents.incident_step_done(incident_id=incident.pk, actor=head_a, code="confirm")
     incidents.incident_close(incident_id=incident.pk, actor=head_a, comment="対応済み")
+    assert [r.action for r in _rows(incident)] == [
+        AuditEvent.Action.CREATED,
+        AuditEvent.Action.STEP_DONE,
+        AuditEvent.Action.TRANSITION,
+    ]
     (row,) = _rows(incident, AuditEvent.Action.TRANSITION)
     assert (row.from_state, row.to_state, row.comment) == ("open", "closed", "対応済み")
 
@@ -51,8 +58,9 @@ def test_closing_an_incident_is_a_transition_of_the_incident(account_a, head_a):
 def test_an_edit_of_a_request_draft_names_what_changed(staff_a, head_a):
     request = approvals.request_create(actor=staff_a, fields={"title": "件名"})
     approvals.request_update(request_id=request.pk, actor=staff_a, fields={"title": "新しい件名", "frequency": ""})
-    edits = [r for r in _rows(request, AuditEvent.Action.UPDATED) if r.summary.startswith("下書きを編集")]
-    assert [(r.summary, r.changes) for r in edits] == [("下書きを編集（件名）", {"件名": ["件名", "新しい件名"]})]
+    (created,) = _rows(request, AuditEvent.Action.CREATED)
+    (edit,) = _rows(request, AuditEvent.Action.UPDATED)
+    assert (created.actor, edit.actor, edit.changes) == (staff_a, staff_a, {"件名": ["件名", "新しい件名"]})
     request = approvals.request_update(request_id=request.pk, actor=staff_a, fields=complete_request_fields(head_a))
     approvals.request_submit(request_id=request.pk, actor=head_a)
     (row,) = _rows(request, AuditEvent.Action.TRANSITION)
@@ -67,9 +75,12 @@ def test_an_edit_of_a_policy_draft_names_the_articles(account_a, head_a):
     articles.append({"heading": "附則", "body": "この方針は、令和8年4月1日から施行する。"})
     policies.policy_draft_update(account_id=account_a.pk, actor=head_a, title=draft.title, articles=articles)
     policies.policy_draft_update(account_id=account_a.pk, actor=head_a, title=draft.title, articles=articles)
-    edits = [r.summary for r in _rows(account_a) if r.summary.startswith("運用ポリシー案を編集")]
-    assert edits == ["運用ポリシー案を編集（第3条、第11条（新設））"]
+    (drafted,) = _rows(account_a, AuditEvent.Action.POLICY_DRAFTED)
+    (edit,) = _rows(account_a, AuditEvent.Action.POLICY_EDITED)
+    assert edit.summary == "運用ポリシー案を編集（第3条、第11条（新設））"  # the articles, as people read them
     policies.policy_issue(account_id=account_a.pk, actor=head_a, issued_on=date(2026, 4, 1))
+    (issued,) = _rows(account_a, AuditEvent.Action.POLICY_ISSUED)
+    assert (drafted.actor, issued.actor) == (head_a, head_a)
 
 
 def test_a_long_list_of_changed_fields_is_shortened_to_fit_the_summary():

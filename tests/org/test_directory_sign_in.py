@@ -71,7 +71,8 @@ def test_a_directory_user_signs_in_and_has_no_role_until_granted(client, directo
     assert (user.last_name, user.first_name, user.email) == ("山田", "花子", "yamada@city.komae.lg.jp")
     assert user.roles == frozenset()  # no LDAP_ROLE_GROUPS here: the sysadmin grants roles
     assert not user.has_usable_password()  # the directory's password is never kept here
-    assert AuditEvent.objects.filter(object_id=user.pk, summary__startswith="ディレクトリから利用者を登録").exists()
+    event = AuditEvent.objects.for_object(user).get()
+    assert (event.action, event.actor_job) == (AuditEvent.Action.CREATED, AuditEvent.Job.DIRECTORY)
     page = client.get("/").content.decode()
     assert "山田 花子" in page
 
@@ -101,9 +102,11 @@ def test_a_mapped_group_grants_its_role_and_leaving_it_withdraws_it(client, sett
         _login(client, "yamada", DIRECTORY_PASSWORD)
         yamada = User.objects.get(username="yamada")
         assert yamada.roles == {Role.STAFF}
-        summaries = list(AuditEvent.objects.filter(object_id=yamada.pk).values_list("summary", flat=True))
-        assert any("役割を付与：行政情報化推進委員会 委員" in s for s in summaries)
-        assert any("役割を解除：行政情報化推進委員会 委員" in s for s in summaries)
+        events = AuditEvent.objects.for_object(yamada).filter(action=AuditEvent.Action.UPDATED)
+        assert [(e.from_state, e.to_state, e.actor_job) for e in events] == [
+            ("", Role.COMMITTEE, AuditEvent.Job.DIRECTORY),
+            (Role.COMMITTEE, "", AuditEvent.Job.DIRECTORY),
+        ]
     finally:
         conn = slapd.admin()
         conn.modify_s(slapd.committee, [(ldap.MOD_ADD, "member", [slapd.yamada.encode()])])

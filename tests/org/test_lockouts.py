@@ -143,7 +143,8 @@ def test_the_security_officer_sees_the_lockouts_and_the_sysadmin_releases_one(cl
     release = LockoutRelease.objects.get()
     assert (release.username, release.failures, release.released_by) == ("staff_a", 3, admin)
     event = AuditEvent.objects.for_object(release).get()
-    assert event.actor == admin and "失敗3回" in event.summary and event.comment == "本人に電話で確認"
+    assert (event.action, event.actor, event.comment) == (AuditEvent.Action.CREATED, admin, "本人に電話で確認")
+    assert "失敗3回" in event.summary
     assert _login(client, "staff_a", PASSWORD).status_code == 302 and _signed_in(client)
 
 
@@ -159,7 +160,8 @@ def test_the_server_command_releases_a_lockout_when_no_sysadmin_can_sign_in(clie
     call_command("unlock_login", "--username", "admin", "--comment", "管理者本人を対面で確認")
     assert "ロックを解除しました" in capsys.readouterr().out
     event = AuditEvent.objects.for_object(LockoutRelease.objects.get()).get()
-    assert event.actor is None and "サーバーのコマンド" in event.summary
+    assert (event.actor_kind, event.actor_job, event.actor) == ("job", AuditEvent.Job.UNLOCK_COMMAND, None)
+    assert LockoutRelease.objects.get().released_by is None
     assert _login(client, "admin", PASSWORD).status_code == 302
 
 

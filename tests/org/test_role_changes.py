@@ -164,10 +164,12 @@ def test_a_contractors_assignments_end_with_the_role_and_do_not_come_back_with_i
     staff = _reassign(client, admin, contractor, roles=[Role.STAFF], department=dept_b)
     assert not account_a.contractors.exists()
     event = AuditEvent.objects.for_object(account_a).get()
-    assert event.changes == {"委託業者の利用者": [[str(staff)], []]} and "委託業者の役割" in event.summary
+    assert event.changes == {"委託業者の利用者": [[str(staff)], []]}
+    assert (event.action, event.actor_job) == (AuditEvent.Action.UPDATED, AuditEvent.Job.ROLE_WITHDRAWN)
     client.force_login(head_a)
     page = client.get(reverse("accounts:detail", args=[account_a.pk])).content.decode()
     assert '委託業者</dt><dd class="col-sm-8">なし</dd>' in page
+    assert "— 自動処理（役割の解除に伴う整理）" in page  # who took them off, in the account's 経過
     client.logout()
 
     again = _reassign(client, admin, staff, roles=[Role.CONTRACTOR], department=None)
@@ -259,6 +261,40 @@ def test_whoever_applied_for_a_request_and_then_joins_the_committee_does_not_jud
     # A member who had no part in it votes as before.
     approvals.request_vote(request_id=pk, actor=member, choice="for")
     assert Vote.objects.filter(request=submitted_by_head_a, member=member).exists()
+
+
+def test_who_edited_or_handed_over_a_draft_is_read_from_the_trail_by_type_old_rows_too(
+    client, admin, staff_a, head_a, dept_a, dept_b, member
+):
+    """Who applied is read from the request's audit trail by type: an edit naming its fields, handing
+    the draft over — and the same in rows written before issue 21, when handing over, a comment and
+    a vote were all UPDATED rows. A member who commented, then or now, still votes."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from tests.factories import UserFactory
+
+    editor, hander, hander_before = (
+        UserFactory(username=f"clerk{i}", department=dept_a, roles=[Role.STAFF]) for i in range(3)
+    )
+    commenter_before = UserFactory(username="member_before", department=dept_b, roles=[Role.COMMITTEE])
+    draft = approvals.request_create(actor=staff_a, fields={"title": "件名"})
+    approvals.request_update(request_id=draft.pk, actor=editor, fields=complete_request_fields(head_a))
+    approvals.request_ask_submission(request_id=draft.pk, actor=hander)
+    approvals.request_submit(request_id=draft.pk, actor=head_a)
+    approvals.request_comment(request_id=draft.pk, actor=member, body="目的を確認しました")
+    kind = ContentType.objects.get_for_model(draft)
+    for actor, summary in ((hander_before, "課長に提出を依頼"), (commenter_before, "審査会のコメント")):
+        AuditEvent.objects.create(  # as 0.2.0 wrote them
+            content_type=kind, object_id=draft.pk, action="updated", summary=summary, actor_kind="person", actor=actor
+        )
+
+    for applicant in (editor, hander, hander_before):
+        judge = _reassign(client, admin, applicant, roles=[Role.COMMITTEE], department=dept_b)
+        with pytest.raises(PermissionDenied):
+            approvals.request_vote(request_id=draft.pk, actor=judge, choice="for")
+    for voter in (member, commenter_before):
+        approvals.request_vote(request_id=draft.pk, actor=voter, choice="for")
+    assert set(Vote.objects.values_list("member__username", flat=True)) == {member.username, "member_before"}
 
 
 def test_a_committee_member_moved_into_the_applying_ka_stops_voting_on_its_request(

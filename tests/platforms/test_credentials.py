@@ -171,13 +171,20 @@ def test_audit_rows_name_the_credential_but_never_the_token(admin, account_a, se
     rows = AuditEvent.objects.order_by("id")
     kept = serializers.serialize("json", rows)
     assert TOKEN not in kept and OTHER_TOKEN not in kept
+    Action = AuditEvent.Action
+    assert [(row.object_id, row.action, row.to_state, row.actor_kind) for row in rows] == [
+        (first.pk, Action.CREATED, "", "person"),
+        (first.pk, Action.TRANSITION, "retired", "person"),  # replaced by the second
+        (second.pk, Action.CREATED, "", "person"),
+        (second.pk, Action.KEY_ROTATED, "", "job"),
+        (second.pk, Action.TRANSITION, "retired", "person"),
+    ]
+    # Each row names the credential as people know it: scope, kind, expiry, fingerprint.
     summaries = [row.summary for row in rows]
     assert summaries[0].startswith("APIトークンを登録：こまえ子ども（X @komae_kodomo）・ベアラートークン")
     assert f"指紋 {first.fingerprint}" in summaries[0] and to_wareki(first.expires_on) in summaries[0]
-    assert any(s.startswith("APIトークンを廃止（差し替え）") and first.fingerprint in s for s in summaries)
-    assert any(s.startswith("APIトークンを差し替え") and "有効期限 なし" in s for s in summaries)
-    assert any(s.startswith("APIトークンを新しい暗号鍵で暗号化し直し") for s in summaries)
-    assert summaries[-1].startswith("APIトークンを廃止：") and second.fingerprint in summaries[-1]
+    assert summaries[1].startswith("APIトークンを廃止（差し替え）") and summaries[1].endswith("：使用中 → 廃止")
+    assert "有効期限 なし" in summaries[2] and second.fingerprint in summaries[-1]
 
 
 def test_the_token_is_never_written_to_the_log(client, admin, account_a, caplog, settings, keys):
@@ -378,7 +385,21 @@ def test_the_sysadmin_retires_a_token_from_the_page(client, admin, account_a):
     ).content.decode()
     assert f"APIトークン（指紋 {credential.fingerprint}）を廃止しました。" in body and "廃止（" in body
     assert credentials.token_for(account_a).problem == credentials.NO_CREDENTIAL
-    assert AuditEvent.objects.order_by("id").last().comment == "失効させた"
+    credential.refresh_from_db()
+    retired = AuditEvent.objects.order_by("id").last()
+    assert (credential.status, credential.retired_by) == (ApiCredential.Status.RETIRED, admin)
+    assert (retired.action, retired.from_state, retired.to_state) == (AuditEvent.Action.TRANSITION, "active", "retired")
+    assert (retired.actor, retired.comment) == (admin, "失効させた")
+
+
+def test_a_tokens_status_and_its_retirement_date_never_disagree(admin, account_a):
+    """The status changes only with retired_at (core.audit.transition); the database holds them together."""
+    credential = register(admin, account=account_a)
+    for change in ({"status": ApiCredential.Status.RETIRED}, {"retired_at": timezone.now()}):
+        with pytest.raises(IntegrityError, match="credential_retired_when_its_status_says"), transaction.atomic():
+            ApiCredential.objects.filter(pk=credential.pk).update(**change)
+    credential.refresh_from_db()
+    assert credential.status == ApiCredential.Status.ACTIVE
 
 
 # --- expiry: the page, the dashboard, the reminder ----------------------------------------------------

@@ -54,9 +54,13 @@ def test_a_token_in_its_last_days_is_refreshed_and_used_from_then_on(threads, ad
     assert (new.account, new.expires_on, new.registered_by) == (account, TODAY + timedelta(days=59), admin)
     assert credentials.token_for(account).token == NEW
     assert new.fingerprint != old.fingerprint
-    audit = AuditEvent.objects.filter(summary__startswith="APIトークンを自動更新").values_list("summary", "actor")
-    assert len(audit) == 2 and all(actor is None for _, actor in audit)
-    assert not [s for s, _ in audit if OLD in s or NEW in s]
+    renewed = AuditEvent.objects.filter(actor_kind="job").order_by("id")
+    assert [(e.object_id, e.action, e.to_state, e.actor, e.actor_job) for e in renewed] == [
+        (old.pk, AuditEvent.Action.TRANSITION, "retired", None, AuditEvent.Job.TOKEN_RENEWAL),
+        (new.pk, AuditEvent.Action.CREATED, "", None, AuditEvent.Job.TOKEN_RENEWAL),
+    ]
+    assert (old.status, new.status) == (ApiCredential.Status.RETIRED, ApiCredential.Status.ACTIVE)
+    assert not [e for e in renewed if OLD in e.summary or NEW in e.summary]
     # The next day's run has nothing to do: the new token lasts 59 days.
     assert renew_tokens().renewed == 0
 

@@ -130,7 +130,14 @@ def test_a_database_of_the_release_before_keeps_its_reviews_and_their_history(ac
         LogEntry.objects.create(
             user=admin, content_type=kind, object_id=str(review.pk), object_repr="効果測定", action_flag=CHANGE
         )
-        AuditEvent.objects.create(content_type=kind, object_id=review.pk, action="updated", summary="効果測定を編集")
+        AuditEvent.objects.create(  # core 0009 does not depend on this app: its actor columns are there
+            content_type=kind,
+            object_id=review.pk,
+            action=AuditEvent.Action.UPDATED,
+            summary="効果測定を編集",
+            actor_kind=AuditEvent.ActorKind.PERSON,
+            actor=staff_a,
+        )
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(leaves)

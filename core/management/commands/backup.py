@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.audit import Job
 from core.backup import BackupError, backup_create
 
 
@@ -18,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, output: Path, **options):
         try:
-            record = backup_create(output=output)
+            record = backup_create(output=output, actor=Job.BACKUP_COMMAND)
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(

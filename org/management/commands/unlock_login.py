@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.audit import Job
 from core.errors import TransitionError
 from org.lockouts import lockout_release
 
@@ -16,7 +17,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, username=None, address=None, comment="", **options):
         try:
-            release = lockout_release(actor=None, username=username or "", address=address or "", comment=comment)
+            release = lockout_release(
+                actor=Job.UNLOCK_COMMAND, username=username or "", address=address or "", comment=comment
+            )
         except TransitionError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS(f"ロックを解除しました：{release.target}"))

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from core.audit import Job
 from portal.city_profile import apply_profile
 
 
@@ -23,5 +24,5 @@ class Command(BaseCommand):
     def handle(self, *args, policy_template=False, **options):
         self.stdout.write(f"プロファイル: {settings.CITY_PROFILE}（{settings.CITY_NAME}）")
         with transaction.atomic():
-            for line in apply_profile(actor=None, revise_policy_template=policy_template):
+            for line in apply_profile(actor=Job.PROFILE_COMMAND, revise_policy_template=policy_template):
                 self.stdout.write(line)

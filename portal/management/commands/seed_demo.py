@@ -21,6 +21,7 @@ from accounts.models import (
 )
 from approvals import services as approvals
 from approvals.models import AccountRequest
+from core.audit import Job
 from monitoring import incidents
 from monitoring.models import Incident
 from org.models import Department, User
@@ -50,7 +51,7 @@ class Command(BaseCommand):
             )
         demo = demo_organisation()
         with transaction.atomic():
-            for line in apply_profile(actor=None):
+            for line in apply_profile(actor=Job.PROFILE_COMMAND):
                 self.stdout.write(line)
             departments = self._departments(demo)
             users = self._users(demo, departments)
