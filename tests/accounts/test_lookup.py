@@ -15,6 +15,8 @@ from accounts.lookup import (
     parse_reference,
 )
 
+pytestmark = pytest.mark.rules  # `make mutate` runs these against accounts/lookup.py
+
 HANDLE_RE = re.compile(r"[a-z0-9._-]+")
 CHANNEL_ID = "UCabcdefghijklmnopqrstuv"  # "UC" and 22 characters, as YouTube writes them
 FB_ID = "100064123456789"

@@ -14,7 +14,7 @@ from policies.models import PolicyDraft
 from tests.factories import complete_request_fields
 from tests.monitoring.test_reviews import complete_review
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.rules]  # `make mutate`: core/audit.py
 
 
 def _rows(obj, action=None):

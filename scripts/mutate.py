@@ -1,0 +1,142 @@
+"""`make mutate`: mutation testing of the modules that hold the rules (issue 21).
+
+mutmut (pyproject's [tool.mutmut]: the modules, one line each) changes each module one mutation at a
+time — a `not` dropped, `and` for `or`, a string or a number changed, an argument left out — and runs,
+for each mutant, the tests marked `rules` that reach the function it changed. A mutant that no test
+notices is a rule the tests do not hold. This script:
+
+1. copies the project into mutants/ afresh (every file git knows, committed or not, so that a new app
+   needs no configuration here); mutmut writes the mutated modules beside them;
+2. runs mutmut with one worker per CPU (MUTATE_WORKERS), each on its own copy of the test database
+   (tests/mutmut_plugin.py);
+3. prints, per module, the mutants killed out of all, their share, and every survivor with the line
+   it changed, and fails when a module is below FLOOR % or a survivor is not explained.
+
+A survivor is explained when the line it changes carries `# mutmut: equivalent — <why>`: a change
+that no caller can notice (see the comments in the modules). It still counts as not killed.
+
+`scripts/mutate.py accounts/permissions.py …` tests those modules only. `.venv/bin/mutmut show NAME`
+prints one mutant's change; results stay in mutants/ until the next run.
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MUTANTS = ROOT / "mutants"
+FLOOR = 90.0
+EXPLAINED = "mutmut: equivalent"
+KILLED = {"killed", "timeout"}  # a mutant that makes the tests hang is noticed too
+
+
+def configured_modules() -> list[str]:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]["source_paths"]
+
+
+def copy_project(modules: list[str]) -> None:
+    """Every file git knows (tracked, or new and not ignored) into mutants/, except the modules
+    mutmut writes itself."""
+    shutil.rmtree(MUTANTS, ignore_errors=True)
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],  # noqa: S607  (git from PATH)
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        source = ROOT / name
+        if name in modules or not source.is_file():  # a deleted file, or a symlinked directory
+            continue
+        target = MUTANTS / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
+
+
+def run_mutmut(modules: list[str], workers: int, everything: bool) -> None:
+    names = [] if everything else [module.removesuffix(".py").replace("/", ".") + ".*" for module in modules]
+    command = [str(ROOT / ".venv/bin/mutmut"), "run", "--max-children", str(workers), *names]
+    log = MUTANTS / "mutmut.log"
+    env = {**os.environ, "MUTATE_WORKERS": str(workers)}
+    with log.open("w") as out:
+        # The progress line is rewritten in place: shown on a terminal, kept in the log otherwise.
+        shown = None if sys.stdout.isatty() else out
+        result = subprocess.run(command, cwd=ROOT, env=env, stdout=shown, stderr=out)  # noqa: S603  (our mutmut)
+    if result.returncode != 0:
+        print(log.read_text()[-5000:])
+        sys.exit(f"mutmut failed (exit status {result.returncode}); its log: {log.relative_to(ROOT)}")
+
+
+def report(modules: list[str]) -> bool:
+    """Print the table and the survivors; True when every module reaches FLOOR % and every survivor
+    is explained."""
+    os.chdir(ROOT)  # mutmut's readers take paths relative to the project
+    from mutmut.mutation.data import SourceFileMutationData
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
+    from mutmut.stats import status_by_exit_code
+
+    width = max(map(len, modules))
+    rows, survivors, ok = [], [], True
+    all_killed = all_total = 0
+    for module in modules:
+        data = SourceFileMutationData(path=module)
+        data.load()
+        statuses = {name: status_by_exit_code[code] for name, code in data.exit_code_by_key.items()}
+        total = len(statuses)
+        killed = sum(status in KILLED for status in statuses.values())
+        share = 100.0 * killed / total if total else 0.0
+        below = share < FLOOR
+        ok &= not below
+        all_killed, all_total = all_killed + killed, all_total + total
+        rows.append(
+            f"{module:<{width}}  {killed:>5} / {total:<5} {share:6.1f} %{'  below ' + str(FLOOR) if below else ''}"
+        )
+        for name, status in sorted(statuses.items()):
+            if status not in KILLED:
+                diff = get_diff_for_mutant(name, path=module)
+                changed = [line[1:].strip() for line in diff.splitlines() if line.startswith("-") and line[1:2] != "-"]
+                explained = any(EXPLAINED in line for line in changed)
+                ok &= explained
+                survivors.append((name, status, explained, changed))
+
+    print()
+    print(f"{'module':<{width}}  killed / total   share")
+    print("\n".join(rows))
+    share = 100.0 * all_killed / all_total if all_total else 0.0
+    print(f"{'all':<{width}}  {all_killed:>5} / {all_total:<5} {share:6.1f} %")
+    if survivors:
+        print("\nNot killed (`.venv/bin/mutmut show NAME` prints the change):")
+        for name, status, explained, changed in survivors:
+            where = changed[0] if changed else ""
+            mark = "equivalent" if explained else "NOT EXPLAINED"
+            print(f"  {name}  [{status}, {mark}]  {where[:110]}")
+    return ok
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("modules", nargs="*", help="modules to test (default: every module of [tool.mutmut])")
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("MUTATE_WORKERS", os.cpu_count() or 2)))
+    args = parser.parse_args()
+    configured = configured_modules()
+    unknown = sorted(set(args.modules) - set(configured))
+    if unknown:
+        parser.error(f"not in [tool.mutmut] source_paths: {', '.join(unknown)}")
+    modules = args.modules or configured
+
+    started = time.monotonic()
+    copy_project(configured)
+    run_mutmut(modules, args.workers, everything=not args.modules)
+    ok = report(modules)
+    print(f"\nmake mutate: {time.monotonic() - started:.0f} s with {args.workers} workers")
+    if not ok:
+        sys.exit(f"make mutate: a module is below {FLOOR:.0f} % or a survivor is not explained")
+
+
+if __name__ == "__main__":
+    main()
