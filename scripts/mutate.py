@@ -72,6 +72,22 @@ def run_mutmut(modules: list[str], workers: int, everything: bool) -> None:
         sys.exit(f"mutmut failed (exit status {result.returncode}); its log: {log.relative_to(ROOT)}")
 
 
+def _changed_lines(diff: str) -> tuple[list[str], bool]:
+    """The original lines a mutant changes, and whether each carries the explanation, on the line or in
+    the comment lines right above it."""
+    changed, explained, comments = [], True, []
+    for line in diff.splitlines()[2:]:  # after the ---/+++ header
+        text = line[1:].strip()
+        if line.startswith("-"):
+            changed.append(text)
+            explained &= any(EXPLAINED in note for note in (text, *comments))
+        elif line.startswith(" ") and text.startswith("#"):
+            comments.append(text)
+        elif not line.startswith("+"):
+            comments = []
+    return changed, explained and bool(changed)
+
+
 def report(modules: list[str]) -> bool:
     """Print the table and the survivors; True when every module reaches FLOOR % and every survivor
     is explained."""
@@ -98,9 +114,7 @@ def report(modules: list[str]) -> bool:
         )
         for name, status in sorted(statuses.items()):
             if status not in KILLED:
-                diff = get_diff_for_mutant(name, path=module)
-                changed = [line[1:].strip() for line in diff.splitlines() if line.startswith("-") and line[1:2] != "-"]
-                explained = any(EXPLAINED in line for line in changed)
+                changed, explained = _changed_lines(get_diff_for_mutant(name, path=module))
                 ok &= explained
                 survivors.append((name, status, explained, changed))
 
