@@ -203,6 +203,6 @@ def guarded_client(
         transport=_GuardedTransport(backend=GuardedBackend(trusted_origins=origins), limits=limits),
         timeout=httpx.Timeout(timeout),
         headers=headers or {},
-        follow_redirects=False,
+        follow_redirects=False,  # mutmut: equivalent — left out: httpx's default is False as well
         trust_env=False,
     )

@@ -73,19 +73,19 @@ def run_mutmut(modules: list[str], workers: int, everything: bool) -> None:
 
 
 def _changed_lines(diff: str) -> tuple[list[str], bool]:
-    """The original lines a mutant changes, and whether each carries the explanation, on the line or in
-    the comment lines right above it."""
-    changed, explained, comments = [], True, []
+    """The original lines a mutant changes, and whether one of them carries the explanation, on the line
+    or in the comment lines right above it."""
+    changed, explained, comments = [], False, []
     for line in diff.splitlines()[2:]:  # after the ---/+++ header
         text = line[1:].strip()
         if line.startswith("-"):
             changed.append(text)
-            explained &= any(EXPLAINED in note for note in (text, *comments))
+            explained |= any(EXPLAINED in note for note in (text, *comments))
         elif line.startswith(" ") and text.startswith("#"):
             comments.append(text)
         elif not line.startswith("+"):
             comments = []
-    return changed, explained and bool(changed)
+    return changed, explained
 
 
 def report(modules: list[str]) -> bool:

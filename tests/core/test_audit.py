@@ -139,3 +139,16 @@ def test_the_timeline_is_the_newest_rows_and_says_whether_older_ones_exist(draft
     assert [row.summary for row in timeline["timeline"]] == newest_first
     assert (timeline["timeline_more"], timeline["timeline_limit"]) == (False, 4)
     assert timeline_of(draft)["timeline_limit"] == 100
+
+
+def test_the_timeline_is_in_the_order_things_happened(draft, staff_a):
+    """By the time of each row (a row may be written after a later one: two requests at once), the
+    last written first when two rows share their time."""
+    now = timezone.now()
+    content = {"content_type": _rows(draft)[0].content_type, "object_id": draft.pk, "actor": staff_a}
+    AuditEvent.objects.create(**content, action=AuditEvent.Action.UPDATED, summary="後", at=now)
+    AuditEvent.objects.create(**content, action=AuditEvent.Action.UPDATED, summary="先", at=now - timedelta(hours=1))
+    AuditEvent.objects.create(**content, action=AuditEvent.Action.UPDATED, summary="同時1", at=now + timedelta(hours=1))
+    AuditEvent.objects.create(**content, action=AuditEvent.Action.UPDATED, summary="同時2", at=now + timedelta(hours=1))
+    summaries = [row.summary for row in timeline_of(draft)["timeline"]]
+    assert summaries == ["同時2", "同時1", "後", "申請の下書きを作成", "先"]
