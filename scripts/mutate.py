@@ -144,7 +144,8 @@ def report(modules: list[str], tested: set[str] | None) -> tuple[bool, bool]:
         floor_kept &= not below
         all_killed, all_total = all_killed + killed, all_total + total
         note = f"  below {FLOOR:.0f} %" if below else ""
-        rows.append(f"{module:<{width}}  {killed:>5} / {total:<5} {share:6.1f} %{note}")
+        shown = f"{share:6.1f} %" if total else "     –  "
+        rows.append(f"{module:<{width}}  {killed:>5} / {total:<5} {shown}{note}")
         for name, status in sorted(statuses.items()):
             if status not in KILLED:
                 survivors.append((name, status, *_changed_lines(get_diff_for_mutant(name, path=module))))
