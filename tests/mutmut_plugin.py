@@ -126,11 +126,14 @@ def _setup_databases(*, verbosity, interactive, **kwargs):
     return []
 
 
+def _lock_path(slot: int) -> Path:
+    return Path(tempfile.gettempdir()) / f"{_copy_name(slot)}.lock"
+
+
 def _take_slot() -> int:
     global _slot_file
-    locks = Path(tempfile.gettempdir())
     for slot in range(WORKERS):
-        handle = (locks / f"{_copy_name(slot)}.lock").open("w")
+        handle = _lock_path(slot).open("w")
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -152,3 +155,5 @@ def _drop_databases():
     with connection._nodb_cursor() as cursor:
         for name in [_copy_name(slot) for slot in range(WORKERS)] + [_test_name]:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    for slot in range(WORKERS):
+        _lock_path(slot).unlink(missing_ok=True)
