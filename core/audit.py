@@ -130,6 +130,8 @@ TIMELINE_LIMIT = 100
 
 def timeline_of(obj, *, limit: int = TIMELINE_LIMIT) -> dict:
     """The newest `limit` audit rows of `obj` for its page, and whether older ones exist (one query)."""
-    # mutmut: equivalent — `limit + 2`: one row more than limit + 1 shows the same page and the same flag.
+    # mutmut: equivalent — `limit + 2`: one row more than limit + 1 shows the same page and the same flag;
+    # "-at" alone orders the same but for rows of the very same microsecond, which the database then
+    # returns in the order it finds them (as written, here); the test of that order cannot force its choice.
     rows = list(AuditEvent.objects.for_object(obj).order_by("-at", "-id")[: limit + 1])
     return {"timeline": rows[:limit], "timeline_more": len(rows) > limit, "timeline_limit": limit}

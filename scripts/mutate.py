@@ -102,20 +102,23 @@ def run_mutmut(names: list[str], workers: int) -> None:
         sys.exit(f"mutmut failed (exit status {result.returncode}); its log: {log.relative_to(ROOT)}")
 
 
-def _changed_lines(diff: str) -> tuple[list[str], bool]:
-    """The original lines a mutant changes, and whether one of them carries the explanation, on the line
-    or in the comment lines right above it."""
-    changed, explained, comments = [], False, []
+def _changed_lines(diff: str) -> tuple[list[str], str]:
+    """The original lines a mutant changes, and the explanation one of them carries, on the line or in
+    the comment lines right above it ("" when none does)."""
+    changed, explanation, comments = [], "", []
     for line in diff.splitlines()[2:]:  # after the ---/+++ header
         text = line[1:].strip()
         if line.startswith("-"):
             changed.append(text)
-            explained |= any(EXPLAINED in note for note in (text, *comments))
+            notes = [*comments, text.partition("#")[2]]
+            for at, note in enumerate(notes):
+                if EXPLAINED in note and not explanation:
+                    explanation = " ".join(n.lstrip("# ") for n in notes[at:-1] or [note]).partition(EXPLAINED)[2]
         elif line.startswith(" ") and text.startswith("#"):
             comments.append(text)
         elif not line.startswith("+"):
             comments = []
-    return changed, explained
+    return changed, explanation.strip(" —")
 
 
 def report(modules: list[str], tested: set[str] | None) -> tuple[bool, bool]:
@@ -157,10 +160,10 @@ def report(modules: list[str], tested: set[str] | None) -> tuple[bool, bool]:
     print(f"{'all':<{width}}  {all_killed:>5} / {all_total:<5} {share:6.1f} %")
     if survivors:
         print("\nNot killed (`.venv/bin/mutmut show NAME` prints the change):")
-        for name, status, changed, explained in survivors:
-            mark = "equivalent" if explained else "NOT EXPLAINED"
-            print(f"  {name}  [{status}, {mark}]  {(changed or [''])[0][:110]}")
-    return floor_kept, all(explained for *_, explained in survivors)
+        for name, status, changed, explanation in survivors:
+            print(f"  {name}  [{status}]  {(changed or [''])[0].partition('  #')[0][:100]}")
+            print(f"      equivalent: {explanation}" if explanation else "      NOT EXPLAINED")
+    return floor_kept, all(explanation for *_, explanation in survivors)
 
 
 def main() -> None:
