@@ -59,7 +59,7 @@ def canonical_host(host: str) -> str:
     """Return `host` lower-cased, without port, trailing dot or a leading www./m./mobile./web."""
     host = unicodedata.normalize("NFKC", host).strip().lower()
     if host.startswith("["):  # IPv6 literal: its colons are not a port
-        host = host.partition("]")[0] + "]"
+        host = host.partition("]")[0] + "]"  # mutmut: equivalent — rpartition: a second "]" is in no platform's host
     else:
         host = host.partition(":")[0]
     host = host.removesuffix(".")  # one trailing dot is the root; "x.com.." is no host at all
@@ -95,6 +95,8 @@ def parse_reference(text: str, hosts: Mapping[str, str] = DEFAULT_HOSTS) -> Prof
         return _parse_url(text[2:], hosts)
     if "://" in text:
         return None  # another scheme (ftp://, javascript://)
+    # mutmut: equivalent — an "@…" read as a URL too: it has no scheme, so its "@" is user info (refused), and
+    # a handle with / ? # in it is refused as well.
     if not text.startswith("@"):
         if re.search(r"[/?#]", text) or canonical_host(text) in _host_map(hosts):
             return _parse_url(text, hosts)  # a URL pasted without its scheme
@@ -116,6 +118,9 @@ def _wide_structure_in_path(text: str) -> bool:
     chars = [(c, wide) for normalized, wide in pieces for c in normalized]
     normalized = "".join(c for c, _ in chars)
     at = normalized.find("://")
+    # mutmut: equivalent — another start (at + 4, at > 0, 1, 3, …) moves the first separator only when one
+    # sits where the host begins (or after a one-letter host): such a text names no platform's host and is
+    # refused below whatever this says.
     at = at + 3 if at >= 0 else (2 if normalized.startswith("//") else 0)
     separators = [i for i in range(at, len(normalized)) if normalized[i] in "/\\?#"]
     if not separators:
@@ -173,9 +178,11 @@ def _parse_url(rest: str, hosts: Mapping[str, str], *, scheme: str = "https") ->
     rest, _, fragment = rest.partition("#")
     rest, _, query = rest.partition("?")
     authority, _, path = rest.partition("/")
+    # mutmut: equivalent — without this test a user-info host ("x.com@evil.example") is in no host map either.
     if "@" in authority:
         return None  # user info ("x.com@evil.example") is how phishing links hide the real host
     name, _, port = authority.partition(":")
+    # mutmut: equivalent — another strip of the default ("443", "80", on the right) leaves it as it is.
     if port and port.lstrip("0") != _DEFAULT_PORTS[scheme].lstrip("0"):
         return None  # another port is another server, not the platform's page
     host = canonical_host(unquote(name))
@@ -276,10 +283,10 @@ def _youtube_rule(url: _Url) -> tuple[str | None, str | None]:
     if url.host == "youtu.be" or not segments:
         return None, None
     first = segments[0].lower()
-    if first.startswith("@"):
+    if first.startswith("@"):  # mutmut: equivalent — else the legacy rule below reads "@name" the same
         return segments[0], None
     if first == "channel":
-        channel_id = segments[1] if len(segments) >= 2 else ""
+        channel_id = segments[1] if len(segments) >= 2 else ""  # mutmut: equivalent — "XXXX" is no channel id either
         return None, channel_id if _YOUTUBE_CHANNEL_RE.fullmatch(channel_id) else None
     if first in ("c", "user"):
         return (segments[1] if len(segments) >= 2 else None), None

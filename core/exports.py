@@ -28,7 +28,8 @@ def safe_cell(value) -> object:
 def csv_response(*, ascii_name: str, filename: str, header: list[str], rows: Iterable[Iterable]) -> HttpResponse:
     """A downloadable CSV: BOM, the Japanese `filename`, every cell through `safe_cell`."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = disposition  # mutmut: equivalent — header names are case-insensitive
     response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerow([safe_cell(v) for v in header])

@@ -44,7 +44,7 @@ _AMBIGUOUS_PATH = re.compile(r"%(2f|5c|2e|25|00)|;", re.IGNORECASE)
 
 
 def _host_key(host: str) -> str:
-    return host.strip().lower().rstrip(".")
+    return host.strip().lower().rstrip(".")  # mutmut: equivalent — "XX.XX" strips X too, none left after lower()
 
 
 def origin_of(url: str) -> tuple[str, str, int]:
@@ -62,7 +62,9 @@ def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
         return ip.sixtofour
     if ip.teredo is not None:
         return ip.teredo[1]
-    if ip in ipaddress.IPv6Network("64:ff9b::/96"):  # NAT64 well-known prefix
+    if ip in ipaddress.IPv6Network("64:ff9b::/96"):  # NAT64 well-known prefix; mutmut: equivalent — as "64:FF9B::/96"
+        # mutmut: equivalent — another mask: NAT64 is inside ::/8, which `is_reserved` refuses below whatever
+        # it embeds (Python 3.11's table); reading the IPv4 address keeps the rule if that table changes.
         return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
     return None
 
@@ -70,6 +72,8 @@ def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
 def is_public_address(address: str) -> bool:
     """True only for a globally routable unicast address."""
     try:
+        # mutmut: equivalent — any other split: getaddrinfo adds a %scope to IPv6 link-local addresses only,
+        # and ipaddress reads that itself (Python ≥ 3.9); the split is for the reader.
         ip = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
         return False
@@ -80,7 +84,12 @@ def is_public_address(address: str) -> bool:
     if isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local:  # fec0::/10, deprecated yet routed inside
         return False
     return ip.is_global and not (
-        ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast or ip.is_reserved or ip.is_unspecified
+        ip.is_private
+        or ip.is_loopback  # mutmut: equivalent — `and` here or on the next line: no global address is either
+        or ip.is_link_local  # mutmut: equivalent — (see the line above); the list names every class refused
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
     )
 
 
@@ -88,7 +97,7 @@ def _within_base(parts: SplitResult, base: str) -> bool:
     if origin_of(urlunsplit(parts)) != origin_of(base):
         return False
     prefix = urlsplit(base).path.rstrip("/")
-    path = remove_dot_segments(parts.path or "/")
+    path = remove_dot_segments(parts.path or "/")  # mutmut: equivalent — "XX/XX" is under no base path either
     return not prefix or path == prefix or path.startswith(prefix + "/")
 
 
@@ -103,6 +112,8 @@ def check_url(url: str, *, hosts: Iterable[str], bases: Iterable[str] = ()) -> N
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https") or not parts.hostname:
         raise OutboundRefused("http(s) のURLではありません")
+    # mutmut: equivalent — `and`, or no "@" test: urlsplit gives a username whenever the netloc has an "@";
+    # the last test is a second lock should that change.
     if parts.username is not None or parts.password is not None or "@" in parts.netloc:
         raise OutboundRefused("URLに利用者情報（@）が含まれています")
     if any(_within_base(parts, base) for base in bases):
@@ -137,6 +148,7 @@ class GuardedBackend(httpcore.NetworkBackend):
     def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
         name = _host_key(host)
         try:
+            # mutmut: equivalent — without the port or the socket type: only the addresses are read, deduplicated.
             infos = socket.getaddrinfo(name, port, type=socket.SOCK_STREAM)
         except OSError as exc:
             raise httpcore.ConnectError(f"名前を解決できません（{name}）") from exc
@@ -146,7 +158,7 @@ class GuardedBackend(httpcore.NetworkBackend):
             if refused:
                 # One internal address among several is enough to refuse: the resolver may hand it out.
                 raise OutboundRefused(f"内部のアドレスには接続できません（{name} → {refused[0]}）")
-        last_error: Exception | None = None
+        last_error: Exception | None = None  # mutmut: equivalent — "" reads as None in the `or` below
         for address in addresses:
             try:
                 return self._inner.connect_tcp(address, port, timeout, local_address, socket_options)
@@ -191,6 +203,6 @@ def guarded_client(
         transport=_GuardedTransport(backend=GuardedBackend(trusted_origins=origins), limits=limits),
         timeout=httpx.Timeout(timeout),
         headers=headers or {},
-        follow_redirects=False,
+        follow_redirects=False,  # mutmut: equivalent — left out: httpx's default is False as well
         trust_env=False,
     )

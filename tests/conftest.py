@@ -163,6 +163,33 @@ def admin(dept_b):
 
 
 @pytest.fixture
+def people(staff_a, head_a, staff_b, head_b, contractor, member, chair, security_officer, pr_officer, admin):
+    """Every named person by name: the rows of the permission tests (`who_may`, `refused`)."""
+    return {
+        user.username: user
+        for user in (staff_a, head_a, staff_b, head_b, contractor, member, chair, security_officer, pr_officer, admin)
+    }
+
+
+def who_may(people, ask) -> set[str]:
+    """The names of the people for whom `ask(user)` (a `can_…` of a permissions.py) says yes."""
+    return {name for name, user in people.items() if ask(user)}
+
+
+def refused(people, ensure) -> dict[str, str]:
+    """{name: the message they read} for the people whom `ensure(user)` (an `ensure_can_…`) refuses."""
+    from django.core.exceptions import PermissionDenied
+
+    messages = {}
+    for name, user in people.items():
+        try:
+            ensure(user)
+        except PermissionDenied as refusal:
+            messages[name] = str(refusal)
+    return messages
+
+
+@pytest.fixture
 def account_a(dept_a, head_a):
     """An 運用中 account of 課A, managed by its 課長."""
     return AccountFactory(department=dept_a, manager=head_a, handle="komae_kodomo", display_name="こまえ子ども")

@@ -15,6 +15,8 @@ from accounts.lookup import (
     parse_reference,
 )
 
+pytestmark = pytest.mark.rules  # `make mutate` runs these against accounts/lookup.py
+
 HANDLE_RE = re.compile(r"[a-z0-9._-]+")
 CHANNEL_ID = "UCabcdefghijklmnopqrstuv"  # "UC" and 22 characters, as YouTube writes them
 FB_ID = "100064123456789"
@@ -101,6 +103,7 @@ FOUND = [
     ("https://www.instagram.com/komae_city/tagged/", ref("instagram", "komae_city")),
     ("https://www.instagram.com/komae.city.official/", ref("instagram", "komae.city.official")),
     ("https://www.instagram.com/stories/komae_city/3123456789012345678/", ref("instagram", "komae_city")),
+    ("https://www.instagram.com/stories/komae_city/", ref("instagram", "komae_city")),
     # LINE official accounts
     ("https://page.line.me/abc1234d", ref("line", "abc1234d")),
     ("page.line.me/abc1234d?openQrModal=true", ref("line", "abc1234d")),
@@ -109,6 +112,7 @@ FOUND = [
     ("https://line.me/R/ti/p/%40abc1234d", ref("line", "abc1234d")),
     ("https://line.me/R/ti/p/@ABC1234D?from=page", ref("line", "abc1234d")),
     ("https://line.me/ti/p/@abc1234d", ref("line", "abc1234d")),
+    ("https://line.me/r/ti/p/@abc1234d", ref("line", "abc1234d")),
     ("line.me/R/ti/p/@komae-city", ref("line", "komae-city")),
     # YouTube
     ("https://www.youtube.com/@komae_city", ref("youtube", "komae_city")),

@@ -16,7 +16,7 @@ from reviews import services as reviews
 from tests.factories import complete_request_fields
 from tests.reviews.test_reviews import complete_review
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.rules]  # `make mutate`: core/audit.py
 
 
 def _rows(obj, action=None):

@@ -22,7 +22,7 @@ from platforms import checks
 from tests.page_platform import PAGE_HOST, PAGE_PLATFORM, on_page_platform
 from tests.platform_server import Listener, PlatformServer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.rules]  # `make mutate`: core/outbound.py
 
 
 @pytest.fixture(autouse=True)
