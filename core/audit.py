@@ -44,6 +44,7 @@ def _actor_columns(actor) -> dict[str, Any]:
         if not actor.reference:
             raise TypeError("a token actor needs the token's reference")
         return {"actor_kind": ActorKind.API_TOKEN, "actor": actor.owner, "actor_token": actor.reference}
+    # mutmut: equivalent — None for the default False: both are falsy here.
     if isinstance(actor, models.Model) and getattr(actor, "is_authenticated", False):
         return {"actor_kind": ActorKind.PERSON, "actor": actor}
     raise TypeError(f"an audit row's actor is a person, a Job or a TokenActor, not {actor!r}")

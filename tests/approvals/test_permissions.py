@@ -152,7 +152,7 @@ def test_who_drafted_or_submitted_a_request_neither_votes_nor_decides_after_movi
 
 @pytest.mark.parametrize(
     "step",
-    ["created_by", "submission_requested_by", "submitted", "drafted", "handed_over", "edited"],
+    ["created_by", "submission_requested_by", "submitted", "drafted", "handed_over", "edited", "handed_over_in_0_2"],
 )
 def test_each_step_of_applying_counts_on_its_own(step, draft, dept_a, dept_b):
     """Whoever the record or the audit trail names for any one step applied for the request: the
@@ -177,6 +177,8 @@ def test_each_step_of_applying_counts_on_its_own(step, draft, dept_a, dept_b):
             "drafted": (Action.CREATED, "申請の下書きを作成", {}),
             "handed_over": (Action.HANDED_OVER, "課長に提出を依頼", {}),
             "edited": (Action.UPDATED, "下書きを編集（件名）", {"subject": ["旧", "新"]}),
+            # Before issue 21 handing over was written as a plain 変更 row with this summary.
+            "handed_over_in_0_2": (Action.UPDATED, "課長に提出を依頼", {}),
         }[step]
         audit_record(target=draft, actor=someone, action=action, summary=summary, changes=changes)
     assert applied_for(someone, draft)
@@ -237,3 +239,16 @@ def test_a_decided_request_offers_nothing(people, submitted):
     AccountRequest.objects.filter(pk=submitted.pk).update(status=RequestStatus.APPROVED)
     submitted.refresh_from_db()
     assert _offered(people, submitted) == {}
+
+
+def test_a_plain_change_or_a_state_named_outside_a_transition_is_not_applying(draft, dept_a):
+    """Only the steps of applying count: a comment-like 変更 row without changed fields, or a row that
+    names the submitted state without being the transition to it, does not make its author the applicant."""
+    someone = _user("someone", dept_a, Role.STAFF)
+    Action = AuditEvent.Action
+    audit_record(target=draft, actor=someone, action=Action.UPDATED, summary="確認しました")
+    audit_record(target=draft, actor=someone, action=Action.COMMENTED, summary="提出", to_state=RequestStatus.SUBMITTED)
+    audit_record(
+        target=draft, actor=someone, action=Action.COMMENTED, summary="課長に提出を依頼"
+    )  # a comment so worded
+    assert not applied_for(someone, draft)

@@ -166,3 +166,24 @@ def test_the_timeline_is_in_the_order_things_happened(draft, staff_a):
     AuditEvent.objects.create(**content, action=AuditEvent.Action.UPDATED, summary="同時2", at=now + timedelta(hours=1))
     summaries = [row.summary for row in timeline_of(draft)["timeline"]]
     assert summaries == ["同時2", "同時1", "後", "申請の下書きを作成", "先"]
+
+
+def test_a_timeline_also_shows_the_rows_of_records_kept_beside_it(draft, account_a, head_a):
+    """An account's page shows its public changes' rows with its own (`also`), in one list."""
+    audit_record(target=account_a, actor=head_a, action=AuditEvent.Action.UPDATED, summary="表示名を変更")
+    approvals.request_create(actor=head_a, fields={"title": "別の申請"})  # not beside the account
+    # …nor a row of another kind of record that happens to have the draft's number.
+    other = audit_record(target=account_a.department, actor=head_a, action=AuditEvent.Action.UPDATED, summary="x")
+    AuditEvent.objects.create(
+        content_type=other.content_type,
+        object_id=draft.pk,
+        action=AuditEvent.Action.UPDATED,
+        summary="課の変更",
+        actor=head_a,
+        actor_kind=AuditEvent.ActorKind.PERSON,
+    )
+    alone = [row.summary for row in timeline_of(account_a)["timeline"]]
+    both = [row.summary for row in timeline_of(account_a, also=AccountRequest.objects.filter(pk=draft.pk))["timeline"]]
+    assert "申請の下書きを作成" not in alone
+    assert {"表示名を変更", "申請の下書きを作成"} <= set(both)
+    assert len(both) == len(alone) + len(_rows(draft)) and "課の変更" not in both

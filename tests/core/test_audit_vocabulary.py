@@ -13,10 +13,12 @@ from django.contrib.auth.models import AnonymousUser
 from core.audit import Action, ActorKind, Job, TokenActor, audit_record, transition
 from core.models import AuditEvent
 
+# The tests of the helper's behaviour are `rules` (make mutate runs them against each change of
+# core/audit.py); the three that read the source are not: a mutant's copy holds every mutation at once.
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
-NOT_THE_APP = {"tests", "e2e", "bench", "migrations", ".venv", "node_modules"}
+NOT_THE_APP = {"tests", "e2e", "bench", "migrations", ".venv", "node_modules", "mutants", "var"}
 
 
 def _source_files():
@@ -69,6 +71,7 @@ def test_no_code_records_an_action_given_as_a_string():
                 assert not isinstance(action, ast.Constant), f"{path.relative_to(ROOT)}:{node.lineno}: {action.value!r}"
 
 
+@pytest.mark.rules
 @pytest.mark.parametrize("action", ["from_profile", "updated", "something_else"])
 def test_the_helper_refuses_an_action_that_is_a_string(action, account_a, head_a):
     with pytest.raises(TypeError, match=r"AuditEvent\.Action"):
@@ -76,6 +79,7 @@ def test_the_helper_refuses_an_action_that_is_a_string(action, account_a, head_a
     assert not AuditEvent.objects.exists()
 
 
+@pytest.mark.rules
 @pytest.mark.parametrize("actor", [None, AnonymousUser(), "sysadmin", Job.UNKNOWN, TokenActor("")])
 def test_the_helper_refuses_a_row_without_an_actor_it_can_name(actor, account_a):
     with pytest.raises(TypeError):
@@ -83,6 +87,7 @@ def test_the_helper_refuses_a_row_without_an_actor_it_can_name(actor, account_a)
     assert not AuditEvent.objects.exists()
 
 
+@pytest.mark.rules
 def test_a_person_a_job_and_a_token_are_each_recorded_and_named(account_a, head_a):
     by_person = audit_record(target=account_a, actor=head_a, action=Action.UPDATED, summary="x")
     by_job = audit_record(target=account_a, actor=Job.TOKEN_RENEWAL, action=Action.UPDATED, summary="x")
@@ -100,6 +105,7 @@ def test_a_person_a_job_and_a_token_are_each_recorded_and_named(account_a, head_
     assert by_token.actor_label == f"APIトークン（key-7f3a）：{head_a.display_name}"
 
 
+@pytest.mark.rules
 def test_the_sysadmin_reads_and_filters_the_trail_by_its_types_in_japanese(client, admin, account_a, head_a):
     from django.urls import reverse
 
@@ -111,6 +117,7 @@ def test_the_sysadmin_reads_and_filters_the_trail_by_its_types_in_japanese(clien
     assert "新しい暗号鍵での暗号化" in page and "サーバーのコマンド（暗号鍵の更新）" in page
 
 
+@pytest.mark.rules
 def test_the_database_refuses_a_row_whose_actor_does_not_match_its_kind(account_a, head_a):
     from django.contrib.contenttypes.models import ContentType
     from django.db import IntegrityError, transaction
@@ -123,6 +130,7 @@ def test_the_database_refuses_a_row_whose_actor_does_not_match_its_kind(account_
             )
 
 
+@pytest.mark.rules
 def test_a_long_label_still_fits_the_summary_with_its_states(account_a, head_a):
     from core.audit import SUMMARY_MAX
 
@@ -150,6 +158,46 @@ migration = import_module("core.migrations.0009_audit_actor")
         ("created", "バックアップを作成（12ファイル、3.1 MB）", "unknown"),  # nightly or by hand: the row does not say
     ],
 )
+@pytest.mark.rules
 def test_rows_without_a_person_from_before_issue_21_name_the_job_that_wrote_them(action, summary, job):
     assert migration.legacy_job(action, summary) == job
     assert job in Job.values
+
+
+@pytest.mark.rules
+@pytest.mark.parametrize(
+    ("actor", "reason"),
+    [
+        (None, "an audit row's actor is a person, a Job or a TokenActor, not None"),
+        (Job.UNKNOWN, "Job.UNKNOWN names rows written before issue 21; a new row names its job"),
+        (TokenActor(""), "a token actor needs the token's reference"),
+    ],
+)
+def test_a_refused_actor_is_told_why(actor, reason, account_a):
+    with pytest.raises(TypeError, match=f"^{re.escape(reason)}$"):
+        audit_record(target=account_a, actor=actor, action=Action.UPDATED, summary="x")
+
+
+@pytest.mark.rules
+def test_only_a_signed_in_person_is_a_person(account_a):
+    """Neither a record that is not a person (an account) nor an object that only says it is signed in."""
+    from types import SimpleNamespace
+
+    for actor in (account_a, SimpleNamespace(is_authenticated=True, pk=1)):
+        with pytest.raises(TypeError, match="a person, a Job or a TokenActor"):
+            audit_record(target=account_a, actor=actor, action=Action.UPDATED, summary="x")
+    assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.rules
+@pytest.mark.parametrize("over", [0, 1])
+def test_a_label_is_cut_only_when_it_does_not_fit_and_then_fills_the_column(over, account_a, head_a):
+    from core.audit import SUMMARY_MAX
+
+    states = "：運用中 → 停止予告中"
+    label = "あ" * (SUMMARY_MAX - len(states) + over)
+    row = transition(account_a, to="notice", actor=head_a, label=label)
+    if over:
+        assert len(row.summary) == SUMMARY_MAX and row.summary.endswith("あ…" + states)
+    else:
+        assert row.summary == label + states  # exactly the column: nothing cut
