@@ -10,12 +10,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 # Debian packages the project needs: Japanese fonts and HarfBuzz subsetting for WeasyPrint PDFs,
-# Pango, gettext for translations, chromium for the browser tests, venv for the virtualenv; gcc and the
+# Pango, gettext for translations, the browser tests' headless chromium, venv for the virtualenv; gcc and the
 # LDAP/SASL headers build python-ldap (directory sign-in), slapd is the directory of its tests; nginx
 # puts the public pages' worker pool beside the staff's in `make run` and bench/rush.py (scripts/serve.sh);
 # wrk loads the public pages in bench/public.py, which `make test` runs too (bench-small).
 APT_PACKAGES := python3-venv python3-dev fonts-ipaexfont-mincho fonts-ipaexfont-gothic libharfbuzz-subset0 \
-	libpango-1.0-0 libpangoft2-1.0-0 gettext chromium postgresql-client redis-tools \
+	libpango-1.0-0 libpangoft2-1.0-0 gettext chromium-headless-shell postgresql-client redis-tools \
 	gcc libldap2-dev libsasl2-dev slapd nginx wrk
 # Every benchmark: `make bench` prints their figures; `make bench-small` (part of `make test`) runs each
 # at a size of a few seconds (--small, bench/small.py), three at a time, the longest first, and fails if
