@@ -27,7 +27,7 @@ TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/tes
 SECOND_CITY := komae_sns/profiles/kakuuno.toml
 TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/15)
 
-.PHONY: setup run test test-fast lint bench bench-small services clean
+.PHONY: setup run test test-suite test-smoke smoke test-fast lint bench bench-small services clean
 
 setup: var/.apt-installed $(VENV)/.installed
 
@@ -55,15 +55,29 @@ test: setup services
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	bash scripts/check-deploy.sh
-	# Branch coverage of our apps, printed and held ([tool.coverage] in pyproject.toml: fail_under).
+	# The suite, and the smoke runs beside it (the suite leaves one CPU of two mostly idle, a smoke run
+	# takes one): their output, kept in var/smoke.log, follows the suite's.
+	@$(MAKE) --no-print-directory -j2 test-suite test-smoke; status=$$?; cat var/smoke.log; exit $$status
+	# Every benchmark at a small size, so that a change cannot break `make bench` unseen. Not beside the
+	# suite: they share its Redis database, which every test empties.
+	@$(MAKE) --no-print-directory bench-small
+
+# The parts of `make test` that run side by side. Branch coverage of our apps, printed and held
+# ([tool.coverage] in pyproject.toml: fail_under).
+test-suite:
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest --cov --cov-report=term
+
+test-smoke:
+	@$(MAKE) --no-print-directory smoke >var/smoke.log 2>&1
+
+# SQLite files, the filesystem broker and cache under var/ (var/kakuuno/ for the second city): nothing
+# that the suite, on PostgreSQL and Redis, uses.
+smoke:
 	# The embedded default gets its own smoke run: SQLite and the filesystem broker.
 	env -u REDIS_URL DATABASE_URL=sqlite:///$(CURDIR)/var/smoke.sqlite3 $(VENV)/bin/pytest -m smoke -q
 	# …and again as another city would run it: the shipped fictional second city's profile (issue 15).
 	env -u REDIS_URL CITY_PROFILE=$(SECOND_CITY) DATABASE_URL=sqlite:///$(CURDIR)/var/smoke-second-city.sqlite3 \
 	  $(VENV)/bin/pytest -m smoke -q
-	# Every benchmark at a small size, so that a change cannot break `make bench` unseen.
-	@$(MAKE) --no-print-directory bench-small
 
 test-fast: setup services
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest -m "not browser" -x -q
