@@ -10,12 +10,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 # Debian packages the project needs: Japanese fonts and HarfBuzz subsetting for WeasyPrint PDFs,
-# Pango, gettext for translations, chromium for the browser tests, venv for the virtualenv; gcc and the
+# Pango, gettext for translations, Debian's chromium and its headless shell (which the browser tests drive,
+# faster), venv for the virtualenv; gcc and the
 # LDAP/SASL headers build python-ldap (directory sign-in), slapd is the directory of its tests; nginx
 # puts the public pages' worker pool beside the staff's in `make run` and bench/rush.py (scripts/serve.sh);
 # wrk loads the public pages in bench/public.py, which `make test` runs too (bench-small).
 APT_PACKAGES := python3-venv python3-dev fonts-ipaexfont-mincho fonts-ipaexfont-gothic libharfbuzz-subset0 \
-	libpango-1.0-0 libpangoft2-1.0-0 gettext chromium postgresql-client redis-tools \
+	libpango-1.0-0 libpangoft2-1.0-0 gettext chromium chromium-headless-shell postgresql-client redis-tools \
 	gcc libldap2-dev libsasl2-dev slapd nginx wrk
 # Every benchmark: `make bench` prints their figures; `make bench-small` (part of `make test`) runs each
 # at a size of a few seconds (--small, bench/small.py), three at a time, the longest first, and fails if
@@ -27,7 +28,7 @@ TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/tes
 SECOND_CITY := komae_sns/profiles/kakuuno.toml
 TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/15)
 
-.PHONY: setup run test test-fast lint bench bench-small services clean mutate
+.PHONY: setup run test test-suite test-smoke smoke test-fast lint bench bench-small services clean mutate
 
 setup: var/.apt-installed $(VENV)/.installed
 
@@ -55,16 +56,30 @@ test: setup services
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	bash scripts/check-deploy.sh
-	# Branch coverage of our apps, printed and held ([tool.coverage] in pyproject.toml: fail_under).
+	# The suite, and the smoke runs beside it (the suite leaves one CPU of two mostly idle, a smoke run
+	# takes one): their output, kept in var/smoke.log, follows the suite's.
+	@$(MAKE) --no-print-directory -j2 test-suite test-smoke; status=$$?; cat var/smoke.log; exit $$status
+	# Every benchmark at a small size, so that a change cannot break `make bench` unseen. Not beside the
+	# suite: they share its Redis database, which every test empties.
+	@$(MAKE) --no-print-directory bench-small
+	@$(MAKE) --no-print-directory mutate MUTATE_ARGS="--sample 10"  # a tenth of the mutants, another each commit
+
+# The parts of `make test` that run side by side. Branch coverage of our apps, printed and held
+# ([tool.coverage] in pyproject.toml: fail_under).
+test-suite:
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest --cov --cov-report=term
+
+test-smoke:
+	@$(MAKE) --no-print-directory smoke >var/smoke.log 2>&1
+
+# SQLite files, the filesystem broker and cache under var/ (var/kakuuno/ for the second city): nothing
+# that the suite, on PostgreSQL and Redis, uses.
+smoke:
 	# The embedded default gets its own smoke run: SQLite and the filesystem broker.
 	env -u REDIS_URL DATABASE_URL=sqlite:///$(CURDIR)/var/smoke.sqlite3 $(VENV)/bin/pytest -m smoke -q
 	# …and again as another city would run it: the shipped fictional second city's profile (issue 15).
 	env -u REDIS_URL CITY_PROFILE=$(SECOND_CITY) DATABASE_URL=sqlite:///$(CURDIR)/var/smoke-second-city.sqlite3 \
 	  $(VENV)/bin/pytest -m smoke -q
-	# Every benchmark at a small size, so that a change cannot break `make bench` unseen.
-	@$(MAKE) --no-print-directory bench-small
-	@$(MAKE) --no-print-directory mutate MUTATE_ARGS="--sample 10"  # a tenth of the mutants, another each commit
 
 test-fast: setup services
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest -m "not browser" -x -q

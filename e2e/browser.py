@@ -2,8 +2,10 @@
 
 A plain module (not a conftest) so that e2e/conftest.py and the tests can import from it.
 
-* No browser is ever downloaded: ``launch_chromium`` drives the Chromium that Debian's ``chromium``
-  package installs (``/usr/bin/chromium``, or ``$CHROMIUM_PATH``). Never run ``playwright install``.
+* No browser is ever downloaded: ``launch_chromium`` drives the Chromium that Debian installs:
+  ``$CHROMIUM_PATH`` if set, else the headless shell of the ``chromium-headless-shell`` package (what
+  Playwright itself runs headless: the same Blink as ``chromium``, without the desktop browser around it,
+  so each page opens and loads faster), else ``/usr/bin/chromium``. Never run ``playwright install``.
 * axe-core is the copy bundled in the ``axe-playwright-python`` wheel (``axe_playwright_python/axe.min.js``);
   nothing is fetched from a CDN.
 * The app sends a strict Content-Security-Policy (``script-src 'self'``), which blocks an injected inline
@@ -24,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Playwright
 
+HEADLESS_SHELL_PATH = "/usr/lib/chromium/chromium-headless-shell"
 DEFAULT_CHROMIUM_PATH = "/usr/bin/chromium"
 
 CHROMIUM_ARGS = (
@@ -58,8 +61,11 @@ async ({context, tags}) => {
 
 
 def chromium_path() -> str:
-    """Path of the Chromium binary: ``$CHROMIUM_PATH`` if set, else Debian's ``/usr/bin/chromium``."""
-    return os.environ.get("CHROMIUM_PATH") or DEFAULT_CHROMIUM_PATH
+    """Path of the Chromium binary: ``$CHROMIUM_PATH`` if set, else Debian's headless shell, else its
+    ``/usr/bin/chromium``."""
+    if os.environ.get("CHROMIUM_PATH"):
+        return os.environ["CHROMIUM_PATH"]
+    return HEADLESS_SHELL_PATH if Path(HEADLESS_SHELL_PATH).exists() else DEFAULT_CHROMIUM_PATH
 
 
 def launch_chromium(playwright: Playwright, **launch_options: Any) -> Browser:
@@ -70,7 +76,7 @@ def launch_chromium(playwright: Playwright, **launch_options: Any) -> Browser:
     path = chromium_path()
     if not Path(path).exists():
         raise FileNotFoundError(
-            f"Chromium not found at {path}: install Debian's package (apt-get install chromium) "
+            f"Chromium not found at {path}: install Debian's package (apt-get install chromium-headless-shell) "
             "or set CHROMIUM_PATH. Do not run `playwright install`."
         )
     options: dict[str, Any] = {

@@ -22,6 +22,7 @@ from tests.conftest import *  # noqa: F403
 from tests.conftest import (  # noqa: F401
     _clear_cache,
     _fast_password_hashing,
+    _flush_by_delete,
     _media_in_tmp,
     _reload_seed_data_past_the_triggers,
     _tasks_run_in_place,

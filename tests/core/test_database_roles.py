@@ -146,17 +146,50 @@ def roles_and_database(django_db_blocker):
         cursor.execute(f'DROP ROLE IF EXISTS "{names["owner"]}"')
 
 
-@pytest.fixture
-def two_roles(roles_and_database):
+@pytest.fixture(scope="module")
+def two_roles_made_once(django_db_blocker):
     """A database made as a city makes it: the two roles, deploy/database-roles.sql, then migrate as
-    the owner (MIGRATE_DATABASE_URL) while DATABASE_URL names the app's role."""
-    made = roles_and_database("owner")
-    script = run_roles_sql(made["database"], made["owner"], made["app"])
-    assert script.returncode == 0, script.stderr
-    owner_url = _url(made["owner"], made["database"])
-    migrated = manage("migrate", "--no-input", env={**made["env"], "MIGRATE_DATABASE_URL": owner_url})
-    assert migrated.returncode == 0, migrated.stderr
-    return made
+    the owner (MIGRATE_DATABASE_URL) while DATABASE_URL names the app's role. Made once for the
+    module (a migrate takes seconds); each test gets a copy of it (`two_roles`)."""
+    suffix = uuid.uuid4().hex[:8]
+    made = {
+        "owner": f"komae_owner_{suffix}",
+        "app": f"komae_app_{suffix}",
+        "database": f"{settings.DATABASES['default']['NAME']}_roles_made",
+    }
+    with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{made["database"]}"')
+        cursor.execute(f'CREATE ROLE "{made["owner"]}" LOGIN')
+        cursor.execute(f'CREATE ROLE "{made["app"]}" LOGIN')
+        cursor.execute(f'CREATE DATABASE "{made["database"]}" OWNER "{made["owner"]}"')
+    try:
+        script = run_roles_sql(made["database"], made["owner"], made["app"])
+        assert script.returncode == 0, script.stderr
+        env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": _url(made["app"], made["database"])}
+        owner_url = _url(made["owner"], made["database"])
+        migrated = manage("migrate", "--no-input", env={**env, "MIGRATE_DATABASE_URL": owner_url})
+        assert migrated.returncode == 0, migrated.stderr
+        yield made
+    finally:
+        with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{made["database"]}" WITH (FORCE)')
+            cursor.execute(f'DROP ROLE IF EXISTS "{made["app"]}"')
+            cursor.execute(f'DROP ROLE IF EXISTS "{made["owner"]}"')
+
+
+@pytest.fixture
+def two_roles(two_roles_made_once, django_db_blocker):
+    """A copy of that database (CREATE DATABASE … TEMPLATE: every table, row, trigger, grant and default
+    privilege, owned by the same owner), for one test to change."""
+    made = two_roles_made_once | {"database": f"{settings.DATABASES['default']['NAME']}_roles"}
+    with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{made["database"]}"')
+        cursor.execute(
+            f'CREATE DATABASE "{made["database"]}" TEMPLATE "{two_roles_made_once["database"]}" OWNER "{made["owner"]}"'
+        )
+    yield made | {"env": {"PATH": "/usr/bin:/bin", "DATABASE_URL": _url(made["app"], made["database"])}}
+    with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{made["database"]}" WITH (FORCE)')
 
 
 def manage(*args: str, env: dict) -> subprocess.CompletedProcess:
