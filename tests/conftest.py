@@ -126,7 +126,7 @@ def _reload_rows(connection, data: str) -> bool:
 def _flush_by_delete():
     """The flush after a transactional test empties every table with DELETE instead of TRUNCATE, on
     PostgreSQL when the suite connects as a superuser (as `make test` does): TRUNCATE makes new files
-    for each of the 60-odd tables and took 0.2–0.5 s a test; DELETE of their few rows takes
+    for each of the 40-odd tables and took 0.2–0.5 s a test; DELETE of their few rows takes
     milliseconds. The session skips the triggers (those that keep records and record changes, and the
     foreign keys') for this one transaction, as TRUNCATE skips row triggers."""
     from django.db.backends.postgresql.operations import DatabaseOperations
