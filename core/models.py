@@ -71,6 +71,15 @@ class AuditEvent(models.Model):
         POLICY_EDITED = "policy_edited", "運用ポリシー案の編集"
         POLICY_ISSUED = "policy_issued", "運用ポリシーの制定・改正"
         KEY_ROTATED = "key_rotated", "新しい暗号鍵での暗号化"
+        # Issue 22: the archive of posts.
+        POSTS_CAPTURED = "posts_captured", "投稿の保存"
+        POST_RECORDED = "post_recorded", "投稿の手動記録"
+        RETENTION_SET = "retention_set", "保存期間の変更"
+        DISPOSAL_PROPOSED = "disposal_proposed", "延長・廃棄の起案"
+        DISPOSAL_DECIDED = "disposal_decided", "延長・廃棄の決定"
+        DISPOSAL_RETURNED = "disposal_returned", "延長・廃棄の差戻し"
+        POSTS_ATTACHED = "posts_attached", "保存した投稿の証拠への追加"
+        POSTS_EXPORTED = "posts_exported", "保存した投稿の書き出し"
 
     class ActorKind(models.TextChoices):
         PERSON = "person", "職員"
@@ -91,6 +100,9 @@ class AuditEvent(models.Model):
         UNLOCK_COMMAND = "unlock_login", "サーバーのコマンド（ログインのロック解除）"
         ROTATE_COMMAND = "rotate_credentials", "サーバーのコマンド（暗号鍵の更新）"
         PROFILE_COMMAND = "city_profile", "サーバーのコマンド（プロファイルの反映）"
+        ARCHIVE_CAPTURE = "archive_capture", "自動処理（投稿の保存）"
+        ARCHIVE_COMMAND = "archive_posts", "サーバーのコマンド（投稿の保存）"
+        EXPORT_COMMAND = "export_posts", "サーバーのコマンド（投稿の書き出し）"
         # Rows written before issue 21 without a person, by a process the row does not name.
         UNKNOWN = "unknown", "システム（記録なし）"
 

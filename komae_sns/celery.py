@@ -35,5 +35,10 @@ app.conf.beat_schedule = {
     # keeping the newest BACKUP_KEEP; the sysadmin's dashboard warns when the last is two days old.
     # Threads' 60-day tokens, refreshed from themselves in their last CREDENTIAL_REFRESH_DAYS days.
     "token-renewals": {"task": "monitoring.tasks.renew_tokens", "schedule": crontab(minute=15, hour=3)},
+    # Issue 22: every post of the accounts citizens may meet, kept as a record (hourly by default).
+    "archive-capture": {
+        "task": "archive.tasks.schedule_captures",
+        "schedule": crontab(minute=settings.ARCHIVE_CAPTURE_MINUTE, hour=settings.ARCHIVE_CAPTURE_HOURS),
+    },
     "backup-nightly": {"task": "core.tasks.nightly_backup", "schedule": crontab(minute=0, hour=settings.BACKUP_HOUR)},
 }

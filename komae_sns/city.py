@@ -108,6 +108,9 @@ class CityProfile:
     policy_name: str = POLICY_NAME  # what the city calls an account's policy document (運用ポリシー, 運用方針)
     fields: dict = None  # 分野 offered, in order: accounts.models.Field value → what users read
     screening: dict = None  # 投稿前チェック's advice by finding code (screening.rules), with {文字数} {上限}
+    # Issue 22: how long a new account's posts are kept in the archive (archive.models.Retention value:
+    # "1", "3", "5", "10", "30" years or "permanent", 常用), where the account does not say otherwise.
+    archive_retention: str = "5"
 
     def __post_init__(self):
         # Left out (tests build profiles by hand): Komae's words.
@@ -185,10 +188,12 @@ SCHEMA = {
         "sysadmin": (str, False),
     },
     "demo": {"file": (str, False)},
+    "archive": {"retention": (str, False)},
     "platforms": {},  # an array of tables, checked by _platforms
 }
 LEVEL_KEYS = {"below": int, "label": str, "notice_days": int}
-OPTIONAL_SECTIONS = {"demo", "platforms", "roles", "accounts", "screening"}
+OPTIONAL_SECTIONS = {"demo", "platforms", "roles", "accounts", "screening", "archive"}
+RETENTIONS = ("1", "3", "5", "10", "30", "permanent")  # archive.models.Retention
 
 # The clauses the screens, messages and documents cite, by their ID in the code: G-… the guideline,
 # P-… the 運用ポリシー's 見本. A profile labels them in the words of its own rules
@@ -294,6 +299,7 @@ def load_profile(path: str | Path | None = None) -> CityProfile:
         form_name=values["request_form.name"],
         form_basis=values.get("request_form.basis", ""),
         review_opens_month=values["review.opens_month"],
+        archive_retention=values.get("archive.retention", "5"),
         impact_levels=_levels(values["suspension.impact_levels"], where),
         clause_labels=_clauses(data["guideline"].get("clauses", {}), where),
         policy=_policy(_beside(path, values["policy.template"]), where),
@@ -575,6 +581,11 @@ def _checked(data: dict, where: str) -> dict:
         raise ProfileError(f"{where}：[city] email_domain はメールアドレスのドメイン（例：city.example.lg.jp）です。")
     if not 1 <= values["review.opens_month"] <= 12:
         raise ProfileError(f"{where}：[review] opens_month は1〜12の月で指定してください。")
+    if values.get("archive.retention", "5") not in RETENTIONS:
+        raise ProfileError(
+            f"{where}：[archive] retention は {'・'.join(RETENTIONS[:-1])}（年）"
+            "または permanent（常用）で指定してください。"
+        )
     return values
 
 

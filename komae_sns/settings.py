@@ -161,6 +161,7 @@ INSTALLED_APPS = [
     "policies",
     "monitoring",
     "reviews",
+    "archive",
     "screening",
     "portal",
 ]
@@ -352,6 +353,25 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# The archive of posts (issue 22, archive/capture.py). Beat captures every 運用中, 停止予告中 and 運用停止
+# account at ARCHIVE_CAPTURE_MINUTE past the hours ARCHIVE_CAPTURE_HOURS (crontab's hour field, Asia/Tokyo;
+# "*": hourly), one Celery task per account. A run reads at most ARCHIVE_PAGES_PER_RUN pages of
+# ARCHIVE_PAGE_SIZE posts of one account; a longer history goes on in the next runs. A media file a post
+# names is kept up to ARCHIVE_MEDIA_MAX_BYTES, at most ARCHIVE_MEDIA_PER_RUN files an account and run.
+# ARCHIVE_BURST_POSTS posts published within ARCHIVE_BURST_MINUTES is a burst (G-4-3-カ: 乗っ取りの恐れ).
+ARCHIVE_CAPTURE_HOURS = env.str("ARCHIVE_CAPTURE_HOURS", default="*")
+ARCHIVE_CAPTURE_MINUTE = env.int("ARCHIVE_CAPTURE_MINUTE", default=20)
+ARCHIVE_PAGES_PER_RUN = env.int("ARCHIVE_PAGES_PER_RUN", default=20)
+ARCHIVE_PAGE_SIZE = env.int("ARCHIVE_PAGE_SIZE", default=100)
+ARCHIVE_MEDIA_MAX_BYTES = env.int("ARCHIVE_MEDIA_MAX_BYTES", default=20 * 1024 * 1024)
+ARCHIVE_MEDIA_PER_RUN = env.int("ARCHIVE_MEDIA_PER_RUN", default=50)
+ARCHIVE_BURST_POSTS = env.int("ARCHIVE_BURST_POSTS", default=10)
+ARCHIVE_BURST_MINUTES = env.int("ARCHIVE_BURST_MINUTES", default=60)
+if not 1 <= ARCHIVE_PAGE_SIZE <= 100:
+    raise ImproperlyConfigured("ARCHIVE_PAGE_SIZE は1〜100で指定してください。")
+if ARCHIVE_PAGES_PER_RUN < 1 or ARCHIVE_BURST_POSTS < 2 or ARCHIVE_BURST_MINUTES < 1:
+    raise ImproperlyConfigured("ARCHIVE_PAGES_PER_RUN・ARCHIVE_BURST_POSTS・ARCHIVE_BURST_MINUTES の値が小さすぎます。")
+
 # Backups (issue 14, core/backup): beat writes the database and MEDIA_ROOT's files nightly at
 # BACKUP_HOUR (Asia/Tokyo) into a folder named by the time under BACKUP_DIR, and keeps the newest
 # BACKUP_KEEP. Put BACKUP_DIR on another disk (or a mount of another machine) than the database.

@@ -12,6 +12,8 @@ ANOMALIES = {
     "renamed": ("表示名の変更", "hijack", "表示名が変わっています"),
     "id_changed": ("固有IDの相違", "impersonation", "SNS上の固有IDが登録と違います（別のアカウントの恐れ）"),
     "posts_while_suspended": ("停止中の投稿", "hijack", "運用停止中のアカウントに新しい投稿があります"),
+    # Issue 22: found by the archive's capture of the posts themselves (G-4-3-カ).
+    "post_burst": ("投稿の急増", "hijack", "短い時間に普段より多くの投稿がありました（乗っ取りの恐れ）"),
     "not_official": (
         "公式の表示なし",
         "other",

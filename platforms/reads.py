@@ -8,7 +8,7 @@ failure comes back as a `ReadFailed` with the reason to show, never as an except
 """
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import httpx
 
@@ -18,6 +18,7 @@ from .checks import (
     Gone,
     Http,
     OutboundRefused,
+    Reply,
     Target,
     adapter_for,
     can,
@@ -25,6 +26,7 @@ from .checks import (
     scrub,
     secrets_of,
 )
+from .redact import REDACTED, secret_pieces
 
 MAX_PAGE = 100  # posts or accounts asked for in one request; the platforms' own maxima are at least this
 
@@ -48,6 +50,11 @@ class PostPage:
     posts: tuple[Post, ...]
     cursor: str = ""  # what asks for the next (older) page; "" when there is none
     raw: bytes = field(default=b"", repr=False)
+    # What was asked and how it was answered, as a WARC record names them (issue 22): the URL with our
+    # credentials removed, the answer's HTTP status and Content-Type.
+    url: str = ""
+    status: int = 200
+    content_type: str = ""
 
     @property
     def sha256(self) -> str:
@@ -73,7 +80,36 @@ class ReadFailed(Exception):
         self.gone = gone
 
 
-def _run(target: Target, call, secrets=()):
+class _Recorded(Http):
+    """The requests of one read, remembering the last answer (what a page of posts came from)."""
+
+    last: tuple[str, Reply] | None = None
+
+    def get(self, url: str, *, headers: dict | None = None) -> Reply:
+        reply = super().get(url, headers=headers)
+        self.last = (url, reply)
+        return reply
+
+
+def _as_recorded(page: PostPage, http: _Recorded, secrets) -> PostPage:
+    """The page with where it came from; our credentials never kept, neither in the URL nor in the
+    answer (a Graph API paging link carries the access token back)."""
+    if http.last is None:
+        return page
+    url, reply = http.last
+    raw = page.raw
+    for piece in secret_pieces(secrets):
+        raw = raw.replace(piece.encode(), REDACTED.encode())
+    return replace(
+        page,
+        raw=raw,
+        url=scrub(url, secrets)[:2000],
+        status=reply.status,
+        content_type=str(reply.headers.get("content-type", ""))[:200],
+    )
+
+
+def _run(target: Target, call, secrets=(), http_class=Http):
     """The adapter's call under the same rules as a status check's reading; failures become ReadFailed
     with the platform's words bounded and our credentials removed (issue 20)."""
     if target.refused:
@@ -82,7 +118,7 @@ def _run(target: Target, call, secrets=()):
         raise ReadFailed(target.problem)
     try:
         with new_client() as client:
-            return call(Http(client, target))
+            return call(http_class(client, target))
     except OutboundRefused as exc:
         raise ReadFailed(f"接続先が許可されていません：{exc}") from None
     except Gone as exc:
@@ -101,7 +137,12 @@ def read_posts(account, *, cursor: str = "", limit: int = 50) -> PostPage:
     adapter = adapter_for(account.platform.code)
     target = adapter.posts_target(account)  # the database is read here, in the caller's thread
     limit = max(1, min(limit, MAX_PAGE))
-    return _run(target, lambda http: adapter.read_posts(target, http, cursor=cursor, limit=limit), secrets_of(target))
+    secrets = secrets_of(target)
+
+    def call(http):
+        return _as_recorded(adapter.read_posts(target, http, cursor=cursor, limit=limit), http, secrets)
+
+    return _run(target, call, secrets, http_class=_Recorded)
 
 
 def search_accounts(platform, query: str, *, limit: int = 25) -> list[FoundAccount]:

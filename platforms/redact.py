@@ -43,7 +43,7 @@ def short_code(value, *, limit: int = 40) -> str:
     return text if len(text) <= limit and _CODE.fullmatch(text) else ""
 
 
-def _pieces(secrets) -> list[str]:
+def secret_pieces(secrets) -> list[str]:
     """The secrets as they may come back: whole, each part of a "key:secret", percent-encoded."""
     found = set()
     for secret in secrets:
@@ -58,7 +58,7 @@ def scrub(text: str, secrets=(), *, error: bool = False) -> str:
     """`text` without any of our `secrets` in it; an error text also without what looks like a
     credential echoed back (Authorization, Bearer …, access_token=…, a long token-like word), bounded."""
     text = str(text or "")
-    for piece in _pieces(secrets):
+    for piece in secret_pieces(secrets):
         text = text.replace(piece, REDACTED)
     if error:
         for pattern, replacement in _ECHOED:
