@@ -226,7 +226,9 @@ def _store(run: _Read, state: AccountArchive, page: PostPage) -> int:
             posts[post_id] = post
     run.seen_ids.update(posts)
     with transaction.atomic():
-        answer = RawAnswer.objects.create(
+        # The answer is kept when it holds a new post or a new version: it is their evidence. A page
+        # with nothing new (every hourly run's first page) is read, compared and not kept again.
+        answer = RawAnswer(
             account=account,
             captured_at=now,
             url=page.url[:2000],
@@ -271,6 +273,8 @@ def _store(run: _Read, state: AccountArchive, page: PostPage) -> int:
                 kept.save(update_fields=["versions_count", "text", "search_text", "grams"])
                 versions.append(_version(kept, kept.versions_count, content, digest, answer, now))
                 outcome.changed += 1
+        if new_posts or versions:
+            answer.save()
         if new_posts:
             created = Post.objects.bulk_create([item[0] for item in new_posts])
             for kept, (_, content, digest) in zip(created, new_posts, strict=True):

@@ -14,6 +14,7 @@ A configured base is the operator's decision: its own host and port may be priva
 LGWAN, the local test server), and nothing else is.
 """
 
+import functools
 import ipaddress
 import re
 import socket
@@ -173,11 +174,18 @@ class GuardedBackend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
+@functools.cache
+def _ssl_context():
+    """One TLS context per process: loading the CA store takes ~20 ms of CPU, and every status check
+    and every page of a capture made its own (issue 22). A context is shared safely between threads."""
+    return httpx.create_ssl_context()
+
+
 class _GuardedTransport(httpx.HTTPTransport):
     def __init__(self, *, backend: GuardedBackend, limits: httpx.Limits):
         # httpx builds its connection pool in __init__; ours is the same pool with the guarded backend.
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(),
+            ssl_context=_ssl_context(),
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,

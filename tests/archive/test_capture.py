@@ -84,6 +84,9 @@ def test_the_next_run_reads_only_what_is_new(bsky, account):
     outcome = capture_account(account.pk)
     assert (outcome.new, outcome.changed, outcome.gone, outcome.pages) == (1, 0, 0, 1)
     assert RawAnswer.objects.count() == answers + 1  # one page: it held a post already kept
+    # Nothing new: the page is read and compared; no answer is kept again.
+    outcome = capture_account(account.pk)
+    assert (outcome.new, outcome.pages) == (0, 1) and RawAnswer.objects.count() == answers + 1
 
 
 def test_an_edit_is_a_new_version_beside_the_old_and_a_deleted_post_stays_marked(bsky, account):
@@ -172,7 +175,7 @@ def test_the_database_keeps_the_posts(bsky, account):
         f"DELETE FROM archive_post WHERE id = {post.pk}",
         f"UPDATE archive_postversion SET text = '改ざん' WHERE post_id = {post.pk}",
         f"UPDATE archive_post SET post_id = 'other' WHERE id = {post.pk}",
-        f"DELETE FROM archive_rawanswer",
+        "DELETE FROM archive_rawanswer",
     ):
         with pytest.raises(IntegrityError), transaction.atomic(), transaction.get_connection().cursor() as cursor:
             cursor.execute(statement)
