@@ -37,6 +37,9 @@ from .redact import scrub, short_code  # noqa: F401  (short_code: the adapters t
 TIMEOUT_SECONDS = 5.0
 MAX_BODY_BYTES = 2 * 1024 * 1024
 MAX_REDIRECTS = 3
+# An answer that keeps coming, a little at a time, is cut after this long (each read has its own
+# TIMEOUT_SECONDS, which a trickle never reaches): issue 22's "answers that never end".
+ANSWER_DEADLINE_SECONDS = 20.0
 RETRIES = 2
 BACKOFF_SECONDS = 0.5
 
@@ -553,10 +556,13 @@ def fetch(target: Target, *, client: httpx.Client, url: str | None = None, heade
                 url = location
                 continue
             body = b""
+            deadline = time.monotonic() + ANSWER_DEADLINE_SECONDS
             for chunk in response.iter_bytes():
                 body += chunk
                 if len(body) > MAX_BODY_BYTES:
                     raise CheckError("ページが大きすぎます（上限 2 MB）")
+                if time.monotonic() > deadline:
+                    raise CheckError(f"応答が終わりません（{ANSWER_DEADLINE_SECONDS:.0f}秒で打ち切りました）")
             text = body.decode(response.encoding or "utf-8", errors="replace")
             return Reply(response.status_code, text, response.headers, body)
     raise CheckError("転送が多すぎます（転送の繰り返し）")

@@ -186,3 +186,37 @@ def test_the_database_keeps_the_posts(bsky, account):
             f" disposed_at = now() WHERE post_id = {post.pk}"
         )
     assert PostVersion.objects.get().sha256
+
+
+def test_an_answer_that_never_ends_is_cut_and_the_run_is_not_confirmed(settings, monkeypatch, account):
+    """A platform (or something in its place) that sends its answer a byte at a time, for ever."""
+    import socket
+    import threading
+
+    from platforms import checks
+
+    monkeypatch.setattr(checks, "ANSWER_DEADLINE_SECONDS", 1.0)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    stop = threading.Event()
+
+    def trickle():
+        connection, _ = listener.accept()
+        connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{")
+        while not stop.wait(0.05):
+            try:
+                connection.sendall(b" ")
+            except OSError:
+                break
+        connection.close()
+
+    threading.Thread(target=trickle, daemon=True).start()
+    settings.STATUS_CHECK_BASES = {"bluesky": f"http://127.0.0.1:{listener.getsockname()[1]}"}
+    try:
+        outcome = capture_account(account.pk)
+    finally:
+        stop.set()
+        listener.close()
+    assert outcome.new == 0 and "応答が終わりません" in outcome.failed
+    assert not Post.objects.exists() and not RawAnswer.objects.exists()
