@@ -8,6 +8,8 @@ failure comes back as a `ReadFailed` with the reason to show, never as an except
 """
 
 import hashlib
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import httpx
@@ -27,6 +29,14 @@ from .checks import (
 )
 
 MAX_PAGE = 100  # posts or accounts asked for in one request; the platforms' own maxima are at least this
+# What one post may hold, whatever the platform answered: a hostile or broken answer is bounded here.
+MAX_TEXT = 10_000  # characters of a post's text
+MAX_ID = 300  # characters of a post's ID (and of each earlier version's)
+MAX_URL = 2_000
+MAX_CURSOR = 2_000
+MAX_LINKS = 50
+MAX_MEDIA = 20
+MAX_VERSIONS = 20  # X allows five edits: six IDs
 
 
 @dataclass(frozen=True)
@@ -39,6 +49,14 @@ class Post:
     text: str
     links: tuple[str, ...] = ()
     media: tuple[str, ...] = ()  # URLs of the images and videos it carries
+    # The IDs of the post's versions, oldest first, where the platform keeps an edit history (X's
+    # edit_history_tweet_ids: each edit is a post of its own, with the whole chain); () elsewhere.
+    edit_history: tuple[str, ...] = ()
+
+    @property
+    def original_id(self) -> str:
+        """The ID of the post's first version: what the versions of one post share."""
+        return self.edit_history[0] if self.edit_history else self.post_id
 
 
 @dataclass(frozen=True)
@@ -63,6 +81,76 @@ class FoundAccount:
     platform_account_id: str
     profile_url: str
     description: str = ""
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def text_of(value, limit: int = MAX_TEXT) -> str:
+    """A text field of an answer: a string, else "" (a number, a list, null); NUL and lone surrogates,
+    which PostgreSQL and UTF-8 refuse, as U+FFFD; at most `limit` characters. Markup and bidi
+    controls stay: they are what was posted (a page shows the text escaped and isolated)."""
+    if not isinstance(value, str):
+        return ""
+    return _SURROGATE.sub("\ufffd", value[:limit].replace("\x00", "\ufffd"))
+
+
+def token_of(value, limit: int = MAX_ID) -> str:
+    """An ID or a cursor: a string (or an integer, as some APIs give IDs) of visible characters only
+    — no space, control, bidi or zero-width character — of 1 to `limit` characters; else ""."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not 0 < len(value) <= limit:
+        return ""
+    return "" if any(unicodedata.category(c)[0] in "CZ" for c in value) else value
+
+
+def url_of(value) -> str:
+    """A URL of an answer: http(s) and visible characters only, at most MAX_URL; else "" (a javascript:
+    or data: link, a URL with a bidi override in it, …)."""
+    url = token_of(value, MAX_URL)
+    return url if url.lower().startswith(("https://", "http://")) else ""
+
+
+def _urls(values, limit: int) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(u for u in map(url_of, values) if u))[:limit]
+
+
+def make_post(*, post_id, url, published, text, links=(), media=(), edit_history=()) -> "Post | None":
+    """A Post from an answer's fields, each checked and bounded here (every adapter builds its posts so);
+    None when the item has no usable ID (it cannot be kept apart from the others)."""
+    post_id = token_of(post_id)
+    if not post_id:
+        return None
+    return Post(
+        post_id=post_id,
+        url=url_of(url),
+        published=text_of(published, 100).strip(),
+        text=text_of(text),
+        links=_urls(links, MAX_LINKS),
+        media=_urls(media, MAX_MEDIA),
+        edit_history=tuple(v for v in map(token_of, edit_history) if v)[:MAX_VERSIONS],
+    )
+
+
+def next_cursor(value, sent: str) -> str:
+    """The next (older) page's cursor in an answer; "" when there is none, or when it is the one just
+    sent (an endless feed must not keep a capture going for ever)."""
+    if value is None or value == "":
+        return ""
+    cursor = token_of(value, MAX_CURSOR)
+    if not cursor:
+        raise CheckError("APIの応答の続きの位置（カーソル）が読み取れません")
+    return "" if cursor == sent else cursor
+
+
+def items_of(value, *, limit: int = MAX_PAGE) -> list:
+    """The list of posts in an answer; CheckError when it is not a list, or longer than a page can be."""
+    if not isinstance(value, list):
+        raise CheckError("APIの応答に投稿の一覧がありません")
+    if len(value) > limit:
+        raise CheckError(f"APIの応答の投稿が多すぎます（{len(value)}件、1ページの上限 {limit}件）。読み取りません")
+    return value
 
 
 class ReadFailed(Exception):
@@ -116,3 +204,4 @@ def search_accounts(platform, query: str, *, limit: int = 25) -> list[FoundAccou
     target = adapter.search_target(platform)
     limit = max(1, min(limit, MAX_PAGE))
     return _run(target, lambda http: adapter.search_accounts(target, http, query, limit=limit), secrets_of(target))
+
