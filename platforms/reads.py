@@ -1,5 +1,5 @@
 """What callers read through a platform beyond its profile (issue 21): an account's posts, page by page,
-and the accounts a search on the platform finds.
+the media files those posts name (issue 22), and the accounts a search on the platform finds.
 
 A caller asks `checks.can(account, Capability.READ_POSTS)` first — yes, or why not in Japanese — and
 never names a platform. The adapter does the platform's part (`read_posts`, `search_accounts`) in a worker
@@ -37,6 +37,7 @@ MAX_CURSOR = 2_000
 MAX_LINKS = 50
 MAX_MEDIA = 20
 MAX_VERSIONS = 20  # X allows five edits: six IDs
+MAX_MEDIA_BYTES = 20 * 1024 * 1024  # fetch_media's default cap
 
 
 @dataclass(frozen=True)
@@ -205,3 +206,66 @@ def search_accounts(platform, query: str, *, limit: int = 25) -> list[FoundAccou
     limit = max(1, min(limit, MAX_PAGE))
     return _run(target, lambda http: adapter.search_accounts(target, http, query, limit=limit), secrets_of(target))
 
+
+# --- media files (issue 22: the archive keeps the images and videos of a post, not just their URLs) ---
+
+_NOT_MP4 = {b"heic", b"heix", b"mif1", b"msf1", b"avif", b"avis", b"qt  "}
+_SIGNATURES = (
+    ("image/png", lambda b: b.startswith(b"\x89PNG\r\n\x1a\n")),
+    ("image/jpeg", lambda b: b.startswith(b"\xff\xd8\xff")),
+    ("image/gif", lambda b: b.startswith((b"GIF87a", b"GIF89a"))),
+    ("image/webp", lambda b: b[:4] == b"RIFF" and b[8:12] == b"WEBP"),
+    # An ISO media file ("ftyp" box) that is not a still image (HEIF, AVIF) nor QuickTime.
+    ("video/mp4", lambda b: b[4:8] == b"ftyp" and b[8:12] not in _NOT_MP4),
+    ("application/pdf", lambda b: b.startswith(b"%PDF-")),
+)
+# What a server may call a file without saying what it is: the bytes decide.
+_UNDECLARED = {"", "application/octet-stream", "binary/octet-stream"}
+_ALIASES = {"image/jpg": "image/jpeg", "image/pjpeg": "image/jpeg", "application/x-pdf": "application/pdf"}
+_MEDIA_TYPE = re.compile(r"[a-z0-9.+-]{1,40}/[a-z0-9.+-]{1,60}")
+_KINDS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/gif": "GIF", "image/webp": "WebP"}
+_KINDS |= {"video/mp4": "MP4", "application/pdf": "PDF"}
+
+
+@dataclass(frozen=True)
+class Media:
+    """A media file a post names, as fetched: its bytes, the type its bytes show, and their digest."""
+
+    url: str
+    content: bytes = field(repr=False)
+    content_type: str
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+
+def sniff(content: bytes) -> str:
+    """The media type the bytes' signature shows (PNG, JPEG, GIF, WebP, MP4, PDF), or ""."""
+    return next((kind for kind, matches in _SIGNATURES if matches(content[:16])), "")
+
+
+def _declared(value: str | None) -> str:
+    declared = (value or "").split(";", 1)[0].strip().lower()
+    return _ALIASES.get(declared, declared)
+
+
+def fetch_media(account, url: str, *, max_bytes: int = MAX_MEDIA_BYTES) -> Media:
+    """A media file one of the account's posts names: only from the platform's own media hosts (or under
+    its configured base), with no credential, through the same outbound guard, retries and 429 handling
+    as every read; at most `max_bytes` (a larger one is dropped while it streams: nothing is kept), and
+    only a PNG, JPEG, GIF, WebP, MP4 or PDF whose bytes are what the server says they are."""
+    adapter = adapter_for(account.platform.code)
+    target = adapter.media_target(account, url)
+    reply = _run(target, lambda http: http.get(url, max_bytes=max(1, max_bytes), binary=True))
+    if reply.status != 200:
+        raise ReadFailed(f"ファイルを取得できません（HTTP {reply.status}）")
+    kind, declared = sniff(reply.content), _declared(reply.headers.get("content-type"))
+    said = declared if _MEDIA_TYPE.fullmatch(declared) else "形式の申告なし" if not declared else "読めない形式名"
+    if not kind:
+        raise ReadFailed(f"画像・動画・PDFとして読み取れないファイルです（{said}）。保存していません")
+    if declared not in _UNDECLARED and declared != kind:
+        raise ReadFailed(
+            f"ファイルの中身（{_KINDS[kind]}）が申告された形式（{said}）と違います。偽装のおそれがあるため保存していません"
+        )
+    return Media(url=url, content=reply.content, content_type=kind)
