@@ -231,6 +231,7 @@ def _store(run: _Read, state: AccountArchive, page: PostPage) -> int:
         answer = RawAnswer(
             account=account,
             captured_at=now,
+            method=page.method[:10],
             url=page.url[:2000],
             status=page.status,
             content_type=page.content_type[:200],

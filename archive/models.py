@@ -77,6 +77,7 @@ class RawAnswer(UndeletableModel):
         "accounts.OfficialAccount", verbose_name="アカウント", on_delete=models.PROTECT, related_name="+"
     )
     captured_at = models.DateTimeField("取得日時", default=timezone.now, db_index=True)
+    method = models.CharField("要求の種類", max_length=10, default="GET")  # GET, or POST (TikTok's video.list)
     url = models.CharField("要求したURL", max_length=2000)  # our credentials removed
     status = models.PositiveSmallIntegerField("HTTPステータス", default=200)
     content_type = models.CharField("Content-Type", max_length=200, blank=True)
@@ -91,7 +92,8 @@ class RawAnswer(UndeletableModel):
         triggers = [
             keep_forever(),
             disposed_only(
-                ("account_id", "captured_at", "url", "status", "content_type", "size", "sha256"), "NEW.body = ''"
+                ("account_id", "captured_at", "method", "url", "status", "content_type", "size", "sha256"),
+                "NEW.body = ''",
             ),
         ]
 

@@ -95,6 +95,12 @@ STATUS_CHECK_ACTIVE_HOURS = env.str("STATUS_CHECK_ACTIVE_HOURS", default="7,19")
 STATUS_CHECK_SUSPENDED_HOURS = env.str("STATUS_CHECK_SUSPENDED_HOURS", default="6")
 STATUS_CHECK_PLATFORM_CONCURRENCY = env.int("STATUS_CHECK_PLATFORM_CONCURRENCY", default=8)
 STATUS_CHECK_MAX_RETRY_AFTER = env.int("STATUS_CHECK_MAX_RETRY_AFTER", default=30)
+# The YouTube Data API units the city's project may spend a day (Google's default quota; reset at
+# midnight Pacific time): the status checks and the archive count every call, and a call that would
+# pass it is not made (platforms/quota.py). Set the quota Google granted, or less to keep a reserve.
+YOUTUBE_DAILY_QUOTA = env.int("YOUTUBE_DAILY_QUOTA", default=10000)
+if YOUTUBE_DAILY_QUOTA < 0:
+    raise ImproperlyConfigured("YOUTUBE_DAILY_QUOTA must be 0 or more (units a day).")
 # G-4-3-ア: remind the 管理者 when the last logged content check is older than this (days).
 CONTENT_CHECK_DAYS = env.int("CONTENT_CHECK_DAYS", default=30)
 # Remind the 課長 this many days before a notice period ends (G-4-5-ウ).

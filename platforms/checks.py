@@ -134,6 +134,9 @@ class Target:
     public_url: str = ""  # the profile as citizens open it; relative links resolve against it
     platform: str = ""  # the platform's code: its own cap on concurrent requests
     actor: str = ""  # what the API is asked about: the handle, or the permanent ID
+    # The account's permanent ID on the platform when the city registered one (`platform_account_id`):
+    # its posts are read by it, since a handle can pass to someone else (issue 22).
+    account_id: str = ""
     token: str = field(default="", repr=False)  # an API credential; never logged or stored
     secrets: tuple[str, ...] = field(default=(), repr=False)  # the others this check used (an app secret, …)
     problem: str = ""  # why this check cannot be made at all (確認できず：…), e.g. no credential
@@ -249,12 +252,28 @@ class Http:
         self.target = target
 
     @sensitive_variables()  # the URL or the headers carry a credential (issue 20)
-    def get(self, url: str, *, headers: dict | None = None) -> Reply:
+    def get(self, url: str, *, headers: dict | None = None, before_each_try=None, **options) -> Reply:
+        """GET within the rules above. `before_each_try()` runs before every try that would send a
+        request (a quota counts it, or refuses it by raising CheckError); `options` go to `fetch`
+        (`max_bytes`, `binary`)."""
+        return self._send("GET", url, headers=headers, before_each_try=before_each_try, **options)
+
+    @sensitive_variables()  # the headers carry a credential
+    def post_json(self, url: str, *, body: dict, headers: dict | None = None, before_each_try=None) -> Reply:
+        """A POST that only reads (TikTok's /v2/video/list/ takes its paging in a JSON body): the same
+        guard, cap, concurrency cap and 429 handling as a GET, and retried like one since it changes
+        nothing. A redirect is never followed: its answer is returned as it is."""
+        return self._send("POST", url, headers=headers, before_each_try=before_each_try, json_body=body)
+
+    @sensitive_variables()
+    def _send(self, method: str, url: str, *, headers, before_each_try, **options) -> Reply:
         last_error = ""
         for attempt in range(RETRIES + 1):
+            if before_each_try is not None:
+                before_each_try()
             try:
                 with _gate(self.target.platform):
-                    reply = fetch(self.target, client=self.client, url=url, headers=headers)
+                    reply = fetch(self.target, client=self.client, url=url, headers=headers, method=method, **options)
             except httpx.TimeoutException:
                 last_error = "応答がありません（タイムアウト）"
             except httpx.HTTPError as exc:
@@ -339,6 +358,9 @@ class GenericAdapter:
     capabilities: frozenset[Capability] = frozenset({Capability.READ_PROFILE})
     # What it does without any credential although it takes one (YouTube's public feed without an API key).
     keyless: frozenset[Capability] = frozenset()
+    # Where the platform serves the images and videos its posts name (reads.fetch_media; subdomains
+    # included, as everywhere in the outbound guard). No credential is ever sent there.
+    media_hosts: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -372,6 +394,15 @@ class GenericAdapter:
     def read_posts(self, target: Target, http: Http, *, cursor: str = "", limit: int = 50):
         """One page of the account's posts, newest first: a `reads.PostPage` (its `cursor` asks for the next)."""
         raise CheckError(self.can(Capability.READ_POSTS).reason)
+
+    def media_target(self, account, url: str) -> Target:
+        """The target for fetching a media file one of the account's posts names: the platform's media
+        hosts, or under its configured base (a proxy; the tests' server). Never a credential."""
+        code = account.platform.code
+        base = platform_base(code)
+        if not self.media_hosts and not base:
+            return Target(url, (), refused="このSNSの画像・動画は取得できません", platform=code)
+        return Target(url, self.media_hosts, (base,) if base else (), platform=code)
 
     def search_target(self, platform) -> Target:
         """The target for searching the platform's accounts (not about one account)."""
@@ -533,17 +564,38 @@ def plain_words_of(label: str) -> str:
     return "公開されている情報で確認"  # an adapter since renamed or removed
 
 
+def size_words(size: int) -> str:
+    """A byte count as the cap is said (2 MB, 512 KB, 900 バイト)."""
+    for unit, name in ((1024 * 1024, "MB"), (1024, "KB")):
+        if size >= unit:
+            return f"{size / unit:.3g} {name}"
+    return f"{size} バイト"
+
+
 @sensitive_variables()  # the URL or the headers carry a credential; so do the client's frames below
-def fetch(target: Target, *, client: httpx.Client, url: str | None = None, headers: dict | None = None) -> Reply:
+def fetch(
+    target: Target,
+    *,
+    client: httpx.Client,
+    url: str | None = None,
+    headers: dict | None = None,
+    method: str = "GET",
+    json_body: dict | None = None,
+    max_bytes: int = MAX_BODY_BYTES,
+    binary: bool = False,
+) -> Reply:
     """GET a URL of the target, following redirects only within the platform; the body within the cap.
 
     Every hop passes the URL gate before anything is sent; the client's backend checks the address.
+    A POST (`json_body`) is never redirected: a 3xx is its answer. `max_bytes` caps the body while it
+    streams (a declared Content-Length above it is refused before reading); `binary` leaves `text` empty.
     """
     url = url or target.url
+    too_large = f"{'ファイル' if binary else 'ページ'}が大きすぎます（上限 {size_words(max_bytes)}）"
     check_url(url, hosts=target.hosts, bases=target.bases)
     for _ in range(MAX_REDIRECTS + 1):
-        with client.stream("GET", url, headers=headers, follow_redirects=False) as response:
-            if response.is_redirect:
+        with client.stream(method, url, headers=headers, json=json_body, follow_redirects=False) as response:
+            if response.is_redirect and method == "GET":
                 try:
                     location = urljoin(url, response.headers.get("location", ""))
                     host = urlsplit(location).hostname
@@ -555,15 +607,20 @@ def fetch(target: Target, *, client: httpx.Client, url: str | None = None, heade
                     raise CheckError(f"別のサイトへ転送されます（{host}：{exc}）") from exc
                 url = location
                 continue
-            body = b""
+            declared = response.headers.get("content-length", "").strip()
+            if declared.isdigit() and int(declared) > max_bytes:
+                raise CheckError(too_large)  # nothing read: the platform said how much it would send
+            chunks, size = [], 0
             deadline = time.monotonic() + ANSWER_DEADLINE_SECONDS
             for chunk in response.iter_bytes():
-                body += chunk
-                if len(body) > MAX_BODY_BYTES:
-                    raise CheckError("ページが大きすぎます（上限 2 MB）")
+                size += len(chunk)
+                if size > max_bytes:
+                    raise CheckError(too_large)
                 if time.monotonic() > deadline:
                     raise CheckError(f"応答が終わりません（{ANSWER_DEADLINE_SECONDS:.0f}秒で打ち切りました）")
-            text = body.decode(response.encoding or "utf-8", errors="replace")
+                chunks.append(chunk)
+            body = b"".join(chunks)
+            text = "" if binary else body.decode(response.encoding or "utf-8", errors="replace")
             return Reply(response.status_code, text, response.headers, body)
     raise CheckError("転送が多すぎます（転送の繰り返し）")
 

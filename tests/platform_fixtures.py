@@ -485,3 +485,188 @@ def tiktok_user(open_id=TIKTOK_OPEN_ID, username="komae_city_invented", display_
 
 def tiktok_error(code="access_token_invalid", message="The access token is invalid or not found in the request."):
     return {"error": {"code": code, "message": message, "log_id": "20261125000000INVENTED0002"}}
+
+
+# --- The posts of the accounts with a credential (issue 22), one page at a time --------------------
+
+
+def x_post(post_id, text, created_at, *, edit_history=None, urls=(), media_keys=(), note_text=None):
+    """One post of X API v2 GET /2/users/:id/tweets with tweet.fields=created_at,entities,attachments,
+    edit_history_tweet_ids(,note_tweet): `edit_history_tweet_ids` lists every version, oldest first."""
+    post = {
+        "id": post_id,
+        "text": text,
+        "created_at": created_at,
+        "edit_history_tweet_ids": list(edit_history or [post_id]),
+    }
+    if urls:
+        post["entities"] = {
+            "urls": [
+                {
+                    "start": 0,
+                    "end": 23,
+                    "url": f"https://t.co/invented{n}",
+                    "expanded_url": url,
+                    "display_url": url.removeprefix("https://")[:25],
+                }
+                for n, url in enumerate(urls)
+            ]
+        }
+    if media_keys:
+        post["attachments"] = {"media_keys": list(media_keys)}
+    if note_text is not None:
+        post["note_tweet"] = {"text": note_text}
+    return post
+
+
+def x_media(media_key, kind="photo", url=None):
+    """includes.media[] (media.fields=url,preview_image_url,type): a photo has `url`, a video a still."""
+    media = {"media_key": media_key, "type": kind}
+    media["url" if kind == "photo" else "preview_image_url"] = url or f"https://pbs.example.invalid/{media_key}.jpg"
+    return media
+
+
+def x_timeline(posts, *, media=(), next_token=None):
+    """The timeline page: {data, includes.media, meta {result_count, newest_id, oldest_id, next_token?}}."""
+    if not posts:
+        return {"meta": {"result_count": 0}}
+    ids = [post["id"] for post in posts if isinstance(post, dict)] or ["0"]
+    meta = {"result_count": len(posts), "newest_id": ids[0], "oldest_id": ids[-1]}
+    if next_token:
+        meta["next_token"] = next_token
+    page = {"data": list(posts), "meta": meta}
+    if media:
+        page["includes"] = {"media": list(media)}
+    return page
+
+
+def graph_edge(items, *, after=None):
+    """A Graph API edge page: {data, paging {cursors {before, after}, next?}} — `next` only when there is a
+    next page (the reference: its absence means the last page)."""
+    page = {
+        "data": list(items),
+        "paging": {"cursors": {"before": "QVFIUinventedBefore", "after": after or "QVFIUlast"}},
+    }
+    if after:
+        page["paging"]["next"] = f"https://graph.example.invalid/next?after={after}"
+    return page
+
+
+def fb_post(n, message, created_time, *, image=None, link=None):
+    """GET /<page-id>/posts?fields=id,message,created_time,permalink_url,attachments{media,url}."""
+    post = {
+        "id": f"{FB_PAGE_ID}_90000000000{n:04d}",
+        "message": message,
+        "created_time": created_time,
+        "permalink_url": f"https://www.facebook.com/komae.city.invented/posts/pfbidInvented{n:04d}",
+    }
+    if image or link:
+        attachment = {"url": link or f"https://www.facebook.com/photo.php?fbid=80000000000{n:04d}"}
+        if image:
+            attachment["media"] = {"image": {"height": 720, "src": image, "width": 960}}
+        post["attachments"] = {"data": [attachment]}
+    return post
+
+
+def ig_post(n, caption, timestamp, *, media_type="IMAGE", media_url=None):
+    """GET /<ig-user-id>/media?fields=id,caption,timestamp,permalink,media_url,media_type."""
+    return {
+        "id": f"1800000000000{n:04d}",
+        "caption": caption,
+        "timestamp": timestamp,
+        "permalink": f"https://www.instagram.com/p/Invented{n:04d}/",
+        "media_url": media_url or f"https://scontent.example.invalid/ig/{n:04d}.jpg",
+        "media_type": media_type,
+    }
+
+
+def threads_post(n, text, timestamp, *, media_type="TEXT_POST", media_url=None):
+    """GET /<threads-user-id>/threads?fields=id,text,timestamp,permalink,media_url,media_type."""
+    post = {
+        "id": f"1810000000000{n:04d}",
+        "text": text,
+        "timestamp": timestamp,
+        "permalink": f"https://www.threads.com/@komae_city_invented/post/Invented{n:04d}",
+        "media_type": media_type,
+    }
+    if media_url:
+        post["media_url"] = media_url
+    if media_type == "REPOST_FACADE":
+        del post["text"]
+    return post
+
+
+def tiktok_video(n, create_time, *, title="", description="狛江市の動画です。"):
+    """One of POST /v2/video/list/'s data.videos (fields id,create_time,title,video_description,share_url,
+    cover_image_url); create_time is a Unix time in seconds."""
+    return {
+        "id": f"73000000000000{n:05d}",
+        "create_time": create_time,
+        "title": title,
+        "video_description": description,
+        "share_url": f"https://www.tiktok.com/@komae_city_invented/video/73000000000000{n:05d}",
+        "cover_image_url": f"https://p16.example.invalid/cover/{n:05d}.jpeg",
+    }
+
+
+def tiktok_videos(videos, *, cursor=1700000000000, has_more=False):
+    """POST /v2/video/list/: {data {videos, cursor (ms), has_more}, error {code: ok}}."""
+    return {
+        "data": {"videos": list(videos), "cursor": cursor, "has_more": has_more},
+        "error": {"code": "ok", "message": "", "log_id": "20261125000000INVENTED0003"},
+    }
+
+
+def youtube_upload(video_id, title, published, *, description="狛江市の動画です。", private=False):
+    """A youtube#playlistItem of the uploads playlist (part=snippet,contentDetails); a private video has
+    no videoPublishedAt and the title 「Private video」."""
+    item = {
+        "kind": "youtube#playlistItem",
+        "etag": f"inventedEtag{video_id}",
+        "id": f"VVVrMG1hZUMxdHlJbnZlbnRlZDAwMDAx{video_id}",
+        "snippet": {
+            "publishedAt": published,
+            "channelId": YT_CHANNEL_ID,
+            "title": "Private video" if private else title,
+            "description": "This video is private." if private else description,
+            "thumbnails": {}
+            if private
+            else {
+                "default": {"url": f"https://i.example.invalid/vi/{video_id}/default.jpg", "width": 120, "height": 90},
+                "high": {"url": f"https://i.example.invalid/vi/{video_id}/hqdefault.jpg", "width": 480, "height": 360},
+            },
+            "channelTitle": "狛江市",
+            "playlistId": "UU" + YT_CHANNEL_ID.removeprefix("UC"),
+            "position": 0,
+            "resourceId": {"kind": "youtube#video", "videoId": video_id},
+            "videoOwnerChannelTitle": "狛江市",
+            "videoOwnerChannelId": YT_CHANNEL_ID,
+        },
+        "contentDetails": {"videoId": video_id},
+    }
+    if not private:
+        item["contentDetails"]["videoPublishedAt"] = published
+    return item
+
+
+def youtube_uploads(items, *, next_page_token=None):
+    """playlistItems.list → youtube#playlistItemListResponse (nextPageToken on every page but the last)."""
+    page = {
+        "kind": "youtube#playlistItemListResponse",
+        "etag": "inventedEtagUploads",
+        "items": list(items),
+        "pageInfo": {"totalResults": 120, "resultsPerPage": 50},
+    }
+    if next_page_token:
+        page["nextPageToken"] = next_page_token
+    return page
+
+
+# --- Media files: just the signatures and a little padding (invented bytes, not real pictures)
+
+PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
+JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+GIF_BYTES = b"GIF89a\x01\x00\x01\x00" + b"\x00" * 32
+WEBP_BYTES = b"RIFF\x40\x00\x00\x00WEBPVP8 " + b"\x00" * 56
+MP4_BYTES = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00" + b"\x00" * 64
+PDF_BYTES = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + b"\x00" * 32

@@ -2,13 +2,15 @@
 
 Paths: /profile/<name>?title=…&id=…&posted=…&desc=… (200 with JSON-LD and Open Graph),
 /gone (404), /slow (answers after SLOW_SECONDS), /loop (redirects to itself), /away (redirects to
-another host), /to?url=… (redirects there), /huge (3 MB), /broken (not HTML at all). LATENCY adds a
-delay to every answer.
+another host), /to?url=… (redirects there), /huge (3 MB), /broken (not HTML at all),
+/stream?bytes=N&type=… (N bytes of a PNG's signature and zeros, with no Content-Length: the client
+learns the size only by reading). LATENCY adds a delay to every answer.
 
 The platforms' APIs: `server.answer(path, status=…, json=…, match={param: value}, headers=…, times=n)`
 registers what the API at `path` answers (the JSON written by hand in the shape the platform's
-reference documents, with invented data — tests/platform_fixtures.py); `requests` records each
-request's path and headers (an adapter must send its token, and only to its API).
+reference documents, with invented data — tests/platform_fixtures.py; `body=` bytes for a media
+file); `requests` records each request's path and headers (an adapter must send its token, and only
+to its API). A POST's form or JSON body is matched as a GET's query is, and kept in `posted`.
 
 Tests reach it the way a city reaches an API or its proxy: `STATUS_CHECK_BASES = {"x": server.url}`
 (the `base_for` fixture helper), while the accounts keep their real https://x.com/… profile URLs.
@@ -36,6 +38,7 @@ class PlatformHandler(BaseHTTPRequestHandler):
     requests: list[tuple[str, dict]] = []
     posted: list[tuple[str, dict]] = []
     answers: dict[str, list[dict]] = {}
+    streamed = 0  # bytes /stream had written when the client stopped reading
 
     def do_GET(self):
         PlatformHandler.hits.append(self.path)
@@ -65,19 +68,42 @@ class PlatformHandler(BaseHTTPRequestHandler):
             return self._send(200, "<html>" + "x" * (3 * 1024 * 1024) + "</html>")
         if url.path == "/broken":
             return self._send(200, "<<<<>>>><script type='application/ld+json'>{not json")
+        if url.path == "/stream":
+            return self._stream(int(q.get("bytes", "0")), q.get("type", "image/png"))
         return self._send(404, "not found")
 
+    def _stream(self, size: int, content_type: str) -> None:
+        """A body whose end is the connection's (HTTP/1.0, no Content-Length), written in 64 KB pieces."""
+        PlatformHandler.streamed = 0
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Connection", "close")
+        self.end_headers()
+        data = b"\x89PNG\r\n\x1a\n" + b"\x00" * (size - 8)
+        try:
+            for start in range(0, len(data), 65536):
+                self.wfile.write(data[start : start + 65536])
+                PlatformHandler.streamed = start + 65536
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
     def do_POST(self):
-        """An OAuth token endpoint and the like: the form body is matched as a GET's query is (and
-        recorded in `posted`, to assert what was sent and that nothing else was)."""
+        """An OAuth token endpoint (a form) or a read that takes its paging in a JSON body (TikTok's
+        /v2/video/list/): the body's fields, with the query's, are matched as a GET's query is (values as
+        strings), and the body is recorded in `posted` to assert what was sent and that nothing else was."""
         length = int(self.headers.get("Content-Length") or 0)
-        form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+        raw = self.rfile.read(length).decode()
+        if (self.headers.get("Content-Type") or "").startswith("application/json"):
+            body = _json.loads(raw or "null")
+            fields = {k: str(v) for k, v in body.items()} if isinstance(body, dict) else {}
+        else:
+            body = fields = {k: v[0] for k, v in parse_qs(raw).items()}
         PlatformHandler.hits.append(self.path)
         PlatformHandler.requests.append((self.path, dict(self.headers.items())))
-        PlatformHandler.posted.append((self.path, form))
-        path = urlsplit(self.path).path
-        if path in self.answers:
-            return self._answer(path, form)
+        PlatformHandler.posted.append((self.path, body))
+        url = urlsplit(self.path)
+        if url.path in self.answers:
+            return self._answer(url.path, {**{k: v[0] for k, v in parse_qs(url.query).items()}, **fields})
         return self._send(404, "not found")
 
     def _profile(self, name: str, q: dict) -> None:
@@ -108,10 +134,13 @@ class PlatformHandler(BaseHTTPRequestHandler):
                 return self._send(answer["status"], answer["body"], answer["type"], answer["headers"])
         return self._send(404, json.dumps({"error": "NotRegistered"}), "application/json")
 
-    def _send(self, status: int, body: str, content_type: str = "text/html", headers: dict | None = None) -> None:
-        data = body.encode()
+    def _send(
+        self, status: int, body: str | bytes, content_type: str = "text/html", headers: dict | None = None
+    ) -> None:
+        """A text answer in UTF-8, or bytes (a media file) under the type given as it is."""
+        data = body if isinstance(body, bytes) else body.encode()
         self.send_response(status)
-        self.send_header("Content-Type", f"{content_type}; charset=utf-8")
+        self.send_header("Content-Type", content_type if isinstance(body, bytes) else f"{content_type}; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
         for name, value in (headers or {}).items():
             self.send_header(name, value)
@@ -144,6 +173,7 @@ class PlatformServer:
         PlatformHandler.requests = []
         PlatformHandler.posted = []
         PlatformHandler.answers = {}
+        PlatformHandler.streamed = 0
         self.thread.start()
         return self
 
@@ -154,6 +184,7 @@ class PlatformServer:
         status: int = 200,
         json: object = None,
         text: str = "",
+        body: bytes | None = None,
         content_type: str = "application/json",
         match: dict | None = None,
         headers: dict | None = None,
@@ -161,7 +192,8 @@ class PlatformServer:
     ) -> None:
         """What the API at ``path`` answers when the query has ``match``; ``times`` answers, or always.
         Earlier registrations are tried first, so a 429 ``times=1`` before a 200 answers once."""
-        body = _json.dumps(json, ensure_ascii=False) if json is not None else text
+        if body is None:
+            body = _json.dumps(json, ensure_ascii=False) if json is not None else text
         PlatformHandler.answers.setdefault(path, []).append(
             {
                 "match": match or {},

@@ -4,20 +4,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0009_audit_actor'),
+        ("core", "0009_audit_actor"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('created', '登録'), ('updated', '変更'), ('transition', '状態変更'), ('followers', 'フォロワー数記録'), ('from_profile', 'プロファイルから反映'), ('handed_over', '課長への提出依頼'), ('commented', 'コメント'), ('voted', '賛否の表明'), ('step_done', '手順の実施'), ('escalated', '報告'), ('evidence_added', '証拠ファイルの追加'), ('content_checked', '発言内容の確認'), ('review_created', '効果測定の作成'), ('suspension_planned', '運用停止の計画'), ('policy_drafted', '運用ポリシー案の作成'), ('policy_edited', '運用ポリシー案の編集'), ('policy_issued', '運用ポリシーの制定・改正'), ('key_rotated', '新しい暗号鍵での暗号化'), ('posts_captured', '投稿の保存'), ('post_recorded', '投稿の手動記録'), ('retention_set', '保存期間の変更'), ('disposal_proposed', '延長・廃棄の起案'), ('disposal_decided', '延長・廃棄の決定'), ('disposal_returned', '延長・廃棄の差戻し'), ('posts_attached', '保存した投稿の証拠への追加'), ('posts_exported', '保存した投稿の書き出し')], max_length=20, verbose_name='種別'),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("created", "登録"),
+                    ("updated", "変更"),
+                    ("transition", "状態変更"),
+                    ("followers", "フォロワー数記録"),
+                    ("from_profile", "プロファイルから反映"),
+                    ("handed_over", "課長への提出依頼"),
+                    ("commented", "コメント"),
+                    ("voted", "賛否の表明"),
+                    ("step_done", "手順の実施"),
+                    ("escalated", "報告"),
+                    ("evidence_added", "証拠ファイルの追加"),
+                    ("content_checked", "発言内容の確認"),
+                    ("review_created", "効果測定の作成"),
+                    ("suspension_planned", "運用停止の計画"),
+                    ("policy_drafted", "運用ポリシー案の作成"),
+                    ("policy_edited", "運用ポリシー案の編集"),
+                    ("policy_issued", "運用ポリシーの制定・改正"),
+                    ("key_rotated", "新しい暗号鍵での暗号化"),
+                    ("posts_captured", "投稿の保存"),
+                    ("post_recorded", "投稿の手動記録"),
+                    ("retention_set", "保存期間の変更"),
+                    ("disposal_proposed", "延長・廃棄の起案"),
+                    ("disposal_decided", "延長・廃棄の決定"),
+                    ("disposal_returned", "延長・廃棄の差戻し"),
+                    ("posts_attached", "保存した投稿の証拠への追加"),
+                    ("posts_exported", "保存した投稿の書き出し"),
+                ],
+                max_length=20,
+                verbose_name="種別",
+            ),
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='actor_job',
-            field=models.CharField(blank=True, choices=[('token_renewal', '自動処理（トークン更新）'), ('status_check', '自動処理（状態確認）'), ('nightly_backup', '自動処理（夜間バックアップ）'), ('directory', '自動処理（ディレクトリからのサインイン）'), ('role_withdrawn', '自動処理（役割の解除に伴う整理）'), ('backup_command', 'サーバーのコマンド（バックアップ）'), ('restore_command', 'サーバーのコマンド（復元）'), ('unlock_login', 'サーバーのコマンド（ログインのロック解除）'), ('rotate_credentials', 'サーバーのコマンド（暗号鍵の更新）'), ('city_profile', 'サーバーのコマンド（プロファイルの反映）'), ('archive_capture', '自動処理（投稿の保存）'), ('archive_posts', 'サーバーのコマンド（投稿の保存）'), ('export_posts', 'サーバーのコマンド（投稿の書き出し）'), ('unknown', 'システム（記録なし）')], max_length=30, verbose_name='自動処理・コマンド'),
+            model_name="auditevent",
+            name="actor_job",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("token_renewal", "自動処理（トークン更新）"),
+                    ("status_check", "自動処理（状態確認）"),
+                    ("nightly_backup", "自動処理（夜間バックアップ）"),
+                    ("directory", "自動処理（ディレクトリからのサインイン）"),
+                    ("role_withdrawn", "自動処理（役割の解除に伴う整理）"),
+                    ("backup_command", "サーバーのコマンド（バックアップ）"),
+                    ("restore_command", "サーバーのコマンド（復元）"),
+                    ("unlock_login", "サーバーのコマンド（ログインのロック解除）"),
+                    ("rotate_credentials", "サーバーのコマンド（暗号鍵の更新）"),
+                    ("city_profile", "サーバーのコマンド（プロファイルの反映）"),
+                    ("archive_capture", "自動処理（投稿の保存）"),
+                    ("archive_posts", "サーバーのコマンド（投稿の保存）"),
+                    ("export_posts", "サーバーのコマンド（投稿の書き出し）"),
+                    ("unknown", "システム（記録なし）"),
+                ],
+                max_length=30,
+                verbose_name="自動処理・コマンド",
+            ),
         ),
     ]

@@ -6,11 +6,15 @@ an Instagram professional account and its media).
 The platform's message text is never copied into our result: only its numeric code (and the trace
 ID Meta's support asks for, when it is a short code), so nothing the API echoes back reaches the
 history (issue 20).
+
+The posts (issue 22) are the same edges read page by page: `limit`, and the `after` cursor of
+`paging.cursors` while the answer has a `paging.next` (the reference: no `next`, no more pages).
 """
 
 import re
 
 from ..checks import ApiAdapter, Capability, CheckError, Gone, ProfileState, Target, segment, short_code
+from ..reads import MAX_PAGE, PostPage, items_of, next_cursor
 from ._credential import bearer, body_of, credential_target, missing_id
 
 # The Graph API version asked (developers.facebook.com/docs/graph-api/changelog: v26.0 of
@@ -55,21 +59,54 @@ def newest(edge: dict, field: str) -> str:
     return str(items[0].get(field) or "")
 
 
+# Where Meta serves the images and videos of posts (Facebook, Instagram and Threads alike): the
+# scontent-*.cdninstagram.com and scontent-*.xx.fbcdn.net hosts (the guard admits their subdomains).
+META_MEDIA_HOSTS = ("cdninstagram.com", "fbcdn.net")
+
+
+def graph_page(
+    adapter: ApiAdapter, target: Target, http, path: str, *, fields: str, limit: int, cursor: str, service: str
+):
+    """One page of an edge (GET <path>?fields=…&limit=…&after=…): its items, the next page's cursor
+    ("" on the last page), and the answer as read. A hostile or broken answer is a CheckError."""
+    reply = http.get(
+        adapter.url(target, path, fields=fields, limit=min(limit, MAX_PAGE), after=cursor or None),
+        headers=bearer(target),
+    )
+    if reply.status != 200:
+        raise graph_error(reply, service=service)
+    body = reply.json()
+    if not isinstance(body, dict):
+        raise CheckError("APIの応答の形が違います（JSONのオブジェクトではありません）")
+    items = items_of(body.get("data"))
+    paging = body.get("paging") if isinstance(body.get("paging"), dict) else {}
+    cursors = paging.get("cursors") if isinstance(paging.get("cursors"), dict) else {}
+    after = cursors.get("after") if paging.get("next") else None
+    return [item for item in items if isinstance(item, dict)], next_cursor(after, cursor), reply
+
+
+def attachments_of(item: dict) -> list[dict]:
+    """A Facebook post's attachments ({"data": [{"media": {"image": {"src"}, "source"?}, "url"}]})."""
+    found = item.get("attachments")
+    found = found.get("data") if isinstance(found, dict) else None
+    return [a for a in found[:20] if isinstance(a, dict)] if isinstance(found, list) else []
+
+
 class GraphNodeAdapter(ApiAdapter):
     """GET /<id>?fields=… and /<id>/<edge>?limit=1 with the token. The registered ID is the account's
     permanent ID and what the API is asked about (a vanity name can change or be taken): without
     one there is nothing to ask, and the check says so."""
 
     default_base = "https://graph.facebook.com"
-    capabilities = frozenset(
-        {Capability.READ_PROFILE}
-    )  # posts: their newest date, in the profile reading  # the edge: the newest post
+    capabilities = frozenset({Capability.READ_PROFILE, Capability.READ_POSTS})
+    media_hosts = META_MEDIA_HOSTS
     id_label = ""  # what the registered ID is called (ページID, InstagramのユーザーID)
     need = ""  # the credential, as the check names it when there is none
     fields = ""
     edge = ""  # posts, media
     edge_time = ""  # the edge's date field
     text_field = ""  # the profile text (about, biography)
+    post_fields = ""  # the edge's fields when its posts are read (issue 22)
 
     def target(self, account) -> Target:
         node_id = account.platform_account_id.strip()
@@ -100,3 +137,16 @@ class GraphNodeAdapter(ApiAdapter):
             profile_text=f"{text}\n{website}".strip()[:2000],
             links=links_in(website, text),
         )
+
+    def read_posts(self, target: Target, http, *, cursor: str = "", limit: int = 50) -> PostPage:
+        path = f"/{GRAPH_VERSION}/{segment(target.actor)}/{self.edge}"
+        items, next_page, reply = graph_page(
+            self, target, http, path, fields=self.post_fields, limit=limit, cursor=cursor, service="Graph API"
+        )
+        return PostPage(
+            tuple(post for item in items if (post := self.post(item)) is not None), next_page, reply.content
+        )
+
+    def post(self, item: dict):
+        """A reads.Post of one item of the edge, or None for an item that is not one."""
+        raise NotImplementedError

@@ -10,7 +10,7 @@ from dataclasses import replace
 from urllib.parse import quote
 
 from ..checks import ApiAdapter, Capability, CheckError, Gone, ProfileState, Target, register, segment, short_code
-from ..reads import FoundAccount, Post, PostPage
+from ..reads import FoundAccount, Post, PostPage, items_of, make_post, next_cursor
 
 # XRPC errors that mean the account itself is not there (the lexicon's error names).
 GONE_ERRORS = {
@@ -30,6 +30,7 @@ class BlueskyAdapter(ApiAdapter):
     interface = "AppView app.bsky.actor.getProfile・app.bsky.feed.getAuthorFeed（キー不要）"
     plain = "Blueskyの公開情報（API）で確認"
     default_base = "https://public.api.bsky.app"
+    media_hosts = ("cdn.bsky.app", "video.bsky.app")  # images (fullsize), videos (playlist)
 
     def target(self, account) -> Target:
         return self.handle_target(account)
@@ -72,11 +73,10 @@ class BlueskyAdapter(ApiAdapter):
         if reply.status != 200:
             raise self._error(reply)
         body = reply.json()
-        if not isinstance(body, dict) or not isinstance(body.get("feed"), list):
+        if not isinstance(body, dict):
             raise CheckError("APIの応答に投稿の一覧がありません")
-        posts = tuple(post for item in body["feed"] if (post := _post(item)) is not None)
-        next_cursor = _str(body.get("cursor"))
-        return PostPage(posts, next_cursor if next_cursor != cursor else "", reply.content)
+        posts = tuple(post for item in items_of(body.get("feed")) if (post := _post(item)) is not None)
+        return PostPage(posts, next_cursor(body.get("cursor"), cursor), reply.content)
 
     def search_accounts(self, target: Target, http, query: str, *, limit: int = 25) -> list[FoundAccount]:
         reply = http.get(self.url(target, "/xrpc/app.bsky.actor.searchActors", q=query, limit=limit))
@@ -140,15 +140,15 @@ def _post(item) -> Post | None:
         for feature in facet.get("features") or []
         if isinstance(feature, dict) and feature.get("$type") == "app.bsky.richtext.facet#link"
     ]
-    return Post(
-        post_id=uri[:300],
+    return make_post(
+        post_id=uri,
         # A DID's colons stay as they are in bsky.app's own links; anything else is percent-encoded.
-        url=f"https://bsky.app/profile/{quote(_str(author.get('did') or author.get('handle')), safe=':')}"
-        f"/post/{segment(uri.rsplit('/', 1)[-1])}",
-        published=_str(record.get("createdAt") or post.get("indexedAt"))[:100],
-        text=_str(record.get("text"))[:10000],
-        links=tuple(link for link in links if link)[:50],
-        media=tuple(_media(post.get("embed")))[:20],
+        url=f"https://bsky.app/profile/{quote(_str(author.get('did') or author.get('handle'))[:300], safe=':')}"
+        f"/post/{segment(uri.rsplit('/', 1)[-1][:300])}",
+        published=record.get("createdAt") or post.get("indexedAt"),
+        text=record.get("text"),
+        links=links,
+        media=_media(post.get("embed")),
     )
 
 

@@ -52,7 +52,7 @@ def _entry_time(entry) -> str:
 def feed_posts(parsed, post_id_of) -> tuple:
     """A feed's entries as posts (reads.Post), newest first; an entry without an ID of its own is left
     out (`post_id_of(entry)` gives "" for it). A feed is one page: it has no cursor."""
-    from ..reads import Post
+    from ..reads import make_post
 
     posts = []
     for entry in parsed.entries:
@@ -61,13 +61,7 @@ def feed_posts(parsed, post_id_of) -> tuple:
             continue
         text = "\n".join(part for part in (entry.get("title"), entry.get("summary")) if isinstance(part, str) and part)
         media = [m.get("url") for m in entry.get("media_thumbnail") or [] if isinstance(m, dict) and m.get("url")]
-        posts.append(
-            Post(
-                post_id=post_id[:300],
-                url=str(entry.get("link") or "")[:2000],
-                published=_entry_time(entry),
-                text=text[:10000],
-                media=tuple(media)[:20],
-            )
-        )
+        post = make_post(post_id=post_id, url=entry.get("link"), published=_entry_time(entry), text=text, media=media)
+        if post is not None:
+            posts.append(post)
     return tuple(sorted(posts, key=lambda post: post.published, reverse=True))

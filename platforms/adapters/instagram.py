@@ -5,7 +5,8 @@ ID the check says so. Only business and creator accounts linked to a Facebook pa
 """
 
 from ..checks import register
-from ._graph import GRAPH_VERSION, GraphNodeAdapter
+from ..reads import make_post
+from ._graph import GRAPH_VERSION, GraphNodeAdapter, links_in
 
 
 @register("instagram")
@@ -18,3 +19,16 @@ class InstagramAdapter(GraphNodeAdapter):
     need = "Instagramのアクセストークン（instagram_basic・pages_read_engagement）"
     fields = "id,username,name,biography,website,media_count"
     edge, edge_time, text_field = "media", "timestamp", "biography"
+    post_fields = "id,caption,timestamp,permalink,media_url,media_type"
+
+    def post(self, item: dict):
+        """A media object: its caption, the links in it, its image or video (an album: its first)."""
+        caption = item.get("caption") if isinstance(item.get("caption"), str) else ""
+        return make_post(
+            post_id=item.get("id"),
+            url=item.get("permalink"),
+            published=item.get("timestamp"),
+            text=caption,
+            links=links_in(caption),
+            media=[item.get("media_url")],
+        )

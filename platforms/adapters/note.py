@@ -23,6 +23,7 @@ class NoteAdapter(ApiAdapter):
     interface = "クリエイターの公開RSS note.com/<note ID>/rss（キー不要）"
     plain = "noteの公開記事の一覧で確認"
     default_base = "https://note.com"
+    media_hosts = ("assets.st-note.com",)  # the articles' header images
 
     def target(self, account) -> Target:
         handle = (account.handle or "").strip().lstrip("@")

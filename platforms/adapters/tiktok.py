@@ -3,11 +3,16 @@ user.info.profile for username and bio).
 
 A user token reads only its own user: its `username` must be the registered handle, or the token is
 another account's (確認できず). The permanent ID is the `open_id` this app sees (TikTok gives each app
-its own: the city registers that one as the account's SNS上の固有ID). The videos are not read
-(/v2/video/list/ is a POST needing video.list): dormancy and posts while 運用停止 are not checked.
+its own: the city registers that one as the account's SNS上の固有ID). The status check reads no
+videos: dormancy and posts while 運用停止 are not checked.
+
+The posts (issue 22) are the videos of /v2/video/list/ (a POST whose JSON body carries the paging:
+`max_count` ≤ 20 and the `cursor` of the previous page; scope video.list), read with the same token
+after /v2/user/info/ has shown that it is still the registered account's.
 """
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +23,7 @@ from core.errors import TransitionError
 
 from ..checks import (
     ApiAdapter,
+    Capability,
     CheckError,
     Http,
     ProfileState,
@@ -28,13 +34,20 @@ from ..checks import (
     short_code,
     token_lifetime,
 )
+from ..reads import PostPage, items_of, make_post, next_cursor, text_of
 from ._credential import bearer, body_of, credential_target, same_handle, token_for
 from ._graph import links_in
 
-NEED = "TikTokのユーザーアクセストークンかリフレッシュトークン（Login Kit、user.info.basic・user.info.profile）"
+NEED = (
+    "TikTokのユーザーアクセストークンかリフレッシュトークン（Login Kit、user.info.basic・user.info.profile"
+    "、投稿の読み取りには video.list も）"
+)
 NEED_APP = "TikTokアプリのクライアントキーとシークレット（「キー:シークレット」、TikTokの全アカウント用）"
 TOKEN_PATH = "/v2/oauth/token/"
 USER_FIELDS = "open_id,union_id,display_name,bio_description,profile_deep_link,username"
+VIDEO_FIELDS = "id,create_time,title,video_description,share_url,cover_image_url"
+MAX_COUNT = 20  # /v2/video/list/'s largest page
+LAST_SECOND = 253402300799  # 9999-12-31T23:59:59Z: a create_time beyond it is not a date
 
 
 @register("tiktok")
@@ -44,6 +57,9 @@ class TiktokAdapter(ApiAdapter):
     plain = "TikTokの公開情報（API）で確認"
     credential_kinds = ("access_token", "refresh_token", "client_credentials")
     default_base = "https://open.tiktokapis.com"
+    capabilities = frozenset({Capability.READ_PROFILE, Capability.READ_POSTS})
+    # The covers' CDN (p16-sign-va.tiktokcdn.com, p19-sign.tiktokcdn-us.com, …; cover URLs expire in hours).
+    media_hosts = ("tiktokcdn.com", "tiktokcdn-us.com")
 
     @sensitive_variables()
     def target(self, account) -> Target:
@@ -117,9 +133,10 @@ class TiktokAdapter(ApiAdapter):
                 )
         return self.api_target(account, actor=actor, token=access_token, secrets=used)
 
-    def read(self, target: Target, http) -> ProfileState:
-        reply = http.get(self.url(target, "/v2/user/info/", fields=USER_FIELDS), headers=bearer(target))
-        body = body_of(reply)
+    def _answered(self, reply) -> dict:
+        """The body of a Display API answer whose `error.code` is "ok"; CheckError with the code otherwise."""
+        body = reply.json() if reply.status == 200 else body_of(reply)  # 200 and not JSON: said so
+        body = body if isinstance(body, dict) else {}
         error = body.get("error") if isinstance(body.get("error"), dict) else {}
         code = short_code(error.get("code")) or ("ok" if reply.status == 200 and not error.get("code") else "")
         if code in ("access_token_invalid", "scope_not_authorized", "scope_permission_missed"):
@@ -128,23 +145,80 @@ class TiktokAdapter(ApiAdapter):
             )
         if reply.status != 200 or code != "ok":
             raise CheckError(f"APIがエラーを返しました（HTTP {reply.status}{'・' + code if code else ''}）")
-        user = (body.get("data") or {}).get("user") or {}
-        if not user.get("open_id"):
+        return body
+
+    def _user(self, target: Target, http, fields: str) -> tuple[dict, int]:
+        """The token's own user (GET /v2/user/info/), which must be the registered account."""
+        reply = http.get(self.url(target, "/v2/user/info/", fields=fields), headers=bearer(target))
+        data = self._answered(reply).get("data")
+        user = data.get("user") if isinstance(data, dict) else None
+        if not isinstance(user, dict) or not user.get("open_id"):
             raise CheckError("APIの応答にopen_idがありません")
         if user.get("username") and not same_handle(target.actor, user.get("username")):
             raise CheckError(
                 f"登録されたトークンは別のTikTokアカウント（@{short_code(user['username']) or '不明'}）のものです。"
                 "トークンかユーザー名の登録を確認してください"
             )
+        return user, reply.status
+
+    def read(self, target: Target, http) -> ProfileState:
+        user, status = self._user(target, http, USER_FIELDS)
         bio = str(user.get("bio_description") or "")
         return ProfileState(
             reachable=True,
-            http_status=reply.status,
+            http_status=status,
             display_name=str(user.get("display_name") or "").strip()[:200],
             platform_account_id=str(user["open_id"])[:100],
             profile_text=bio[:2000],
             links=links_in(bio),
         )
+
+    def posts_target(self, account) -> Target:
+        target = self.target(account)
+        open_id = (account.platform_account_id or "").strip()
+        return replace(target, account_id=open_id) if open_id and not target.problem else target
+
+    def read_posts(self, target: Target, http, *, cursor: str = "", limit: int = 50) -> PostPage:
+        """One page of the token's user's videos, newest first (POST /v2/video/list/), once the token is
+        shown to be the registered account's: its username, and its open_id when one is registered."""
+        if cursor and not cursor.isdigit():
+            raise CheckError("続きの位置（カーソル）が読み取れません")
+        user, _ = self._user(target, http, "open_id,username")
+        if target.account_id and user["open_id"] != target.account_id:
+            raise CheckError(
+                "登録されたトークンは、登録されたSNS上の固有ID（open_id）とは別のTikTokアカウントのものです。"
+                "トークンか固有IDの登録を確認してください"
+            )
+        paging = {"max_count": min(limit, MAX_COUNT), **({"cursor": int(cursor)} if cursor else {})}
+        reply = http.post_json(
+            self.url(target, "/v2/video/list/", fields=VIDEO_FIELDS), body=paging, headers=bearer(target)
+        )
+        data = self._answered(reply).get("data")
+        if not isinstance(data, dict):
+            raise CheckError("APIの応答に動画の一覧がありません")
+        videos = tuple(post for item in items_of(data.get("videos")) if (post := _video(item)) is not None)
+        after = data.get("cursor") if data.get("has_more") is True else None
+        if after is not None and (isinstance(after, bool) or not isinstance(after, int) or after < 0):
+            raise CheckError("APIの応答の続きの位置（カーソル）が読み取れません")
+        return PostPage(videos, next_cursor(after, cursor), reply.content)
+
+
+def _video(item):
+    """A video of the list: its title and description (the description alone when it starts with the title)."""
+    if not isinstance(item, dict):
+        return None
+    title, description = text_of(item.get("title")), text_of(item.get("video_description"))
+    text = description if title and description.startswith(title) else "\n".join(p for p in (title, description) if p)
+    created = item.get("create_time")
+    valid = isinstance(created, int) and not isinstance(created, bool) and 0 <= created <= LAST_SECOND
+    return make_post(
+        post_id=item.get("id"),
+        url=item.get("share_url"),
+        published=datetime.fromtimestamp(created, UTC).isoformat() if valid else "",
+        text=text,
+        links=links_in(text),
+        media=[item.get("cover_image_url")],
+    )
 
 
 def _token_answer(reply) -> tuple[str, str, int]:

@@ -5,32 +5,46 @@ means the handle now belongs to someone else: なりすまし or 乗っ取り, G
 `description` and the profile's `url`; GET /2/users/<id>/tweets gives the newest post's
 `created_at`. X answers a missing or suspended user with HTTP 200 and an `errors` list instead of
 `data`: both are `gone`, with X's reason.
+
+The posts (issue 22) are read from the same timeline page by page (`pagination_token`), by the
+account's permanent ID when the city registered it (else the ID the username has now): each post's
+text (a long post's whole `note_tweet`), links, media and `edit_history_tweet_ids` — an edit is a
+post of its own on X, and the history ties its versions together. Reposts of others' posts are left
+out (`exclude=retweets`). X bills reads per request: the archive asks for full pages.
 """
 
+from dataclasses import replace
+
 from ..checks import ApiAdapter, Capability, CheckError, Gone, ProfileState, Target, register, segment, short_code
+from ..reads import PostPage, items_of, make_post, next_cursor, token_of
 from ._credential import bearer, body_of
 from ._graph import links_in
 
 NEED = "X API のベアラートークン（App-only、X Developer Portal）"
 USER_FIELDS = "id,name,username,description,url,entities,created_at,most_recent_tweet_id,protected"
 NOT_FOUND = "https://api.twitter.com/2/problems/resource-not-found"
+TWEET_FIELDS = "created_at,entities,attachments,edit_history_tweet_ids,note_tweet"
+MEDIA_FIELDS = "url,preview_image_url,type"
+MAX_RESULTS = (5, 100)  # the timeline's max_results bounds
 
 
 @register("x")
 class XAdapter(ApiAdapter):
     name = "x"
-    capabilities = frozenset({Capability.READ_PROFILE})  # posts: their newest date, in the profile reading
+    capabilities = frozenset({Capability.READ_PROFILE, Capability.READ_POSTS})
     interface = "X API v2 users/by/username・users/:id/tweets（ベアラートークン）"
     plain = "Xの公開情報（API）で確認"
     credential_kinds = ("bearer_token",)
     default_base = "https://api.x.com"
+    media_hosts = ("pbs.twimg.com", "video.twimg.com")
 
     def target(self, account) -> Target:
         return self.handle_target(account, need=NEED)
 
-    def read(self, target: Target, http) -> ProfileState:
+    def _user(self, target: Target, http, fields: str) -> dict:
+        """The user the registered username names now (GET /2/users/by/username/:username)."""
         reply = http.get(
-            self.url(target, f"/2/users/by/username/{segment(target.actor)}", **{"user.fields": USER_FIELDS}),
+            self.url(target, f"/2/users/by/username/{segment(target.actor)}", **{"user.fields": fields}),
             headers=bearer(target),
         )
         body = body_of(reply)
@@ -39,6 +53,10 @@ class XAdapter(ApiAdapter):
         user = body["data"]
         if not user.get("id"):
             raise CheckError("APIの応答にユーザーIDがありません")
+        return user
+
+    def read(self, target: Target, http) -> ProfileState:
+        user = self._user(target, http, USER_FIELDS)
         tweets = http.get(
             self.url(target, f"/2/users/{segment(user['id'])}/tweets", max_results=5, **{"tweet.fields": "created_at"}),
             headers=bearer(target),
@@ -49,13 +67,88 @@ class XAdapter(ApiAdapter):
         description = str(user.get("description") or "")
         return ProfileState(
             reachable=True,
-            http_status=reply.status,
+            http_status=tweets.status,
             display_name=str(user.get("name") or "").strip()[:200],
             platform_account_id=str(user["id"])[:100],
             last_post=_newest(tweets_body)[:100],
             profile_text=description[:2000],
             links=_profile_links(user) + links_in(description),
         )
+
+    def posts_target(self, account) -> Target:
+        """By the permanent ID when registered: the username can pass to someone else, the ID cannot."""
+        target = self.target(account)
+        user_id = (account.platform_account_id or "").strip()
+        return replace(target, account_id=user_id) if user_id and not target.problem else target
+
+    def read_posts(self, target: Target, http, *, cursor: str = "", limit: int = 50) -> PostPage:
+        """One page of the timeline (GET /2/users/:id/tweets), newest first; X takes 5 to 100 a page, so
+        a smaller `limit` still gets 5 (the cursor follows the page X gave)."""
+        user_id = target.account_id or token_of(self._user(target, http, "id")["id"])
+        if not user_id:
+            raise CheckError("APIの応答のユーザーIDが読み取れません")
+        reply = http.get(
+            self.url(
+                target,
+                f"/2/users/{segment(user_id)}/tweets",
+                max_results=min(max(limit, MAX_RESULTS[0]), MAX_RESULTS[1]),
+                pagination_token=cursor or None,
+                exclude="retweets",
+                expansions="attachments.media_keys",
+                **{"tweet.fields": TWEET_FIELDS, "media.fields": MEDIA_FIELDS},
+            ),
+            headers=bearer(target),
+        )
+        body = reply.json() if reply.status == 200 else body_of(reply)  # 200 and not JSON: said so
+        if not isinstance(body, dict):
+            raise CheckError("APIの応答の形が違います（JSONのオブジェクトではありません）")
+        if reply.status != 200 or not ("data" in body or isinstance(body.get("meta"), dict)):
+            raise _error(reply, body)  # a user gone or suspended: HTTP 200 with `errors` alone
+        media = _media_by_key(body.get("includes"))
+        posts = tuple(post for item in items_of(body.get("data", [])) if (post := _tweet(item, media)) is not None)
+        meta = body.get("meta") if isinstance(body.get("meta"), dict) else {}
+        return PostPage(posts, next_cursor(meta.get("next_token"), cursor), reply.content)
+
+
+def _tweet(item, media: dict):
+    """A post of the timeline: its text and links from `note_tweet` when the post is a long one."""
+    if not isinstance(item, dict):
+        return None
+    note = item.get("note_tweet") if isinstance(item.get("note_tweet"), dict) else {}
+    text = note.get("text") if isinstance(note.get("text"), str) else item.get("text")
+    entities = note.get("entities") if isinstance(note.get("entities"), dict) else item.get("entities")
+    urls = entities.get("urls") if isinstance(entities, dict) else None
+    attachments = item.get("attachments") if isinstance(item.get("attachments"), dict) else {}
+    keys = attachments.get("media_keys") if isinstance(attachments.get("media_keys"), list) else []
+    history = item.get("edit_history_tweet_ids")
+    return make_post(
+        post_id=item.get("id"),
+        url=f"https://x.com/i/web/status/{segment(str(item.get('id'))[:300])}",
+        published=item.get("created_at"),
+        text=text,
+        links=[
+            u.get("expanded_url") or u.get("url")
+            for u in (urls if isinstance(urls, list) else [])[:100]
+            if isinstance(u, dict)
+        ],
+        media=[_media_url(media.get(key)) for key in keys[:20] if isinstance(key, str)],
+        edit_history=history[:20] if isinstance(history, list) else (),
+    )
+
+
+def _media_by_key(includes) -> dict:
+    """includes.media by media_key (the page's media objects, each named by its posts' attachments)."""
+    found = includes.get("media") if isinstance(includes, dict) else None
+    if not isinstance(found, list):
+        return {}
+    return {m["media_key"]: m for m in found[:500] if isinstance(m, dict) and isinstance(m.get("media_key"), str)}
+
+
+def _media_url(media) -> str:
+    """A photo's `url`; a video's or a GIF's still (`preview_image_url`)."""
+    if not isinstance(media, dict):
+        return ""
+    return media.get("url") or media.get("preview_image_url") or ""
 
 
 def _error(reply, body: dict) -> CheckError:

@@ -9,6 +9,11 @@ handle is no longer the registered one — which channel the registered @handle 
 
 The key goes only to the Data API's host (or the configured base), in the `key` parameter the
 reference documents; the URL that carries it is never part of a message or a stored reading.
+
+The posts (issue 22): with a key, the channel's uploads playlist (UU + the channel ID after "UC")
+through playlistItems.list, page by page; without one, the feed's newest 15 videos (one page).
+Every Data API call is counted against the project's daily quota first (platforms/quota.py): one
+that would pass it is not made.
 """
 
 import re
@@ -17,6 +22,7 @@ from urllib.parse import urlencode
 
 from django.views.decorators.debug import sensitive_variables
 
+from .. import quota
 from ..checks import (
     ApiAdapter,
     Capability,
@@ -31,7 +37,7 @@ from ..checks import (
     segment,
     short_code,
 )
-from ..reads import PostPage
+from ..reads import MAX_PAGE, PostPage, items_of, make_post, next_cursor, text_of
 from ._credential import kind_problem, token_for
 from .feeds import feed_posts, newest_entry_time, parse_feed
 
@@ -39,6 +45,8 @@ FEED_BASE = "https://www.youtube.com"
 API_BASE = "https://www.googleapis.com"
 API_HOST = "www.googleapis.com"
 CHANNEL_ID = re.compile(r"UC[0-9A-Za-z_-]{22}")
+MAX_RESULTS = 50  # playlistItems.list's largest page
+THUMBNAILS = ("maxres", "standard", "high", "medium", "default")  # the largest first
 _URL = re.compile(r"https?://[^\s　）)」]+")
 _WHERE = "アカウントの「SNS上の固有ID」にチャンネルIDを登録してください"
 
@@ -61,6 +69,7 @@ class YouTubeAdapter(ApiAdapter):
     plain = "YouTubeの公開動画の一覧と公開情報（API）で確認"
     credential_kinds = ("api_key",)
     default_base = API_BASE
+    media_hosts = ("i.ytimg.com",)  # the videos' thumbnails (the videos themselves are not files to fetch)
 
     @sensitive_variables()  # the API key (issue 20)
     def target(self, account) -> Target:
@@ -141,7 +150,10 @@ class YouTubeAdapter(ApiAdapter):
         return state
 
     def read_posts(self, target: Target, http: Http, *, cursor: str = "", limit: int = 50) -> PostPage:
-        """The channel feed's videos (its newest 15; the feed is one page, read without a key)."""
+        """With a key, a page of the uploads playlist (playlistItems.list); without one, the channel
+        feed's videos (its newest 15; the feed is one page)."""
+        if target.api is not None:
+            return self._uploads(target.api, Http(http.client, target.api), cursor=cursor, limit=limit)
         reply = http.get(target.url)
         if reply.status in (404, 410):
             raise Gone(f"チャンネルがありません（フィード HTTP {reply.status}）")
@@ -187,10 +199,38 @@ class YouTubeAdapter(ApiAdapter):
         return CheckError(f"フィードが HTTP 404、チャンネルのページも読めません（HTTP {page.status}）")
 
     @sensitive_variables()  # the URL carries the key
+    def _api_get(self, api: Target, http: Http, method: str, path: str, **query):
+        """A Data API call, counted against the daily quota before each try (none made past it)."""
+        return http.get(self.url(api, path, **query, key=api.token), before_each_try=lambda: quota.spend(method))
+
+    def _uploads(self, api: Target, http: Http, *, cursor: str, limit: int) -> PostPage:
+        """One page of the channel's uploads playlist, newest first."""
+        reply = self._api_get(
+            api,
+            http,
+            "playlistItems.list",
+            "/youtube/v3/playlistItems",
+            part="snippet,contentDetails",
+            playlistId="UU" + api.actor.removeprefix("UC"),
+            maxResults=min(limit, MAX_RESULTS),
+            pageToken=cursor or None,
+        )
+        reason = _reason(reply) if reply.status != 200 else ""
+        if reply.status == 404 and reason == "playlistNotFound":
+            raise Gone("チャンネルの動画の一覧がありません（Data API playlistItems.list：playlistNotFound）")
+        if reply.status != 200:
+            raise CheckError(f"Data APIがエラーを返しました（HTTP {reply.status} {reason}）".replace(" ）", "）"))
+        body = reply.json()
+        if not isinstance(body, dict):
+            raise CheckError("APIの応答の形が違います（JSONのオブジェクトではありません）")
+        videos = tuple(post for item in items_of(body.get("items"), limit=MAX_PAGE) if (post := _video(item)))
+        return PostPage(videos, next_cursor(body.get("nextPageToken"), cursor), reply.content)
+
+    @sensitive_variables()  # the URL carries the key
     def _channel(self, api: Target, http: Http, **query) -> dict:
         """channels.list for one channel (by id or forHandle); Gone when `items` is empty."""
         part = "snippet,status" if "id" in query else "id"
-        reply = http.get(self.url(api, "/youtube/v3/channels", part=part, **query, key=api.token))
+        reply = self._api_get(api, http, "channels.list", "/youtube/v3/channels", part=part, **query)
         if reply.status != 200:
             raise CheckError(
                 f"Data APIがエラーを返しました（HTTP {reply.status} {_reason(reply)}）".replace(" ）", "）")
@@ -220,6 +260,29 @@ class YouTubeAdapter(ApiAdapter):
             state.platform_account_id = owner_id[:100]
             return [f"登録されたハンドル @{target.handle} は別のチャンネル（{owner_id[:40]}）のものです"]
         return [f"ハンドルが @{current} に変わりました"]
+
+
+def _video(item):
+    """An upload (youtube#playlistItem); None for a private or deleted one, which has no publication date."""
+    if not isinstance(item, dict):
+        return None
+    snippet = item.get("snippet") if isinstance(item.get("snippet"), dict) else {}
+    details = item.get("contentDetails") if isinstance(item.get("contentDetails"), dict) else {}
+    if not details.get("videoPublishedAt"):
+        return None
+    resource = snippet.get("resourceId") if isinstance(snippet.get("resourceId"), dict) else {}
+    video_id = details.get("videoId") or resource.get("videoId")
+    title, description = text_of(snippet.get("title")), text_of(snippet.get("description"))
+    thumbnails = snippet.get("thumbnails") if isinstance(snippet.get("thumbnails"), dict) else {}
+    sizes = [thumbnails.get(size) for size in THUMBNAILS]
+    return make_post(
+        post_id=video_id,
+        url=f"https://www.youtube.com/watch?v={segment(str(video_id)[:300])}",
+        published=details.get("videoPublishedAt"),
+        text="\n".join(part for part in (title, description) if part),
+        links=_URL.findall(description),
+        media=[next((size.get("url") for size in sizes if isinstance(size, dict) and size.get("url")), "")],
+    )
 
 
 def _channel_id(value: str) -> str:

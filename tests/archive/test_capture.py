@@ -149,7 +149,9 @@ def test_hostile_text_is_kept_bounded_without_nul_and_only_web_links(bsky, accou
     outcome = capture_account(account.pk)
     assert outcome.new == 1 and not outcome.failed
     kept = Post.objects.get()
-    assert "\x00" not in kept.text and len(kept.text) <= 10_000 and kept.text.startswith("\u202e悪意<script>")
+    assert (
+        "\x00" not in kept.text and len(kept.text) <= 10_000 and kept.text.startswith("\u202e悪意\ufffd<script>")
+    )  # NUL marked, not kept
     assert kept.versions.get().links == ["https://example.invalid/ok"]
 
 

@@ -37,17 +37,15 @@ def test_a_token_of_a_kind_the_platform_does_not_take_is_the_reason(dept_a, staf
     assert not answer and "この確認には使えません" in answer.reason
 
 
-@pytest.mark.parametrize("code", ["bluesky", "note", "youtube"])
+@pytest.mark.parametrize("code", ["bluesky", "note", "youtube", "x", "threads", "facebook", "instagram", "tiktok"])
 def test_the_platforms_that_read_posts_page_by_page_say_so(code):
-    """platforms/reads.py reads them (tests/platforms/test_reads.py)."""
+    """platforms/reads.py reads them (tests/platforms/test_reads.py, test_read_posts_with_tokens.py)."""
     assert Capability.READ_POSTS in checks.adapter_for(code).capabilities
 
 
-@pytest.mark.parametrize("code", ["line", "tiktok", "x", "threads", "facebook", "instagram"])
-def test_the_platforms_whose_posts_are_not_read_yet_say_so(code):
-    """LINE's API gives no posts of a channel; the others read only their newest post's date, within the
-    profile reading (the status check), until the posts archive (issue 22) reads their pages."""
-    assert Capability.READ_POSTS not in checks.adapter_for(code).capabilities
+def test_line_alone_reads_no_posts():
+    """LINE's Messaging API has no way to read the broadcasts an account sent."""
+    assert {code for code, a in checks.ADAPTERS.items() if Capability.READ_POSTS not in a.capabilities} == {"line"}
 
 
 def test_an_adapter_that_declares_a_capability_implements_it():
