@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -29,7 +30,7 @@ from accounts.models import PUBLIC_STATUSES, OfficialAccount
 from core.audit import Job, audit_record
 from core.models import AuditEvent
 from platforms.checks import Capability, can
-from platforms.reads import PostPage, ReadFailed, read_posts
+from platforms.reads import PostPage, ReadFailed, fetch_media, read_posts
 
 from .models import AccountArchive, MediaFile, Post, PostVersion, RawAnswer, content_sha256
 from .search import index_fields
@@ -52,6 +53,7 @@ class Outcome:
     changed: int = 0
     gone: int = 0
     pages: int = 0
+    media: int = 0  # files asked for (kept, or why not)
     failed: str = ""  # why the run is 確認できず ("" when it is not)
     manual: str = ""  # why this account's posts are recorded by hand (LINE broadcasts)
     new_post_ids: list[int] = field(default_factory=list, repr=False)
@@ -140,6 +142,7 @@ def capture_account(account_id: int, *, job: Job = Job.ARCHIVE_CAPTURE) -> Outco
         return outcome
     try:
         _capture(account, state, outcome)
+        _keep_media(account, outcome)
     except Exception as exc:  # one account's failure is its outcome; the others go on
         log.exception("archive capture of account %s failed", account.pk)
         outcome.failed = f"保存中にエラーが起きました（{exc.__class__.__name__}）"
@@ -289,6 +292,29 @@ def _store(run: _Read, state: AccountArchive, page: PostPage) -> int:
         if not state.newest_post_id and posts:
             state.newest_post_id = next(iter(posts))
     return len(existing)
+
+
+def _keep_media(account: OfficialAccount, outcome: Outcome) -> None:
+    """The files the posts name, kept up to ARCHIVE_MEDIA_MAX_BYTES each, at most ARCHIVE_MEDIA_PER_RUN a
+    run (the oldest waiting first); one that cannot be kept says why, and is not asked for again."""
+    waiting = MediaFile.objects.filter(
+        version__post__account=account, state=MediaFile.State.PENDING, disposed_at__isnull=True
+    ).order_by("pk")[: settings.ARCHIVE_MEDIA_PER_RUN]
+    for media in waiting:
+        try:
+            got = fetch_media(account, media.url, max_bytes=settings.ARCHIVE_MEDIA_MAX_BYTES)
+        except ReadFailed as exc:
+            reason = str(exc)[:300]
+            too_large = "大きすぎます" in reason
+            media.state = MediaFile.State.TOO_LARGE if too_large else MediaFile.State.FAILED
+            media.reason = reason
+        else:
+            media.state, media.content_type = MediaFile.State.KEPT, got.content_type[:100]
+            media.size, media.sha256 = len(got.content), got.sha256
+            media.file.save(got.sha256, ContentFile(got.content), save=False)
+        media.fetched_at = timezone.now()
+        media.save()
+        outcome.media += 1
 
 
 def _content(post) -> dict:

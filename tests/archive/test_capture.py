@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from archive.capture import capture_account
-from archive.models import AccountArchive, Post, PostVersion, RawAnswer
+from archive.models import AccountArchive, MediaFile, Post, PostVersion, RawAnswer
 from core.models import AuditEvent
 from tests.platform_fixtures import BSKY_DID, bluesky_feed_page, bluesky_post
 from tests.platforms import api_support as api
@@ -60,7 +60,8 @@ def test_the_first_capture_keeps_every_post_with_the_answer_exactly_as_read(bsky
     post = Post.objects.get(post_id=uri("p3"))
     version = post.versions.get()
     assert version.media_urls == ["https://cdn.example.invalid/a.jpg"]
-    assert version.media.get().state == "pending"
+    media = version.media.get()  # cdn.example.invalid is no host of Bluesky's: refused, nothing fetched
+    assert media.state == "failed" and "許可されていません" in media.reason
     answer = version.answer
     assert answer.sha256 == hashlib.sha256(bytes(answer.body)).hexdigest() and b'"p3"' not in answer.body
     assert b"app.bsky.feed.post/p3" in bytes(answer.body)
@@ -222,3 +223,21 @@ def test_an_answer_that_never_ends_is_cut_and_the_run_is_not_confirmed(settings,
         listener.close()
     assert outcome.new == 0 and "応答が終わりません" in outcome.failed
     assert not Post.objects.exists() and not RawAnswer.objects.exists()
+
+
+def test_the_files_a_post_names_are_kept_with_their_hash_and_a_file_too_large_says_so(bsky, account, settings):
+    from tests.platform_fixtures import PNG_BYTES
+
+    settings.ARCHIVE_MEDIA_MAX_BYTES = 1024
+    images = [f"{bsky.url}/img/{name}.png" for name in ("notice", "poster", "fake")]
+    feed(bsky, ([bluesky_post("p1", "お知らせの画像", day(1), images=images)], None, None))
+    bsky.answer("/img/notice.png", body=PNG_BYTES, content_type="image/png")
+    bsky.answer("/img/poster.png", body=PNG_BYTES + b"\x00" * 4096, content_type="image/png")
+    bsky.answer("/img/fake.png", body=b"MZ\x90\x00 not an image", content_type="image/png")
+    assert capture_account(account.pk).media == 3
+    kept, large, fake = MediaFile.objects.order_by("pk")
+    assert kept.state == "kept" and kept.sha256 == hashlib.sha256(PNG_BYTES).hexdigest()
+    assert kept.file.read() == PNG_BYTES and kept.content_type == "image/png"
+    assert large.state == "too_large" and not large.file and "大きすぎます" in large.reason
+    assert fake.state == "failed" and "読み取れない" in fake.reason
+    assert capture_account(account.pk).media == 0  # each is asked for once
