@@ -64,6 +64,8 @@ def _rule(default, **overrides):
 SEES_A = {"staff_a": 200, "head_a": 200, "member": 200, "chair": 200, "security_officer": 200, "admin": 200}
 
 SEES_A_403 = dict.fromkeys(SEES_A, 403)
+# Who works on 課A's incidents: its 課, the security officer and the sysadmin (monitoring.permissions).
+WORKS_ON_A = dict.fromkeys(("staff_a", "head_a", "security_officer", "admin"), 200)
 
 # GET: url name → (kwargs builder name, {person: expected status or LOGIN})
 RULES = {
@@ -125,6 +127,8 @@ RULES = {
     "monitoring:incident_new": ("incident_new", _rule(404, **SEES_A, contractor=200)),
     "monitoring:incident": ("incident", _rule(404, **SEES_A, contractor=200)),
     "monitoring:evidence": ("evidence", _rule(404, **SEES_A, contractor=200)),
+    # Issue 22: the incident's evidence PDF — whoever may work on the incident (those who see it but may not: 403).
+    "monitoring:incident_pdf": ("incident", _rule(404, **WORKS_ON_A, member=403, chair=403, contractor=403)),
     # The API tokens of the status checks (issue 13): the sysadmin alone.
     "platforms:credentials": (None, _rule(403, admin=200)),
     # SPEC §6: for who posts on accounts; a person who posts on none is offered no form.
