@@ -6,6 +6,7 @@ and its evidence PDF show what is attached through monitoring's extension point
 (monitoring/evidence_sources.py): monitoring does not know the archive.
 """
 
+import re
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
@@ -101,6 +102,16 @@ def picker_words(value: str) -> str:
 # --- what the incident's page and its evidence PDF show (monitoring/evidence_sources.py) ----------------
 
 
+# The bidirectional controls (ALM, LRM RLM, LRE RLE PDF LRO RLO, LRI RLI FSI PDI): kept in the record, but
+# shown as what they are in evidence, so that an override cannot reverse or hide what a post said.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def evidence_text(text: str) -> str:
+    """A post's text as evidence shows it: every bidirectional control written out (〔U+202E〕)."""
+    return _BIDI.sub(lambda m: f"〔U+{ord(m.group()):04X}〕", text)
+
+
 def _media_shown(version: PostVersion) -> list[dict]:
     """A version's media for the PDF: a kept image drawn from storage, anything else by URL and state."""
     shown = []
@@ -128,7 +139,16 @@ def attached_posts(incident: Incident, *, printing: bool = False) -> dict:
     if printing:
         rows = rows.prefetch_related(Prefetch("version__media", queryset=MediaFile.objects.order_by("pk")))
     rows = list(rows)
-    return {"attached": [{"evidence": row, "media": _media_shown(row.version) if printing else []} for row in rows]}
+    return {
+        "attached": [
+            {
+                "evidence": row,
+                "text": evidence_text(row.version.text),
+                "media": _media_shown(row.version) if printing else [],
+            }
+            for row in rows
+        ]
+    }
 
 
 def contribute() -> None:

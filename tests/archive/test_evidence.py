@@ -234,3 +234,17 @@ def test_the_evidence_pdf_is_for_those_who_work_on_the_incident(client, incident
     assert client.get(url).status_code == 404
     client.force_login(security_officer)
     assert read_pdf(client.get(url).content).reading.count("ありません。") == 2  # no files, no posts yet
+
+
+def test_hostile_post_text_is_shown_and_printed_as_what_it_is(client, bsky, account, incident, staff_b):
+    hostile = "\u202e悪意<script>alert(1)</script>\nhttps://example.invalid/x"
+    feed(bsky, ([bluesky_post("p1", hostile, ago(hours=1))], None, None))
+    capture_account(account.pk)
+    posts_attach(incident_id=incident.pk, actor=staff_b, post_ids=[Post.objects.get().pk])
+    client.force_login(staff_b)
+    page = client.get(reverse("monitoring:incident", args=[incident.pk])).content.decode()
+    # Escaped, and the right-to-left override written out: it neither reverses nor hides what was said.
+    assert "<script>alert(1)" not in page and "<bdi>〔U+202E〕悪意&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    text = read_pdf(client.get(reverse("monitoring:incident_pdf", args=[incident.pk])).content).reading
+    print("TXT", repr(text[text.find("本文") : text.find("本文") + 120]))
+    assert "〔U+202E〕悪意<script>alert(1)</script>" in text
