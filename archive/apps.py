@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class ArchiveConfig(AppConfig):
     name = "archive"
     verbose_name = "投稿の保存"
+
+    def ready(self):
+        # An incident's evidence from the archive: its page and its PDF (monitoring/evidence_sources.py).
+        from .evidence import contribute as contribute_evidence
+
+        contribute_evidence()

@@ -34,6 +34,7 @@ from platforms.reads import PostPage, ReadFailed, fetch_media, read_posts
 
 from .models import AccountArchive, MediaFile, Post, PostVersion, RawAnswer, content_sha256
 from .search import index_fields
+from .signals import signal_new_posts
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +150,16 @@ def capture_account(account_id: int, *, job: Job = Job.ARCHIVE_CAPTURE) -> Outco
     finally:
         cache.delete(lock)
     _finish(state, outcome, job)
+    _signal(account, outcome, job)
     return outcome
+
+
+def _signal(account: OfficialAccount, outcome: Outcome, job: Job) -> None:
+    """The run's new posts judged for a takeover (archive/signals.py): a post while 運用停止, a burst."""
+    try:
+        signal_new_posts(account.pk, outcome.new_post_ids, job=job)
+    except Exception:  # the posts are kept whatever the judging does; the log says why it failed
+        log.exception("archive signals of account %s failed", account.pk)
 
 
 def _capture(account: OfficialAccount, state: AccountArchive, outcome: Outcome) -> None:

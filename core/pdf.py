@@ -12,6 +12,7 @@
   header cells — for a screen reader. Decoration (the 「案」 watermark, borders) is drawn as an artifact.
 """
 
+import base64
 import functools
 import shutil
 import subprocess
@@ -106,3 +107,30 @@ def render_pdf(template_name: str, context: dict, *, extra_css: str = "") -> byt
         return HTML(string=html, url_fetcher=_fetcher(), base_url=None).write_pdf(
             stylesheets=stylesheets, font_config=_font_config(), **PDF_OPTIONS
         )
+
+
+# --- images in documents (issue 22: an incident's evidence, an account's posts) ---------------------------
+# The fetcher follows `data:` URLs only, so an image a document shows is put in it as one: typed by its
+# content, never by a name or a stored type, and only the kinds WeasyPrint draws.
+EMBED_MAX_BYTES = 10 * 1024 * 1024  # a larger image is listed with its hash, not drawn
+_IMAGE_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+
+
+def image_type(data: bytes) -> str | None:
+    """The image type of `data` by its first bytes (PNG, JPEG, GIF, WebP), or None."""
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return next((kind for magic, kind in _IMAGE_SIGNATURES if data.startswith(magic)), None)
+
+
+def image_data_url(data: bytes) -> str | None:
+    """`data` as a `data:` URL a document can draw, or None when it is no image we draw or too large."""
+    kind = image_type(data[:16])
+    if kind is None or len(data) > EMBED_MAX_BYTES:
+        return None
+    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"

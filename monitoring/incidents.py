@@ -13,9 +13,11 @@ from accounts.selectors import accounts_visible_to
 from core.audit import audit_record, transition
 from core.errors import TransitionError
 from core.models import AuditEvent
+from core.pdf import EMBED_MAX_BYTES, image_data_url, render_pdf
 from core.uploads import size_label
 from org.roles import Role, role_label
 
+from .evidence_sources import pdf_sections
 from .models import CHECKLISTS, Evidence, Incident, IncidentStep
 from .permissions import can_report_to_ciso, ensure_can_work_on_incident
 
@@ -49,6 +51,13 @@ def _lock(incident_id: int, actor) -> Incident:
     if incident.status == Incident.Status.CLOSED:
         raise TransitionError("完了したインシデントは変更できません。")
     return incident
+
+
+@transaction.atomic
+def incident_for_work(*, incident_id: int, actor) -> Incident:
+    """The incident locked for a change by `actor` (an app above adding evidence to it): PermissionDenied
+    unless they may work on it, TransitionError once it is closed. Call it inside the change's transaction."""
+    return _lock(incident_id, actor)
 
 
 def _audit(incident: Incident, actor, action: AuditEvent.Action, summary: str, comment: str = "") -> None:
@@ -164,3 +173,57 @@ def evidence_add(*, incident_id: int, actor, upload) -> Evidence:
     evidence.save()
     _audit(incident, actor, AuditEvent.Action.EVIDENCE_ADDED, f"証拠ファイルを追加（{evidence.original_name}）")
     return evidence
+
+
+def _uploaded_evidence(incident: Incident) -> list[dict]:
+    """The uploaded files as the evidence PDF shows them: an image drawn from storage (a `data:` URL),
+    and whether the file still is the one uploaded (its SHA-256 now against the one kept)."""
+    rows = []
+    for evidence in incident.evidence.select_related("uploaded_by"):
+        try:
+            with evidence.file.open("rb") as handle:
+                data = handle.read(EMBED_MAX_BYTES + 1)
+        except OSError:
+            data = None
+        rows.append(
+            {
+                "evidence": evidence,
+                "image": image_data_url(data) if data is not None else None,
+                # A file too large to read whole here is not judged; one missing or changed is said so.
+                "intact": None if data is None or len(data) > EMBED_MAX_BYTES else sha256_of(data) == evidence.sha256,
+                "missing": data is None,
+            }
+        )
+    return rows
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def incident_evidence_pdf(*, incident: Incident, printed_by) -> bytes:
+    """The incident's evidence as a PDF (G-4-3-カ: 記録を残した上で): what happened and who did what when,
+    the files kept, and what the apps above attached (the archived posts) — through core.pdf.
+
+    Raises core.pdf.DocumentFontMissing when the 明朝 font is missing (the view says so)."""
+    context = {
+        "incident": incident,
+        "steps": incident.steps.select_related("done_by"),
+        "uploaded": _uploaded_evidence(incident),
+        "sources": pdf_sections(incident, first_number=5),  # after the document's own four parts
+        "printed_at": timezone.now(),
+        "printed_by": printed_by,
+        "security_officer": role_label(Role.SECURITY_OFFICER),
+    }
+    return render_pdf("monitoring/pdf/incident_evidence.html", context, extra_css=EVIDENCE_CSS)
+
+
+# The evidence PDF beside core/document.css: a hash breaks anywhere, a text keeps its lines, an image
+# fits the page (for the evidence sources' sections too).
+EVIDENCE_CSS = """
+.hash { word-break: break-all; font-size: 9pt; }
+.keep-lines { white-space: pre-wrap; word-break: break-all; }
+table.form + table.form { margin-top: 4mm; }
+figure.evidence-image { margin: 2mm 0 6mm; }
+figure.evidence-image img { max-width: 100%; max-height: 120mm; }
+"""

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from accounts.models import AccountStatus, OfficialAccount
+from core.audit import Job, audit_record
+from core.models import AuditEvent
 from core.notices import notify
 from org.roles import Role
 from platforms import checks
@@ -124,19 +126,22 @@ def status_check_record(*, account_id: int, state: checks.ProfileState, run_key:
     return check
 
 
-def _open_incident(account: OfficialAccount, anomaly: str, check: StatusCheck) -> Incident | None:
+def _open_incident(
+    account: OfficialAccount, anomaly: str, check: StatusCheck, *, found_by: str = "状態確認", detail: str = ""
+) -> Incident | None:
     """One open incident per account and anomaly: a repeated finding adds nothing new."""
     if Incident.objects.filter(account=account, anomaly=anomaly, status=Incident.Status.OPEN).exists():
         return None
     _, kind, text = ANOMALIES[anomaly]
     text = settings.CITY.words(text)  # P-3 in the city's own numbering
+    description = f"{found_by}（{timezone.localtime(check.checked_at):%Y-%m-%d %H:%M}）で検知しました。"
     try:
         with transaction.atomic():
             incident = Incident.objects.create(
                 account=account,
                 kind=kind,
                 title=f"{account.display_name}：{text}",
-                description=f"状態確認（{timezone.localtime(check.checked_at):%Y-%m-%d %H:%M}）で検知しました。",
+                description=f"{description}\n{detail}" if detail else description,
                 anomaly=anomaly,
                 source_check=check,
             )
@@ -145,6 +150,50 @@ def _open_incident(account: OfficialAccount, anomaly: str, check: StatusCheck) -
     ensure_steps(incident)
     _notify(account, incident)
     return incident
+
+
+# How a reading that did not read the profile says what found it (StatusCheck.adapter; the check_method
+# filter shows the words after it as they are).
+FOUND_BY = "検知："
+
+
+@transaction.atomic
+def record_anomaly(
+    *, account_id: int, anomaly: str, found_by: str, detail: str, run_key: str, actor: Job
+) -> tuple[StatusCheck, Incident]:
+    """An anomaly found by another way than reading the profile (the archive's capture of the posts,
+    issue 22): an 異常あり reading, and the open incident of that anomaly — opened now with its
+    checklist, audited and the people told as a status check's anomaly is, or the one already open.
+
+    Recorded once per run key, like a status check: the same run delivered twice gives the first reading."""
+    if anomaly not in ANOMALIES:
+        raise ValueError(f"unknown anomaly {anomaly!r}")
+    account = OfficialAccount.objects.select_for_update().select_related("platform", "department").get(pk=account_id)
+    check = StatusCheck.objects.filter(run_key=run_key).first()
+    if check is None:
+        check = StatusCheck.objects.create(
+            account=account,
+            run_key=run_key,
+            outcome=StatusCheck.Outcome.ANOMALY,
+            profile_states_operator=None,  # the profile was not read: unknown, not missing
+            profile_states_purpose=None,
+            profile_links_city=None,
+            anomalies=[anomaly],
+            adapter=f"{FOUND_BY}{found_by}"[:200],
+        )
+    incident = _open_incident(account, anomaly, check, found_by=found_by, detail=detail)
+    if incident is not None:
+        audit_record(
+            target=incident,
+            actor=actor,
+            action=AuditEvent.Action.CREATED,
+            summary=f"起票（{incident.get_kind_display()}・{ANOMALIES[anomaly][0]}を{found_by}で検知）",
+        )
+    else:  # G-4-3-カ: one open incident per account and anomaly; the account's lock keeps it so
+        incident = Incident.objects.select_for_update().get(
+            account=account, anomaly=anomaly, status=Incident.Status.OPEN
+        )
+    return check, incident
 
 
 def _notify(account: OfficialAccount, incident: Incident) -> None:

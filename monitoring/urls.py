@@ -8,6 +8,7 @@ urlpatterns = [
     path("incidents/", views.incident_list, name="incidents"),
     path("incidents/new/<int:account_pk>/", views.incident_new, name="incident_new"),
     path("incidents/<int:pk>/", views.incident_detail, name="incident"),
+    path("incidents/<int:pk>/evidence.pdf", views.incident_pdf, name="incident_pdf"),
     path("incidents/<int:pk>/<slug:action>/", views.incident_act, name="incident_act"),
     path("evidence/<int:pk>/", views.evidence_file, name="evidence"),
     path("content-check/<int:account_pk>/", views.content_check, name="content_check"),

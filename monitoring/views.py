@@ -8,18 +8,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.selectors import accounts_visible_to
 from core.audit import timeline_of
 from core.errors import TransitionError
+from core.pdf import DocumentFontMissing
 from core.uploads import size_label
 
 from . import incidents, reminders
+from .evidence_sources import page_sections
 from .forms import IncidentForm
 from .models import Evidence, Incident
 from .permissions import (
@@ -72,6 +75,7 @@ def _visible_incident(user, pk) -> Incident:
 @require_safe
 def incident_detail(request, pk: int):
     incident = _visible_incident(request.user, pk)
+    can_work = can_work_on_incident(request.user, incident) and incident.status == Incident.Status.OPEN
     return render(
         request,
         "monitoring/incident.html",
@@ -80,11 +84,31 @@ def incident_detail(request, pk: int):
             "steps": incident.steps.select_related("done_by"),
             "evidence": incident.evidence.select_related("uploaded_by"),
             **timeline_of(incident),
-            "can_work": can_work_on_incident(request.user, incident) and incident.status == Incident.Status.OPEN,
+            "can_work": can_work,
+            # G-4-3-カ: the record is printed by those who work on the incident, closed or not.
+            "can_print": can_work_on_incident(request.user, incident),
+            "evidence_sections": page_sections(request, incident, can_work=can_work),
             "max_upload_bytes": settings.MAX_UPLOAD_BYTES,
             "max_upload_label": size_label(settings.MAX_UPLOAD_BYTES),
         },
     )
+
+
+@login_required
+@require_safe
+def incident_pdf(request, pk: int):
+    """The incident's evidence as a PDF (G-4-3-カ: 記録を残した上で), for whoever may work on it."""
+    incident = _visible_incident(request.user, pk)
+    ensure_can_work_on_incident(request.user, incident)
+    try:
+        pdf = incidents.incident_evidence_pdf(incident=incident, printed_by=request.user)
+    except DocumentFontMissing as exc:
+        messages.error(request, str(exc))
+        return redirect("monitoring:incident", pk=incident.pk)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"インシデント証拠_{incident.pk}_{timezone.localdate():%Y%m%d}.pdf"
+    response["Content-Disposition"] = f"inline; filename=\"incident.pdf\"; filename*=UTF-8''{quote(name)}"
+    return response
 
 
 @login_required

@@ -25,6 +25,7 @@ from accounts import services as account_services
 from accounts.models import AccountStatus
 from accounts.services import EDITABLE_FIELDS
 from approvals import services as approval_services
+from archive.models import Post, PostVersion
 from komae_sns.celery import app
 from monitoring import incidents as monitoring_incidents
 from org.roles import Role
@@ -64,6 +65,8 @@ def _rule(default, **overrides):
 SEES_A = {"staff_a": 200, "head_a": 200, "member": 200, "chair": 200, "security_officer": 200, "admin": 200}
 
 SEES_A_403 = dict.fromkeys(SEES_A, 403)
+# Who works on 課A's incidents: its 課, the security officer and the sysadmin (monitoring.permissions).
+WORKS_ON_A = dict.fromkeys(("staff_a", "head_a", "security_officer", "admin"), 200)
 
 # GET: url name → (kwargs builder name, {person: expected status or LOGIN})
 RULES = {
@@ -125,6 +128,10 @@ RULES = {
     "monitoring:incident_new": ("incident_new", _rule(404, **SEES_A, contractor=200)),
     "monitoring:incident": ("incident", _rule(404, **SEES_A, contractor=200)),
     "monitoring:evidence": ("evidence", _rule(404, **SEES_A, contractor=200)),
+    # Issue 22: the incident's evidence PDF, and picking its evidence from the archive — whoever may work
+    # on the incident (those who see it but may not: 403).
+    "monitoring:incident_pdf": ("incident", _rule(404, **WORKS_ON_A, member=403, chair=403, contractor=403)),
+    "archive:incident_posts": ("incident", _rule(404, **WORKS_ON_A, member=403, chair=403, contractor=403)),
     # The API tokens of the status checks (issue 13): the sysadmin alone.
     "platforms:credentials": (None, _rule(403, admin=200)),
     # SPEC §6: for who posts on accounts; a person who posts on none is offered no form.
@@ -318,6 +325,12 @@ POSTS = {
     # Read-only JSON: an account the caller may not screen is answered like one that does not exist.
     "screening:api": (None, "screen_api", _rule(400, staff_a=200, head_a=200, admin=200, contractor=200)),
     "org:lockout_release": (None, "lockout_release", _rule(403, admin=Acts(302))),
+    # Issue 22: an archived post of the incident's account attached as its evidence.
+    "archive:incident_posts": (
+        "incident",
+        "incident_posts",
+        _rule(404, **_acting(302, *WORKS_ON_A), member=403, chair=403, contractor=403),
+    ),
 }
 # Django admin is for the sysadmin role (org.admin_site); its index stands for all its pages here.
 ADMIN_RULE = {**dict.fromkeys(PEOPLE, 302), "admin": 200}
@@ -437,6 +450,7 @@ def _bodies(account_a, preparing_a, pr_account, draft_request):
         },
         "screen_api": lambda user: {"account": account_a.pk, "text": "来週の子育てひろばのお知らせです。"},
         "lockout_release": lambda user: {"username": "staff_b", "comment": "本人に電話で確認しました。"},
+        "incident_posts": lambda user: {"post": [str(Post.objects.get(account=account_a, post_id="matrix-p1").pk)]},
     }
 
 
@@ -483,6 +497,9 @@ def _build_world(account_a, preparing_a, contractor, head_a, staff_a, pr_account
         review_id=plan_review.pk, actor=staff_a, fields=complete_review(pr_account, "consider_suspension")
     )
     reviews_services.review_sign_off(review_id=plan_review.pk, actor=head_a)
+    # Issue 22: a post of 課A's account kept by the archive, to attach to the incident.
+    archived = Post.objects.create(account=account_a, post_id="matrix-p1", text="お知らせ")
+    PostVersion.objects.create(post=archived, number=1, text="お知らせ", sha256="0" * 64)
     AccessAttempt.objects.create(
         username="staff_b",
         ip_address="192.0.2.7",
