@@ -1,14 +1,11 @@
 """Archived posts as an incident's evidence (issue 22; G-4-3-カ: 記録を残した上で削除): picked from the
 account's archive by those who work on the incident, shown on its page and printed in its evidence PDF."""
 
-import hashlib
 import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -57,13 +54,14 @@ def archived(bsky, account):
         (
             [
                 bluesky_post("p3", "【当選】ﾌﾟﾚｾﾞﾝﾄ企画 https://example.invalid/win", ago(days=1)),
-                bluesky_post("p2", "防災訓練のお知らせ", ago(days=2), images=["https://cdn.example.invalid/a.png"]),
+                bluesky_post("p2", "防災訓練のお知らせ", ago(days=2), images=[f"{bsky.url}/img/a.png"]),
                 bluesky_post("p1", "ごみの収集日", ago(days=3)),
             ],
             None,
             None,
         ),
     )
+    bsky.answer("/img/a.png", body=png(), content_type="image/png")  # the capture keeps the image it names
     capture_account(account.pk)
     return {post.text[:4]: post for post in Post.objects.filter(account=account)}
 
@@ -81,22 +79,6 @@ def png(colour=(200, 0, 0)) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (8, 8), colour).save(out, format="PNG")
     return out.getvalue()
-
-
-def keep_media(post: Post, data: bytes) -> MediaFile:
-    """The image the post names, fetched and kept as the capture keeps media (pending → kept, once)."""
-    media = MediaFile.objects.get(version__post=post)
-    digest = hashlib.sha256(data).hexdigest()
-    name = default_storage.save(f"archive/test/{digest}", ContentFile(data))
-    MediaFile.objects.filter(pk=media.pk).update(
-        state=MediaFile.State.KEPT,
-        file=name,
-        sha256=digest,
-        size=len(data),
-        content_type="image/png",
-        fetched_at=timezone.now(),
-    )
-    return MediaFile.objects.get(pk=media.pk)
 
 
 def test_staff_pick_posts_of_the_account_by_a_word_and_attach_them(client, archived, incident, staff_b):
@@ -199,7 +181,7 @@ def test_the_evidence_pdf_shows_the_posts_with_their_capture_time_hashes_and_ima
     client, archived, incident, staff_b, head_b
 ):
     post = archived["防災訓練"]
-    keep_media(post, png())
+    assert MediaFile.objects.get(version__post=post).state == MediaFile.State.KEPT
     posts_attach(incident_id=incident.pk, actor=staff_b, post_ids=[post.pk])
     screenshot = SimpleUploadedFile("画面の保存.png", png((0, 0, 200)), content_type="image/png")
     uploaded = incidents.evidence_add(incident_id=incident.pk, actor=staff_b, upload=screenshot)
