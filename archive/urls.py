@@ -1,5 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
 app_name = "archive"
 
 urlpatterns = []
+
+# --- Retention (公文書管理) and posts recorded by hand (issue 22: retention, LINE) ----------------------
+from . import retention_views  # noqa: E402
+
+urlpatterns += [
+    path("retention/", retention_views.retention_list, name="retention"),
+    path("retention/account/<int:account_pk>/", retention_views.retention_account, name="retention_account"),
+    path("retention/decision/<int:pk>/", retention_views.decision_detail, name="decision"),
+    path("retention/decision/<int:pk>/decide/", retention_views.decision_decide, name="decide"),
+    path("account/<int:account_pk>/retention/", retention_views.retention_set, name="retention_set"),
+    path("account/<int:account_pk>/record/", retention_views.record_by_hand, name="record"),
+]
