@@ -10,3 +10,8 @@ class ArchiveConfig(AppConfig):
         from .evidence import contribute as contribute_evidence
 
         contribute_evidence()
+
+        # --- Retention and posts recorded by hand (issue 22): the account page's 「保存した投稿」.
+        from .page import contribute
+
+        contribute()

@@ -238,6 +238,7 @@ def _store(run: _Read, state: AccountArchive, page: PostPage) -> int:
         if post_id and post_id not in posts and post_id not in run.seen_ids:
             posts[post_id] = post
     run.seen_ids.update(posts)
+    listed = list(dict.fromkeys(i for post in page.posts if (i := clean_text(post.post_id, 300).strip())))
     with transaction.atomic():
         # The answer is kept when it holds a new post or a new version: it is their evidence. A page
         # with nothing new (every hourly run's first page) is read, compared and not kept again.
@@ -251,6 +252,7 @@ def _store(run: _Read, state: AccountArchive, page: PostPage) -> int:
             body=page.raw,
             size=len(page.raw),
             sha256=page.sha256,
+            post_ids=listed,  # every post the page holds: what the disposal of one looks for
         )
         existing = {p.post_id: p for p in Post.objects.filter(account=account, post_id__in=list(posts))}
         latest = dict(

@@ -84,6 +84,10 @@ class RawAnswer(UndeletableModel):
     body = models.BinaryField("応答の本文", blank=True)
     size = models.PositiveIntegerField("大きさ（バイト）", default=0)
     sha256 = models.CharField("SHA-256", max_length=64)
+    # The IDs of the posts the answer lists (a page holds many, also ones unchanged since an earlier
+    # reading): the disposal of a post finds every answer that holds it, and empties one only when every
+    # post it holds is disposed (archive/disposal.py). On PostgreSQL a GIN index serves `?|`.
+    post_ids = models.JSONField("含まれる投稿のID", default=list, blank=True)
     disposed_at = models.DateTimeField("廃棄日時", null=True, blank=True)
 
     class Meta:
@@ -92,7 +96,7 @@ class RawAnswer(UndeletableModel):
         triggers = [
             keep_forever(),
             disposed_only(
-                ("account_id", "captured_at", "method", "url", "status", "content_type", "size", "sha256"),
+                ("account_id", "captured_at", "method", "url", "status", "content_type", "size", "sha256", "post_ids"),
                 "NEW.body = ''",
             ),
         ]

@@ -25,7 +25,8 @@ from accounts import services as account_services
 from accounts.models import AccountStatus
 from accounts.services import EDITABLE_FIELDS
 from approvals import services as approval_services
-from archive.models import Post, PostVersion
+from archive import disposal as archive_disposal
+from archive.models import AccountArchive, Post, PostVersion, Retention
 from komae_sns.celery import app
 from monitoring import incidents as monitoring_incidents
 from org.roles import Role
@@ -33,8 +34,9 @@ from platforms import credentials as monitoring_credentials
 from policies import services as policy_services
 from policies.models import PolicyDraft
 from reviews import services as reviews_services
+from tests.archive.kept import kept_post, when
 from tests.conftest import _user, enact_policy
-from tests.factories import PASSWORD, AccountFactory, BuFactory, DepartmentFactory, complete_request_fields
+from tests.factories import PASSWORD, AccountFactory, BuFactory, DepartmentFactory, complete_request_fields, platform
 from tests.reviews.test_reviews import complete_review
 
 PEOPLE = [
@@ -138,6 +140,22 @@ RULES = {
     "screening:screen": (None, _rule(403, staff_a=200, head_a=200, staff_b=200, head_b=200, contractor=200, admin=200)),
     "screening:records": (None, ANY_USER),
     "org:lockouts": (None, _rule(403, security_officer=200, admin=200)),
+    # Issue 22, retention (公文書管理): the 年度末 list for the 課長 and the security officer; an account's
+    # period for its 課長 and the sysadmin; a post recorded by hand by the 管理者 and the 課's staff and 課長.
+    "archive:retention": (None, _rule(403, head_a=200, head_b=200, security_officer=200)),
+    "archive:retention_account": (
+        "archive_account",
+        _rule(404, **{**SEES_A_403, "head_a": 200, "security_officer": 200, "contractor": 403}),
+    ),
+    "archive:decision": (
+        "decision",
+        _rule(404, **{**SEES_A_403, "head_a": 200, "security_officer": 200, "contractor": 403}),
+    ),
+    "archive:retention_set": (
+        "archive_account",
+        _rule(404, **{**SEES_A_403, "head_a": 200, "admin": 200, "contractor": 403}),
+    ),
+    "archive:record": ("line_account", _rule(404, **{**SEES_A_403, "staff_a": 200, "head_a": 200})),
     "registry:list": (None, PUBLIC),
     "registry:verify": (None, PUBLIC),
     "registry:json": (None, PUBLIC),
@@ -331,6 +349,28 @@ POSTS = {
         "incident_posts",
         _rule(404, **_acting(302, *WORKS_ON_A), member=403, chair=403, contractor=403),
     ),
+    # Issue 22, retention: the period (課長, sysadmin); a proposal (課長 or security officer); the decision by
+    # the other of the two — the 課長 proposed, so the security officer decides; a post recorded by hand.
+    "archive:retention_set": (
+        "archive_account",
+        "retention",
+        _rule(404, **{**SEES_A_403, **_acting(302, "head_a", "admin"), "contractor": 403}),
+    ),
+    "archive:retention_account": (
+        "archive_account",
+        "proposal",
+        _rule(404, **{**SEES_A_403, **_acting(302, "head_a", "security_officer"), "contractor": 403}),
+    ),
+    "archive:decide": (
+        "decision",
+        "approve",
+        _rule(404, **{**SEES_A_403, **_acting(302, "security_officer"), "contractor": 403}),
+    ),
+    "archive:record": (
+        "line_account",
+        "manual_post",
+        _rule(404, **{**SEES_A_403, **_acting(302, "staff_a", "head_a")}),
+    ),
 }
 # Django admin is for the sysadmin role (org.admin_site); its index stands for all its pages here.
 ADMIN_RULE = {**dict.fromkeys(PEOPLE, 302), "admin": 200}
@@ -451,6 +491,19 @@ def _bodies(account_a, preparing_a, pr_account, draft_request):
         "screen_api": lambda user: {"account": account_a.pk, "text": "来週の子育てひろばのお知らせです。"},
         "lockout_release": lambda user: {"username": "staff_b", "comment": "本人に電話で確認しました。"},
         "incident_posts": lambda user: {"post": [str(Post.objects.get(account=account_a, post_id="matrix-p1").pk)]},
+        "retention": lambda user: {"retention": "10", "reason": "文書管理規程の改正により10年とするため。"},
+        "proposal": lambda user: {
+            "action": "extend",
+            "extend_years": "1",
+            "scope": "all",
+            "reason": "閲覧が多いため。",
+        },
+        "approve": lambda user: {"decision": "approve", "comment": "確認しました。"},
+        "manual_post": lambda user: {
+            "text": "今週土曜は休館です。",
+            "posted_on": "2026-11-20",
+            "posted_time": "9:30",
+        },
     }
 
 
@@ -510,7 +563,20 @@ def _build_world(account_a, preparing_a, contractor, head_a, staff_a, pr_account
         path_info="/login/",
         failures_since_start=3,
     )
+    # The archive (issue 22): posts of 課A's account past their period, one in a 廃棄 the 課長 proposed; and
+    # a LINE account, whose posts are recorded by hand.
+    old = [kept_post(account_a, f"matrix-{n}", "古いお知らせ", when(2018, 6, n)) for n in (1, 2, 3)]
+    AccountArchive.objects.filter(account=account_a).update(retention=Retention.YEARS_5)  # whatever the city's default
+    decision = archive_disposal.disposal_propose(
+        account_id=account_a.pk, actor=head_a, action="dispose", reason="保存期間の満了", post_ids=[old[0].pk]
+    )
+    line = AccountFactory(
+        department=account_a.department, manager=head_a, platform=platform("line"), handle="komae_line_mx"
+    )
     return {
+        "archive_account": {"account_pk": account_a.pk},
+        "line_account": {"account_pk": line.pk},
+        "decision": {"pk": decision.pk},
         "credential": {"pk": credential.pk},
         "incident": {"pk": incident.pk},
         "notice": {"pk": head_a.notices.first().pk},

@@ -19,6 +19,7 @@ OUR_APPS = {
     "komae_sns",
     "portal",
     "reviews",
+    "archive",
     "approvals",
     "monitoring",
     "screening",
