@@ -85,8 +85,16 @@ def _check_demo(demo: dict, where: str) -> None:
             raise DemoError(f"{where}：[request] {key} は users の username で指定してください。")
     if request and (problem := handle_problem(request.get("platform", ""), request.get("desired_handle", ""))):
         raise DemoError(f"{where}：[request] desired_handle：{problem}。")
+    handles = {f"{row['platform']}:{row['handle']}" for row in demo["accounts"]}
+    for number, post in enumerate(demo.get("archived_posts", []), start=1):  # issue 22: recorded by hand
+        if post.get("account") not in handles or post.get("recorder") not in usernames:
+            raise DemoError(
+                f"{where}：archived_posts の{number}番目の account は accounts の「SNSのコード:ユーザー名」、"
+                "recorder は users の username で指定してください。"
+            )
+        if not isinstance(post.get("text"), str) or not isinstance(post.get("days_ago"), int):
+            raise DemoError(f"{where}：archived_posts の{number}番目には text（文字列）と days_ago（整数）が必要です。")
     if incident:
-        handles = {f"{row['platform']}:{row['handle']}" for row in demo["accounts"]}
         if incident.get("account") not in handles or incident.get("reporter") not in usernames:
             raise DemoError(
                 f"{where}：[incident] account は accounts の「SNSのコード:ユーザー名」、"

@@ -22,6 +22,8 @@ from accounts.models import (
 )
 from approvals import services as approvals
 from approvals.models import AccountRequest
+from archive.manual import post_record_by_hand
+from archive.models import Post
 from core.audit import Job
 from monitoring import incidents
 from monitoring.models import Incident
@@ -76,6 +78,18 @@ class Command(BaseCommand):
             fields["registered_email"] = f"{fields['registered_email']}@{settings.CITY_EMAIL_DOMAIN}"
             request = approvals.request_create(actor=applicant, fields=fields)
             approvals.request_submit(request_id=request.pk, actor=manager)
+        # Issue 22: posts recorded by hand on an account whose platform cannot be read (LINE).
+        for row in demo.get("archived_posts", []):
+            platform_code, handle = row["account"].split(":", 1)
+            account = OfficialAccount.objects.get(platform__code=platform_code, handle_key=handle.lower())
+            if not Post.objects.filter(account=account, text=row["text"]).exists():
+                posted = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
+                post_record_by_hand(
+                    account_id=account.pk,
+                    actor=users[row["recorder"]],
+                    text=row["text"],
+                    posted_at=posted - timedelta(days=row["days_ago"]),
+                )
         if demo.get("incident") and not Incident.objects.exists():
             incident = demo["incident"]
             platform_code, handle = incident["account"].split(":", 1)
