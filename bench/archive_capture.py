@@ -2,10 +2,10 @@
 
 The local server plays Bluesky's getAuthorFeed (app.bsky.feed.getAuthorFeed, the shapes of
 tests/platform_fixtures.py) for `accounts` accounts of `posts` posts each, answering every request after
-`latency` seconds. Real Celery workers (1, 2, 4 processes: `celery worker --concurrency N`) take the
-fan-out of one task per account from Redis and write into PostgreSQL, as in production; the figure is
-the time from queuing the tasks to the last account's capture recorded. Then the same again with
-nothing new on the platform.
+`latency` seconds. Real Celery workers — 1, 2 and 4 processes, each as the archive's worker runs in
+production (the queue "archive", 16 threads) — take the fan-out of one task per account from Redis and
+write into PostgreSQL; the figure is the time from queuing the tasks to the last account's capture
+recorded. Then the same again with nothing new on the platform.
 """
 
 import json
@@ -126,46 +126,45 @@ def empty_archive() -> None:
 
 
 class Workers:
-    """`celery worker --concurrency N` against the bench's database and the suite's Redis."""
+    """`processes` archive workers as deploy/systemd/komae-sns-archive-worker.service runs one (the queue
+    "archive", a pool of `threads` threads), against the bench's database and Redis."""
 
-    def __init__(self, processes: int, *, database_url: str, base: str):
+    def __init__(self, processes: int, *, database_url: str, base: str, threads: int = 16):
         env = dict(os.environ, DATABASE_URL=database_url, STATUS_CHECK_BASE_BLUESKY=base, LOG_LEVEL="WARNING")
-        self.process = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "celery"),
-                "-A",
-                "komae_sns",
-                "worker",
-                f"--concurrency={processes}",
-                "--pool=prefork",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "--loglevel=WARNING",
-                f"--hostname=bench-archive-{processes}@%h",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        celery = str(Path(sys.executable).parent / "celery")
+        self.processes = [
+            subprocess.Popen(
+                [
+                    *(celery, "-A", "komae_sns", "worker", "--queues=archive", "--pool=threads"),
+                    *(f"--concurrency={threads}", "--without-gossip", "--without-mingle", "--without-heartbeat"),
+                    *("--loglevel=WARNING", f"--hostname=bench-archive-{n}@%h"),
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+            for n in range(processes)
+        ]
         from komae_sns.celery import app
 
         deadline = time.monotonic() + 60
-        while not app.control.ping(timeout=0.5):
-            if time.monotonic() > deadline or self.process.poll() is not None:
+        while len(app.control.ping(timeout=0.5)) < processes:
+            if time.monotonic() > deadline or any(p.poll() is not None for p in self.processes):
                 self.stop()
-                raise RuntimeError("the Celery worker did not start")
+                raise RuntimeError("the archive's Celery workers did not start")
 
     def stop(self):
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
+        for process in self.processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes:
             try:
-                self.process.wait(timeout=30)
+                process.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
 
 
 def fan_out_and_wait(ids: list[int], *, timeout: float = 900) -> float:

@@ -442,6 +442,11 @@ CELERY_TIMEZONE = TIME_ZONE  # PITFALLS: crontab entries otherwise run in UTC in
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Issue 22: the archive's captures wait on the platforms, not on the CPU, and come a hundred at a time
+# each hour: they have a queue of their own, which a worker with a pool of threads takes
+# (deploy/systemd/komae-sns-archive-worker.service), so that they never hold up the status checks, the
+# mail or a PDF in the main worker. `make run`'s one worker takes both queues.
+CELERY_TASK_ROUTES = {"archive.tasks.capture_posts": {"queue": "archive"}}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

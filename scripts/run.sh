@@ -17,7 +17,7 @@ if [[ -z $site_url ]]; then
 fi
 export SITE_URL=$site_url
 mkdir -p "$var_dir/broker" "$var_dir/log"
-.venv/bin/celery -A komae_sns worker --beat --loglevel=INFO --concurrency=2 \
+.venv/bin/celery -A komae_sns worker --beat --loglevel=INFO --concurrency=2 --queues=celery,archive \
   --schedule="$var_dir/celerybeat-schedule" >"$var_dir/log/celery.log" 2>&1 &
 celery_pid=$!
 trap 'kill $celery_pid 2>/dev/null || true; wait $celery_pid 2>/dev/null || true' EXIT INT TERM

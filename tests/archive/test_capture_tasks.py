@@ -40,7 +40,10 @@ def test_beat_fans_out_one_capture_per_account_and_a_second_run_keeps_nothing_tw
                 bluesky_post(f"{word}{n}", f"{word}のお知らせ{n}", f"2026-11-0{n}T09:00:00Z", did=did) for n in (2, 1)
             ]
             bsky.answer(FEED, match={"actor": did}, json=bluesky_feed_page(posts))
-        with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=10):
+        # The archive's own queue, as komae-sns-archive-worker takes it: a pool of threads.
+        with start_worker(
+            app, pool="threads", concurrency=4, queues=["archive"], perform_ping_check=False, shutdown_timeout=10
+        ):
             assert schedule_captures() == 2
             assert _wait_for(lambda: AccountArchive.objects.filter(last_run_at__isnull=False).count() == 2)
             schedule_captures()  # an hour later, nothing new
