@@ -23,7 +23,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import PUBLIC_STATUSES, OfficialAccount
@@ -255,11 +254,16 @@ def _store(run: _Read, state: AccountArchive, page: PostPage) -> int:
             post_ids=listed,  # every post the page holds: what the disposal of one looks for
         )
         existing = {p.post_id: p for p in Post.objects.filter(account=account, post_id__in=list(posts))}
-        latest = dict(
-            PostVersion.objects.filter(post__in=list(existing.values()), number=F("post__versions_count")).values_list(
-                "post__post_id", "sha256"
+        # Each kept post's latest version, by the foreign key's index alone: a join here was planned as a
+        # scan of both tables until the statistics caught up with a first capture.
+        numbers = {p.pk: (p.post_id, p.versions_count) for p in existing.values()}
+        latest = {
+            numbers[post_pk][0]: digest
+            for post_pk, number, digest in PostVersion.objects.filter(post_id__in=list(numbers)).values_list(
+                "post_id", "number", "sha256"
             )
-        )
+            if number == numbers[post_pk][1]
+        }
         new_posts, versions, media = [], [], []
         for post_id, post in posts.items():
             content = _content(post)
@@ -375,8 +379,8 @@ def _finish(state: AccountArchive, outcome: Outcome, job: Job) -> None:
         if outcome.pages:
             fresh.backfill_cursor, fresh.backfill_done = state.backfill_cursor[:2000], state.backfill_done
         newest = (
-            Post.objects.filter(account_id=fresh.account_id, by_hand=False)
-            .order_by(F("published_at").desc(nulls_last=True), "-pk")
+            Post.objects.filter(account_id=fresh.account_id, by_hand=False, published_at__isnull=False)
+            .order_by("-published_at")  # the index (account, -published_at)
             .values_list("post_id", flat=True)
             .first()
         )
