@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "archive"
 
-urlpatterns = []
+urlpatterns = [
+    # --- search, a post, the export (issue 22: 情報公開請求) ---
+    path("", views.search, name="search"),
+    path("posts/<int:pk>/", views.post_detail, name="post"),
+    path("export/", views.export, name="export"),
+]

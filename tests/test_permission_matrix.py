@@ -32,6 +32,7 @@ from platforms import credentials as monitoring_credentials
 from policies import services as policy_services
 from policies.models import PolicyDraft
 from reviews import services as reviews_services
+from tests.archive.kept import at, keep_post
 from tests.conftest import _user, enact_policy
 from tests.factories import PASSWORD, AccountFactory, BuFactory, DepartmentFactory, complete_request_fields
 from tests.reviews.test_reviews import complete_review
@@ -133,6 +134,9 @@ RULES = {
     "org:lockouts": (None, _rule(403, security_officer=200, admin=200)),
     "registry:list": (None, PUBLIC),
     "registry:verify": (None, PUBLIC),
+    # --- issue 22: the archive's search and a kept post (whoever sees the account; 403 otherwise) ---
+    "archive:search": (None, ANY_USER),
+    "archive:post": ("archived_post", _rule(403, **SEES_A, contractor=200)),
     "registry:json": (None, PUBLIC),
     "registry:csv": (None, PUBLIC),
 }
@@ -318,6 +322,13 @@ POSTS = {
     # Read-only JSON: an account the caller may not screen is answered like one that does not exist.
     "screening:api": (None, "screen_api", _rule(400, staff_a=200, head_a=200, admin=200, contractor=200)),
     "org:lockout_release": (None, "lockout_release", _rule(403, admin=Acts(302))),
+    # --- issue 22: a handover of 課A's posts as a file, by the city's staff who see them (the file and its
+    # audit row); another 課 meets the form again (課A's account is not among its choices) ---
+    "archive:export": (
+        None,
+        "posts_export",
+        _rule(200, **_acting(200, *SEES_A), contractor=403),
+    ),
 }
 # Django admin is for the sysadmin role (org.admin_site); its index stands for all its pages here.
 ADMIN_RULE = {**dict.fromkeys(PEOPLE, 302), "admin": 200}
@@ -437,6 +448,7 @@ def _bodies(account_a, preparing_a, pr_account, draft_request):
         },
         "screen_api": lambda user: {"account": account_a.pk, "text": "来週の子育てひろばのお知らせです。"},
         "lockout_release": lambda user: {"username": "staff_b", "comment": "本人に電話で確認しました。"},
+        "posts_export": lambda user: {"export-account": str(account_a.pk), "export-format": "csv"},
     }
 
 
@@ -493,7 +505,9 @@ def _build_world(account_a, preparing_a, contractor, head_a, staff_a, pr_account
         path_info="/login/",
         failures_since_start=3,
     )
+    archived = keep_post(account_a, "matrix-1", "防災訓練のお知らせ", at(2026, 9, 1))  # issue 22
     return {
+        "archived_post": {"pk": archived.pk},
         "credential": {"pk": credential.pk},
         "incident": {"pk": incident.pk},
         "notice": {"pk": head_a.notices.first().pk},
