@@ -1,10 +1,15 @@
 from django.urls import path
 
-from . import incident_views, retention_views
+from . import incident_views, retention_views, views
 
 app_name = "archive"
 
-urlpatterns = []
+urlpatterns = [
+    # --- search, a post, the export (issue 22: 情報公開請求) ---
+    path("", views.search, name="search"),
+    path("posts/<int:pk>/", views.post_detail, name="post"),
+    path("export/", views.export, name="export"),
+]
 
 # --- an incident's evidence picked from the archive (issue 22, G-4-3-カ) ------------------------------
 urlpatterns += [

@@ -134,3 +134,65 @@ def image_data_url(data: bytes) -> str | None:
     if kind is None or len(data) > EMBED_MAX_BYTES:
         return None
     return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+# --- long documents (issue 22: a year of an account's posts, hundreds of pages) ---------------------
+
+
+def _memoised_page_references() -> None:
+    """pydyf 0.13 rebuilds the tuple of every page's reference each time one is asked for, and a tagged
+    PDF asks once per structure element: quadratic in the pages (18 s of a 700-page document's 24).
+    The tuple is kept until a page is added."""
+    import pydyf
+
+    original = getattr(pydyf.PDF, "page_references", None)
+    if not isinstance(original, property) or getattr(original.fget, "memoised", False):
+        return
+
+    def page_references(self):
+        kids = self.pages["Kids"]
+        kept = self.__dict__.get("_page_references")
+        if kept is None or kept[0] != len(kids):
+            kept = (len(kids), original.fget(self))
+            self.__dict__["_page_references"] = kept
+        return kept[1]
+
+    page_references.memoised = True
+    pydyf.PDF.page_references = property(page_references)
+
+
+_memoised_page_references()
+
+
+def render_pdf_parts(template_name: str, contexts, *, extra_css: str = "") -> bytes:
+    """Render a long document as `render_pdf` does, one part per context, into one PDF.
+
+    WeasyPrint's layout grows faster than the length of a document (a 5,000-post document took three
+    times as long as five of 1,000), so each part is laid out as a document of its own and their pages
+    are joined; the page numbers run on (each part's first page is numbered after the last part's).
+    The parts share the fonts, the stylesheets and the image cache (an image used twice is read once).
+    The document's title, language and metadata are the first part's. `contexts` may be a generator:
+    each part's context is built when it is laid out.
+    """
+    _fonts_checked()
+    stylesheets = [_base_css()]
+    if extra_css:
+        stylesheets.append(CSS(string=extra_css, url_fetcher=_fetcher(), font_config=_font_config()))
+    documents, pages, images = [], 0, {}
+    with _render_lock:
+        for context in contexts:
+            html = render_to_string(template_name, {**city_context(), **context})
+            numbering = CSS(
+                string=f"@page :first {{ counter-reset: page {pages + 1} }}",
+                url_fetcher=_fetcher(),
+                font_config=_font_config(),
+            )
+            document = HTML(string=html, url_fetcher=_fetcher(), base_url=None).render(
+                stylesheets=[*stylesheets, numbering], font_config=_font_config(), cache=images, **PDF_OPTIONS
+            )
+            documents.append(document)
+            pages += len(document.pages)
+        if not documents:
+            raise ValueError("render_pdf_parts needs at least one part")
+        joined = documents[0].copy([page for document in documents for page in document.pages])
+        return joined.write_pdf(**PDF_OPTIONS)

@@ -1,3 +1,4 @@
+from archive.permissions import can_use_archive
 from core.models import Notice
 from screening.permissions import can_use_screening
 
@@ -20,7 +21,7 @@ def _menu_section(match) -> str:
         return "credentials"
     if namespace == "registry":
         return {"list": "registry", "verify": "verify"}.get(name, "")
-    return namespace if namespace in ("accounts", "screening", "approvals", "reviews") else ""
+    return namespace if namespace in ("accounts", "screening", "approvals", "reviews", "archive") else ""
 
 
 def menu(request):
@@ -32,4 +33,5 @@ def menu(request):
         "menu_section": _menu_section(match) if match else "",
         # The entries a person may use, by the predicates their pages ask (no menu leads to a 403).
         "may_screen": user is not None and can_use_screening(user),
+        "may_see_archive": user is not None and can_use_archive(user),  # issue 22: 保存した投稿
     }

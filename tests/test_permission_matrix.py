@@ -35,6 +35,7 @@ from policies import services as policy_services
 from policies.models import PolicyDraft
 from reviews import services as reviews_services
 from tests.archive.kept import kept_post, when
+from tests.archive.made import at, keep_post
 from tests.conftest import _user, enact_policy
 from tests.factories import PASSWORD, AccountFactory, BuFactory, DepartmentFactory, complete_request_fields, platform
 from tests.reviews.test_reviews import complete_review
@@ -158,6 +159,9 @@ RULES = {
     "archive:record": ("line_account", _rule(404, **{**SEES_A_403, "staff_a": 200, "head_a": 200})),
     "registry:list": (None, PUBLIC),
     "registry:verify": (None, PUBLIC),
+    # --- issue 22: the archive's search and a kept post (whoever sees the account; 403 otherwise) ---
+    "archive:search": (None, ANY_USER),
+    "archive:post": ("archived_post", _rule(403, **SEES_A, contractor=200)),
     "registry:json": (None, PUBLIC),
     "registry:csv": (None, PUBLIC),
 }
@@ -371,6 +375,13 @@ POSTS = {
         "manual_post",
         _rule(404, **{**SEES_A_403, **_acting(302, "staff_a", "head_a")}),
     ),
+    # --- issue 22: a handover of 課A's posts as a file, by the city's staff who see them (the file and its
+    # audit row); another 課 meets the form again (課A's account is not among its choices) ---
+    "archive:export": (
+        None,
+        "posts_export",
+        _rule(200, **_acting(200, *SEES_A), contractor=403),
+    ),
 }
 # Django admin is for the sysadmin role (org.admin_site); its index stands for all its pages here.
 ADMIN_RULE = {**dict.fromkeys(PEOPLE, 302), "admin": 200}
@@ -504,6 +515,7 @@ def _bodies(account_a, preparing_a, pr_account, draft_request):
             "posted_on": "2026-11-20",
             "posted_time": "9:30",
         },
+        "posts_export": lambda user: {"export-account": str(account_a.pk), "export-format": "csv"},
     }
 
 
@@ -573,7 +585,9 @@ def _build_world(account_a, preparing_a, contractor, head_a, staff_a, pr_account
     line = AccountFactory(
         department=account_a.department, manager=head_a, platform=platform("line"), handle="komae_line_mx"
     )
+    archived = keep_post(account_a, "matrix-search-1", "防災訓練のお知らせ", at(2026, 9, 1))  # issue 22
     return {
+        "archived_post": {"pk": archived.pk},
         "archive_account": {"account_pk": account_a.pk},
         "line_account": {"account_pk": line.pk},
         "decision": {"pk": decision.pk},
