@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db.models import Count, Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from accounts.page import Section, add_section
 
@@ -12,12 +12,8 @@ from .permissions import can_propose_disposal, can_record_by_hand, can_see_archi
 
 
 def search_url(account) -> str:
-    """The archive's search page for the account's posts (built beside this: "archive:search")."""
-    try:
-        base = reverse("archive:search")
-    except NoReverseMatch:
-        base = "/archive/"
-    return f"{base}?account={account.pk}"
+    """The archive's search page for the account's posts."""
+    return f"{reverse('archive:search')}?account={account.pk}"
 
 
 def _context(request, account) -> dict:
