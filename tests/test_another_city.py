@@ -91,7 +91,13 @@ def test_no_page_export_mail_or_pdf_names_komae(client, world_and_people):
         if url_name.endswith("pdf"):
             assert "架空野市" in text or "広報戦略会議" in text, url_name
             pdfs.add(url_name)
-    assert pdfs == {"policies:draft_pdf", "policies:version_pdf", "approvals:form4_pdf", "reviews:report_pdf"}
+    assert pdfs == {
+        "policies:draft_pdf",
+        "policies:version_pdf",
+        "approvals:form4_pdf",
+        "reviews:report_pdf",
+        "monitoring:incident_pdf",
+    }
     assert seen > 250  # pages, exports and PDFs, role by role
 
     client.force_login(people("admin"))
