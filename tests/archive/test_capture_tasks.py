@@ -28,8 +28,18 @@ def _wait_for(predicate, seconds=20):
     return False
 
 
+@pytest.fixture
+def archive_queue_only():
+    """A worker started with `queues` selects them on the app itself, for every later worker of the
+    suite: put the app's choice back afterwards."""
+    queues = app.amqp.queues
+    before = queues._consume_from
+    yield
+    queues._consume_from = before
+
+
 def test_beat_fans_out_one_capture_per_account_and_a_second_run_keeps_nothing_twice(
-    settings, monkeypatch, dept_a, head_a, dept_b, head_b
+    settings, monkeypatch, dept_a, head_a, dept_b, head_b, archive_queue_only
 ):
     with api.serve(settings, monkeypatch, "bluesky") as bsky:
         first = api.city_account(dept_a, head_a, "bluesky", "komae-a.bsky.social", BSKY_DID)
