@@ -326,6 +326,18 @@ def test_a_bad_export_form_comes_back_with_japanese_messages(client, year, head_
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.POSTS_EXPORTED).exists()
 
 
+def test_a_pdf_longer_than_the_page_makes_in_one_request_is_refused_with_a_way_out(
+    client, year, head_a, account_a, monkeypatch
+):
+    monkeypatch.setattr("archive.views.PDF_PAGE_MAX_POSTS", 3)
+    client.force_login(head_a)
+    response = client.post(EXPORT, form(account_a, "pdf", start="2026-04-01", end="2027-03-31"))
+    html = response.content.decode()
+    assert response.status_code == 200 and "この期間の投稿は4件です。PDFはこの画面から一度に3件まで" in html
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.POSTS_EXPORTED).exists()
+    assert client.post(EXPORT, form(account_a, "csv", start="2026-04-01")).status_code == 200  # CSV has no bound
+
+
 def test_the_export_only_answers_post(client, head_a):
     client.force_login(head_a)
     assert client.get(EXPORT).status_code == 405
