@@ -7,11 +7,14 @@ export that failed half-way is not recorded as handed over.
 
 - CSV: UTF-8 with a BOM, one row per version of a post, every cell formula-safe (core.exports).
 - PDF: through the one PDF service (core.pdf: IPAex明朝, tagged PDF/A-2a, a fetcher that allows only
-  `data:`), each post with its time, URL, hashes, capture time and its images — the kept files, read
-  from storage and embedded as `data:` URIs, never fetched from the network.
-- WARC 1.1 (warcio): per platform answer a request and a response record (the body exactly as kept,
-  its SHA-256 as the payload digest), and a resource record per kept media file. Every record names
-  its WARC-Target-URI and carries a payload digest (PITFALLS), so it reads back with digests checked.
+  `data:`), laid out in parts of PDF_POSTS_PER_PART posts; each post with its time, URL, content hash,
+  capture time and its images — the kept files, read from storage and embedded as `data:` URIs, never
+  fetched from the network — and the platform's answers (URL, SHA-256) listed once at the end.
+- WARC 1.1 (warcio, gzipped per record): per platform answer a response and a request record (the body
+  exactly as kept, its SHA-256 as the payload digest), and a resource record per kept media file. Every
+  record names its WARC-Target-URI and carries a payload digest (PITFALLS), so it reads back with
+  digests checked. An answer whose body was disposed of (retention) is left out; the CSV and the PDF
+  still name it by its hash.
 """
 
 import base64
@@ -45,7 +48,7 @@ from .search import in_period
 
 FORMATS = ("csv", "pdf", "warc")
 FORMAT_LABELS = {"csv": "CSV", "pdf": "PDF", "warc": "WARC"}
-CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf", "warc": "application/warc"}
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf", "warc": "application/gzip"}  # .warc.gz
 EXTENSIONS = {"csv": "csv", "pdf": "pdf", "warc": "warc.gz"}
 
 PDF_POSTS_PER_PART = 200  # core.pdf.render_pdf_parts: a part's layout stays short
