@@ -7,11 +7,14 @@ export that failed half-way is not recorded as handed over.
 
 - CSV: UTF-8 with a BOM, one row per version of a post, every cell formula-safe (core.exports).
 - PDF: through the one PDF service (core.pdf: IPAex明朝, tagged PDF/A-2a, a fetcher that allows only
-  `data:`), each post with its time, URL, hashes, capture time and its images — the kept files, read
-  from storage and embedded as `data:` URIs, never fetched from the network.
-- WARC 1.1 (warcio): per platform answer a request and a response record (the body exactly as kept,
-  its SHA-256 as the payload digest), and a resource record per kept media file. Every record names
-  its WARC-Target-URI and carries a payload digest (PITFALLS), so it reads back with digests checked.
+  `data:`), laid out in parts of PDF_POSTS_PER_PART posts; each post with its time, URL, content hash,
+  capture time and its images — the kept files, read from storage and embedded as `data:` URIs, never
+  fetched from the network — and the platform's answers (URL, SHA-256) listed once at the end.
+- WARC 1.1 (warcio, gzipped per record): per platform answer a response and a request record (the body
+  exactly as kept, its SHA-256 as the payload digest), and a resource record per kept media file. Every
+  record names its WARC-Target-URI and carries a payload digest (PITFALLS), so it reads back with
+  digests checked. An answer whose body was disposed of (retention) is left out; the CSV and the PDF
+  still name it by its hash.
 """
 
 import base64
@@ -35,7 +38,6 @@ from warcio.warcwriter import WARCWriter
 
 from accounts.models import OfficialAccount
 from core.audit import audit_record
-from core.dates import to_wareki
 from core.exports import safe_cell
 from core.models import AuditEvent
 from core.pdf import render_pdf_parts
@@ -46,10 +48,13 @@ from .search import in_period
 
 FORMATS = ("csv", "pdf", "warc")
 FORMAT_LABELS = {"csv": "CSV", "pdf": "PDF", "warc": "WARC"}
-CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf", "warc": "application/warc"}
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf", "warc": "application/gzip"}  # .warc.gz
 EXTENSIONS = {"csv": "csv", "pdf": "pdf", "warc": "warc.gz"}
 
 PDF_POSTS_PER_PART = 200  # core.pdf.render_pdf_parts: a part's layout stays short
+# The archive page makes a PDF within its request (gunicorn's timeout: 60 s); 5,000 posts (a busy
+# account's year) take ~25 s. Longer: the command, or the period in parts.
+PDF_PAGE_MAX_POSTS = 5_000
 PDF_IMAGE_MAX_BYTES = 10 * 1024 * 1024  # a larger kept file is listed with its hash, not drawn
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 
@@ -274,17 +279,25 @@ def _kept_media(selection: Selection) -> QuerySet[MediaFile]:
 
 # --- PDF ------------------------------------------------------------------------------------------
 
+# Compact: a post is its heading line, its text, and two lines of small print (URL; capture time, hash and
+# the answer's number) — layout costs by the line (WeasyPrint: ~0.6 ms a line, 5,000 posts a year).
 PDF_CSS = """
+@page { margin: 20mm 18mm 18mm 20mm; }
+html { font-size: 9.5pt; line-height: 1.55; }
 .cover p { margin: 0; }
-.cover { margin: 0 0 6mm; }
-.note { font-size: 8.5pt; margin: 2mm 0 6mm; }
-article.post { margin: 0 0 4mm; padding-top: 2mm; border-top: .4pt solid #000; }
-h2.post-head { font-size: 10.5pt; margin: 0; font-weight: normal; }  /* 明朝 has no bold face */
+.cover { margin: 0 0 4mm; }
+.note { font-size: 8pt; margin: 2mm 0 5mm; }
+article.post { margin: 0 0 2.5mm; padding-top: 1mm; border-top: .4pt solid #000; }
+h2.post-head { font-size: 9.5pt; margin: 0; font-weight: normal; bookmark-level: none; }  /* 明朝 has no bold */
 p { margin: 0; }
-.text { white-space: pre-wrap; overflow-wrap: break-word; margin: 1mm 0; }
-.meta, .hash, .media { font-size: 8pt; overflow-wrap: break-word; word-break: break-all; }
-.version { font-size: 9pt; margin-top: 1.5mm; }
-img.post-image { display: block; max-width: 80mm; max-height: 60mm; margin: 1mm 0; }
+.text { white-space: pre-wrap; overflow-wrap: break-word; }
+.meta { font-size: 7.5pt; line-height: 1.4; overflow-wrap: break-word; word-break: break-all; }
+img.post-image { display: block; max-width: 70mm; max-height: 50mm; margin: .5mm 0; }
+table.answers { width: 100%; border-collapse: collapse; font-size: 7.5pt; line-height: 1.4; }
+table.answers th, table.answers td { border: .4pt solid #000; padding: .5mm 1mm; text-align: left; vertical-align: top;
+  word-break: break-all; }
+table.answers th { font-weight: normal; }
+table.answers tr { break-inside: avoid; }
 """
 
 _IMAGE_TYPES = (
@@ -336,11 +349,13 @@ def _pdf_posts(selection: Selection) -> QuerySet[Post]:
     )
 
 
-def _pdf_item(number: int, post: Post) -> dict:
+def _pdf_item(number: int, post: Post, answers: dict) -> dict:
+    """A post as the PDF shows it; `answers` numbers the platform answers in order of first use."""
     versions = []
     for version in post.versions.all():
         media = [{"file": m, "uri": _image_uri(m)} for m in version.media.all()]
-        versions.append({"version": version, "media": media})
+        answer = answers.setdefault(version.answer_id, len(answers) + 1) if version.answer_id else None
+        versions.append({"version": version, "media": media, "answer": answer})
     return {
         "number": number,
         "post": post,
@@ -348,12 +363,19 @@ def _pdf_item(number: int, post: Post) -> dict:
         "state": state_of(post),
         "recorded": recorded_how(post),
         "versions": versions,
+        "post_id_in_url": bool(post.post_id) and post.post_id in post.url,
     }
+
+
+def _answer_rows(answers: dict) -> list[tuple[int, RawAnswer]]:
+    kept = RawAnswer.objects.defer("body").in_bulk(list(answers))
+    return [(number, kept[pk]) for pk, number in answers.items() if pk in kept]
 
 
 def pdf_parts(selection: Selection, *, made_by: str) -> Iterator[dict]:
     """The contexts of the PDF's parts (core.pdf.render_pdf_parts): the cover with the first part,
-    PDF_POSTS_PER_PART posts each; each part's files are read when it is laid out."""
+    PDF_POSTS_PER_PART posts each, the list of the platform's answers with the last; each part's files
+    are read when it is laid out."""
     posts = _pdf_posts(selection)
     total = posts.count()
     common = {
@@ -362,16 +384,16 @@ def pdf_parts(selection: Selection, *, made_by: str) -> Iterator[dict]:
         "total": total,
         "made_by": made_by,
         "made_at": _local(timezone.now())[:16],
-        "made_on": to_wareki(timezone.localdate()),
     }
+    answers: dict[int, int] = {}  # RawAnswer pk → its number in the document
     batch, first = [], True
     for number, post in enumerate(posts.iterator(chunk_size=PDF_POSTS_PER_PART), start=1):
-        batch.append(_pdf_item(number, post))
-        if len(batch) == PDF_POSTS_PER_PART:
+        batch.append(_pdf_item(number, post, answers))
+        if len(batch) == PDF_POSTS_PER_PART and number < total:
             yield {**common, "first": first, "items": batch}
             batch, first = [], False
-    if batch or first:  # the last part; the cover alone when there is no post
-        yield {**common, "first": first, "items": batch}
+    # The last part (the cover alone when there is no post) and the answers the posts came in.
+    yield {**common, "first": first, "items": batch, "last": True, "answers": _answer_rows(answers)}
 
 
 def write_pdf(selection: Selection, out, *, made_by: str = "") -> None:

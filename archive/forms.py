@@ -27,7 +27,10 @@ class SearchForm(_Period):
         label="語句",
         required=False,
         max_length=100,
-        help_text="2文字以上。空白で区切ると、すべてを含む投稿を探します。全角・半角は区別しません。",
+        help_text=(
+            "2文字以上（1文字の語句はアカウントを選んだときだけ）。空白で区切ると、すべてを含む投稿を探します。"
+            "全角・半角は区別しません。"
+        ),
     )
     account = forms.ModelChoiceField(label="アカウント", required=False, queryset=None, empty_label="すべて")
     platform = forms.ChoiceField(label="SNS", required=False)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.selectors import accounts_visible_to
 from core.pdf import DocumentFontMissing
 
-from .exports import CONTENT_TYPES, Selection, posts_export
+from .exports import CONTENT_TYPES, PDF_PAGE_MAX_POSTS, Selection, posts_export
 from .forms import ExportForm, SearchForm
 from .models import MediaFile, Post
 from .permissions import ensure_can_export_archive, ensure_can_see_archive, ensure_can_use_archive
@@ -100,6 +100,13 @@ def export(request):
     ensure_can_export_archive(user, account)
     selection = Selection(account=account, start=form.cleaned_data["start"], end=form.cleaned_data["end"])
     fmt = form.cleaned_data["format"]
+    if fmt == "pdf" and (count := selection.posts().count()) > PDF_PAGE_MAX_POSTS:
+        form.add_error(
+            None,
+            f"この期間の投稿は{count:,}件です。PDFはこの画面から一度に{PDF_PAGE_MAX_POSTS:,}件まで書き出せます。"
+            "期間を分けるか、CSV・WARCで書き出してください（システム管理者はコマンド export_posts でも書き出せます）。",
+        )
+        return _search_page(request, export_form=form)
     out = SpooledTemporaryFile(max_size=SPOOL_BYTES)  # FileResponse closes it
     try:
         posts_export(selection=selection, fmt=fmt, out=out, actor=user, made_by=user.display_name)

@@ -28,6 +28,7 @@ def _current(page):
         ("/monitoring/incidents/", "インシデント"),
         ("/platforms/credentials/", "APIトークン"),
         ("/accounts/", "公式アカウント"),
+        ("/archive/", "保存した投稿"),  # issue 22
     ],
 )
 def test_the_menu_marks_one_link_as_the_current_page(page, live_server, admin, path, name):

@@ -161,6 +161,15 @@ def test_the_warc_holds_each_answer_as_a_request_and_response_pair_and_each_kept
     assert image["body"] == year["image"]
 
 
+def test_an_answer_disposed_of_is_left_out_of_the_warc_and_the_rest_reads_back(year, head_a):
+    disposed = year["posts"]["formula"].versions.get().answer
+    RawAnswer.objects.filter(pk=disposed.pk).update(disposed_at=at(2031, 4, 1), body=b"")
+    records = read_warc(export_bytes(year["selection"], "warc", head_a))
+    assert [r["type"] for r in records] == ["response", "request"] * 3 + ["resource"]
+    digest = "sha256:" + base64.b32encode(bytes.fromhex(disposed.sha256)).decode()
+    assert digest not in {r["payload_digest"] for r in records}
+
+
 def test_the_warc_of_a_capture_holds_the_platforms_answers_exactly_as_sent(settings, monkeypatch, dept_b, head_b):
     account = api.city_account(dept_b, head_b, "bluesky", "komae-city.bsky.social", BSKY_DID)
     page = bluesky_feed_page([bluesky_post("p1", "防災訓練のお知らせ", "2026-11-20T09:00:00.000Z")])
@@ -324,6 +333,18 @@ def test_a_bad_export_form_comes_back_with_japanese_messages(client, year, head_
     html = response.content.decode()
     assert response.status_code == 200 and "期間の終わりが始まりより前です" in html and "正しく選択してください" in html
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.POSTS_EXPORTED).exists()
+
+
+def test_a_pdf_longer_than_the_page_makes_in_one_request_is_refused_with_a_way_out(
+    client, year, head_a, account_a, monkeypatch
+):
+    monkeypatch.setattr("archive.views.PDF_PAGE_MAX_POSTS", 3)
+    client.force_login(head_a)
+    response = client.post(EXPORT, form(account_a, "pdf", start="2026-04-01", end="2027-03-31"))
+    html = response.content.decode()
+    assert response.status_code == 200 and "この期間の投稿は4件です。PDFはこの画面から一度に3件まで" in html
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.POSTS_EXPORTED).exists()
+    assert client.post(EXPORT, form(account_a, "csv", start="2026-04-01")).status_code == 200  # CSV has no bound
 
 
 def test_the_export_only_answers_post(client, head_a):

@@ -25,7 +25,7 @@ def page_text(response) -> str:
 
 def results(response) -> list[str]:
     """The links of the result rows, as hrefs."""
-    return re.findall(r'<td class="text-nowrap"><a href="(/archive/posts/\d+/)"', page_text(response))
+    return re.findall(r'<td class="archive-post"><a href="(/archive/posts/\d+/)"', page_text(response))
 
 
 @pytest.fixture
@@ -50,8 +50,8 @@ def test_a_word_finds_the_posts_newest_first_with_the_word_marked(client, head_a
     html = page_text(response)
     assert "「防災」を含む投稿：3件" in html
     assert "今週末は<mark>防災</mark>訓練を実施します。" in html
-    assert "2026年9月1日 10:30" in html and "こまえ子ども" in html and "X" in html
-    assert '削除を確認</span><br><span class="small">2026年9月3日 08:15' in html
+    assert "2026年9月1日 10:30" in html and "こまえ子ども（X）" in html
+    assert '削除を確認</span> <span class="small">2026年9月3日 08:15' in html
     assert "手動で記録" in html
     assert "ごみの収集日" not in html
 
