@@ -13,8 +13,11 @@ PDF < 20 s. Prints its figures; it never fails.
   operating system's cache, not PostgreSQL's), then the median.
 - Export: 5,000 posts of one account in one 年度, each with its answer (100 posts an answer, as a feed
   page), one in ten with a 30 KB JPEG kept; written as CSV, WARC and PDF into memory.
-- Capture: `capture_figures` (the lead's).
-`--small`: the few seconds' run of `make bench-small` (bench/small.py): 20,000 posts, an export of 200.
+- Capture: 100 accounts × 1,000 posts from the local server playing Bluesky at 100 ms, by real Celery
+  workers as the archive's worker runs (bench/archive_capture.py), with 1, 2 and 4 processes; then the
+  next run with nothing new. Targets: < 60 s and < 5 s.
+`--small`: the few seconds' run of `make bench-small` (bench/small.py): 20,000 posts, an export of 200,
+a capture of 3 accounts × 150 posts by one worker.
 """
 
 import argparse
@@ -377,9 +380,17 @@ def export_figures(args) -> None:
 
 def capture_figures(args) -> None:
     """The first capture of 100 accounts × 1,000 posts from the local platform server at 100 ms latency
-    (< 60 s), the next run with nothing new (< 5 s), with 1, 2 and 4 worker processes.
+    (< 60 s), the next run with nothing new (< 5 s), with 1, 2 and 4 worker processes of the archive's
+    worker (bench/archive_capture.py). Last: it empties the archive's tables of the search's posts."""
+    if not args.capture_accounts or connection.vendor != "postgresql":
+        return
+    from bench.archive_capture import capture_figures as figures
 
-    TO BE WRITTEN BY THE LEAD (issue 22): this bench leaves its place here."""
+    settings = connection.settings_dict
+    auth = settings["USER"] + (f":{settings['PASSWORD']}" if settings.get("PASSWORD") else "")
+    database_url = f"postgres://{auth}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
+    for line in figures(args, database_url=database_url, fail=fail):
+        print(line, flush=True)
 
 
 def main():
@@ -388,7 +399,21 @@ def main():
     parser.add_argument("--export-posts", type=int, default=5_000, help="posts of the exported 年度")
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--export-runs", type=int, default=3)
-    args = parse_args(parser, posts=20_000, export_posts=200, runs=1, export_runs=0)
+    parser.add_argument("--capture-accounts", type=int, default=100, help="accounts captured (0: no capture)")
+    parser.add_argument("--capture-posts", type=int, default=1_000, help="posts of each captured account")
+    parser.add_argument("--latency", type=float, default=0.1, help="the platform server's delay (s)")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4], help="worker processes to time")
+    args = parse_args(
+        parser,
+        posts=20_000,
+        export_posts=200,
+        runs=1,
+        export_runs=0,
+        capture_accounts=3,
+        capture_posts=150,
+        latency=0.0,
+        workers=[1],
+    )
     # Its own throwaway database, so the bench runs beside the others and the test suite on the same server.
     test_settings = connection.settings_dict.setdefault("TEST", {})
     if connection.vendor != "sqlite":

@@ -89,9 +89,9 @@ def make_accounts(count: int) -> list[int]:
     from accounts.models import OfficialAccount, Platform
     from org.models import Department, User
 
-    bu = Department.objects.create(code="BA", name="企画財政部", kind="bu")
-    ka = Department.objects.create(code="KA", name="政策室", parent=bu)
-    head = User.objects.create(username="bench-head", department=ka)
+    bu = Department.objects.create(code="CAPBU", name="企画財政部（保存の試験）", kind="bu")
+    ka = Department.objects.create(code="CAPKA", name="政策室（保存の試験）", parent=bu)
+    head = User.objects.create(username="capture-head", department=ka)
     head.groups.add(Group.objects.get(name="section_head"))
     bluesky = Platform.objects.get(code="bluesky")
     ids = []
@@ -193,13 +193,11 @@ def capture_figures(args, *, database_url: str, fail) -> list[str]:
     from django.db import connection
 
     from archive.models import AccountArchive, Post
-    from komae_sns.celery import app
 
     server = FeedServer(accounts=args.capture_accounts, posts=args.capture_posts, latency=args.latency)
     lines = []
     try:
         ids = make_accounts(args.capture_accounts)
-        app.control.purge()
         for processes in args.workers:
             empty_archive()
             workers = Workers(processes, database_url=database_url, base=server.url)
