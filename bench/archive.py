@@ -25,6 +25,7 @@ import io
 import json
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -35,9 +36,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "komae_sns.settings")
 os.environ.setdefault("DEBUG", "true")
+OWN_MEDIA = "MEDIA_ROOT" not in os.environ  # the kept JPEGs (15 MB a run) go with the bench's database
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="komae-bench-media-"))
 
-import django
+import django  # noqa: E402 - after the environment it reads
 
 django.setup()
 
@@ -425,6 +427,8 @@ def main():
         capture_figures(args)
     finally:
         teardown_databases(old, verbosity=0)
+        if OWN_MEDIA:
+            shutil.rmtree(os.environ["MEDIA_ROOT"], ignore_errors=True)
 
 
 if __name__ == "__main__":
