@@ -1,15 +1,24 @@
 """The archive's rules, fast (issue 22): who may do what with kept posts (archive/permissions.py), person by
-person, and the form a post and a search word are compared in (archive/search.py). `make mutate` runs these
-against each change of those modules (marker `rules`).
+person; and the search (archive/search.py): the form a post and a search word are compared in, the same pages
+newest first by each way a page is found, and the found words marked. `make mutate` runs these against each
+change of those modules (marker `rules`), with tests/archive/test_search.py.
 
 課A's account is seen by 課A and the roles that see all, a contractor only once assigned; the export is the
 city's; 保存期間 is its 課長's and the sysadmin's; a 延長・廃棄 takes two people, the 課長 and the security
 officer, one proposing and the other deciding.
 """
 
-import pytest
+import warnings
+from datetime import date
 
-from archive.models import RetentionDecision
+import pytest
+from django.db import OperationalError, connection, connections
+from django.db.models.expressions import RawSQL
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from archive import search
+from archive.models import Post, RetentionDecision
 from archive.permissions import (
     can_decide_disposal,
     can_export_archive,
@@ -29,8 +38,9 @@ from archive.permissions import (
     ensure_can_set_retention,
     ensure_can_use_archive,
 )
-from archive.search import bigrams, index_fields, normalise, words_of
+from archive.search import SearchRefused, bigrams, excerpt, in_period, index_fields, normalise, run_search, words_of
 from org.roles import Role
+from tests.archive.made import at, keep_post
 from tests.conftest import _user, refused, who_may
 from tests.factories import AccountFactory
 
@@ -237,3 +247,263 @@ def test_the_words_of_a_search_box_are_folded_as_the_posts_are_and_each_asked_on
     assert words_of(" ＳＮＳ　防災  sns 防災 ｲﾍﾞﾝﾄ ") == ["sns", "防災", "イベント"]
     assert words_of("") == []
     assert words_of("災") == ["災"]
+
+
+# --- the page of a search (archive/search.py run_search): the same pages by every path -----------------------
+
+
+@pytest.fixture
+def shuffled(account_a):
+    """Ten posts kept out of the order of their times (their ids do not sort them), two pairs at one minute
+    (one of a pair without the word), one without a time; eight hold 防災."""
+    for post_id, text, minute in [
+        ("a", "防災", 5),
+        ("b", "防災", 9),
+        ("c", "お知らせ", 8),
+        ("d", "防災", 1),
+        ("e", "防災", 7),
+        ("f", "防災", 7),
+        ("g", "防災", None),
+        ("h", "防災", 3),
+        ("i", "防災のお知らせ", 8),
+        ("j", "お知らせ", 10),
+    ]:
+        keep_post(account_a, post_id, text, None if minute is None else at(2026, 9, 1, 9, minute))
+    return Post.objects.all()
+
+
+# PostgreSQL sorts a missing time first (DESC), then the newest; at one minute, the later kept first.
+MATCHES_NEWEST_FIRST = ["g", "b", "i", "f", "e", "a", "h", "d"]
+ALL_NEWEST_FIRST = ["g", "j", "b", "i", "c", "f", "e", "a", "h", "d"]
+
+
+def every_page(posts, words: list[str]) -> tuple[list[str], list[str]]:
+    """The post IDs of every page, and the SQL the search sent."""
+    ids, page = [], 1
+    with CaptureQueriesContext(connection) as queries:
+        while True:
+            result = run_search(posts, words, page=page)
+            ids += [post.post_id for post in result.posts]
+            if not result.has_next:
+                break
+            page += 1
+    return ids, [query["sql"] for query in queries.captured_queries]
+
+
+def small_pages(monkeypatch, *, count_limit: int, max_page: int, recent_window: int = 100) -> None:
+    monkeypatch.setattr(search, "COUNT_LIMIT", count_limit)
+    monkeypatch.setattr(search, "PAGE_SIZE", 2)
+    monkeypatch.setattr(search, "MAX_PAGE", max_page)
+    monkeypatch.setattr(search, "RECENT_WINDOW", recent_window)
+
+
+def test_when_the_bounded_count_saw_every_match_the_page_is_sorted_from_them(shuffled, monkeypatch):
+    small_pages(monkeypatch, count_limit=8, max_page=10)  # exactly as many matches as the bound
+    ids, sql = every_page(shuffled, ["防災"])
+    assert ids == MATCHES_NEWEST_FIRST
+    assert not any("strpos" in query or "MATERIALIZED" in query for query in sql)  # no other query needed
+    first, last = run_search(shuffled, ["防災"]), run_search(shuffled, ["防災"], page=4)
+    assert (first.total, first.more, first.total_label, first.num_pages, first.has_next) == (8, False, "8件", 4, True)
+    assert (last.page, last.has_next, last.has_previous) == (4, False, True)  # two posts on it: no next page
+
+
+@pytest.mark.parametrize(
+    ("recent_window", "ways"),
+    [(9, {"strpos"}), (3, {"strpos", "MATERIALIZED"}), (9, None)],
+    ids=["among-the-newest", "all-matches-sorted", "without-postgresql"],
+)
+def test_past_the_bound_every_way_finds_the_same_pages(shuffled, monkeypatch, recent_window, ways):
+    """Eight matches past a bound of six: the pages are sought among the newest `recent_window` posts when
+    they hold enough (nine hold seven matches: three pages), else the database sorts all matches; without
+    PostgreSQL (the embedded SQLite), by the ORM alone."""
+    small_pages(monkeypatch, count_limit=6, max_page=3, recent_window=recent_window)
+    if ways is None:
+        monkeypatch.setattr(connections["default"], "vendor", "sqlite")
+    ids, sql = every_page(shuffled, ["防災"])
+    assert ids == MATCHES_NEWEST_FIRST[:6]  # three pages
+    first = run_search(shuffled, ["防災"])
+    assert (first.total, first.more, first.total_label, first.has_next) == (6, True, "6件以上", True)
+    used = {name for name in ("strpos", "MATERIALIZED", "statement_timeout") if any(name in query for query in sql)}
+    assert used == ({*ways, "statement_timeout"} if ways else set())
+    both, _ = every_page(shuffled, ["防災", "知らせ"])  # each word checked: one post holds both
+    assert both == ["i"]
+
+
+@pytest.mark.parametrize(
+    ("words", "count_limit", "recent_window", "postgresql"),
+    [
+        ([], 10, 100, True),
+        (["防災"], 10, 100, True),  # all matches seen by the bounded count
+        (["防災"], 1, 3, True),  # page 1 among the newest three posts
+        (["防災"], 1, 1, True),  # all matches sorted by the database
+        ([], 1, 1, False),
+        (["防災"], 1, 1, False),
+    ],
+    ids=["no-words", "counted", "among-the-newest", "all-matches-sorted", "no-words-sqlite", "word-sqlite"],
+)
+def test_posts_of_one_minute_come_the_later_kept_first_by_every_path(
+    account_a, monkeypatch, words, count_limit, recent_window, postgresql
+):
+    for n in range(1, 6):
+        keep_post(account_a, f"p{n}", "防災", at(2026, 9, 1, 9, 0))
+    # Whatever order PostgreSQL meets them in: here the table's, read whole (as a plan may on a large
+    # table), where the first one, found gone since, is written anew at the end.
+    Post.objects.filter(post_id="p1").update(gone_at=timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off")
+    small_pages(monkeypatch, count_limit=count_limit, max_page=3, recent_window=recent_window)
+    if not postgresql:
+        monkeypatch.setattr(connections["default"], "vendor", "sqlite")
+    assert every_page(Post.objects.all(), words)[0] == ["p5", "p4", "p3", "p2", "p1"]
+
+
+def test_past_the_bound_two_words_are_each_checked_among_the_newest(shuffled, monkeypatch):
+    small_pages(monkeypatch, count_limit=1, max_page=3)
+    keep_post(shuffled.first().account, "k", "防災のお知らせ（再掲）", at(2026, 9, 1, 9, 11))
+    ids, sql = every_page(Post.objects.all(), ["防災", "お知らせ"])
+    assert ids == ["k", "i"] and any("strpos" in query for query in sql)
+
+
+def test_without_words_the_pages_are_the_newest_posts(shuffled, monkeypatch):
+    small_pages(monkeypatch, count_limit=6, max_page=4)
+    ids, _ = every_page(shuffled, [])
+    assert ids == ALL_NEWEST_FIRST[:8]
+    first = run_search(shuffled, [])
+    assert (first.total, first.more, first.total_label) == (6, True, "6件以上")
+    small_pages(monkeypatch, count_limit=10, max_page=4)
+    exact = run_search(shuffled, [])
+    assert (exact.total, exact.more, exact.total_label, exact.num_pages) == (10, False, "10件", 5)
+
+
+def test_a_page_reads_its_posts_with_their_account_and_sns_without_the_search_columns(shuffled):
+    with CaptureQueriesContext(connection) as queries:
+        result = run_search(shuffled, ["防災"])
+    (page_query,) = [query["sql"] for query in queries.captured_queries if "accounts_platform" in query["sql"]]
+    assert '"archive_post"."id" IN (' in page_query  # the page's posts, not every post
+    assert {post.get_deferred_fields().__len__() for post in result.posts} == {2}
+    assert result.posts[0].get_deferred_fields() == {"search_text", "grams"}
+    with CaptureQueriesContext(connection) as more:
+        assert {post.account.platform.code for post in result.posts} == {"x"}
+    assert more.captured_queries == []
+
+
+def test_a_search_that_takes_too_long_is_stopped_with_a_message(shuffled, monkeypatch):
+    monkeypatch.setattr(search, "SEARCH_TIMEOUT_MS", 50)
+    slow = Post.objects.filter(pk__in=RawSQL("SELECT p.id FROM archive_post p CROSS JOIN pg_sleep(0.5)", ()))
+    with pytest.raises(SearchRefused) as refusal:
+        run_search(slow, ["防災"])
+    assert str(refusal.value) == (
+        "検索に時間がかかりすぎたため中止しました。アカウントや期間で絞り込んでから検索してください。"
+    )
+
+
+def test_another_database_error_is_not_read_as_a_timeout(shuffled):
+    # A setting that only a restart changes: SQLSTATE 55P02, an OperationalError too.
+    failing = Post.objects.filter(
+        pk__in=RawSQL("SELECT id FROM archive_post WHERE set_config('port', '1', true) = ''", ())
+    )
+    with pytest.raises(OperationalError):
+        run_search(failing, ["防災"])
+
+
+def test_a_one_character_word_alone_is_refused_without_an_account(shuffled):
+    with pytest.raises(SearchRefused) as refusal:
+        run_search(shuffled, ["災", "の"])
+    assert str(refusal.value) == (
+        "1文字の語句は、アカウントを選んだときだけ検索できます。2文字以上の語句で検索するか、アカウントを選んでください。"
+    )
+    assert [post.post_id for post in run_search(shuffled, ["災", "の"], scan_allowed=True).posts] == ["i"]
+    assert [post.post_id for post in run_search(shuffled, ["防災", "の"]).posts] == ["i"]  # one word has a bigram
+
+
+def test_a_period_is_whole_days_in_the_citys_time_zone_never_a_naive_time(account_a):
+    keep_post(account_a, "before", "防災", at(2026, 3, 31, 23, 59))
+    keep_post(account_a, "first", "防災", at(2026, 4, 1, 0, 0))
+    keep_post(account_a, "last", "防災", at(2027, 3, 31, 23, 59))
+    keep_post(account_a, "after", "防災", at(2027, 4, 1, 0, 0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # Django's warning of a naive time given to a query
+        posts = in_period(Post.objects.all(), date(2026, 4, 1), date(2027, 3, 31))
+        assert sorted(posts.values_list("post_id", flat=True)) == ["first", "last"]
+        assert sorted(in_period(Post.objects.all(), date(2027, 4, 1), None).values_list("post_id", flat=True)) == [
+            "after"
+        ]
+        assert sorted(in_period(Post.objects.all(), None, date(2026, 3, 31)).values_list("post_id", flat=True)) == [
+            "before"
+        ]
+
+
+# --- the bigram the index is asked for (archive/search.py matching, _gram_frequencies) ------------------------
+
+
+def asked_bigram(word: str) -> str:
+    sql = str(search.matching(Post.objects.all(), [word], scan_allowed=False).query)
+    return sql.split("@> (ARRAY[", 1)[1].split("]", 1)[0]
+
+
+def test_the_rarest_bigram_is_asked_and_one_in_no_post_is_the_rarest(account_a):
+    for n in range(30):
+        keep_post(account_a, f"n{n}", "お知らせです", at(2026, 8, 1))
+    keep_post(account_a, "kunren", "訓練の日", at(2026, 8, 2))
+    search._stats.update(at=None)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE archive_post")
+    # お知 知ら らせ are in 30 posts of 31; 訓練 in one; せ訓 in none: the rarest, though not the first in order.
+    assert asked_bigram("お知らせ訓練") == "せ訓"
+    assert asked_bigram("訓練お知らせ") == "練お"
+
+
+def test_the_statistics_are_read_once_then_kept_for_a_while(account_a, monkeypatch):
+    search._stats.update(at=None, frequencies={})
+    with CaptureQueriesContext(connection) as queries:
+        assert search._gram_frequencies() == {}  # no statistics yet (never analysed)
+        assert search._gram_frequencies() == {}
+    assert len(queries.captured_queries) == 1  # the second time from memory
+    for n in range(20):
+        keep_post(account_a, f"n{n}", "お知らせ", at(2026, 8, 1))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE archive_post")
+    assert search._gram_frequencies() == {}  # still the statistics read a moment ago
+    clock = search.monotonic()
+    monkeypatch.setattr(search, "monotonic", lambda: clock + search.STATS_SECONDS + 1)
+    frequencies = search._gram_frequencies()
+    assert set(frequencies) >= {"お知", "知ら", "らせ"} and frequencies["お知"] == pytest.approx(1.0)
+    monkeypatch.setattr(search, "monotonic", lambda: clock + search.STATS_SECONDS + 2)
+    with CaptureQueriesContext(connection) as queries:
+        assert search._gram_frequencies() is frequencies
+    assert queries.captured_queries == []
+
+
+# --- the found words marked in a post's text (archive/search.py excerpt) -------------------------------------
+
+
+def test_every_place_a_word_is_found_is_marked_overlaps_once():
+    assert excerpt("防災、防災、防災", ["防災"]) == "<mark>防災</mark>、<mark>防災</mark>、<mark>防災</mark>"
+    assert excerpt("防災", ["防災", "災"]) == "<mark>防災</mark>"  # inside a word already marked
+    assert excerpt("防災訓練", ["防災", "災", "訓練"]) == "<mark>防災</mark><mark>訓練</mark>"
+    assert excerpt("aXb Y", ["x", "y"]) == "a<mark>X</mark>b <mark>Y</mark>"  # found folded, shown as written
+    assert excerpt("防災", ["台風"]) == "防災"
+    assert excerpt("", ["防災"]) == "" and excerpt(None, ["防災"]) == ""
+    assert excerpt("防災", []) == "防災"
+
+
+def test_a_text_that_folds_otherwise_as_a_whole_is_shown_unmarked():
+    # Hangul jamo: ᄀ + ᅡ compose into 가 only together, so folding piece by piece is not the text's folding.
+    assert excerpt("\u1100\u1161 防災", ["防災"]) == "\u1100\u1161 防災"
+
+
+def test_the_excerpt_starts_where_the_first_found_word_is_when_far_in():
+    word_at = "あ" * 100 + "防災" + "い" * 100  # at 100: within the first 120 characters less 20
+    assert excerpt(word_at, ["防災"]) == "あ" * 100 + "<mark>防災</mark>" + "い" * 18 + "…"
+    farther = "あ" * 101 + "防災" + "い" * 100
+    assert excerpt(farther, ["防災"]) == "…" + "あ" * 30 + "<mark>防災</mark>" + "い" * 88 + "…"
+    # The first place found decides, whichever word: here the one found near the start.
+    both = "訓練" + "あ" * 300 + "防災" + "い" * 10 + "防災"
+    assert excerpt(both, ["防災", "訓練", "台風"]).startswith("<mark>訓練</mark>")
+    assert excerpt("あ" * 300 + "防災" + "い" * 10 + "防災", ["台風", "防災"]).startswith("…" + "あ" * 30 + "<mark>")
+    assert excerpt("あ" * 25 + "防災", ["防災"], length=40) == "あ" * 25 + "<mark>防災</mark>"  # begins at 0, no "…"
+
+
+def test_the_excerpt_says_more_follows_only_when_it_does():
+    assert excerpt("あ" * 120, ["防災"]) == "あ" * 120
+    assert excerpt("あ" * 121, ["防災"]) == "あ" * 120 + "…"
