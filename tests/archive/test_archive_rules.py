@@ -1,7 +1,8 @@
 """The archive's rules, fast (issue 22): who may do what with kept posts (archive/permissions.py), person by
 person; and the search (archive/search.py): the form a post and a search word are compared in, the same pages
-newest first by each way a page is found, and the found words marked. `make mutate` runs these against each
-change of those modules (marker `rules`), with tests/archive/test_search.py.
+newest first by each way a page is found, and the found words marked; and what new posts say of a takeover
+(archive/signals.py: published after the day of 運用停止, a burst). `make mutate` runs these against each change
+of those modules (marker `rules`), with tests/archive/test_search.py.
 
 課A's account is seen by 課A and the roles that see all, a contractor only once assigned; the export is the
 city's; 保存期間 is its 課長's and the sysadmin's; a 延長・廃棄 takes two people, the 課長 and the security
@@ -9,16 +10,18 @@ officer, one proposing and the other deciding.
 """
 
 import warnings
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.db import OperationalError, connection, connections
 from django.db.models.expressions import RawSQL
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts.models import AccountStatus, OfficialAccount
 from archive import search
-from archive.models import Post, RetentionDecision
+from archive.models import Post, PostEvidence, RetentionDecision
 from archive.permissions import (
     can_decide_disposal,
     can_export_archive,
@@ -39,8 +42,12 @@ from archive.permissions import (
     ensure_can_use_archive,
 )
 from archive.search import SearchRefused, bigrams, excerpt, in_period, index_fields, normalise, run_search, words_of
+from archive.signals import post_burst, posts_while_suspended, signal_new_posts, signals_of
+from core.audit import Job
+from core.models import AuditEvent
+from monitoring.models import Incident, StatusCheck
 from org.roles import Role
-from tests.archive.made import at, keep_post
+from tests.archive.made import JST, at, keep_post
 from tests.conftest import _user, refused, who_may
 from tests.factories import AccountFactory
 
@@ -507,3 +514,175 @@ def test_the_excerpt_starts_where_the_first_found_word_is_when_far_in():
 def test_the_excerpt_says_more_follows_only_when_it_does():
     assert excerpt("あ" * 120, ["防災"]) == "あ" * 120
     assert excerpt("あ" * 121, ["防災"]) == "あ" * 120 + "…"
+
+
+# --- what new posts say of a takeover (archive/signals.py) ---------------------------------------------------
+
+
+def suspended_on(account, day: date):
+    OfficialAccount.objects.filter(pk=account.pk).update(status=AccountStatus.SUSPENDED, suspended_on=day)
+    return OfficialAccount.objects.get(pk=account.pk)
+
+
+def test_posts_published_after_the_day_of_the_suspension_are_the_signal(account_a):
+    """G-4-5-エ: in Japan's calendar, the day it was stopped is still its own (its last word)."""
+    later = keep_post(account_a, "later", "お知らせ", at(2026, 9, 3, 10, 0))
+    last_word = keep_post(account_a, "last_word", "運用を停止しました", at(2026, 9, 1, 23, 59))
+    next_day = keep_post(account_a, "next_day", "当選です", datetime(2026, 9, 1, 15, 30, tzinfo=UTC))  # 9/2 00:30
+    same_time = keep_post(account_a, "same_time", "当選です", at(2026, 9, 3, 10, 0))
+    undated = keep_post(account_a, "undated", "当選です", None)
+    not_new = keep_post(account_a, "not_new", "当選です", at(2026, 9, 4))
+    new_ids = [post.pk for post in (later, last_word, next_day, same_time, undated)]
+    account = suspended_on(account_a, date(2026, 9, 1))
+    # Of two at one time, the one kept first comes first, though its row was written anew since (found gone).
+    Post.objects.filter(pk=later.pk).update(gone_at=timezone.now())
+
+    signal = posts_while_suspended(account, new_ids)
+    assert (signal.anomaly, [post.post_id for post in signal.posts]) == (
+        "posts_while_suspended",
+        ["next_day", "later", "same_time"],
+    )
+    assert signal.detail == (
+        "運用停止（令和8年9月1日）の後に公開された投稿が3件あります（2026-09-02 00:30〜2026-09-03 10:00）。"
+    )
+    assert posts_while_suspended(account, [last_word.pk, undated.pk]) is None
+    assert [post.post_id for post in posts_while_suspended(account, [not_new.pk]).posts] == ["not_new"]
+    assert signals_of(account, [last_word.pk]) == []
+
+
+def test_without_a_suspension_and_its_day_nothing_is_said(account_a):
+    post = keep_post(account_a, "p", "お知らせ", at(2026, 9, 3))
+    assert posts_while_suspended(account_a, [post.pk]) is None  # 運用中: posting is its work
+    OfficialAccount.objects.filter(pk=account_a.pk).update(suspended_on=date(2026, 9, 1))  # a resumed account's
+    assert posts_while_suspended(OfficialAccount.objects.get(pk=account_a.pk), [post.pk]) is None
+    OfficialAccount.objects.filter(pk=account_a.pk).update(status=AccountStatus.SUSPENDED, suspended_on=None)
+    assert posts_while_suspended(OfficialAccount.objects.get(pk=account_a.pk), [post.pk]) is None
+
+
+NOW = datetime(2026, 9, 10, 12, 0, tzinfo=JST)
+
+
+@pytest.fixture
+def burst_of_three(settings):
+    settings.ARCHIVE_BURST_POSTS, settings.ARCHIVE_BURST_MINUTES = 3, 60
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def burst(account, *posts: tuple[str, datetime, bool], by_hand: tuple[str, ...] = ()) -> list[str] | None:
+    """The post IDs of the burst that post_burst finds among (post ID, published, new) posts, or None."""
+    new = []
+    for post_id, published, is_new in posts:
+        post = keep_post(account, post_id, "キャンペーン", published, by_hand=post_id in by_hand)
+        if is_new:
+            new.append(post.pk)
+    signal = post_burst(account, new)
+    return None if signal is None else [post.post_id for post in signal.posts]
+
+
+def ago(**delta) -> datetime:
+    return NOW - timedelta(**delta)
+
+
+def test_a_burst_is_the_least_number_of_posts_within_the_minutes_one_of_them_new(burst_of_three, account_a):
+    posts = [("a", ago(hours=3), False), ("b", ago(hours=2, minutes=30), False), ("c", ago(hours=2), True)]
+    assert burst(account_a, *posts) == ["a", "b", "c"]  # 60 minutes from the first to the last: still within
+
+
+def test_posts_of_one_minute_in_a_burst_come_in_the_order_kept(burst_of_three, account_a):
+    posts = [keep_post(account_a, f"p{n}", "キャンペーン", ago(hours=1)) for n in range(1, 4)]
+    # Whatever order PostgreSQL meets them in: here the table's, where p1, found gone since, is written anew.
+    Post.objects.filter(pk=posts[0].pk).update(gone_at=timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off")
+    assert [post.post_id for post in post_burst(account_a, [posts[0].pk]).posts] == ["p1", "p2", "p3"]
+
+
+@pytest.mark.parametrize(
+    "posts",
+    [
+        [("a", ago(hours=3), False), ("b", ago(hours=2, minutes=30), False), ("c", ago(hours=1, minutes=59), True)],
+        [("a", ago(hours=3), True), ("b", ago(hours=2, minutes=30), True)],  # two are not a burst
+        [("a", ago(hours=3), False), ("b", ago(hours=2, minutes=50), False), ("c", ago(hours=2, minutes=40), False)],
+        [("a", ago(days=2), True), ("b", ago(days=2), True), ("c", ago(days=2), True)],  # before RECENT: history
+    ],
+    ids=["61-minutes", "two", "none-new", "old-history"],
+)
+def test_what_is_not_a_burst(burst_of_three, account_a, posts):
+    assert burst(account_a, *posts) is None
+
+
+def test_only_the_windows_that_hold_a_new_post_are_the_signal(burst_of_three, account_a, dept_a, head_a):
+    found = burst(
+        account_a,
+        *reversed(  # kept newest first, as a feed gives them
+            [
+                ("old1", ago(hours=9), False),
+                ("old2", ago(hours=8, minutes=50), False),
+                ("old3", ago(hours=8, minutes=40), False),  # a burst kept before: said when it was new
+                ("alone", ago(hours=6), True),
+                ("n1", ago(hours=2), False),
+                ("n2", ago(hours=1, minutes=40), True),
+                ("n3", ago(hours=1, minutes=20), False),
+                ("n4", ago(minutes=50), False),
+                ("n5", ago(minutes=25), True),
+                ("after", ago(minutes=1), False),
+            ]
+        ),
+    )
+    # n1–n3, n2–n4, n3–n5 and n4–after: three within an hour each, a new one among them; n1 to n4 is 70 minutes.
+    assert found == ["n1", "n2", "n3", "n4", "n5", "after"]
+
+
+def test_the_burst_counts_the_posts_read_whatever_else_is_kept(burst_of_three, account_a, dept_a, head_a):
+    # A post recorded by hand is not read from the platform: it is not counted.
+    posts = [("a", ago(hours=3), True), ("b", ago(hours=3), True), ("c", ago(hours=3), True)]
+    assert burst(account_a, *posts, by_hand=("b",)) is None
+    # Another account's posts are not this one's.
+    other = AccountFactory(department=dept_a, manager=head_a, handle="komae_other")
+    keep_post(other, "x", "キャンペーン", ago(hours=3))
+    assert burst(other, ("z", ago(hours=3), True)) is None  # two of its own: a and c are account_a's
+    # A post published exactly RECENT ago still counts; the signal says when and how many.
+    third = AccountFactory(department=dept_a, manager=head_a, handle="komae_third")
+    new = keep_post(third, "e", "キャンペーン", ago(days=1))
+    keep_post(third, "f", "キャンペーン", ago(days=1) + timedelta(minutes=20))
+    keep_post(third, "g", "キャンペーン", ago(days=1) + timedelta(minutes=30))
+    signal = post_burst(third, [new.pk])
+    assert (signal.anomaly, [post.post_id for post in signal.posts]) == ("post_burst", ["e", "f", "g"])
+    assert signal.detail == "2026-09-09 12:00〜2026-09-09 12:30に3件の投稿がありました（目安：60分間に3件以上）。"
+
+
+def test_a_burst_is_read_in_one_query_with_what_its_evidence_needs(
+    burst_of_three, account_a, django_assert_num_queries
+):
+    new = [keep_post(account_a, f"p{n}", "キャンペーン", ago(minutes=n)).pk for n in range(3)]
+    with django_assert_num_queries(1):
+        signal = post_burst(account_a, new)
+        assert [(p.pk, p.account_id, p.post_id, p.url, p.published_at) for p in signal.posts]
+
+
+def test_the_signals_are_recorded_as_a_reading_and_an_incident_with_the_posts(burst_of_three, account_a, head_a):
+    assert signal_new_posts(account_a.pk, [], job=Job.ARCHIVE_CAPTURE) == []
+    posts = [keep_post(account_a, f"p{n}", "当選です", ago(minutes=10 * n)) for n in range(3)]
+    suspended_on(account_a, date(2026, 9, 1))
+    new_ids = [posts[1].pk, posts[2].pk, posts[0].pk]
+    found = signal_new_posts(account_a.pk, new_ids, job=Job.ARCHIVE_CAPTURE)
+    assert [signal.anomaly for signal in found] == ["posts_while_suspended", "post_burst"]
+    checks = StatusCheck.objects.filter(account=account_a).order_by("run_key")
+    assert [(check.run_key, check.anomalies, check.adapter) for check in checks] == [
+        (f"archive:post_burst:{account_a.pk}:{max(new_ids)}", ["post_burst"], "検知：投稿の保存"),
+        (f"archive:posts_while_suspended:{account_a.pk}:{max(new_ids)}", ["posts_while_suspended"], "検知：投稿の保存"),
+    ]
+    for incident in Incident.objects.filter(account=account_a):
+        assert incident.description.startswith("投稿の保存（")
+        assert sorted(PostEvidence.objects.filter(incident=incident).values_list("post__post_id", flat=True)) == [
+            "p0",
+            "p1",
+            "p2",
+        ]
+        trail = AuditEvent.objects.for_object(incident).order_by("at", "id")
+        assert [(row.action, row.actor_job) for row in trail] == [
+            ("created", "archive_capture"),
+            ("posts_attached", "archive_capture"),
+        ]
+    assert Incident.objects.get(anomaly="post_burst").description.endswith("（目安：60分間に3件以上）。")
