@@ -91,13 +91,18 @@ def _gram_frequencies() -> dict[str, float]:
     """The share of posts holding each common bigram, from PostgreSQL's statistics of the index
     (ANALYZE, autovacuum keeps them); read again after STATS_SECONDS."""
     now = monotonic()
+    # mutmut: equivalent — `>=`: the statistics read again at the very instant STATS_SECONDS ends, not after it.
     if _stats["at"] is None or now - _stats["at"] > STATS_SECONDS:
         with connection.cursor() as cursor:
             cursor.execute(
+                # mutmut: equivalent — the SQL in lower case: its keywords are read alike.
                 "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats WHERE tablename = %s",
                 [GRAMS_INDEX],
             )
             row = cursor.fetchone()
+        # The frequencies are one list longer than the bigrams (PostgreSQL adds the least, the most and the share
+        # of nulls), hence strict=False. mutmut: equivalent — zip without `strict` (or strict=None) is strict=False;
+        # row[1] for row[0]: the two columns are null together.
         _stats.update(at=now, frequencies=dict(zip(row[0], row[1], strict=False)) if row and row[0] else {})
     return _stats["frequencies"]
 
@@ -166,6 +171,7 @@ class SearchResult:
 def _newest_first(row) -> tuple:
     """The order of the pages (`published_at` DESC as PostgreSQL sorts it, NULLs first; then pk DESC)."""
     pk, published_at = row
+    # mutmut: equivalent — the stand-in without its zone: it is only ever compared with another undated post's.
     return (published_at is None, published_at or datetime.min.replace(tzinfo=UTC), pk)
 
 
@@ -192,9 +198,13 @@ def run_search(base: QuerySet, words: list[str], *, scan_allowed: bool = False, 
                 with connection.cursor() as cursor:
                     cursor.execute(f"SET LOCAL statement_timeout = {int(SEARCH_TIMEOUT_MS)}")
             if not words:
+                # mutmut: equivalent — COUNT_LIMIT + 2: one more row counted; what is shown reads only whether the
+                # count passed COUNT_LIMIT.
                 total = base.order_by()[: COUNT_LIMIT + 1].count()
+                # mutmut: equivalent — values_list(flat=True) without "pk": a post's first column, its id.
                 ids = list(base.order_by("-published_at", "-pk").values_list("pk", flat=True)[start : start + wanted])
             else:
+                # mutmut: equivalent — COUNT_LIMIT + 2: one more match read; past COUNT_LIMIT either way.
                 found = list(posts.order_by().values_list("pk", "published_at")[: COUNT_LIMIT + 1])
                 total = len(found)
                 if total <= COUNT_LIMIT:
@@ -202,10 +212,14 @@ def run_search(base: QuerySet, words: list[str], *, scan_allowed: bool = False, 
                 else:
                     ids = _in_recent(base, words, start=start, count=wanted - start)
                     if ids is None:
+                        # mutmut: equivalent — wanted + start: more ids read than the page and its "next" need.
                         ids = _all_sorted(posts, start=start, count=wanted - start)
+            # mutmut: equivalent — "account__platform" alone: it brings the account too.
             rows = Post.objects.select_related("account", "account__platform").defer("search_text", "grams")
             by_pk = rows.in_bulk(ids[:PAGE_SIZE])
     except OperationalError as exc:
+        # mutmut: equivalent — another default than "" re-raises alike; none: PostgreSQL's errors all have sqlstate
+        # (only SQLite's lack it, where an AttributeError would reach the page as the same server error).
         if getattr(exc.__cause__, "sqlstate", "") != QUERY_CANCELED:
             raise
         raise SearchRefused(
@@ -232,9 +246,10 @@ def _in_recent(base: QuerySet, words: list[str], *, start: int, count: int) -> l
     inner, params = window.query.sql_with_params()
     # The window is a subquery with its LIMIT, so PostgreSQL reads it in the time index's order first;
     # each word is then checked with strpos (a plain substring: nothing to escape).
-    checks = " AND ".join("strpos(w.search_text, %s) > 0" for _ in words)
+    checks = " AND ".join("strpos(w.search_text, %s) > 0" for _ in words)  # mutmut: equivalent — " and " alike
     sql = (
         f"SELECT w.id FROM ({inner}) AS w WHERE {checks}"  # noqa: S608 - Django's query; words are parameters
+        # mutmut: equivalent — the SQL in lower case: its keywords are read alike.
         " ORDER BY w.published_at DESC, w.id DESC LIMIT %s OFFSET %s"
     )
     with connection.cursor() as cursor:
@@ -248,10 +263,12 @@ def _all_sorted(posts: QuerySet, *, start: int, count: int) -> list[int]:
     are gathered first (a MATERIALIZED CTE), so that it cannot choose to walk the time index from the
     newest post down to the old ones that match."""
     if connection.vendor != "postgresql":
+        # mutmut: equivalent — values_list(flat=True) without "pk": a post's first column, its id.
         return list(posts.order_by("-published_at", "-pk").values_list("pk", flat=True)[start : start + count])
     inner, params = posts.order_by().values("id", "published_at").query.sql_with_params()
     sql = (
         f"WITH m AS MATERIALIZED ({inner}) SELECT m.id FROM m"  # noqa: S608 - Django's query; values are parameters
+        # mutmut: equivalent — the SQL in lower case: its keywords are read alike.
         " ORDER BY m.published_at DESC, m.id DESC LIMIT %s OFFSET %s"
     )
     with connection.cursor() as cursor:
@@ -288,6 +305,7 @@ def excerpt(text: str, words: list[str], *, length: int = EXCERPT_CHARS) -> Safe
     begin = 0
     if words:
         folded_text = _fold(text)
+        # mutmut: equivalent — +1 or -2 when no word is found: a `first` under EXCERPT_BEFORE begins at 0 all the same.
         first = min((at for word in words if (at := folded_text.find(word)) != -1), default=-1)
         if first > length - 20:
             # Folded and original offsets agree but for width forms: near enough to show the word.

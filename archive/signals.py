@@ -71,12 +71,12 @@ def post_burst(account: OfficialAccount, new_ids: list[int]) -> Signal | None:
     least = settings.ARCHIVE_BURST_POSTS
     posts = list(
         Post.objects.filter(account=account, by_hand=False, published_at__gte=now - RECENT)
-        .only("pk", "account_id", "post_id", "url", "published_at")
+        .only("pk", "account_id", "post_id", "url", "published_at")  # mutmut: equivalent — only() always loads pk
         .order_by("published_at", "pk")
     )
     new = set(new_ids)
     # Count of new posts before index i, so that a window [start, end] says at once whether it holds one.
-    new_before = [0]
+    new_before = [0]  # mutmut: equivalent — another start: the counts are only compared with each other
     for post in posts:
         new_before.append(new_before[-1] + (post.pk in new))
     chosen: set[int] = set()

@@ -1,5 +1,6 @@
 """Finding kept posts by words (issue 22): two-character Japanese words, width variants, the user's 課
-only, and the bounded count and paging of a word found in many posts."""
+only, and the bounded count and paging of a word found in many posts. `make mutate` runs these (marker
+`rules`) against each change of archive/search.py, with the fast ones of test_archive_rules.py."""
 
 import pytest
 from django.db import connection
@@ -10,7 +11,7 @@ from archive.search import SearchRefused, excerpt, in_period, run_search, words_
 from tests.archive.made import at, keep_post
 from tests.factories import AccountFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.rules]
 
 
 def found(posts, query: str, *, account=None) -> list[str]:
