@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from e2e.steps import BOTH_WIDTHS, assert_accessible, login
-from tests.archive.kept import at, keep_post
+from tests.archive.made import at, keep_post
 
 pytestmark = pytest.mark.browser
 
