@@ -46,7 +46,8 @@ def day(n: int) -> str:
     return f"2026-11-{n:02d}T09:00:00.000Z"
 
 
-def test_the_first_capture_keeps_every_post_with_the_answer_exactly_as_read(bsky, account):
+@pytest.mark.smoke  # also on the embedded defaults (SQLite)
+def test_the_first_capture_keeps_every_post_with_the_answer_exactly_as_read(bsky, account, settings):
     feed(
         bsky,
         ([bluesky_post("p3", "防災訓練のお知らせ", day(20), images=["https://cdn.example.invalid/a.jpg"])], "c1", "c2"),
@@ -68,7 +69,8 @@ def test_the_first_capture_keeps_every_post_with_the_answer_exactly_as_read(bsky
     assert answer.url.startswith(f"{bsky.url}{FEED}?actor=")
     assert answer.content_type.startswith("application/json")
     state = AccountArchive.objects.get(account=account)
-    assert state.backfill_done and state.last_outcome == "ok" and state.retention == "5"  # the profile's default
+    assert state.backfill_done and state.last_outcome == "ok"
+    assert state.retention == settings.CITY.archive_retention  # the city profile's default
     audit = AuditEvent.objects.for_object(state).get()
     assert audit.actor_job == "archive_capture" and "新規 3件" in audit.summary
 
@@ -90,6 +92,7 @@ def test_the_next_run_reads_only_what_is_new(bsky, account):
     assert (outcome.new, outcome.pages) == (0, 1) and RawAnswer.objects.count() == answers + 1
 
 
+@pytest.mark.smoke  # also on the embedded defaults (SQLite)
 def test_an_edit_is_a_new_version_beside_the_old_and_a_deleted_post_stays_marked(bsky, account):
     feed(
         bsky,
@@ -143,6 +146,7 @@ def test_a_cursor_that_repeats_or_the_same_posts_again_end_the_run_as_not_confir
     assert state.last_outcome == "failed" and "繰り返し" in state.last_reason
 
 
+@pytest.mark.smoke  # also on the embedded defaults (SQLite)
 def test_hostile_text_is_kept_bounded_without_nul_and_only_web_links(bsky, account):
     text = "\u202e悪意\x00<script>alert(1)</script>" + "あ" * 100_000
     post = bluesky_post("p1", text, day(1), links=["javascript:alert(1)", "https://example.invalid/ok"])
@@ -163,6 +167,7 @@ def test_an_account_without_a_way_to_read_posts_is_recorded_by_hand(settings, mo
         assert outcome.manual and "手動で記録" in outcome.line() and api.paths_of(server) == []
 
 
+@pytest.mark.smoke  # also on the embedded defaults (SQLite)
 def test_the_command_prints_each_account(bsky, account, capsys, dept_b, head_b):
     feed(bsky, ([bluesky_post("p1", "一", day(1))], None, None))
     call_command("archive_posts", "--account", str(account.pk))

@@ -27,7 +27,8 @@ from tests.pdf_reading import assert_archival_and_tagged, read_pdf
 from tests.platform_fixtures import BSKY_DID, bluesky_feed_page, bluesky_post
 from tests.platforms import api_support as api
 
-pytestmark = pytest.mark.django_db
+# Also on the embedded defaults (SQLite): a small city keeps and hands over its posts there too.
+pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
 
 EXPORT = reverse("archive:export")
 

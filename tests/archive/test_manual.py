@@ -20,7 +20,8 @@ from tests.factories import AccountFactory, platform
 from tests.platform_fixtures import BSKY_DID
 from tests.platforms import api_support as api
 
-pytestmark = pytest.mark.django_db
+# Also on the embedded defaults (SQLite): a small city keeps and hands over its posts there too.
+pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64  # a Windows executable

@@ -36,6 +36,7 @@ def posts(account_a):
     return Post.objects.all()
 
 
+@pytest.mark.smoke  # also on the embedded defaults (SQLite)
 def test_a_two_character_word_is_found_and_only_where_it_is(posts):
     assert found(posts, "防災") == ["wide", "bousai"]
     assert found(posts, "ごみ") == ["gomi"]
@@ -43,6 +44,7 @@ def test_a_two_character_word_is_found_and_only_where_it_is(posts):
     assert found(posts, "防犯") == []  # shares a character with 防災, not the word
 
 
+@pytest.mark.smoke  # also on the embedded defaults (SQLite)
 def test_width_and_case_variants_are_one_word(posts):
     # NFKC folds full-width letters and half-width kana, on both sides.
     assert found(posts, "sns") == ["wide"]
@@ -56,6 +58,7 @@ def test_every_word_must_be_in_the_text(posts):
     assert found(posts, "防災　ごみ") == []  # an ideographic space separates words too
 
 
+@pytest.mark.smoke  # also on the embedded defaults (SQLite)
 def test_like_wildcards_in_a_word_are_plain_characters(account_a):
     keep_post(account_a, "percent", "達成率は100%です。", at(2026, 9, 1))
     keep_post(account_a, "under", "a_b の表記", at(2026, 9, 2))
@@ -74,6 +77,7 @@ def test_a_one_character_word_needs_an_account(posts, account_a):
     assert found(posts, "災", account=account_a) == ["wide", "bousai"]
 
 
+@pytest.mark.smoke  # also on the embedded defaults (SQLite)
 def test_another_departments_staff_find_nothing_of_department_a(posts, staff_b, head_a):
     from accounts.selectors import accounts_visible_to
 

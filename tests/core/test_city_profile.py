@@ -75,6 +75,11 @@ def test_another_citys_profile_is_read(tmp_path):
     [
         (("[review]\nopens_month = 12", "[review]\nopens_month = 13"), "[review] opens_month は1〜12の月"),
         (("opens_month = 12", 'opens_month = "12月"'), "[review] opens_month は整数"),
+        # Issue 22: the archive's retention is one of the periods of 公文書管理.
+        (
+            ("[review]\nopens_month = 12", '[archive]\nretention = "7"\n\n[review]\nopens_month = 12'),
+            "[archive] retention は",
+        ),
         (('name = "架空野市"\n', ""), "[city] name がありません"),
         (('reading = "かくうのし"', 'reading = "かくうのし"\nmayor = "架空 太郎"'), "mayor という設定はありません"),
         (("[guideline]", "[guidelines]"), "[guidelines] という項目はありません"),
