@@ -14,6 +14,7 @@ after /v2/user/info/ has shown that it is still the registered account's.
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
@@ -71,6 +72,9 @@ class TiktokAdapter(ApiAdapter):
         found = token_for(account)
         # A refresh token in use (an expired or unreadable one is reported as any credential is).
         if found and found.credential is not None and found.credential.kind == ApiCredential.Kind.REFRESH_TOKEN:
+            cached = _cached_access(account, found.credential.fingerprint)
+            if cached:  # the access token of the last refresh, while it lasts: no refresh, no rotation
+                return self.api_target(account, actor=handle, token=cached, secrets=[cached])
             return self._refreshed(account, found.credential, handle)
         # Only a user access token is sent to /v2/user/info/: never the app's "key:secret" (issue 20).
         return credential_target(self, account, actor=handle, need=NEED, kinds=(ApiCredential.Kind.ACCESS_TOKEN,))
@@ -116,6 +120,7 @@ class TiktokAdapter(ApiAdapter):
                     )
                 access_token, fresh, lifetime = _token_answer(reply)
                 used.append(fresh)
+                access_lifetime = token_lifetime(body_of(reply).get("expires_in")) or 0
             except CheckError as exc:
                 return self.api_target(account, actor=actor, problem=f"確認できず：{exc}", secrets=used)
             expires_on = timezone.localdate() + timedelta(seconds=lifetime) - timedelta(days=1)
@@ -131,6 +136,7 @@ class TiktokAdapter(ApiAdapter):
                 return self.api_target(
                     account, actor=actor, problem=f"確認できず：更新したトークンを保存できません（{exc}）", secrets=used
                 )
+        _cache_access(account, credentials.fingerprint_of(fresh), access_token, access_lifetime)
         return self.api_target(account, actor=actor, token=access_token, secrets=used)
 
     def _answered(self, reply) -> dict:
@@ -219,6 +225,38 @@ def _video(item):
         links=links_in(text),
         media=[item.get("cover_image_url")],
     )
+
+
+ACCESS_MARGIN_SECONDS = 600  # an access token is used until this long before TikTok's expiry
+
+
+def _access_key(account, fingerprint: str) -> str:
+    # Tied to the refresh token in use: authorising again (a new one registered) starts afresh.
+    return f"platforms:tiktok:access:{account.pk}:{fingerprint}"
+
+
+@sensitive_variables()
+def _cache_access(account, fingerprint: str, access_token: str, lifetime: int) -> None:
+    """Keep a refreshed access token, encrypted as the credentials are, for its 2-hour life: the archive
+    reads an account page by page every hour, and each refresh rotated the refresh token (issue 22)."""
+    from .. import credentials
+
+    seconds = lifetime - ACCESS_MARGIN_SECONDS
+    if seconds > 0:
+        cache.set(_access_key(account, fingerprint), credentials.encrypt(access_token), seconds)
+
+
+@sensitive_variables()
+def _cached_access(account, fingerprint: str) -> str:
+    from .. import credentials
+
+    kept = cache.get(_access_key(account, fingerprint))
+    if not kept:
+        return ""
+    try:
+        return credentials.decrypt(kept)
+    except Exception:  # a key rotated since, or a value not ours: refresh as if nothing were kept
+        return ""
 
 
 def _token_answer(reply) -> tuple[str, str, int]:

@@ -239,3 +239,23 @@ def test_a_token_answer_with_an_impossible_lifetime_is_no_crash(tiktok, account,
     check = api.check(account)
     assert check.outcome == StatusCheck.Outcome.ERROR and "必要な項目がありません" in check.error
     assert token_for(account).token == REFRESH and INFO not in " ".join(api.paths_of(tiktok))
+
+
+def test_an_access_token_serves_its_two_hours_so_the_refresh_token_is_rotated_once(tiktok, account, refresh_token):
+    """The archive reads an account page by page every hour, and the checks twice a day: one refresh
+    (one rotation of the refresh token) for the access token's life, not one per request (issue 22)."""
+    from platforms.credentials import token_for
+
+    tiktok.answer(TOKEN, json=_token_answer(), match={"grant_type": "refresh_token", "refresh_token": REFRESH})
+    tiktok.answer(INFO, json=tiktok_user())
+    assert api.check(account).outcome == StatusCheck.Outcome.OK
+    assert api.check(account).outcome == StatusCheck.Outcome.OK
+    assert [path for path, _ in tiktok.server.RequestHandlerClass.posted] == [TOKEN]
+    sent = [headers.get("Authorization") for path, headers in api.requests_of(tiktok) if path.startswith(INFO)]
+    assert sent == [f"Bearer {ACCESS}"] * 2 and token_for(account).token == ROTATED
+    # Authorised again (another refresh token registered): the kept access token is not used for it.
+    from platforms.models import ApiCredential
+
+    api.register_token(refresh_token.registered_by, account, REFRESH, kind=ApiCredential.Kind.REFRESH_TOKEN)
+    api.check(account)
+    assert [path for path, _ in tiktok.server.RequestHandlerClass.posted] == [TOKEN, TOKEN]
