@@ -53,7 +53,7 @@ def test_the_section_shows_what_is_kept_and_how_the_last_capture_went(client, bl
     assert "令和8年12月3日 10:20" in section and "確認できず" in section and "同じ読み取り位置を繰り返し" in section
     assert "5年" in section  # the city profile's default
     assert f'href="{search_url(bluesky_a)}"' in section and f"?account={bluesky_a.pk}" in section
-    assert "投稿を手動で記録" not in section and "読み取れないため" not in section
+    assert "投稿を手動で記録" not in section and "自動では保存できません" not in section
     assert reverse("archive:retention_set", args=[bluesky_a.pk]) not in section  # staff: no period to change
     assert reverse("archive:retention_account", args=[bluesky_a.pk]) not in section
 
@@ -80,12 +80,12 @@ def test_the_section_head_is_offered_the_period_and_the_year_end_decisions(clien
 def test_a_line_account_says_it_cannot_be_read_and_offers_the_hand_recording(client, line_a, staff_a, member):
     client.force_login(staff_a)
     section = _section(client, line_a)
-    assert "このSNSの投稿は読み取れないため、自動では保存できません" in section
+    assert "このアカウントの投稿は自動では保存できません" in section
     assert "まだ保存していません" in section and "data-archive-kept>0件" in section
     assert reverse("archive:record", args=[line_a.pk]) in section
     client.force_login(member)  # sees the account, records nothing
     section = _section(client, line_a)
-    assert "読み取れないため" in section and reverse("archive:record", args=[line_a.pk]) not in section
+    assert "自動では保存できません" in section and reverse("archive:record", args=[line_a.pk]) not in section
 
 
 def test_the_section_is_for_whoever_sees_the_account(client, bluesky_a, staff_b, contractor, security_officer):

@@ -246,3 +246,17 @@ def test_the_files_a_post_names_are_kept_with_their_hash_and_a_file_too_large_sa
     assert large.state == "too_large" and not large.file and "大きすぎます" in large.reason
     assert fake.state == "failed" and "読み取れない" in fake.reason
     assert capture_account(account.pk).media == 0  # each is asked for once
+
+
+def test_an_account_whose_platform_reads_posts_with_a_token_it_lacks_is_not_confirmed(
+    settings, monkeypatch, dept_b, head_b
+):
+    """X reads posts with the city's token: without one the run is 確認できず naming what is missing, for
+    the sysadmin to fix — not a platform whose posts are recorded by hand (issue 22)."""
+    with api.serve(settings, monkeypatch, "x") as server:
+        account = api.city_account(dept_b, head_b, "x", "komae_city")
+        outcome = capture_account(account.pk)
+        assert not outcome.manual and "APIの設定がありません" in outcome.failed and api.paths_of(server) == []
+        assert "確認できず（" in outcome.line()
+        state = AccountArchive.objects.get(account=account)
+        assert state.last_outcome == "failed" and "APIの設定がありません" in state.last_reason
