@@ -167,6 +167,7 @@ INSTALLED_APPS = [
     "policies",
     "monitoring",
     "reviews",
+    "discovery",
     "archive",
     "screening",
     "portal",
