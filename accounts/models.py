@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from core.models import UndeletableModel, UndeletableQuerySet
 from core.outbound import OutboundRefused, check_url
-from core.protect import fixed_when, keep_forever
+from core.protect import fixed, fixed_when, keep_forever
 
 from . import handles, lookup
 from .registry_cache import registry_changed
@@ -441,3 +441,103 @@ class PublicChange(UndeletableModel):
                 old, new = choices.get(old, old), choices.get(new, new)
             labelled.append((str(field.verbose_name), "" if old is None else str(old), "" if new is None else str(new)))
         return labelled
+
+
+class ImpersonationQuerySet(RegistryQuerySet):
+    def warned(self):
+        """What the public warning list shows (P-7-2): every confirmed entry not withdrawn, gone ones too."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class Impersonation(UndeletableModel):
+    """An account on a platform that the city confirmed imitates one of its own (P-7-2, G-4-3-カ): the
+    public warning list of /registry/, its JSON, CSV and Atom feed, and the answer of /registry/verify.
+
+    Written only by the judgement of a candidate (discovery) through `services.impersonation_confirm`.
+    Never deleted: an impersonator the platform removed says 削除を確認 and stays in the history; an
+    entry the city confirmed by mistake is withdrawn (with why), not erased."""
+
+    platform = models.ForeignKey(Platform, verbose_name="SNS", on_delete=models.PROTECT, related_name="+")
+    handle = models.CharField("ユーザー名", max_length=300)
+    handle_key = models.CharField(max_length=300, editable=False)  # as /registry/verify compares it
+    display_name = models.CharField("表示名", max_length=200, blank=True)
+    profile_url = models.URLField("プロフィールURL", max_length=2000, blank=True)
+    platform_account_id = models.CharField("SNS上の固有ID", max_length=100, blank=True)
+    imitates = models.ForeignKey(
+        OfficialAccount,
+        verbose_name="まねている公式アカウント",
+        on_delete=models.PROTECT,
+        related_name="impersonations",
+    )
+    confirmed_on = models.DateField("市が確認した日")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="確認した人", on_delete=models.PROTECT, related_name="+"
+    )
+    gone_at = models.DateTimeField("削除を確認した日時", null=True, blank=True)
+    withdrawn_at = models.DateTimeField("取り消した日時", null=True, blank=True)
+    withdrawn_reason = models.TextField("取り消した理由", blank=True)
+
+    objects = ImpersonationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "なりすましアカウント"
+        verbose_name_plural = "なりすましアカウント"
+        ordering = ["-confirmed_on", "-pk"]
+        indexes = [models.Index(fields=["handle_key"], name="impersonation_handle_key")]
+        triggers = [
+            keep_forever(),
+            # What was confirmed stays as confirmed; only 削除を確認 and a withdrawal are written later,
+            # each once.
+            fixed_when(
+                "OLD.platform_id IS DISTINCT FROM NEW.platform_id OR OLD.handle IS DISTINCT FROM NEW.handle"
+                " OR OLD.handle_key IS DISTINCT FROM NEW.handle_key OR OLD.imitates_id IS DISTINCT FROM NEW.imitates_id"
+                " OR OLD.confirmed_on IS DISTINCT FROM NEW.confirmed_on"
+                " OR OLD.confirmed_by_id IS DISTINCT FROM NEW.confirmed_by_id"
+                " OR (OLD.gone_at IS NOT NULL AND OLD.gone_at IS DISTINCT FROM NEW.gone_at)"
+                " OR (OLD.withdrawn_at IS NOT NULL AND (OLD.withdrawn_at IS DISTINCT FROM NEW.withdrawn_at"
+                " OR OLD.withdrawn_reason IS DISTINCT FROM NEW.withdrawn_reason))",
+                name="confirmed_stays",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.platform.name} @{self.handle}"
+
+    def save(self, *args, **kwargs):
+        self.handle_key = lookup.normalize_handle(self.handle)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_gone(self) -> bool:
+        return self.gone_at is not None
+
+
+class ResidentReport(UndeletableModel):
+    """A resident's report of an account that may be a fake (/registry/report/, issue 23, P-7-2).
+
+    No sign-in and nothing about the resident is kept (not the address): the account reported, the
+    note, and what the resident was answered. The security officer's queue (discovery) takes it."""
+
+    class Outcome(models.TextChoices):
+        OFFICIAL = "official", "公式アカウントと回答"
+        WARNED = "warned", "確認済みのなりすましと回答"
+        QUEUED = "queued", "確認待ち"
+
+    text = models.CharField("通報されたURL・ユーザー名", max_length=500)
+    note = models.TextField("気づいたこと", blank=True)
+    platform = models.ForeignKey(
+        Platform, verbose_name="SNS", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    handle = models.CharField("ユーザー名", max_length=300, blank=True)
+    platform_account_id = models.CharField("SNS上の固有ID", max_length=100, blank=True)
+    received_at = models.DateTimeField("受付日時", default=timezone.now)
+    outcome = models.CharField("回答", max_length=10, choices=Outcome.choices)
+
+    class Meta:
+        verbose_name = "住民からの通報"
+        verbose_name_plural = "住民からの通報"
+        ordering = ["-received_at", "-pk"]
+        triggers = [keep_forever(), fixed()]
+
+    def __str__(self):
+        return self.text

@@ -2,11 +2,13 @@
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime, time
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
@@ -19,6 +21,7 @@ from core.ratelimit import spend
 
 from . import lookup
 from .forms import SearchForm
+from .impersonations import impersonations_matching, warning_list, warning_row
 from .models import PUBLIC_STATUSES, AccountStatus, OfficialAccount
 from .registry_cache import kept_until_changed, shared_page
 from .selectors import (
@@ -59,10 +62,11 @@ def registry_row(account: OfficialAccount) -> dict:
 @dataclass
 class Verdict:
     query: str
-    kind: str  # official | notice | suspended | closed | not_found | unrecognized
+    kind: str  # official | notice | suspended | closed | impersonation | not_found | unrecognized
     message: str
     recognized: lookup.ProfileRef | None = None
     accounts: list = field(default_factory=list)
+    impersonations: list = field(default_factory=list)  # the city's confirmed なりすまし it points at (P-7-2)
 
     @property
     def is_official(self) -> bool:
@@ -75,6 +79,8 @@ class Verdict:
             return "確認結果：公式アカウントです"
         if self.kind in ("suspended", "closed"):
             return "確認結果：運用を停止した公式アカウントです"
+        if self.kind == "impersonation":
+            return f"確認結果：{settings.CITY_NAME}が確認したなりすましアカウントです"
         if self.kind == "not_found":
             return "確認結果：公式アカウントではありません"
         return "確認結果：読み取れませんでした"
@@ -90,6 +96,7 @@ class Verdict:
             if ref
             else None,
             "accounts": [registry_row(a) for a in self.accounts],
+            "impersonations": [warning_row(e) for e in self.impersonations],
         }
 
 
@@ -105,6 +112,8 @@ def verify(query: str) -> Verdict:
             ref,
         )
     found = [a for a in accounts_matching_reference(ref) if a.status != AccountStatus.PREPARING]
+    if not found and (fakes := impersonations_matching(ref)):
+        return _impersonation_verdict(query, ref, fakes)  # the city's own registry always wins
     if not found:
         return Verdict(
             query,
@@ -136,6 +145,22 @@ def verify(query: str) -> Verdict:
     else:
         kind, message = "closed", f"{settings.CITY_NAME}の公式アカウントでしたが、サービスの終了により閉鎖しています。"
     return Verdict(query, kind, message, ref, found)
+
+
+def _impersonation_verdict(query: str, ref, fakes: list) -> Verdict:
+    """P-7-2: the city has confirmed that the account imitates one of its own: say so, with the real one."""
+    fake = fakes[0]
+    official = fake.imitates
+    confirmed = to_wareki(fake.confirmed_on)
+    message = (
+        f"{settings.CITY_NAME}が{confirmed}に確認した、なりすましアカウントです。"
+        f"{settings.CITY_NAME}の公式アカウント「{official.display_name}」"
+        f"（{official.platform.name} @{official.handle}）をまねています。フォローやメッセージへの返信、リンクの閲覧、個人情報の入力はしないでください。"
+    )
+    if fake.gone_at:
+        gone = to_wareki(timezone.localdate(fake.gone_at))
+        message += f"このアカウントは{gone}にSNS上から削除されたことを確認しています。"
+    return Verdict(query, "impersonation", message, ref, impersonations=fakes)
 
 
 def _wants_json(request) -> bool:
@@ -181,6 +206,7 @@ def registry_list(request):
             "form": form,
             "operating": [e for e in entries if e["status"] != AccountStatus.SUSPENDED],
             "suspended": [e for e in entries if e["status"] == AccountStatus.SUSPENDED],
+            "warnings": [warning_row(e) for e in warning_list()],
         },
     )
 
@@ -222,6 +248,8 @@ def registry_json(request):
         "publisher": settings.CITY_NAME,
         "generated_at": timezone.now(),
         "accounts": [registry_row(a) for a in accounts_public()],
+        # Issue 23 (P-7-2): the accounts the city confirmed as impersonating its own.
+        "impersonations": [warning_row(e) for e in warning_list()],
     }
     body = json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
     return HttpResponse(body, content_type="application/json; charset=utf-8")
@@ -259,3 +287,70 @@ def registry_csv(request):
         header=[label for _, label in CSV_COLUMNS],
         rows=rows,
     )
+
+
+# --- the public warning list (P-7-2, issue 23): also as CSV and an Atom feed ------------------------
+
+WARNING_CSV_COLUMNS = [
+    ("platform", "SNS"),
+    ("handle", "ユーザー名"),
+    ("display_name", "表示名"),
+    ("profile_url", "URL"),
+    ("imitates_name", "まねている公式アカウント"),
+    ("imitates_url", "公式アカウントのURL"),
+    ("confirmed_on", "市が確認した日"),
+    ("gone_label", "SNS上での状況"),
+]
+
+
+def _warning_cells(entry) -> dict:
+    row = warning_row(entry)
+    official = row["imitates"]
+    gone = row["gone_at"]
+    return {
+        **row,
+        "handle": entry.handle,  # without "@": a cell must not start a formula
+        "imitates_name": f"{official['display_name']}（{official['platform']} {official['handle']}）",
+        "imitates_url": official["profile_url"],
+        "gone_label": f"削除を確認（{gone:%Y-%m-%d}）" if gone else "確認時点で存在",
+    }
+
+
+@require_safe
+@kept_until_changed(_everyone)
+def registry_warnings_csv(request):
+    rows = [[_warning_cells(e)[key] for key, _ in WARNING_CSV_COLUMNS] for e in warning_list()]
+    return csv_response(
+        ascii_name="impersonation-warnings.csv",
+        filename=f"{settings.CITY_NAME}なりすましアカウント一覧.csv",
+        header=[label for _, label in WARNING_CSV_COLUMNS],
+        rows=rows,
+    )
+
+
+@require_safe
+@kept_until_changed(_everyone)
+def registry_warnings_atom(request):
+    """The warning list as an Atom feed (RFC 4287): a resident's or a newsroom's reader hears of each
+    impersonator the city confirms, and of one the platform removed (the entry is updated)."""
+    entries = list(warning_list()[:100])
+    feed_url = request.build_absolute_uri()
+    updated = max([timezone.now().replace(microsecond=0)] if not entries else [_entry_updated(e) for e in entries])
+    body = render(
+        request,
+        "registry/warnings.atom",
+        {
+            "entries": [(e, _warning_cells(e), _entry_updated(e)) for e in entries],
+            "feed_url": feed_url,
+            "registry_url": request.build_absolute_uri(reverse("registry:list")),
+            "updated": updated,
+        },
+        content_type="application/atom+xml; charset=utf-8",
+    )
+    return body
+
+
+def _entry_updated(entry):
+    """When an entry last changed for the public: confirmed (the start of that day) or found gone."""
+    start = timezone.make_aware(datetime.combine(entry.confirmed_on, time.min))
+    return max(start, entry.gone_at) if entry.gone_at else start

@@ -168,9 +168,10 @@ def connect_signals(app_config) -> None:
 
     from org.models import Department
 
-    from .models import OfficialAccount, Platform
+    from .models import Impersonation, OfficialAccount, Platform
 
-    for model in (OfficialAccount, Platform, Department):
+    # Issue 23: the warning list of impersonators is on the public pages too (P-7-2).
+    for model in (OfficialAccount, Platform, Department, Impersonation):
         post_save.connect(_changed, sender=model, dispatch_uid=f"registry_{model.__name__}_save")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"registry_{model.__name__}_delete")
     # A deploy runs migrate: new templates and data migrations show at once.

@@ -80,6 +80,12 @@ class AuditEvent(models.Model):
         DISPOSAL_RETURNED = "disposal_returned", "延長・廃棄の差戻し"
         POSTS_ATTACHED = "posts_attached", "保存した投稿の証拠への追加"
         POSTS_EXPORTED = "posts_exported", "保存した投稿の書き出し"
+        # Issue 23: lookalike discovery and the public warning list (P-7-2).
+        CANDIDATE_JUDGED = "candidate_judged", "なりすまし候補の判断"
+        WARNING_PUBLISHED = "warning_published", "なりすましとして公表"
+        WARNING_GONE = "warning_gone", "なりすましの削除を確認"
+        WARNING_WITHDRAWN = "warning_withdrawn", "なりすましの公表の取消し"
+        PROFILE_CAPTURED = "profile_captured", "なりすましのプロフィールの保存"
 
     class ActorKind(models.TextChoices):
         PERSON = "person", "職員"
@@ -103,6 +109,8 @@ class AuditEvent(models.Model):
         ARCHIVE_CAPTURE = "archive_capture", "自動処理（投稿の保存）"
         ARCHIVE_COMMAND = "archive_posts", "サーバーのコマンド（投稿の保存）"
         EXPORT_COMMAND = "export_posts", "サーバーのコマンド（投稿の書き出し）"
+        DISCOVERY = "discovery", "自動処理（なりすましの発見）"
+        DISCOVERY_COMMAND = "discover_lookalikes", "サーバーのコマンド（なりすましの発見）"
         # Rows written before issue 21 without a person, by a process the row does not name.
         UNKNOWN = "unknown", "システム（記録なし）"
 

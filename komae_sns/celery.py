@@ -40,5 +40,10 @@ app.conf.beat_schedule = {
         "task": "archive.tasks.schedule_captures",
         "schedule": crontab(minute=settings.ARCHIVE_CAPTURE_MINUTE, hour=settings.ARCHIVE_CAPTURE_HOURS),
     },
+    # Issue 23: accounts that imitate the city's, searched for daily; the listed impersonators read again.
+    "discover-lookalikes": {
+        "task": "discovery.tasks.discover_lookalikes",
+        "schedule": crontab(minute=settings.DISCOVERY_MINUTE, hour=settings.DISCOVERY_HOUR),
+    },
     "backup-nightly": {"task": "core.tasks.nightly_backup", "schedule": crontab(minute=0, hour=settings.BACKUP_HOUR)},
 }

@@ -329,6 +329,26 @@ except ValueError:
         f"LOOKUP_RATE must be <lookups>/<seconds> with both at least 1, e.g. 60/60 (got {LOOKUP_RATE!r})"
     ) from None
 
+
+# Residents' reports of a fake account (/registry/report/, issue 23): no sign-in and no CAPTCHA, so
+# bounded per client address (REPORT_RATE, reports per seconds) and in total (REPORT_TOTAL_RATE) — a
+# flood is refused with a clear message and Retry-After, and never fills the security officer's queue.
+def _rate(name: str, default: str) -> tuple[int, int]:
+    value = env.str(name, default=default).strip()
+    try:
+        count, seconds = (int(part) for part in value.split("/"))
+        if count < 1 or seconds < 1:
+            raise ValueError
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be <requests>/<seconds> with both at least 1, e.g. {default} (got {value!r})"
+        ) from None
+    return count, seconds
+
+
+REPORT_RATE_LIMIT, REPORT_RATE_SECONDS = _rate("REPORT_RATE", "5/3600")
+REPORT_TOTAL_RATE_LIMIT, REPORT_TOTAL_RATE_SECONDS = _rate("REPORT_TOTAL_RATE", "200/3600")
+
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語")]
 TIME_ZONE = "Asia/Tokyo"
@@ -378,6 +398,20 @@ if not 1 <= ARCHIVE_PAGE_SIZE <= 100:
     raise ImproperlyConfigured("ARCHIVE_PAGE_SIZE は1〜100で指定してください。")
 if ARCHIVE_PAGES_PER_RUN < 1 or ARCHIVE_BURST_POSTS < 2 or ARCHIVE_BURST_MINUTES < 1:
     raise ImproperlyConfigured("ARCHIVE_PAGES_PER_RUN・ARCHIVE_BURST_POSTS・ARCHIVE_BURST_MINUTES の値が小さすぎます。")
+
+# Lookalike discovery (issue 23, discovery/): beat searches every platform that can search accounts daily at
+# DISCOVERY_HOUR:DISCOVERY_MINUTE (Asia/Tokyo) with at most DISCOVERY_MAX_QUERIES words (the official
+# accounts' names and handles, the city's and the 課's names), DISCOVERY_RESULTS_PER_QUERY results each;
+# the listed impersonators are read again at the same time to find those the platform removed.
+# YouTube's search costs 100 units a call: DISCOVERY_YOUTUBE_DAILY_UNITS (platforms/quota.py) bounds it.
+DISCOVERY_HOUR = env.int("DISCOVERY_HOUR", default=5)
+DISCOVERY_MINUTE = env.int("DISCOVERY_MINUTE", default=40)
+DISCOVERY_MAX_QUERIES = env.int("DISCOVERY_MAX_QUERIES", default=60)
+DISCOVERY_RESULTS_PER_QUERY = env.int("DISCOVERY_RESULTS_PER_QUERY", default=25)
+if DISCOVERY_MAX_QUERIES < 1 or not 1 <= DISCOVERY_RESULTS_PER_QUERY <= 100:
+    raise ImproperlyConfigured(
+        "DISCOVERY_MAX_QUERIES は1以上、DISCOVERY_RESULTS_PER_QUERY は1〜100で指定してください。"
+    )
 
 # Backups (issue 14, core/backup): beat writes the database and MEDIA_ROOT's files nightly at
 # BACKUP_HOUR (Asia/Tokyo) into a folder named by the time under BACKUP_DIR, and keeps the newest

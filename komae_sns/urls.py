@@ -52,6 +52,7 @@ urlpatterns = [
     path("monitoring/", include("monitoring.urls")),
     path("reviews/", include("reviews.urls")),
     path("archive/", include("archive.urls")),
+    path("discovery/", include("discovery.urls")),
     path("platforms/", include("platforms.urls")),
     path("screening/", include("screening.urls")),
     path("registry/", include("accounts.registry_urls")),

@@ -82,6 +82,29 @@ def incident_open(*, account_id: int, actor, kind: str, title: str, description:
     return incident
 
 
+@transaction.atomic
+def incident_open_by_judgement(*, account_id: int, actor, title: str, description: str = "") -> Incident:
+    """A なりすまし incident opened by the judgement of a lookalike (issue 23, G-4-3-カ): by the security
+    officer or the 広報 office, whose right the judging app checks — the account imitated may be another
+    課's. Its 管理者, 所属長 and the security officer hear of it as of an anomaly a check found."""
+    account = OfficialAccount.objects.select_related("department", "manager").get(pk=account_id)
+    if not title.strip():
+        raise TransitionError("件名を入力してください。")
+    incident = Incident.objects.create(
+        account=account,
+        kind=Incident.Kind.IMPERSONATION,
+        title=title.strip()[:200],
+        description=description.strip(),
+        opened_by=actor,
+    )
+    _steps_for(incident)
+    _audit(incident, actor, AuditEvent.Action.CREATED, "起票（なりすまし・候補の判断から）")
+    from .status import notify_incident  # status imports this module
+
+    notify_incident(account, incident)
+    return incident
+
+
 def ensure_steps(incident: Incident) -> None:
     """Incidents opened by a check get their checklist the first time someone opens them."""
     _steps_for(incident)

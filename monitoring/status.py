@@ -148,7 +148,7 @@ def _open_incident(
     except IntegrityError:
         return None
     ensure_steps(incident)
-    _notify(account, incident)
+    notify_incident(account, incident)
     return incident
 
 
@@ -196,7 +196,7 @@ def record_anomaly(
     return check, incident
 
 
-def _notify(account: OfficialAccount, incident: Incident) -> None:
+def notify_incident(account: OfficialAccount, incident: Incident) -> None:
     """G-4-3-カ: the 管理者, the 所属長 and the 統括情報セキュリティ責任者 hear of it at once."""
     people = [account.manager] if account.manager and account.manager.department_id == account.department_id else []
     people += list(User.objects.filter(is_active=True, department=account.department, groups__name=Role.SECTION_HEAD))

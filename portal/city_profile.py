@@ -94,6 +94,15 @@ def _check_demo(demo: dict, where: str) -> None:
             )
         if not isinstance(post.get("text"), str) or not isinstance(post.get("days_ago"), int):
             raise DemoError(f"{where}：archived_posts の{number}番目には text（文字列）と days_ago（整数）が必要です。")
+    for number, row in enumerate(demo.get("impersonations", []), start=1):  # issue 23: the warning list
+        if row.get("imitates") not in handles or row.get("confirmer") not in usernames or not row.get("handle"):
+            raise DemoError(
+                f"{where}：impersonations の{number}番目の imitates は accounts の「SNSのコード:ユーザー名」、"
+                "confirmer は users の username、handle はなりすましのユーザー名で指定してください。"
+            )
+    for number, row in enumerate(demo.get("reports", []), start=1):
+        if not isinstance(row.get("text"), str) or not row["text"].strip():
+            raise DemoError(f"{where}：reports の{number}番目には text（通報されたURL）が必要です。")
     if incident:
         if incident.get("account") not in handles or incident.get("reporter") not in usernames:
             raise DemoError(

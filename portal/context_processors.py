@@ -1,5 +1,6 @@
 from archive.permissions import can_use_archive
 from core.models import Notice
+from discovery.permissions import can_judge
 from screening.permissions import can_use_screening
 
 
@@ -21,7 +22,7 @@ def _menu_section(match) -> str:
         return "credentials"
     if namespace == "registry":
         return {"list": "registry", "verify": "verify"}.get(name, "")
-    return namespace if namespace in ("accounts", "screening", "approvals", "reviews", "archive") else ""
+    return namespace if namespace in ("accounts", "screening", "approvals", "reviews", "archive", "discovery") else ""
 
 
 def menu(request):
@@ -34,4 +35,5 @@ def menu(request):
         # The entries a person may use, by the predicates their pages ask (no menu leads to a 403).
         "may_screen": user is not None and can_use_screening(user),
         "may_see_archive": user is not None and can_use_archive(user),  # issue 22: 保存した投稿
+        "may_judge_lookalikes": user is not None and can_judge(user),  # issue 23: なりすまし候補
     }

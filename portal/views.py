@@ -15,6 +15,9 @@ from approvals.selectors import requests_waiting_for
 from core.backup import backup_status
 from core.dates import current_fiscal_year
 from core.models import Notice
+from discovery.models import Candidate
+from discovery.permissions import can_judge
+from discovery.platforms import platform_search_states
 from monitoring.permissions import can_see_unchecked_accounts
 from monitoring.selectors import accounts_not_checkable
 from org import lockouts
@@ -56,8 +59,20 @@ def dashboard(request):
             "can_manage_credentials": can_manage_credentials(request.user),
             # The sysadmin's: the last backup, its size and where it is; a warning after two days (issue 14).
             "backup": backup_status() if can_see_backups(request.user) else None,
+            # The security officer's and the 広報 office's: lookalikes waiting, and the platforms that
+            # cannot be searched with what to do instead (issue 23).
+            "lookalikes": _lookalikes(request.user),
         },
     )
+
+
+def _lookalikes(user) -> dict | None:
+    if not can_judge(user):
+        return None
+    return {
+        "waiting": Candidate.objects.filter(state=Candidate.State.NEW).count(),
+        "unsearchable": [s for s in platform_search_states() if not s.can_search],
+    }
 
 
 def _reviews_due(user) -> list:

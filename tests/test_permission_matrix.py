@@ -22,11 +22,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts import services as account_services
+from accounts.impersonations import impersonation_confirm
 from accounts.models import AccountStatus
 from accounts.services import EDITABLE_FIELDS
 from approvals import services as approval_services
 from archive import disposal as archive_disposal
 from archive.models import AccountArchive, Post, PostVersion, Retention
+from discovery.models import Candidate
 from komae_sns.celery import app
 from monitoring import incidents as monitoring_incidents
 from org.roles import Role
@@ -164,6 +166,14 @@ RULES = {
     "archive:post": ("archived_post", _rule(403, **SEES_A, contractor=200)),
     "registry:json": (None, PUBLIC),
     "registry:csv": (None, PUBLIC),
+    # --- issue 23: the warning list, residents' reports, and the lookalike queue (security officer, 広報) ---
+    "registry:warnings_csv": (None, PUBLIC),
+    "registry:warnings_atom": (None, PUBLIC),
+    "registry:report": (None, PUBLIC),
+    "registry:report_done": (None, PUBLIC),
+    "discovery:queue": (None, _rule(403, security_officer=200, pr_officer=200)),
+    "discovery:candidate": ("candidate", _rule(403, security_officer=200, pr_officer=200)),
+    "discovery:warnings": (None, _rule(403, security_officer=200, pr_officer=200)),
 }
 
 
@@ -382,6 +392,11 @@ POSTS = {
         "posts_export",
         _rule(200, **_acting(200, *SEES_A), contractor=403),
     ),
+    # --- issue 23: a candidate judged (無関係 here: no incident), a warning withdrawn (the security
+    # officer's alone), and a resident's report, which anyone sends, signed in or not ---
+    "discovery:candidate": ("candidate", "judge", _rule(403, **_acting(302, "security_officer", "pr_officer"))),
+    "discovery:withdraw": ("warning", "withdraw", _rule(403, security_officer=Acts(302))),
+    "registry:report": (None, "report", _acting(302, *PEOPLE)),
 }
 # Django admin is for the sysadmin role (org.admin_site); its index stands for all its pages here.
 ADMIN_RULE = {**dict.fromkeys(PEOPLE, 302), "admin": 200}
@@ -516,6 +531,9 @@ def _bodies(account_a, preparing_a, pr_account, draft_request):
             "posted_time": "9:30",
         },
         "posts_export": lambda user: {"export-account": str(account_a.pk), "export-format": "csv"},
+        "judge": lambda user: {"verdict": "unrelated", "note": "市民団体のアカウント"},
+        "withdraw": lambda user: {"reason": "他団体の公式と判明"},
+        "report": lambda user: {"text": "https://x.com/komae_c1ty_fake", "note": "DMが届いた"},
     }
 
 
@@ -586,7 +604,22 @@ def _build_world(account_a, preparing_a, contractor, head_a, staff_a, pr_account
         department=account_a.department, manager=head_a, platform=platform("line"), handle="komae_line_mx"
     )
     archived = keep_post(account_a, "matrix-search-1", "防災訓練のお知らせ", at(2026, 9, 1))  # issue 22
+    # Issue 23: a lookalike waiting in the queue, and an impersonator on the public warning list.
+    candidate = Candidate.objects.create(
+        platform=account_a.platform, identity="@komae_kodomo_jp", handle="komae_kodomo_jp", source="search", score=80
+    )
+    warning = impersonation_confirm(
+        platform=account_a.platform,
+        handle="komae_k0domo",
+        display_name="こまえ子ども",
+        profile_url="",
+        platform_account_id="",
+        imitates=account_a,
+        actor=admin,
+    )
     return {
+        "candidate": {"pk": candidate.pk},
+        "warning": {"pk": warning.pk},
         "archived_post": {"pk": archived.pk},
         "archive_account": {"account_pk": account_a.pk},
         "line_account": {"account_pk": line.pk},

@@ -11,15 +11,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import services
+from accounts.impersonations import impersonation_confirm
+from accounts.lookup import parse_reference
 from accounts.models import (
     AccountStatus,
     ContentCategory,
     Field,
     OfficialAccount,
     Platform,
+    ResidentReport,
     Tone,
     VerificationStatus,
 )
+from accounts.reports import report_receive
+from accounts.selectors import platform_host_map
 from approvals import services as approvals
 from approvals.models import AccountRequest
 from archive.manual import post_record_by_hand
@@ -90,6 +95,24 @@ class Command(BaseCommand):
                     text=row["text"],
                     posted_at=posted - timedelta(days=row["days_ago"]),
                 )
+        # Issue 23: a confirmed impersonator on the public warning list, and a resident's report in the queue.
+        for row in demo.get("impersonations", []):
+            platform_code, handle = row["imitates"].split(":", 1)
+            account = OfficialAccount.objects.get(platform__code=platform_code, handle_key=handle.lower())
+            impersonation_confirm(
+                platform=account.platform,
+                handle=row["handle"],
+                display_name=row.get("display_name", ""),
+                profile_url=account.platform.profile_url_for(row["handle"]),
+                platform_account_id="",
+                imitates=account,
+                actor=users[row["confirmer"]],
+            )
+        for row in demo.get("reports", []):
+            if not ResidentReport.objects.filter(text=row["text"]).exists():
+                ref = parse_reference(row["text"], platform_host_map())
+                if ref is not None:
+                    report_receive(ref=ref, text=row["text"], note=row.get("note", ""))
         if demo.get("incident") and not Incident.objects.exists():
             incident = demo["incident"]
             platform_code, handle = incident["account"].split(":", 1)

@@ -1,0 +1,428 @@
+"""Lookalike discovery (issue 23, G-4-3-カ): search, score, queue, judge.
+
+A pass asks every platform that can search accounts (platforms.reads.search_accounts) for the words an
+impersonator would use — each official account's display name and handle, the city's name and the 課's
+names — scores what comes back against every official account (discovery.scoring), and keeps what
+scores as a lookalike as a Candidate. Never a candidate: the city's own accounts, and an account already
+judged unless it changed its name or handle since. Residents' reports (accounts.reports) join the same
+queue. The security officer and the 広報 office judge each candidate; なりすまし opens an incident with
+the impersonator's profile captured as evidence and puts it on the public warning list (P-7-2).
+"""
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from accounts import impersonations
+from accounts.lookup import normalize_handle
+from accounts.models import AccountStatus, OfficialAccount, Platform, ResidentReport
+from core.audit import Job, audit_record
+from core.errors import TransitionError
+from core.models import AuditEvent
+from monitoring.incidents import incident_open_by_judgement
+from platforms import reads
+from platforms.checks import Capability, adapter_for
+
+from . import scoring
+from .models import Candidate, ProfileCapture, SearchRun
+from .permissions import can_judge
+
+log = logging.getLogger(__name__)
+
+# Accounts an impersonator imitates: the ones residents may meet on the platforms.
+WATCHED_STATUSES = (AccountStatus.ACTIVE, AccountStatus.NOTICE, AccountStatus.SUSPENDED)
+MAX_NOTE = 2000
+
+
+def watched_accounts():
+    return OfficialAccount.objects.filter(status__in=WATCHED_STATUSES).select_related("platform", "department")
+
+
+def identity_of(platform_account_id: str, handle: str) -> str:
+    """One candidate per account on a platform: its permanent ID where given, else its handle as compared."""
+    if platform_account_id:
+        return f"id:{platform_account_id.strip().lower()}"[:300]
+    return f"@{normalize_handle(handle)}"[:300]
+
+
+def search_words(accounts) -> list[str]:
+    """What an impersonator would call itself: each account's name and handle, the city's name and the
+    課's names, each once, bounded by DISCOVERY_MAX_QUERIES."""
+    words: list[str] = []
+    for account in accounts:
+        words += [account.display_name, account.handle]
+    words.append(settings.CITY_NAME)
+    words += sorted({account.department.name for account in accounts})
+    seen, unique = set(), []
+    for word in (w.strip() for w in words):
+        if word and word.lower() not in seen:
+            seen.add(word.lower())
+            unique.append(word[:100])
+    return unique[: settings.DISCOVERY_MAX_QUERIES]
+
+
+def city_names() -> list[str]:
+    """The names an impersonator would borrow from the city: 狛江市 and 狛江, こまえし and こまえ (profile)."""
+    city = settings.CITY
+    names = [city.name, city.reading]
+    for name, suffixes in (
+        (city.name, ("市", "町", "村", "区")),
+        (city.reading, ("し", "ちょう", "まち", "むら", "く")),
+    ):
+        for suffix in suffixes:
+            if name.endswith(suffix) and len(name) > len(suffix) + 1:
+                names.append(name.removesuffix(suffix))
+                break
+    return [n for n in dict.fromkeys(names) if n]
+
+
+def scorer_for(accounts) -> scoring.Scorer:
+    officials = [
+        scoring.Official(
+            key=account.pk,
+            platform=account.platform.code,
+            handle=account.handle,
+            display_name=account.display_name,
+            avatar_hash=None,
+            platform_account_id=account.platform_account_id,
+            platform_name=account.platform.name,
+        )
+        for account in accounts
+    ]
+    departments = sorted({account.department.name for account in accounts})
+    return scoring.Scorer(officials, city_names=city_names(), department_names=departments, today=timezone.localdate())
+
+
+def _own(platform: Platform, found) -> bool:
+    """One of the city's own accounts (any status, those being prepared too)."""
+    cond = Q(handle_key=normalize_handle(found.handle))
+    if found.platform_account_id:
+        cond |= Q(platform_account_id__iexact=found.platform_account_id)
+    return OfficialAccount.objects.filter(cond, platform=platform).exists()
+
+
+def _created(found) -> datetime | None:
+    value = getattr(found, "created_at", "") or ""
+    parsed = parse_datetime(value) if isinstance(value, str) else None
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, timezone.utc)
+    return parsed
+
+
+def _as_scored(platform: Platform, found) -> scoring.Found:
+    return scoring.Found(
+        platform=platform.code,
+        handle=found.handle,
+        display_name=found.display_name,
+        description=found.description,
+        platform_account_id=found.platform_account_id,
+        avatar_hash=None,
+        created_at=_created(found),
+    )
+
+
+@dataclass
+class PassResult:
+    """What one pass found on one platform, for the command and the dashboard."""
+
+    platform: Platform
+    new: list[Candidate] = field(default_factory=list)
+    problem: str = ""
+    searched: bool = False
+
+
+def _reasons(score) -> list[dict]:
+    return [{"code": r.code, "words": r.words} for r in score.reasons]
+
+
+@transaction.atomic
+def _keep(platform: Platform, found, score, job: Job) -> tuple[Candidate, bool]:
+    """Record a scored lookalike; True when the queue has it anew (first seen, or renamed since judged)."""
+    identity = identity_of(found.platform_account_id, found.handle)
+    now = timezone.now()
+    values = {
+        "handle": found.handle[:300],
+        "display_name": found.display_name[:200],
+        "description": found.description[:5000],
+        "profile_url": found.profile_url[:2000],
+        "platform_account_id": found.platform_account_id[:100],
+        "avatar_url": (getattr(found, "avatar_url", "") or "")[:2000],
+        "created_on_platform": _created(found),
+        "score": max(0, min(100, score.value)),
+        "reasons": _reasons(score),
+        "imitates_id": score.imitates,
+        "last_seen_at": now,
+    }
+    candidate = Candidate.objects.select_for_update().filter(platform=platform, identity=identity).first()
+    if candidate is None:
+        candidate = Candidate.objects.create(
+            platform=platform, identity=identity, source=Candidate.Source.SEARCH, first_seen_at=now, **values
+        )
+        audit_record(target=candidate, actor=job, action=AuditEvent.Action.CREATED, summary="検索で発見")
+        return candidate, True
+    reopened = candidate.state != Candidate.State.NEW and (
+        normalize_handle(found.handle) != normalize_handle(candidate.judged_handle)
+        or found.display_name.strip() != candidate.judged_display_name.strip()
+    )
+    for name, value in values.items():
+        setattr(candidate, name, value)
+    if reopened:
+        was = candidate.get_state_display()
+        candidate.state = Candidate.State.NEW
+        audit_record(
+            target=candidate,
+            actor=job,
+            action=AuditEvent.Action.TRANSITION,
+            summary=f"名前またはユーザー名が変わったため再確認（判断済み：{was}）"[:200],
+            from_state=was,
+            to_state=Candidate.State.NEW.label,
+        )
+    candidate.save()
+    return candidate, reopened
+
+
+def search_platform(platform: Platform, scorer, words, *, job: Job = Job.DISCOVERY) -> PassResult:
+    """One platform's part of a pass; a refusal or a failure is recorded with why, never raised."""
+    result = PassResult(platform)
+    answer = adapter_for(platform.code).can(Capability.SEARCH_ACCOUNTS)
+    run = SearchRun.objects.create(platform=platform)
+    if not answer:
+        result.problem = answer.reason
+    else:
+        result.searched = True
+        seen: set[str] = set()
+        for word in words:
+            try:
+                found_list = reads.search_accounts(platform, word, limit=settings.DISCOVERY_RESULTS_PER_QUERY)
+            except reads.ReadFailed as exc:
+                result.problem = f"「{word[:30]}」の検索：{exc}"[:1000]
+                break  # a quota or budget refusal, a platform down: the rest waits for the next pass
+            run.queries += 1
+            for found in found_list:
+                identity = identity_of(found.platform_account_id, found.handle)
+                if identity in seen or _own(platform, found):
+                    continue
+                seen.add(identity)
+                run.results += 1
+                score = scorer.score(_as_scored(platform, found))
+                if score.value < scoring.CANDIDATE_SCORE:
+                    continue
+                candidate, new = _keep(platform, found, score, job)
+                if new:
+                    result.new.append(candidate)
+    run.finished_at = timezone.now()
+    run.new_candidates = len(result.new)
+    run.problem = result.problem
+    run.save()
+    return result
+
+
+def discover(*, platform_code: str | None = None, job: Job = Job.DISCOVERY) -> list[PassResult]:
+    """A pass over every platform (or one): what it found new, and what could not be searched and why."""
+    accounts = list(watched_accounts())
+    scorer = scorer_for(accounts)
+    words = search_words(accounts)
+    platforms = Platform.objects.order_by("sort_order", "pk")
+    if platform_code:
+        platforms = platforms.filter(code=platform_code)
+    return [search_platform(platform, scorer, words, job=job) for platform in platforms]
+
+
+# --- residents' reports join the queue ------------------------------------------------------------
+
+
+@transaction.atomic
+def queue_report(report: ResidentReport) -> Candidate | None:
+    """A resident's report (accounts.reports) as a candidate of the queue, or the one it names again.
+    A report that names no platform stays a report (the form asks for one)."""
+    if report.outcome != ResidentReport.Outcome.QUEUED or report.platform_id is None:
+        return None
+    identity = identity_of(report.platform_account_id, report.handle)
+    candidate = Candidate.objects.select_for_update().filter(platform_id=report.platform_id, identity=identity).first()
+    if candidate is None:
+        # The same account named by its handle where the candidate was found by its permanent ID.
+        candidate = (
+            Candidate.objects.select_for_update()
+            .filter(platform_id=report.platform_id, handle__iexact=report.handle)
+            .exclude(handle="")
+            .first()
+        )
+    if candidate is None:
+        accounts = list(watched_accounts())
+        platform = report.platform
+        found = reads.FoundAccount(
+            handle=report.handle,
+            display_name="",
+            platform_account_id=report.platform_account_id,
+            profile_url=platform.profile_url_for(report.handle) if report.handle else "",
+        )
+        score = scorer_for(accounts).score(_as_scored(platform, found))
+        candidate = Candidate.objects.create(
+            platform=platform,
+            identity=identity,
+            handle=report.handle,
+            profile_url=found.profile_url[:2000],
+            platform_account_id=report.platform_account_id,
+            score=max(0, min(100, score.value)),
+            reasons=_reasons(score),
+            imitates_id=score.imitates,
+            source=Candidate.Source.REPORT,
+        )
+        audit_record(
+            target=candidate, actor=Job.DISCOVERY, action=AuditEvent.Action.CREATED, summary="住民からの通報で受付"
+        )
+    candidate.reports.add(report)
+    candidate.last_seen_at = timezone.now()
+    candidate.save(update_fields=["last_seen_at"])
+    return candidate
+
+
+# --- judging ------------------------------------------------------------------------------------------
+
+
+def _lock(candidate_id: int) -> Candidate:
+    return Candidate.objects.select_for_update(of=("self",)).select_related("platform", "imitates").get(pk=candidate_id)
+
+
+@transaction.atomic
+def candidate_judge(
+    *, candidate_id: int, actor, verdict: str, imitates_id: int | None = None, note: str = ""
+) -> Candidate:
+    """Judge a candidate: なりすまし, 無関係 or 他団体の公式 (issue 23). なりすまし opens an impersonation
+    incident on the account it imitates (G-4-3-カ), keeps the impersonator's profile as its evidence and
+    puts it on the public warning list (P-7-2). Audited; a judged candidate can be judged again (a
+    mistake corrected), but a warning once published is withdrawn only on its own page."""
+    if not can_judge(actor):
+        raise TransitionError("なりすまし候補を判断する権限がありません。")
+    if verdict not in (Candidate.State.IMPERSONATION, Candidate.State.UNRELATED, Candidate.State.OTHER_BODY):
+        raise TransitionError("判断を選んでください。")
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE:
+        raise TransitionError(f"メモは{MAX_NOTE}文字以内で入力してください。")
+    candidate = _lock(candidate_id)
+    was = candidate.get_state_display()
+    if verdict == Candidate.State.IMPERSONATION:
+        if imitates_id is None:
+            raise TransitionError("まねている公式アカウントを選んでください。")
+        imitates = watched_accounts().filter(pk=imitates_id).first()
+        if imitates is None:
+            raise TransitionError("まねている公式アカウントを選んでください。")
+        if not candidate.handle:
+            raise TransitionError("ユーザー名の分からない候補は、なりすましとして公表できません。")
+        candidate.imitates = imitates
+        if candidate.warning_id is None or candidate.warning.withdrawn_at is not None:
+            candidate.warning = impersonations.impersonation_confirm(
+                platform=candidate.platform,
+                handle=candidate.handle,
+                display_name=candidate.display_name,
+                profile_url=candidate.profile_url,
+                platform_account_id=candidate.platform_account_id,
+                imitates=imitates,
+                actor=actor,
+            )
+        if candidate.incident_id is None:
+            candidate.incident = incident_open_by_judgement(
+                account_id=imitates.pk,
+                actor=actor,
+                title=f"なりすまし：{candidate.platform.name} @{candidate.handle}"[:200],
+                description=(
+                    f"{candidate.platform.name}の @{candidate.handle}（{candidate.display_name or '表示名なし'}）を"
+                    f"なりすましと判断しました。{candidate.profile_url}\n{note}"
+                ).strip(),
+            )
+    candidate.state = verdict
+    candidate.judged_by = actor
+    candidate.judged_at = timezone.now()
+    candidate.judgement_note = note
+    candidate.judged_handle = candidate.handle
+    candidate.judged_display_name = candidate.display_name
+    candidate.save()
+    audit_record(
+        target=candidate,
+        actor=actor,
+        action=AuditEvent.Action.CANDIDATE_JUDGED,
+        summary=f"判断：{candidate.get_state_display()}（{candidate.platform.name} @{candidate.handle}）"[:200],
+        from_state=was,
+        to_state=candidate.get_state_display(),
+        comment=note,
+    )
+    if verdict == Candidate.State.IMPERSONATION:
+        transaction.on_commit(lambda: capture_profile(candidate_id=candidate.pk, actor=actor), robust=True)
+    return candidate
+
+
+def capture_profile(*, candidate_id: int, actor) -> list[ProfileCapture]:
+    """Keep the impersonator's profile and recent posts as the platform answers them now, as evidence of
+    the candidate's incident; what cannot be read is kept as why (never raised)."""
+    candidate = Candidate.objects.select_related("platform").get(pk=candidate_id)
+    try:
+        answers = reads.capture_found(candidate.platform, candidate.profile_url or candidate.handle)
+        problem = ""
+    except reads.ReadFailed as exc:
+        answers, problem = [], str(exc)
+    except Exception:  # the evidence is kept as far as it can be; the judgement stands
+        log.exception("profile capture of candidate %s failed", candidate_id)
+        answers, problem = [], "読み取り中に予期しないエラーが起きました"
+    with transaction.atomic():
+        kept = []
+        for answer in answers:
+            body = bytes(answer.raw or b"")
+            kept.append(
+                ProfileCapture.objects.create(
+                    candidate=candidate,
+                    incident_id=candidate.incident_id,
+                    captured_at=answer.captured_at or timezone.now(),
+                    what=answer.what[:20],
+                    url=answer.url[:2000],
+                    status=answer.status,
+                    content_type=answer.content_type[:200],
+                    body=body,
+                    sha256=hashlib.sha256(body).hexdigest(),
+                    summary=answer.summary,
+                )
+            )
+        if problem:
+            kept.append(
+                ProfileCapture.objects.create(
+                    candidate=candidate,
+                    incident_id=candidate.incident_id,
+                    what="プロフィール",
+                    url=candidate.profile_url[:2000],
+                    body=b"",
+                    problem=problem[:500],
+                )
+            )
+        audit_record(
+            target=candidate,
+            actor=actor,
+            action=AuditEvent.Action.PROFILE_CAPTURED,
+            summary=(f"プロフィールを保存できず（{problem}）" if problem else f"プロフィール等を保存（{len(kept)}件）")[
+                :200
+            ],
+        )
+    return kept
+
+
+# --- the listed impersonators, read again (P-7-2: 削除を確認) ------------------------------------------
+
+
+def recheck_warnings(*, job: Job = Job.DISCOVERY) -> list[str]:
+    """Read each impersonator on the warning list again; one the platform says is gone (deleted,
+    suspended) is marked 削除を確認 and stays listed. A reading that fails says nothing either way."""
+    lines = []
+    entries = impersonations.warning_list().filter(gone_at__isnull=True)
+    for entry in entries:
+        try:
+            reads.capture_found(entry.platform, entry.profile_url or entry.handle, posts=False)
+        except reads.ReadFailed as exc:
+            if getattr(exc, "gone", False):
+                impersonations.impersonation_gone(entry_id=entry.pk, actor=job, how=str(exc)[:150])
+                lines.append(f"{entry.platform.name} @{entry.handle}：削除を確認（{exc}）")
+    return lines
