@@ -101,6 +101,11 @@ STATUS_CHECK_MAX_RETRY_AFTER = env.int("STATUS_CHECK_MAX_RETRY_AFTER", default=3
 YOUTUBE_DAILY_QUOTA = env.int("YOUTUBE_DAILY_QUOTA", default=10000)
 if YOUTUBE_DAILY_QUOTA < 0:
     raise ImproperlyConfigured("YOUTUBE_DAILY_QUOTA must be 0 or more (units a day).")
+# Of those, the units the lookalike search (issue 23: search.list, 100 units a call) may spend a day,
+# counted apart as well: discovery keeps within it and leaves the rest to the status checks and the archive.
+DISCOVERY_YOUTUBE_DAILY_UNITS = env.int("DISCOVERY_YOUTUBE_DAILY_UNITS", default=1000)
+if DISCOVERY_YOUTUBE_DAILY_UNITS < 0:
+    raise ImproperlyConfigured("DISCOVERY_YOUTUBE_DAILY_UNITS must be 0 or more (units a day).")
 # G-4-3-ア: remind the 管理者 when the last logged content check is older than this (days).
 CONTENT_CHECK_DAYS = env.int("CONTENT_CHECK_DAYS", default=30)
 # Remind the 課長 this many days before a notice period ends (G-4-5-ウ).

@@ -18,7 +18,7 @@ import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from enum import StrEnum
@@ -320,6 +320,9 @@ class Capability(StrEnum):
     SEARCH_ACCOUNTS = "search_accounts"  # accounts on the platform matching words (`search_accounts`)
 
 
+# What the city does where it cannot search a platform (issue 23): the residents' report form on /registry/.
+RESIDENTS_REPORT = "住民からの通報（「なりすましを見つけたら」）で受け付けます"
+
 CAPABILITY_WORDS = {
     Capability.READ_PROFILE: "プロフィールの読み取り",
     Capability.READ_POSTS: "投稿の読み取り",
@@ -361,22 +364,35 @@ class GenericAdapter:
     # Where the platform serves the images and videos its posts name (reads.fetch_media; subdomains
     # included, as everywhere in the outbound guard). No credential is ever sent there.
     media_hosts: tuple[str, ...] = ()
+    # Issue 23: why the platform offers no account search, when it declares none (a sentence for the
+    # dashboard, after 「アカウントの検索はできません：」), and what the city does instead — shown beside
+    # it, and beside a search that cannot be made today (no key, the X access tier).
+    search_unavailable = "このSNSには、名前でアカウントを探す公開の仕組みがありません"
+    search_alternative = RESIDENTS_REPORT
 
     @property
     def label(self) -> str:
         return f"{self.name}：{self.interface}"
 
-    def can(self, capability: Capability, account=None) -> Answer:
-        """Can this platform do `capability` (for `account`, with the credentials registered), and if
-        not, why. Nothing is sent to the platform: it asks the declaration and the database only."""
+    def can(self, capability: Capability, account=None, *, platform=None) -> Answer:
+        """Can this platform do `capability` (for `account`, with the credentials registered — or, for
+        what is not about one account such as a search, with the `platform`'s), and if not, why.
+        Nothing is sent to the platform: it asks the declaration and the database only."""
         what = CAPABILITY_WORDS[Capability(capability)]
         if capability not in self.capabilities:
+            if capability == Capability.SEARCH_ACCOUNTS:
+                return Answer(False, f"{what}はできません：{self.search_unavailable}", self.credential_kinds)
             return Answer(False, f"{what}はできません（{self.plain}）", self.credential_kinds)
-        if not self.credential_kinds or account is None or capability in self.keyless:
+        if not self.credential_kinds or capability in self.keyless or (account is None and platform is None):
             return Answer(True, needs=self.credential_kinds)
         from .adapters._credential import kind_problem, token_for
 
-        found = token_for(account)
+        if account is None:
+            from .credentials import search_token_for
+
+            found = search_token_for(platform, self.credential_kinds)
+        else:
+            found = token_for(account)
         problem = found.problem.removeprefix("確認できず：") or kind_problem(found, self.credential_kinds)
         if problem:
             return Answer(False, f"{what}はできません：{problem}", self.credential_kinds)
@@ -398,7 +414,11 @@ class GenericAdapter:
     def media_target(self, account, url: str) -> Target:
         """The target for fetching a media file one of the account's posts names: the platform's media
         hosts, or under its configured base (a proxy; the tests' server). Never a credential."""
-        code = account.platform.code
+        return self.platform_media_target(account.platform, url)
+
+    def platform_media_target(self, platform, url: str) -> Target:
+        """The same for a file the platform names outside the city's accounts (a found account's avatar)."""
+        code = platform.code
         base = platform_base(code)
         if not self.media_hosts and not base:
             return Target(url, (), refused="このSNSの画像・動画は取得できません", platform=code)
@@ -408,9 +428,33 @@ class GenericAdapter:
         """The target for searching the platform's accounts (not about one account)."""
         return Target("", (), refused=self.can(Capability.SEARCH_ACCOUNTS).reason, platform=platform.code)
 
-    def search_accounts(self, target: Target, http: Http, query: str, *, limit: int = 25):
-        """Accounts on the platform matching `query`: a list of `reads.FoundAccount`, best first."""
+    def search_accounts(self, target: Target, http: Http, query: str, *, limit: int = 25, cursor: str = ""):
+        """One page of the accounts on the platform matching `query`, best first: a `reads.FoundPage`
+        (its `cursor` asks for the next page; "" when there is none)."""
         raise CheckError(self.can(Capability.SEARCH_ACCOUNTS).reason)
+
+    # Reading an account that is not the city's (issue 23: a lookalike a search found, or one a resident
+    # reported), for the evidence of an incident. Never with a credential: only what everyone can see.
+    def found_target(self, platform, url: str, *, account_id: str = "") -> Target:
+        """The public profile page at `url`, which must be on the platform's own hosts (https, no port,
+        no user info): anything else is refused here, before anything is sent. A configured base
+        serves it, as it serves the city's own accounts' pages."""
+        hosts = tuple(platform.host_list)
+        code = platform.code
+        try:
+            check_url(url, hosts=hosts)
+        except OutboundRefused as exc:
+            return Target(url, hosts, refused=str(exc), platform=code)
+        base = platform_base(code)
+        if base:
+            return Target(rebase(url, base), hosts, (base,), public_url=url, platform=code, account_id=account_id)
+        return Target(url, hosts, public_url=url, platform=code, account_id=account_id)
+
+    def read_found(self, target: Target, http: Http, *, posts: int = 20):
+        """The found account's profile and, where the platform shows them without a token, its newest
+        posts: (ProfileState, reads.PostPage or None, what was not read and why)."""
+        state = GenericAdapter.read(self, target, http)
+        return state, None, "このSNSの投稿は市のトークンがなければ読めないため、プロフィールのページだけを保存しました"
 
     def target(self, account) -> Target:
         """The public profile URL must be on the platform's own hosts; a configured base serves it."""
@@ -490,10 +534,19 @@ class ApiAdapter(GenericAdapter):
             secrets=tuple(secrets),
         )
 
+    @sensitive_variables()  # the key or token the search is made with
     def search_target(self, platform) -> Target:
         if Capability.SEARCH_ACCOUNTS not in self.capabilities:
             return super().search_target(platform)
-        return self.platform_target(platform, token="")
+        if not self.credential_kinds or Capability.SEARCH_ACCOUNTS in self.keyless:
+            return self.platform_target(platform, token="")
+        answer = self.can(Capability.SEARCH_ACCOUNTS, platform=platform)
+        if not answer:
+            return replace(self.platform_target(platform, token=""), problem=answer.reason)
+        from .credentials import search_token_for
+
+        token = search_token_for(platform, self.credential_kinds).token or ""
+        return self.platform_target(platform, token=token)
 
     def platform_target(self, platform, *, token: str) -> Target:
         """A target for the platform's API itself, not about one account (a token's refresh)."""
@@ -546,6 +599,17 @@ def can(account, capability: Capability) -> Answer:
     """Can the account's platform do `capability` here, and if not, why (issue 21): a caller asks
     this instead of knowing platforms by name."""
     return adapter_for(account.platform.code).can(capability, account)
+
+
+def can_search(platform) -> Answer:
+    """Can the city search `platform`'s accounts now (issue 23: the lookalike search), and if not, why:
+    the platform offers no search, or the key or token it needs is not registered or has lapsed."""
+    return adapter_for(platform.code).can(Capability.SEARCH_ACCOUNTS, platform=platform)
+
+
+def search_alternative(platform) -> str:
+    """What the city does instead where it cannot search `platform` (a sentence for the dashboard)."""
+    return adapter_for(platform.code).search_alternative
 
 
 def platforms_taking_credentials() -> list[str]:

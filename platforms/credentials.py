@@ -284,6 +284,29 @@ def token_for(account: OfficialAccount, *, today: date | None = None) -> TokenLo
 
 
 @sensitive_variables()
+def search_token_for(platform: Platform, kinds, *, today: date | None = None) -> TokenLookup:
+    """The token a search of the platform's accounts is made with (issue 23): its platform-wide
+    credential of one of `kinds` in use, else the newest of an account's. A search reads only what the
+    platform shows everyone, so any of the city's keys serves it (unlike `token_for`, which must never
+    read one account's data with another's token). The first one usable, else why none is."""
+    today = today or timezone.localdate()
+    in_use = ApiCredential.objects.filter(platform=platform, retired_at__isnull=True, kind__in=list(kinds))
+    candidates = sorted(in_use, key=lambda c: (c.account_id is not None, -c.registered_at.timestamp()))
+    if not candidates:
+        return TokenLookup(problem=NO_CREDENTIAL)
+    problem = ""
+    for credential in candidates:
+        if credential.is_expired(today):
+            problem = problem or f"APIのトークンの有効期限が切れています（{to_wareki(credential.expires_on)}）"
+            continue
+        try:
+            return TokenLookup(token=decrypt(credential.secret), credential=credential)
+        except InvalidToken:
+            problem = problem or UNREADABLE
+    return TokenLookup(credential=candidates[0], problem=problem)
+
+
+@sensitive_variables()
 def app_credentials_for(platform: Platform, *, today: date | None = None) -> TokenLookup:
     """The platform's app credentials ("client key:secret", registered for every account of it), which
     a refresh token needs beside it (TikTok)."""

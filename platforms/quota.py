@@ -4,8 +4,9 @@ Google gives a project 10,000 units a day (YOUTUBE_DAILY_QUOTA), reset at midnig
 channels.list and playlistItems.list cost 1 unit, search.list 100. Every call the city makes — the
 status checks, the archive's reads, the lookalike search — spends from one counter in the shared
 cache (Redis), so that all workers see the same total. A call that would pass the quota (or the
-caller's own `budget`, a smaller share of it) is not made: it fails with a Japanese reason that
-says when the quota comes back.
+caller's own `budget`: the units its `purpose` may spend a day, such as the lookalike search's
+DISCOVERY_YOUTUBE_DAILY_UNITS, or a ceiling on the day's total) is not made: it fails with a
+Japanese reason that says when the quota comes back.
 
 Units are counted when a request is about to be sent, retries included: Google counts a request
 that failed too, so the counter errs on the side of spending, never of a refused day.
@@ -39,35 +40,66 @@ def resets_at(now: datetime | None = None) -> datetime:
     return datetime.combine(next_day, time(0), tzinfo=QUOTA_ZONE)
 
 
-def _key(day: date) -> str:
-    return f"platforms:quota:youtube:{day.isoformat()}"
+def _key(day: date, purpose: str = "") -> str:
+    return f"platforms:quota:youtube:{day.isoformat()}" + (f":{purpose}" if purpose else "")
 
 
-def spent_today(now: datetime | None = None) -> int:
-    """The units spent so far today (the dashboard shows it against YOUTUBE_DAILY_QUOTA)."""
-    return int(cache.get(_key(quota_day(now))) or 0)
+# What each purpose is called in a refusal (a purpose not named here is 「この処理」).
+PURPOSES = {"discovery": "なりすまし探し（似たアカウントの検索）"}
 
 
-def spend(method: str, *, budget: int | None = None, now: datetime | None = None) -> int:
+def spent_today(now: datetime | None = None, *, purpose: str = "") -> int:
+    """The units spent so far today (the dashboard shows it against YOUTUBE_DAILY_QUOTA); with
+    `purpose`, the units that purpose spent (against its own budget)."""
+    return int(cache.get(_key(quota_day(now), purpose)) or 0)
+
+
+def _take(key: str, units: int, now: datetime | None) -> int:
+    # The key outlives its day by one, so yesterday's total can still be read; add() never resets a count.
+    cache.add(key, 0, timeout=int((resets_at(now) - (now or timezone.now())).total_seconds()) + 24 * 3600)
+    return cache.incr(key, units)  # atomic in Redis: two workers cannot both take the last unit
+
+
+def spend(method: str, *, purpose: str = "", budget: int | None = None, now: datetime | None = None) -> int:
     """Count one call of `method` (a Data API method, COSTS) before it is made, and return today's total.
 
     QuotaExhausted, nothing counted, when the call would take the day past YOUTUBE_DAILY_QUOTA, or past
-    `budget` — the total a caller lets the day reach (a search may spend only what the checks leave)."""
+    `budget`:
+    - with a `purpose` (e.g. "discovery"), the units that purpose may spend a day, counted apart as well
+      as in the day's total: the lookalike search keeps within its own share and leaves the rest to the
+      status checks and the archive, however early in the day it runs;
+    - without one, the total a caller lets the day reach (a call may spend only what the others leave).
+    """
     units = COSTS[method]
-    limit = settings.YOUTUBE_DAILY_QUOTA if budget is None else min(budget, settings.YOUTUBE_DAILY_QUOTA)
-    key = _key(quota_day(now))
-    # The key outlives its day by one, so yesterday's total can still be read; add() never resets a count.
-    cache.add(key, 0, timeout=int((resets_at(now) - (now or timezone.now())).total_seconds()) + 24 * 3600)
-    total = cache.incr(key, units)  # atomic in Redis: two workers cannot both take the last unit
+    quota = settings.YOUTUBE_DAILY_QUOTA
+    day = quota_day(now)
+    if not purpose and budget is not None and budget < quota:
+        limit, own = budget, True
+    else:
+        limit, own = quota, False
+    total = _take(_key(day), units, now)
     if total > limit:
-        cache.decr(key, units)
-        raise QuotaExhausted(_refusal(limit, budget is not None and limit < settings.YOUTUBE_DAILY_QUOTA, now))
+        cache.decr(_key(day), units)
+        raise QuotaExhausted(_refusal(limit, own, now))
+    if purpose and budget is not None:
+        share = _take(_key(day, purpose), units, now)
+        if share > budget:
+            cache.decr(_key(day, purpose), units)
+            cache.decr(_key(day), units)
+            raise QuotaExhausted(_refusal(budget, True, now, purpose=purpose))
+    elif purpose:
+        _take(_key(day, purpose), units, now)
     return total
 
 
-def _refusal(limit: int, own_budget: bool, now: datetime | None) -> str:
+def _refusal(limit: int, own_budget: bool, now: datetime | None, *, purpose: str = "") -> str:
     back = timezone.localtime(resets_at(now))
-    what = f"この処理に割り当てた本日の分（{limit:,}ユニット）" if own_budget else f"1日の割り当て（{limit:,}ユニット）"
+    if purpose:
+        what = f"{PURPOSES.get(purpose, 'この処理')}に割り当てた本日の分（{limit:,}ユニット）"
+    elif own_budget:
+        what = f"この処理に割り当てた本日の分（{limit:,}ユニット）"
+    else:
+        what = f"1日の割り当て（{limit:,}ユニット）"
     return (
         f"YouTube Data APIの{what}を使い切ったため、問い合わせていません。"
         f"{back.month}月{back.day}日 {back:%H:%M}（日本時間）に戻ります"

@@ -86,13 +86,22 @@ def bluesky_feed_page(items, cursor=None):
     return {"feed": list(items), **({"cursor": cursor} if cursor else {})}
 
 
+def bluesky_actor(did, handle, name, bio="", *, avatar=None, created_at=None):
+    """One app.bsky.actor.defs#profileView, as searchActors lists them (avatar and createdAt optional)."""
+    actor = {"did": did, "handle": handle, "displayName": name, "description": bio, "labels": []}
+    if avatar is not None:
+        actor["avatar"] = avatar
+    if created_at is not None:
+        actor["createdAt"] = created_at
+    actor["indexedAt"] = "2026-11-01T00:00:00.000Z"
+    return actor
+
+
 def bluesky_actors(*actors, cursor=None):
-    """app.bsky.actor.searchActors's output: {cursor?, actors: [app.bsky.actor.defs#profileView]}."""
+    """app.bsky.actor.searchActors's output: {cursor?, actors: [app.bsky.actor.defs#profileView]};
+    each actor a (did, handle, name, bio) tuple or a bluesky_actor()."""
     return {
-        "actors": [
-            {"did": did, "handle": handle, "displayName": name, "description": bio, "labels": []}
-            for did, handle, name, bio in actors
-        ],
+        "actors": [actor if isinstance(actor, dict) else bluesky_actor(*actor) for actor in actors],
         **({"cursor": cursor} if cursor else {}),
     }
 
@@ -203,6 +212,62 @@ def youtube_channel_ids(channel_id):
         "etag": "inventedEtagIds",
         "pageInfo": {"totalResults": len(items), "resultsPerPage": 5},
         "items": items,
+    }
+
+
+def youtube_search_channel(channel_id, title, *, description="", published_at="2026-10-01T00:00:00Z", avatar=None):
+    """One youtube#searchResult of search.list?part=snippet&type=channel: id.channelId and its snippet."""
+    thumbnail = avatar or f"https://yt3.example.invalid/{channel_id}/default.jpg"
+    return {
+        "kind": "youtube#searchResult",
+        "etag": f"inventedEtag{channel_id[-4:]}",
+        "id": {"kind": "youtube#channel", "channelId": channel_id},
+        "snippet": {
+            "publishedAt": published_at,
+            "channelId": channel_id,
+            "title": title,
+            "description": description,
+            "thumbnails": {
+                "default": {"url": thumbnail},
+                "medium": {"url": thumbnail.replace("default", "medium")},
+                "high": {"url": thumbnail.replace("default", "high")},
+            },
+            "channelTitle": title,
+            "liveBroadcastContent": "none",
+            "publishTime": published_at,
+        },
+    }
+
+
+def youtube_search(items, *, next_page_token=None):
+    """search.list's youtube#searchListResponse."""
+    body = {
+        "kind": "youtube#searchListResponse",
+        "etag": "inventedEtagSearch",
+        "regionCode": "JP",
+        "pageInfo": {"totalResults": len(items), "resultsPerPage": 25},
+        "items": list(items),
+    }
+    if next_page_token:
+        body["nextPageToken"] = next_page_token
+    return body
+
+
+def youtube_channel_handles(*pairs):
+    """channels.list?part=snippet&id=a,b: each channel's snippet with its customUrl (@handle)."""
+    return {
+        "kind": "youtube#channelListResponse",
+        "etag": "inventedEtagHandles",
+        "pageInfo": {"totalResults": len(pairs), "resultsPerPage": 50},
+        "items": [
+            {
+                "kind": "youtube#channel",
+                "etag": "inventedEtagH",
+                "id": cid,
+                "snippet": {"title": "", "customUrl": f"@{h}"},
+            }
+            for cid, h in pairs
+        ],
     }
 
 
@@ -461,6 +526,48 @@ def x_suspended(username=X_USERNAME):
     }
 
 
+def x_search_user(user_id, username, name, *, description="", created_at="2026-11-01T00:00:00.000Z", image=None):
+    """One user of GET /2/users/search?user.fields=created_at,description,profile_image_url."""
+    return {
+        "id": user_id,
+        "name": name,
+        "username": username,
+        "created_at": created_at,
+        "description": description,
+        "profile_image_url": image or f"https://pbs.example.invalid/profile_images/{user_id}/normal.jpg",
+        "protected": False,
+    }
+
+
+def x_users_search(users, *, next_token=None):
+    """GET /2/users/search's answer: {data: [user], meta: {result_count, next_token?}}."""
+    meta = {"result_count": len(users), **({"next_token": next_token} if next_token else {})}
+    return {"data": list(users), "meta": meta} if users else {"meta": meta}
+
+
+def x_client_forbidden():
+    """The 403 of an app whose access level does not include the endpoint (reason client-not-enrolled)."""
+    return {
+        "client_id": "00000000",
+        "detail": "This app is not enrolled for this endpoint (invented text).",
+        "registration_url": "https://developer.x.com/en/portal/product",
+        "title": "Client Forbidden",
+        "required_enrollment": "Appropriate Level of API Access",
+        "reason": "client-not-enrolled",
+        "type": "https://api.twitter.com/2/problems/client-forbidden",
+    }
+
+
+def x_unsupported_authentication():
+    """The 403 of an endpoint that does not take an app-only bearer token (user context only)."""
+    return {
+        "title": "Unsupported Authentication",
+        "detail": "Application-only authentication is not accepted here (invented text).",
+        "type": "https://api.twitter.com/2/problems/unsupported-authentication",
+        "status": 403,
+    }
+
+
 def x_problem(status=429, title="Too Many Requests", detail="Too Many Requests"):
     """A request-level problem (RFC 7807 style): {"title", "detail", "type", "status"}."""
     return {"title": title, "detail": detail, "type": "about:blank", "status": status}
@@ -670,3 +777,21 @@ GIF_BYTES = b"GIF89a\x01\x00\x01\x00" + b"\x00" * 32
 WEBP_BYTES = b"RIFF\x40\x00\x00\x00WEBPVP8 " + b"\x00" * 56
 MP4_BYTES = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00" + b"\x00" * 64
 PDF_BYTES = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + b"\x00" * 32
+
+
+def profile_page(name, description, *, identifier="", links=("https://www.city.komae.tokyo.jp/",)):
+    """A public profile page in the schema.org shape the generic reader takes: ProfilePage JSON-LD with a
+    mainEntity Person, Open Graph tags, links in the body."""
+    import html as _html
+    import json as _json
+
+    entity = {"@type": "Person", "name": name, "identifier": identifier, "description": description}
+    data = {"@context": "https://schema.org", "@type": "ProfilePage", "mainEntity": entity}
+    anchors = "".join(f'<a href="{_html.escape(link)}">{_html.escape(link)}</a>' for link in links)
+    return (
+        f"<!doctype html><html><head><title>{_html.escape(name)}</title>"
+        f'<meta property="og:title" content="{_html.escape(name)}">'
+        f'<meta property="og:description" content="{_html.escape(description)}">'
+        f'<script type="application/ld+json">{_json.dumps(data, ensure_ascii=False)}</script>'
+        f"</head><body>{anchors}</body></html>"
+    )

@@ -7,10 +7,23 @@ now belongs to someone else (なりすまし) or was moved (乗っ取り) — G-
 
 import re
 from dataclasses import replace
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
+
+from accounts.handles import handle_problem
 
 from ..checks import ApiAdapter, Capability, CheckError, Gone, ProfileState, Target, register, segment, short_code
-from ..reads import FoundAccount, Post, PostPage, items_of, make_post, next_cursor
+from ..reads import (
+    FoundPage,
+    Post,
+    PostPage,
+    found_items,
+    items_of,
+    make_found,
+    make_post,
+    next_cursor,
+    text_of,
+    token_of,
+)
 
 # XRPC errors that mean the account itself is not there (the lexicon's error names).
 GONE_ERRORS = {
@@ -48,16 +61,7 @@ class BlueskyAdapter(ApiAdapter):
         )
         if feed.status != 200:
             raise self._error(feed)
-        description = str(profile.get("description") or "")
-        return ProfileState(
-            reachable=True,
-            http_status=reply.status,
-            display_name=str(profile.get("displayName") or "").strip()[:200],
-            platform_account_id=did[:100],
-            last_post=_latest_post(feed.json())[:100],
-            profile_text=description[:2000],
-            links=_URL.findall(description)[:50],
-        )
+        return _state(reply.status, profile, _latest_post(feed.json()))
 
     def posts_target(self, account) -> Target:
         """By the DID once a check has read it: a handle can pass to someone else, the DID cannot (G-4-3-カ)."""
@@ -78,28 +82,64 @@ class BlueskyAdapter(ApiAdapter):
         posts = tuple(post for item in items_of(body.get("feed")) if (post := _post(item)) is not None)
         return PostPage(posts, next_cursor(body.get("cursor"), cursor), reply.content)
 
-    def search_accounts(self, target: Target, http, query: str, *, limit: int = 25) -> list[FoundAccount]:
-        reply = http.get(self.url(target, "/xrpc/app.bsky.actor.searchActors", q=query, limit=limit))
+    def search_accounts(self, target: Target, http, query: str, *, limit: int = 25, cursor: str = "") -> FoundPage:
+        """One page of app.bsky.actor.searchActors (q, limit ≤ 100, cursor): app.bsky.actor.defs#profileView
+        items, each with its avatar and createdAt."""
+        path = "/xrpc/app.bsky.actor.searchActors"
+        reply = http.get(self.url(target, path, q=query, limit=min(limit, 100), cursor=cursor or None))
         if reply.status != 200:
             raise self._error(reply)
         body = reply.json()
-        actors = body.get("actors") if isinstance(body, dict) else None
-        if not isinstance(actors, list):
+        if not isinstance(body, dict):
             raise CheckError("APIの応答にアカウントの一覧がありません")
         found = []
-        for actor in actors:
-            if isinstance(actor, dict) and actor.get("did") and actor.get("handle"):
-                handle = _str(actor["handle"])[:253]
-                found.append(
-                    FoundAccount(
-                        handle=handle,
-                        display_name=_str(actor.get("displayName")).strip()[:200],
-                        platform_account_id=_str(actor["did"])[:100],
-                        profile_url=f"https://bsky.app/profile/{segment(handle)}",
-                        description=_str(actor.get("description"))[:2000],
-                    )
-                )
-        return found
+        for actor in found_items(body.get("actors")):
+            if not isinstance(actor, dict) or not _str(actor.get("handle")):
+                continue
+            handle = _str(actor["handle"])[:253]
+            account = make_found(
+                handle=handle,
+                display_name=actor.get("displayName"),
+                platform_account_id=actor.get("did"),
+                profile_url=f"https://bsky.app/profile/{segment(handle)}",
+                description=actor.get("description"),
+                avatar_url=actor.get("avatar"),
+                created_at=actor.get("createdAt"),
+            )
+            if account is not None:
+                found.append(account)
+        return FoundPage(tuple(found), next_cursor(body.get("cursor"), ""))
+
+    def found_target(self, platform, url: str, *, account_id: str = "") -> Target:
+        """The AppView, asked about the account behind https://bsky.app/profile/<handle or DID> — by its DID
+        when a search gave it (the handle may have moved on since)."""
+        page = super().found_target(platform, url, account_id=account_id)
+        if page.refused:
+            return page
+        actor = account_id if _DID.fullmatch(account_id or "") else _profile_actor(page.public_url)
+        if not actor:
+            return replace(page, refused="BlueskyのプロフィールのURL（https://bsky.app/profile/…）ではありません")
+        return replace(self.platform_target(platform, token=""), actor=actor, public_url=page.public_url)
+
+    def read_found(self, target: Target, http, *, posts: int = 20):
+        """app.bsky.actor.getProfile, then the newest posts of app.bsky.feed.getAuthorFeed (replies included:
+        an impersonator answers residents). A taken-down account is a reading too, with the answer that says so."""
+        reply = http.get(self.url(target, "/xrpc/app.bsky.actor.getProfile", actor=target.actor))
+        if reply.status != 200:
+            error = self._error(reply)
+            if isinstance(error, Gone):
+                return ProfileState(reachable=False, http_status=reply.status, gone=True, error=str(error)), None, ""
+            raise error
+        profile = reply.json()
+        if not isinstance(profile, dict) or not token_of(profile.get("did")):
+            raise CheckError("APIの応答にDIDがありません")
+        try:
+            page = self.read_posts(replace(target, actor=profile["did"]), http, limit=posts)
+        except CheckError as exc:  # the profile is evidence enough; the reading says what is missing
+            return _state(reply.status, profile, ""), None, f"投稿は読めませんでした（{exc}）"
+        page = PostPage(page.posts, "", page.raw)  # the newest posts only: the capture reads no further
+        latest = page.posts[0].published if page.posts else ""
+        return _state(reply.status, profile, latest), page, ""
 
     @staticmethod
     def _error(reply) -> CheckError:
@@ -115,6 +155,34 @@ class BlueskyAdapter(ApiAdapter):
             return Gone("アカウントが見つかりません（Profile not found）")
         code = short_code(code)  # the XRPC error name; never its message (issue 20)
         return CheckError(f"APIがエラーを返しました（HTTP {reply.status} {code}）".replace(" ）", "）"))
+
+
+_DID = re.compile(r"did:(plc|web):[A-Za-z0-9._:%-]{1,200}")
+
+
+def _profile_actor(url: str) -> str:
+    """The handle or DID of https://bsky.app/profile/<actor>[/…], if it is one; else ""."""
+    parts = urlsplit(url).path.split("/")
+    if len(parts) < 3 or parts[1] != "profile":
+        return ""
+    actor = unquote(parts[2])
+    if _DID.fullmatch(actor):
+        return actor
+    return "" if handle_problem("bluesky", actor) else actor
+
+
+def _state(status: int, profile: dict, latest: str) -> ProfileState:
+    """A profile (app.bsky.actor.defs#profileViewDetailed) as a reading."""
+    description = text_of(profile.get("description"), 2000)
+    return ProfileState(
+        reachable=True,
+        http_status=status,
+        display_name=text_of(profile.get("displayName"), 200).strip(),
+        platform_account_id=str(profile["did"])[:100],
+        last_post=str(latest or "")[:100],
+        profile_text=description,
+        links=_URL.findall(description)[:50],
+    )
 
 
 def _str(value) -> str:

@@ -4,7 +4,7 @@ The page ID is the account's permanent ID and what the API is asked about (a pag
 change or be taken): without a registered ID there is nothing to ask, and the check says so.
 """
 
-from ..checks import register
+from ..checks import RESIDENTS_REPORT, register
 from ..reads import make_post
 from ._graph import GRAPH_VERSION, GraphNodeAdapter, attachments_of, links_in
 
@@ -16,6 +16,10 @@ class FacebookAdapter(GraphNodeAdapter):
     plain = "Facebookページの公開情報（API）で確認"
     credential_kinds = ("access_token",)
     id_label = "ページID"
+    search_unavailable = (
+        "Facebookのページ検索はMetaの審査（Page Public Metadata Access）が要り、市のアプリでは使えません"
+    )
+    search_alternative = f"{RESIDENTS_REPORT}。Metaへはなりすましの報告窓口から知らせます"
     need = "Facebookページのアクセストークン（pages_read_engagement）"
     fields = "id,name,username,about,link,website"
     edge, edge_time, text_field = "posts", "created_time", "about"

@@ -4,7 +4,7 @@ The IG user ID is the account's permanent ID and what the API is asked about; wi
 ID the check says so. Only business and creator accounts linked to a Facebook page are readable.
 """
 
-from ..checks import register
+from ..checks import RESIDENTS_REPORT, register
 from ..reads import make_post
 from ._graph import GRAPH_VERSION, GraphNodeAdapter, links_in
 
@@ -16,6 +16,10 @@ class InstagramAdapter(GraphNodeAdapter):
     plain = "Instagramの公開情報（API）で確認"
     credential_kinds = ("access_token",)
     id_label = "InstagramのユーザーID"
+    search_unavailable = (
+        "Instagram Graph APIには、名前でアカウントを探す機能がありません（ユーザー名を指定した照会だけ）"
+    )
+    search_alternative = f"{RESIDENTS_REPORT}。Metaへはなりすましの報告窓口から知らせます"
     need = "Instagramのアクセストークン（instagram_basic・pages_read_engagement）"
     fields = "id,username,name,biography,website,media_count"
     edge, edge_time, text_field = "media", "timestamp", "biography"

@@ -17,7 +17,16 @@ outbound guard, the size cap, the concurrency cap and the 429 handling.
 
 from core.outbound import rebase
 
-from ..checks import ApiAdapter, CheckError, GenericAdapter, ProfileState, Target, register, short_code
+from ..checks import (
+    RESIDENTS_REPORT,
+    ApiAdapter,
+    CheckError,
+    GenericAdapter,
+    ProfileState,
+    Target,
+    register,
+    short_code,
+)
 from ._credential import bearer, body_of, same_handle
 
 NEED = "LINE公式アカウントのチャネルアクセストークン（Messaging API）"
@@ -30,6 +39,8 @@ class LineAdapter(ApiAdapter):
     plain = "LINE公式アカウントの情報（API）で確認"
     credential_kinds = ("channel_access_token",)
     default_base = "https://api.line.me"
+    search_unavailable = "LINEのAPIには、名前で公式アカウントを探す機能がありません"
+    search_alternative = f"{RESIDENTS_REPORT}。LINEアプリで名前を検索して確かめることもできます"
 
     def target(self, account) -> Target:
         return self.handle_target(account, need=NEED)

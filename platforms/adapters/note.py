@@ -7,9 +7,24 @@ another note ID is said in the reading instead.
 """
 
 import re
+from dataclasses import replace
 from urllib.parse import urlsplit
 
-from ..checks import ApiAdapter, Capability, CheckError, Gone, Http, ProfileState, Target, register, segment, short_code
+from accounts.handles import handle_problem
+
+from ..checks import (
+    RESIDENTS_REPORT,
+    ApiAdapter,
+    Capability,
+    CheckError,
+    Gone,
+    Http,
+    ProfileState,
+    Target,
+    register,
+    segment,
+    short_code,
+)
 from ..reads import PostPage
 from .feeds import feed_posts, newest_entry_time, parse_feed
 
@@ -24,6 +39,8 @@ class NoteAdapter(ApiAdapter):
     plain = "noteの公開記事の一覧で確認"
     default_base = "https://note.com"
     media_hosts = ("assets.st-note.com",)  # the articles' header images
+    search_unavailable = "noteには、名前でクリエイターを探す公開のAPIがありません"
+    search_alternative = f"{RESIDENTS_REPORT}。note上で名前を検索して確かめることもできます"
 
     def target(self, account) -> Target:
         handle = (account.handle or "").strip().lstrip("@")
@@ -45,8 +62,31 @@ class NoteAdapter(ApiAdapter):
         reply, feed = self._feed(target, http)
         return PostPage(feed_posts(feed, _article_key)[:limit], "", reply.content)
 
+    def found_target(self, platform, url: str, *, account_id: str = "") -> Target:
+        """The creator's RSS, for a page https://note.com/<note ID>[/…] that is not the city's."""
+        page = super().found_target(platform, url, account_id=account_id)
+        if page.refused:
+            return page
+        actor = urlsplit(url).path.strip("/").split("/")[0]
+        if not actor or handle_problem("note", actor):
+            return replace(page, refused="noteのクリエイターのページのURL（https://note.com/<note ID>）ではありません")
+        return replace(self.platform_target(platform, token=""), actor=actor, public_url=url)
+
+    def read_found(self, target: Target, http: Http, *, posts: int = 20):
+        """The RSS once: the creator's name, profile text and newest articles."""
+        try:
+            reply, feed = self._feed(target, http)
+        except Gone as exc:
+            return ProfileState(reachable=False, gone=True, error=str(exc)), None, ""
+        page = PostPage(feed_posts(feed, _article_key)[:posts], "", reply.content)
+        return self._state(target, reply, feed), page, ""
+
     def read(self, target: Target, http: Http) -> ProfileState:
         reply, feed = self._feed(target, http)
+        return self._state(target, reply, feed)
+
+    @staticmethod
+    def _state(target: Target, reply, feed) -> ProfileState:
         channel = feed.feed
         description = str(channel.get("subtitle") or channel.get("description") or "")
         link = str(channel.get("link") or "")

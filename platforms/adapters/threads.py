@@ -43,6 +43,7 @@ class ThreadsAdapter(ApiAdapter):
     credential_kinds = ("access_token",)
     default_base = "https://graph.threads.com"  # the reference's host (graph.threads.net is the former one)
     media_hosts = META_MEDIA_HOSTS
+    search_unavailable = "Threads APIで読めるのはトークンの持ち主のアカウントだけで、名前で探す機能がありません"
 
     def target(self, account) -> Target:
         return self.handle_target(account, need=NEED)

@@ -59,6 +59,7 @@ class TiktokAdapter(ApiAdapter):
     credential_kinds = ("access_token", "refresh_token", "client_credentials")
     default_base = "https://open.tiktokapis.com"
     capabilities = frozenset({Capability.READ_PROFILE, Capability.READ_POSTS})
+    search_unavailable = "TikTokの公開APIには、名前でアカウントを探す機能がありません（Research APIは研究者向けです）"
     # The covers' CDN (p16-sign-va.tiktokcdn.com, p19-sign.tiktokcdn-us.com, …; cover URLs expire in hours).
     media_hosts = ("tiktokcdn.com", "tiktokcdn-us.com")
 

@@ -11,12 +11,27 @@ account's permanent ID when the city registered it (else the ID the username has
 text (a long post's whole `note_tweet`), links, media and `edit_history_tweet_ids` — an edit is a
 post of its own on X, and the history ties its versions together. Reposts of others' posts are left
 out (`exclude=retweets`). X bills reads per request: the archive asks for full pages.
+
+The lookalike search (issue 23) asks GET /2/users/search with the same token. X's reference offers
+it to some access levels only (Pro and above when it was written, user-context authentication): a 403
+is the city's access not allowing it, said so, and the dashboard shows the residents' reports instead.
 """
 
 from dataclasses import replace
 
-from ..checks import ApiAdapter, Capability, CheckError, Gone, ProfileState, Target, register, segment, short_code
-from ..reads import PostPage, items_of, make_post, next_cursor, token_of
+from ..checks import (
+    RESIDENTS_REPORT,
+    ApiAdapter,
+    Capability,
+    CheckError,
+    Gone,
+    ProfileState,
+    Target,
+    register,
+    segment,
+    short_code,
+)
+from ..reads import FoundPage, PostPage, found_items, items_of, make_found, make_post, next_cursor, token_of
 from ._credential import bearer, body_of
 from ._graph import links_in
 
@@ -26,12 +41,14 @@ NOT_FOUND = "https://api.twitter.com/2/problems/resource-not-found"
 TWEET_FIELDS = "created_at,entities,attachments,edit_history_tweet_ids,note_tweet"
 MEDIA_FIELDS = "url,preview_image_url,type"
 MAX_RESULTS = (5, 100)  # the timeline's max_results bounds
+SEARCH_FIELDS = "id,name,username,created_at,description,profile_image_url"
 
 
 @register("x")
 class XAdapter(ApiAdapter):
     name = "x"
-    capabilities = frozenset({Capability.READ_PROFILE, Capability.READ_POSTS})
+    capabilities = frozenset({Capability.READ_PROFILE, Capability.READ_POSTS, Capability.SEARCH_ACCOUNTS})
+    search_alternative = f"市のX APIの利用でユーザー検索が使えないときは、{RESIDENTS_REPORT}"
     interface = "X API v2 users/by/username・users/:id/tweets（ベアラートークン）"
     plain = "Xの公開情報（API）で確認"
     credential_kinds = ("bearer_token",)
@@ -108,6 +125,59 @@ class XAdapter(ApiAdapter):
         posts = tuple(post for item in items_of(body.get("data", [])) if (post := _tweet(item, media)) is not None)
         meta = body.get("meta") if isinstance(body.get("meta"), dict) else {}
         return PostPage(posts, next_cursor(meta.get("next_token"), cursor), reply.content)
+
+    def search_accounts(self, target: Target, http, query: str, *, limit: int = 25, cursor: str = "") -> FoundPage:
+        """GET /2/users/search (query, max_results, next_token) with the city's token. X offers it to some
+        access levels and authentications only: a 403 says the city's access does not allow it."""
+        reply = http.get(
+            self.url(
+                target,
+                "/2/users/search",
+                query=query,
+                max_results=min(max(limit, 1), MAX_RESULTS[1]),
+                next_token=cursor or None,
+                **{"user.fields": SEARCH_FIELDS},
+            ),
+            headers=bearer(target),
+        )
+        body = reply.json() if reply.status == 200 else body_of(reply)
+        if reply.status == 403:
+            raise CheckError(_search_refused(body))
+        if not isinstance(body, dict):
+            raise CheckError("APIの応答の形が違います（JSONのオブジェクトではありません）")
+        if reply.status != 200:
+            raise _error(reply, body)
+        found = []
+        for user in found_items(body.get("data", [])):
+            if not isinstance(user, dict):
+                continue
+            username = token_of(user.get("username"), 50)
+            account = make_found(
+                handle=username,
+                display_name=user.get("name"),
+                platform_account_id=user.get("id"),
+                profile_url=f"https://x.com/{segment(username)}" if username else "",
+                description=user.get("description"),
+                avatar_url=user.get("profile_image_url"),
+                created_at=user.get("created_at"),
+            )
+            if account is not None and username:
+                found.append(account)
+        meta = body.get("meta") if isinstance(body.get("meta"), dict) else {}
+        return FoundPage(tuple(found), next_cursor(meta.get("next_token"), ""))
+
+
+def _search_refused(body: dict) -> str:
+    """X's 403 for the user search: the app's access level (client-not-enrolled) or the kind of token
+    (unsupported-authentication, an app-only bearer token where user context is required)."""
+    problems = body.get("errors") if isinstance(body.get("errors"), list) else [body]
+    problem = problems[0] if problems and isinstance(problems[0], dict) else {}
+    code = short_code(str(problem.get("reason") or problem.get("type") or "").rsplit("/", 1)[-1])
+    status = f"HTTP 403・{code}" if code else "HTTP 403"
+    return (
+        f"市のX APIの利用（アクセスレベル・認証の種類）ではユーザー検索が使えません（{status}）。"
+        "X Developer Portalの契約を確認してください"
+    )
 
 
 def _tweet(item, media: dict):

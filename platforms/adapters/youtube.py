@@ -17,16 +17,19 @@ that would pass it is not made.
 """
 
 import re
-from dataclasses import dataclass
-from urllib.parse import urlencode
+from dataclasses import dataclass, replace
+from urllib.parse import urlencode, urlsplit
 
+from django.conf import settings
 from django.views.decorators.debug import sensitive_variables
 
 from .. import quota
 from ..checks import (
+    RESIDENTS_REPORT,
     ApiAdapter,
     Capability,
     CheckError,
+    GenericAdapter,
     Gone,
     Http,
     ProfileState,
@@ -37,7 +40,17 @@ from ..checks import (
     segment,
     short_code,
 )
-from ..reads import MAX_PAGE, PostPage, items_of, make_post, next_cursor, text_of
+from ..reads import (
+    MAX_PAGE,
+    FoundPage,
+    PostPage,
+    found_items,
+    items_of,
+    make_found,
+    make_post,
+    next_cursor,
+    text_of,
+)
 from ._credential import kind_problem, token_for
 from .feeds import feed_posts, newest_entry_time, parse_feed
 
@@ -49,6 +62,7 @@ MAX_RESULTS = 50  # playlistItems.list's largest page
 THUMBNAILS = ("maxres", "standard", "high", "medium", "default")  # the largest first
 _URL = re.compile(r"https?://[^\s　）)」]+")
 _WHERE = "アカウントの「SNS上の固有ID」にチャンネルIDを登録してください"
+SEARCH_PURPOSE = "discovery"  # the lookalike search spends within DISCOVERY_YOUTUBE_DAILY_UNITS (platforms/quota.py)
 
 
 @dataclass(frozen=True)
@@ -63,13 +77,16 @@ class YouTubeTarget(Target):
 @register("youtube")
 class YouTubeAdapter(ApiAdapter):
     name = "youtube"
-    capabilities = frozenset({Capability.READ_PROFILE, Capability.READ_POSTS})
-    keyless = capabilities  # the feed needs no key; with one, channels.list adds what the feed cannot see
+    capabilities = frozenset({Capability.READ_PROFILE, Capability.READ_POSTS, Capability.SEARCH_ACCOUNTS})
+    # The feed needs no key; with one, channels.list adds what the feed cannot see. A search needs the key.
+    keyless = frozenset({Capability.READ_PROFILE, Capability.READ_POSTS})
+    search_alternative = f"APIキーを登録すると検索できます。それまでは{RESIDENTS_REPORT}"
     interface = "公開フィード feeds/videos.xml（キー不要）＋ Data API v3 channels.list（APIキー）"
     plain = "YouTubeの公開動画の一覧と公開情報（API）で確認"
     credential_kinds = ("api_key",)
     default_base = API_BASE
-    media_hosts = ("i.ytimg.com",)  # the videos' thumbnails (the videos themselves are not files to fetch)
+    # The videos' thumbnails (the videos themselves are not files to fetch), and the channels' pictures.
+    media_hosts = ("i.ytimg.com", "yt3.ggpht.com", "yt3.googleusercontent.com")
 
     @sensitive_variables()  # the API key (issue 20)
     def target(self, account) -> Target:
@@ -199,9 +216,101 @@ class YouTubeAdapter(ApiAdapter):
         return CheckError(f"フィードが HTTP 404、チャンネルのページも読めません（HTTP {page.status}）")
 
     @sensitive_variables()  # the URL carries the key
-    def _api_get(self, api: Target, http: Http, method: str, path: str, **query):
-        """A Data API call, counted against the daily quota before each try (none made past it)."""
-        return http.get(self.url(api, path, **query, key=api.token), before_each_try=lambda: quota.spend(method))
+    def _api_get(self, api: Target, http: Http, method: str, path: str, *, purpose: str = "", **query):
+        """A Data API call, counted against the daily quota before each try (none made past it); with a
+        `purpose`, against that purpose's own daily budget as well (the lookalike search's)."""
+        budget = settings.DISCOVERY_YOUTUBE_DAILY_UNITS if purpose == SEARCH_PURPOSE else None
+        return http.get(
+            self.url(api, path, **query, key=api.token),
+            before_each_try=lambda: quota.spend(method, purpose=purpose, budget=budget),
+        )
+
+    @sensitive_variables()  # the URL carries the key
+    def search_accounts(
+        self, target: Target, http: Http, query: str, *, limit: int = 25, cursor: str = ""
+    ) -> FoundPage:
+        """search.list (part=snippet, type=channel; 100 units) within the discovery budget, then one
+        channels.list (1 unit) for the results' @handles, which search results do not carry. Without the
+        handles (that call refused or failed) the channels are still found."""
+        reply = self._api_get(
+            target,
+            http,
+            "search.list",
+            "/youtube/v3/search",
+            purpose=SEARCH_PURPOSE,
+            part="snippet",
+            type="channel",
+            q=query,
+            maxResults=min(limit, MAX_RESULTS),
+            pageToken=cursor or None,
+        )
+        if reply.status != 200:
+            raise CheckError(
+                f"Data APIがエラーを返しました（HTTP {reply.status} {_reason(reply)}）".replace(" ）", "）")
+            )
+        body = reply.json()
+        if not isinstance(body, dict):
+            raise CheckError("APIの応答の形が違います（JSONのオブジェクトではありません）")
+        channels = [_found_channel(item) for item in found_items(body.get("items"))]
+        channels = [c for c in channels if c is not None]
+        handles = self._handles(target, http, [c.platform_account_id for c in channels])
+        channels = [replace(c, handle=handles.get(c.platform_account_id, "")) for c in channels]
+        return FoundPage(tuple(channels), next_cursor(body.get("nextPageToken"), ""))
+
+    @sensitive_variables()  # the URL carries the key
+    def _handles(self, target: Target, http: Http, ids: list[str]) -> dict[str, str]:
+        """The @handle (customUrl, without "@") of each channel, by ID; {} when they cannot be read."""
+        ids = [i for i in ids if CHANNEL_ID.fullmatch(i)][:MAX_RESULTS]
+        if not ids:
+            return {}
+        try:
+            reply = self._api_get(
+                target, http, "channels.list", "/youtube/v3/channels", purpose=SEARCH_PURPOSE, part="snippet",
+                id=",".join(ids), maxResults=MAX_RESULTS,
+            )  # fmt: skip
+            body = reply.json() if reply.status == 200 else {}
+        except CheckError:
+            return {}
+        items = body.get("items") if isinstance(body, dict) else None
+        handles = {}
+        for item in items if isinstance(items, list) else []:
+            snippet = item.get("snippet") if isinstance(item, dict) and isinstance(item.get("snippet"), dict) else {}
+            handle = text_of(snippet.get("customUrl"), 300).strip().lstrip("@")
+            if handle and isinstance(item.get("id"), str):
+                handles[item["id"]] = handle
+        return handles
+
+    def found_target(self, platform, url: str, *, account_id: str = "") -> Target:
+        """The channel's public page; its channel ID (a search's, or the one in a /channel/UC… URL) asks
+        the public feed for the newest videos."""
+        page = super().found_target(platform, url, account_id=account_id)
+        if page.refused:
+            return page
+        path_id = urlsplit(url).path.split("/")
+        found_id = account_id if CHANNEL_ID.fullmatch(account_id or "") else ""
+        if not found_id and len(path_id) > 2 and path_id[1] == "channel" and CHANNEL_ID.fullmatch(path_id[2]):
+            found_id = path_id[2]
+        return replace(page, actor=found_id)
+
+    def read_found(self, target: Target, http: Http, *, posts: int = 20):
+        state = GenericAdapter.read(self, target, http)
+        if not target.actor:
+            return state, None, "チャンネルID（UC…）がわからないため、動画の一覧は読んでいません"
+        base = platform_base(target.platform) or FEED_BASE
+        reply = http.get(f"{base}/feeds/videos.xml?" + urlencode({"channel_id": target.actor}))
+        if reply.status != 200:
+            return state, None, f"動画の一覧（公開フィード）を読めませんでした（HTTP {reply.status}）"
+        try:
+            feed = parse_feed(reply.text)
+        except CheckError as exc:
+            return state, None, f"動画の一覧（公開フィード）を読めませんでした（{exc}）"
+        videos = feed_posts(feed, lambda entry: str(entry.get("yt_videoid") or ""))
+        if not state.platform_account_id:
+            state.platform_account_id = target.actor
+        if not state.display_name:
+            state.display_name = text_of(feed.feed.get("title"), 200).strip()
+        state.last_post = state.last_post or newest_entry_time(feed)
+        return state, PostPage(videos[:posts], "", reply.content), ""
 
     def _uploads(self, api: Target, http: Http, *, cursor: str, limit: int) -> PostPage:
         """One page of the channel's uploads playlist, newest first."""
@@ -260,6 +369,30 @@ class YouTubeAdapter(ApiAdapter):
             state.platform_account_id = owner_id[:100]
             return [f"登録されたハンドル @{target.handle} は別のチャンネル（{owner_id[:40]}）のものです"]
         return [f"ハンドルが @{current} に変わりました"]
+
+
+def _found_channel(item):
+    """A channel of search.list (youtube#searchResult whose id.kind is youtube#channel), or None."""
+    if not isinstance(item, dict):
+        return None
+    ids = item.get("id") if isinstance(item.get("id"), dict) else {}
+    snippet = item.get("snippet") if isinstance(item.get("snippet"), dict) else {}
+    channel_id = ids.get("channelId") or snippet.get("channelId")
+    if ids.get("kind", "youtube#channel") != "youtube#channel" or not isinstance(channel_id, str):
+        return None
+    if not CHANNEL_ID.fullmatch(channel_id):
+        return None
+    thumbnails = snippet.get("thumbnails") if isinstance(snippet.get("thumbnails"), dict) else {}
+    default = thumbnails.get("default") if isinstance(thumbnails.get("default"), dict) else {}
+    return make_found(
+        handle="",
+        display_name=snippet.get("title") or snippet.get("channelTitle"),
+        platform_account_id=channel_id,
+        profile_url=f"https://www.youtube.com/channel/{channel_id}",
+        description=snippet.get("description"),
+        avatar_url=default.get("url"),
+        created_at=snippet.get("publishedAt"),
+    )
 
 
 def _video(item):

@@ -59,6 +59,38 @@ def test_an_adapter_that_declares_a_capability_implements_it():
             assert declared == implemented, f"{code}: {capability} declared={declared} implemented={implemented}"
 
 
-def test_only_bluesky_searches_accounts_so_far():
+def test_bluesky_youtube_and_x_search_accounts():
     searching = {code for code, a in checks.ADAPTERS.items() if Capability.SEARCH_ACCOUNTS in a.capabilities}
-    assert searching == {"bluesky"}
+    assert searching == {"bluesky", "youtube", "x"}
+
+
+@pytest.mark.parametrize(
+    ("code", "why"),
+    [
+        ("line", "LINEのAPIには、名前で公式アカウントを探す機能がありません"),
+        ("note", "noteには、名前でクリエイターを探す公開のAPIがありません"),
+        ("threads", "Threads APIで読めるのはトークンの持ち主のアカウントだけで、名前で探す機能がありません"),
+        ("facebook", "Facebookのページ検索はMetaの審査（Page Public Metadata Access）が要り、市のアプリでは使えません"),
+        (
+            "instagram",
+            "Instagram Graph APIには、名前でアカウントを探す機能がありません（ユーザー名を指定した照会だけ）",
+        ),
+        ("tiktok", "TikTokの公開APIには、名前でアカウントを探す機能がありません（Research APIは研究者向けです）"),
+    ],
+)
+def test_a_platform_without_search_says_why_and_what_the_city_does_instead(code, why):
+    """Issue 23: the dashboard shows both beside the platform."""
+    answer = checks.can_search(platform(code))
+    assert not answer and answer.reason == f"アカウントの検索はできません：{why}"
+    assert checks.search_alternative(platform(code)).startswith(
+        "住民からの通報（「なりすましを見つけたら」）で受け付けます"
+    )
+
+
+def test_a_search_with_a_key_is_possible_once_the_key_is_registered(dept_a, staff_a, admin):
+    account = AccountFactory(department=dept_a, manager=staff_a, platform=platform("youtube"), handle="komae")
+    answer = checks.can_search(platform("youtube"))
+    assert not answer and answer.reason.startswith("アカウントの検索はできません：APIの設定がありません")
+    assert checks.can(account, Capability.READ_POSTS)  # the public feed needs no key
+    register_token(admin, account, "AIzaInventedKeyForTheSearch-0001", kind="api_key")  # one channel's key
+    assert checks.can_search(platform("youtube"))  # any of the city's keys serves a search of public data
