@@ -16,7 +16,7 @@ from core.backup import backup_status
 from core.dates import current_fiscal_year
 from core.models import Notice
 from monitoring.permissions import can_see_unchecked_accounts
-from monitoring.selectors import accounts_not_checkable
+from monitoring.selectors import accounts_not_checkable, platform_proposal_panel
 from org import lockouts
 from org.permissions import can_view_lockouts
 from org.roles import sees_all
@@ -39,7 +39,7 @@ def dashboard(request):
         request,
         "portal/dashboard.html",
         {
-            "panels": account_panels(user=request.user),
+            "panels": _panels(request.user),
             "waiting_requests": list(requests_waiting_for(user=request.user)[:20]),
             "reviews_due": _reviews_due(request.user),
             "review_year": current_fiscal_year(),
@@ -58,6 +58,12 @@ def dashboard(request):
             "backup": backup_status() if can_see_backups(request.user) else None,
         },
     )
+
+
+def _panels(user) -> list:
+    """The boxes of what waits: the accounts' own, and monitoring's readings to register (G-4-3-カ, P-7-3)."""
+    proposals = platform_proposal_panel(user=user)
+    return account_panels(user=user) + ([proposals] if proposals is not None else [])
 
 
 def _reviews_due(user) -> list:
