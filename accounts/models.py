@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from core.dates import to_wareki
 from core.models import UndeletableModel, UndeletableQuerySet
 from core.outbound import OutboundRefused, check_url
 from core.protect import fixed, fixed_when, keep_forever
@@ -129,6 +130,14 @@ class VerificationStatus(models.TextChoices):
     APPLIED = "applied", "申請中"
     VERIFIED = "verified", "認証済"
     UNAVAILABLE = "unavailable", "認証制度なし"
+
+
+def platform_verification_words(verified: bool | None, read_on) -> str:
+    """P-7-3: what the platform itself showed of the badge, for the public (the registry, its exports):
+    「SNS上で認証を確認（令和8年6月1日）」; "" when no reading has said."""
+    if verified is None or read_on is None:
+        return ""
+    return f"{'SNS上で認証を確認' if verified else 'SNS上の認証表示なし'}（{to_wareki(read_on)}）"
 
 
 class Tone(models.TextChoices):
@@ -274,6 +283,14 @@ class OfficialAccount(PolicyChoices, UndeletableModel):
     verification_status = models.CharField(
         "認証の状況", max_length=20, choices=VerificationStatus.choices, default=VerificationStatus.NOT_APPLIED
     )
+    # P-7-3: the badge as the platform last stated it, read by a status check (monitoring) and never typed by
+    # hand: True or False, None until a reading says (or where the platform does not say); what was read;
+    # and the day of that reading. The registry shows it beside the staff's 認証の状況.
+    platform_verified = models.BooleanField("SNS上の認証表示", null=True, default=None, editable=False)
+    platform_verification_note = models.CharField("SNS上の認証表示の内容", max_length=200, blank=True, editable=False)
+    platform_verification_read_on = models.DateField(
+        "SNS上の認証表示を読み取った日", null=True, blank=True, editable=False
+    )
     homepage_url = models.URLField("市ホームページの掲載ページ", max_length=300, blank=True)
     linked_apps = models.TextField(
         "連携しているサードパーティー製アプリ", blank=True, help_text="1行に1つ（G-4-3-カ：乗っ取り時に解除）"
@@ -339,6 +356,10 @@ class OfficialAccount(PolicyChoices, UndeletableModel):
     @property
     def is_public(self) -> bool:
         return self.status in PUBLIC_STATUSES
+
+    @property
+    def platform_verification_words(self) -> str:
+        return platform_verification_words(self.platform_verified, self.platform_verification_read_on)
 
 
 class FollowerSnapshot(UndeletableModel):

@@ -47,6 +47,11 @@ def registry_row(account: OfficialAccount) -> dict:
         "status": account.status,
         "status_label": account.get_status_display(),
         "verification": account.get_verification_status_display(),
+        # P-7-3: the badge as the platform itself showed it at the last status check (None: not read, or
+        # the platform does not say), and that reading's day; the words say both.
+        "platform_verified": account.platform_verified if account.platform_verification_read_on else None,
+        "platform_verification_read_on": account.platform_verification_read_on,
+        "platform_verification": account.platform_verification_words,
         "homepage_url": account.homepage_url,
         "suspension_reason": account.suspension_reason,
         "notice_ends_on": account.notice_ends_on,
@@ -155,7 +160,8 @@ def _impersonation_verdict(query: str, ref, fakes: list) -> Verdict:
     message = (
         f"{settings.CITY_NAME}が{confirmed}に確認した、なりすましアカウントです。"
         f"{settings.CITY_NAME}の公式アカウント「{official.display_name}」"
-        f"（{official.platform.name} @{official.handle}）をまねています。フォローやメッセージへの返信、リンクの閲覧、個人情報の入力はしないでください。"
+        f"（{official.platform.name} @{official.handle}）をまねています。"
+        "フォローやメッセージへの返信、リンクの閲覧、個人情報の入力はしないでください。"
     )
     if fake.gone_at:
         gone = to_wareki(timezone.localdate(fake.gone_at))
@@ -271,6 +277,8 @@ CSV_COLUMNS = [
     ("suspension_reason", "停止の理由"),
     ("successor_label", "今後の情報提供元"),
     ("successor_url", "今後の情報提供元のURL"),
+    # P-7-3 (issue 23): added last, so that a reader of the columns above by position keeps working.
+    ("platform_verification", "SNS上の認証表示"),
 ]
 
 

@@ -16,6 +16,7 @@ from .models import (
     OfficialAccount,
     Platform,
     VerificationStatus,
+    platform_verification_words,
 )
 
 
@@ -70,6 +71,8 @@ REGISTRY_ENTRY_FIELDS = (
     "profile_url",
     "status",
     "verification_status",
+    "platform_verified",
+    "platform_verification_read_on",
     "notice_ends_on",
     "suspended_on",
     "suspension_reason",
@@ -104,6 +107,10 @@ def registry_entries(qs: QuerySet) -> list[dict]:
                 "status": row["status"],
                 "status_label": status_labels[row["status"]],
                 "verification_label": verification_labels[row["verification_status"]],
+                # P-7-3: beside the staff's 認証の状況, what the platform itself showed at the last reading.
+                "platform_verification": platform_verification_words(
+                    row["platform_verified"], row["platform_verification_read_on"]
+                ),
                 "notice_ends_on": row["notice_ends_on"],
                 "suspended_on": row["suspended_on"],
                 "suspension_reason": row["suspension_reason"],

@@ -420,6 +420,47 @@ def public_change_withdraw(*, change_id: int, actor) -> PublicChange:
     return change
 
 
+def platform_badge_words(verified: bool | None) -> str:
+    """P-7-3: the platform's badge in a word or two (the audit trail, the account page)."""
+    return {True: "認証あり", False: "認証なし"}.get(verified, "表示なし")
+
+
+@transaction.atomic
+def account_record_platform_verification(
+    *, account_id: int, verified: bool, note: str, read_on: date, actor
+) -> OfficialAccount:
+    """P-7-3: keep what the platform said of the account's verification badge at a reading (a status
+    check, `actor` its Job). The badge changing is audited; a later reading saying the same moves only
+    the date (at most once a day), not the record's 更新日時. Only a reading that says True or False comes
+    here: a platform that does not say leaves the last known answer, with its date."""
+    account = OfficialAccount.objects.select_for_update().get(pk=account_id)
+    note = note.strip()[:200]
+    changed = account.platform_verified is not verified or account.platform_verification_note != note
+    if not changed and account.platform_verification_read_on == read_on:
+        return account
+    # An update (not save): the record's 更新日時 is the staff's, and a reading is not a change by them.
+    OfficialAccount.objects.filter(pk=account.pk).update(
+        platform_verified=verified, platform_verification_note=note, platform_verification_read_on=read_on
+    )
+    if changed:
+        audit_record(
+            target=account,
+            actor=actor,
+            action=AuditEvent.Action.UPDATED,
+            summary=f"SNS上の認証表示を読み取り：{platform_badge_words(verified)}（P-7-3）",
+            changes={
+                _label_of("platform_verified"): [
+                    platform_badge_words(account.platform_verified),
+                    platform_badge_words(verified),
+                ],
+                _label_of("platform_verification_note"): [account.platform_verification_note, note],
+            },
+        )
+    account.platform_verified, account.platform_verification_note = verified, note
+    account.platform_verification_read_on = read_on
+    return account
+
+
 @transaction.atomic
 def account_record_followers(*, account_id: int, actor, recorded_on: date, count: int) -> FollowerSnapshot:
     """Record the follower count of a day; a second figure for the same day corrects the first."""

@@ -108,6 +108,10 @@ if DISCOVERY_YOUTUBE_DAILY_UNITS < 0:
     raise ImproperlyConfigured("DISCOVERY_YOUTUBE_DAILY_UNITS must be 0 or more (units a day).")
 # G-4-3-ア: remind the 管理者 when the last logged content check is older than this (days).
 CONTENT_CHECK_DAYS = env.int("CONTENT_CHECK_DAYS", default=30)
+# P-7-3: the 課長 is reminded to apply for an account's verification at most once in this many days.
+VERIFICATION_REMINDER_DAYS = env.int("VERIFICATION_REMINDER_DAYS", default=30)
+if VERIFICATION_REMINDER_DAYS < 1:
+    raise ImproperlyConfigured("VERIFICATION_REMINDER_DAYS must be 1 or more (days).")
 # Remind the 課長 this many days before a notice period ends (G-4-5-ウ).
 NOTICE_ENDING_DAYS = env.int("NOTICE_ENDING_DAYS", default=7)
 # Year-end reviews open in this month and stay open to the end of the 年度 (G-4-5-ア; 4 = all year).

@@ -49,6 +49,9 @@ class StatusCheck(UndeletableModel):
     error = models.CharField("エラー", max_length=200, blank=True)
     # Which adapter and interface read it (e.g. 「bluesky：AppView app.bsky.actor.getProfile…」).
     adapter = models.CharField("確認の方法", max_length=200, blank=True)
+    # P-7-3: the verification badge the platform showed; None when it (or the interface) does not say.
+    verified = models.BooleanField("SNS上の認証表示", null=True, default=None)
+    verification_note = models.CharField("SNS上の認証表示の内容", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "状態確認"
@@ -70,6 +73,87 @@ class StatusCheck(UndeletableModel):
     @property
     def anomaly_labels(self) -> list[str]:
         return [ANOMALIES[a][0] if a in ANOMALIES else a for a in self.anomalies]
+
+
+class PlatformProposal(UndeletableModel):
+    """What a status check read on the platform, proposed to the account's 課長 for the record, who confirms
+    it with one click or dismisses it: the permanent ID at the first good reading (G-4-3-カ), and 認証済
+    when the platform shows the badge (P-7-3). One pending per account and field; a value dismissed is
+    not proposed again (another value is)."""
+
+    class Field(models.TextChoices):
+        PLATFORM_ACCOUNT_ID = "platform_account_id", "SNS上の固有ID"
+        VERIFICATION_STATUS = "verification_status", "認証の状況"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "確認待ち"
+        CONFIRMED = "confirmed", "登録"
+        DISMISSED = "dismissed", "見送り"
+        SUPERSEDED = "superseded", "取消（登録内容が先に変わった）"
+
+    account = models.ForeignKey(
+        "accounts.OfficialAccount",
+        verbose_name="アカウント",
+        on_delete=models.PROTECT,
+        related_name="platform_proposals",
+    )
+    field = models.CharField("項目", max_length=30, choices=Field.choices)
+    value = models.CharField("読み取った値", max_length=100)
+    # The registered handle the reading asked about: confirmed only while the account still has it.
+    handle = models.CharField("読み取ったユーザー名", max_length=100)
+    note = models.CharField("読み取りの内容", max_length=200, blank=True)
+    source_check = models.ForeignKey(
+        StatusCheck, verbose_name="読み取った状態確認", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField("状態", max_length=10, choices=Status.choices, default=Status.PENDING)
+    proposed_at = models.DateTimeField("提案日時", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="判断した人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("判断日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "SNSの読み取りからの登録提案"
+        verbose_name_plural = "SNSの読み取りからの登録提案"
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "field"], condition=models.Q(status="pending"), name="one_pending_platform_proposal"
+            )
+        ]
+        triggers = [keep_forever(), fixed_when("OLD.status <> 'pending'")]
+
+    def __str__(self):
+        return f"{self.account}：{self.get_field_display()} {self.value_label}（{self.get_status_display()}）"
+
+    @property
+    def value_label(self) -> str:
+        if self.field == self.Field.VERIFICATION_STATUS:
+            from accounts.models import VerificationStatus
+
+            return dict(VerificationStatus.choices).get(self.value, self.value)
+        return self.value
+
+
+class VerificationReminder(UndeletableModel):
+    """P-7-3: when the 課長 was last reminded to apply for an account's verification (the daily mail
+    carries it once every VERIFICATION_REMINDER_DAYS, not every day)."""
+
+    account = models.OneToOneField(
+        "accounts.OfficialAccount", on_delete=models.PROTECT, primary_key=True, related_name="+"
+    )
+    reminded_on = models.DateField("通知した日")
+
+    class Meta:
+        triggers = [keep_forever()]
+
+    def __str__(self):
+        return f"{self.account} {self.reminded_on}"
 
 
 class Incident(UndeletableModel):

@@ -6,7 +6,13 @@ from django.urls import reverse
 
 from accounts.page import Action, Section, add_action, add_section
 
-from .permissions import can_log_content_check, can_request_check, can_see_check_interface
+from .permissions import (
+    can_decide_platform_proposal,
+    can_log_content_check,
+    can_request_check,
+    can_see_check_interface,
+)
+from .proposals import pending_proposals
 from .status import check_result_message, manual_run_key
 
 
@@ -35,6 +41,9 @@ def _sections_context(request, account) -> dict:
         "can_request_check": can_request_check(user, account),
         "show_interface": can_see_check_interface(user),
         "requested_check": requested,
+        # G-4-3-カ, P-7-3: what a status check read on the platform, waiting for the 課長.
+        "platform_proposals": pending_proposals(account),
+        "can_decide_proposals": can_decide_platform_proposal(user, account),
     }
 
 

@@ -72,3 +72,14 @@ def can_see_check_interface(user) -> bool:
     """Which interface a status check used, by its technical name (issue 20): the sysadmin, who
     registers the API tokens and answers for the interfaces; everyone else reads it in plain words."""
     return is_sysadmin(user)
+
+
+def can_decide_platform_proposal(user, account) -> bool:
+    """G-4-3-カ, P-7-3: the 課長 of the account's 課 registers what a status check read on the platform
+    (the permanent ID, 認証済) or dismisses it — the one who answers for the account (SPEC §1)."""
+    return has_role(user, Role.SECTION_HEAD) and _own_section(user, account)
+
+
+def ensure_can_decide_platform_proposal(user, account) -> None:
+    if not can_decide_platform_proposal(user, account):
+        raise PermissionDenied("SNSの読み取りからの登録の提案を確認できるのは、所管課の課長です。")

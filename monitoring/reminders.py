@@ -20,7 +20,7 @@ from core.notices import notify
 from org.roles import Role
 from platforms.credentials import credential_reminders_send
 
-from .models import ContentCheck, ReminderSent
+from .models import ContentCheck, ReminderSent, VerificationReminder
 from .permissions import ensure_can_log_content_check
 
 User = get_user_model()
@@ -82,13 +82,16 @@ def reminders_due(today: date) -> dict:
             lines.append(f"{account}：発言内容の定期確認（G-4-3-ア）")
         if account.password_changed_on is None or account.password_changed_on < password_limit:
             lines.append(f"{account}：パスワードの変更（最終変更から{settings.PASSWORD_CHANGE_DUE_DAYS}日以上）")
-        if account.platform.verification_available and account.verification_status in (
-            VerificationStatus.NOT_APPLIED,
-            VerificationStatus.APPLIED,
-        ):
+        if _verification_missing(account) and account.verification_status != VerificationStatus.VERIFIED:
             lines.append(f"{account}：認証の申請・確認（P-7-3：{account.get_verification_status_display()}）")
         for keeper in keepers:
             due[keeper].extend(lines)
+        # P-7-3: the 課長 too, but once every VERIFICATION_REMINDER_DAYS, not daily (a 課長 who keeps the
+        # account has the 管理者's line already).
+        heads_to_tell = [head for head in heads[account.department_id] if head not in keepers]
+        if heads_to_tell and _verification_missing(account) and _verification_reminder_claimed(account, today):
+            for head in heads_to_tell:
+                due[head].append(_verification_line(account))
     ending = OfficialAccount.objects.filter(
         status=AccountStatus.NOTICE, notice_ends_on__lte=today + timedelta(days=settings.NOTICE_ENDING_DAYS)
     ).select_related("platform")
@@ -99,6 +102,38 @@ def reminders_due(today: date) -> dict:
         for user, line in source(today, heads):
             due[user].append(line)
     return due
+
+
+def _verification_missing(account: OfficialAccount) -> bool:
+    """P-7-3: the platform has a verification program and the account is not verified on it: the record
+    says 未申請 or 申請中 (and the platform did not show the badge at the last reading, which would make
+    it a proposal to register instead), or says 認証済 while the last reading showed no badge."""
+    if not account.platform.verification_available:
+        return False
+    if account.verification_status in (VerificationStatus.NOT_APPLIED, VerificationStatus.APPLIED):
+        return account.platform_verified is not True
+    return account.verification_status == VerificationStatus.VERIFIED and account.platform_verified is False
+
+
+def _verification_line(account: OfficialAccount) -> str:
+    if account.verification_status == VerificationStatus.VERIFIED:
+        return f"{account}：登録は認証済ですが、{account.platform_verification_words}。SNSで確認してください（P-7-3）"
+    seen = f"、{account.platform_verification_words}" if account.platform_verification_words else ""
+    status = account.get_verification_status_display()
+    return f"{account}：{account.platform.name}の認証を申請してください（P-7-3：{status}{seen}）"
+
+
+def _verification_reminder_claimed(account: OfficialAccount, today: date) -> bool:
+    """Whether the 課長 is reminded of the account's verification today: the first time, then once every
+    VERIFICATION_REMINDER_DAYS. The day is claimed with a conditional update (two workers may run); a run
+    again the same day gives the same answer, so a mail that failed is sent complete the next time."""
+    reminder, created = VerificationReminder.objects.get_or_create(account=account, defaults={"reminded_on": today})
+    if created or reminder.reminded_on == today:
+        return True
+    due_since = today - timedelta(days=settings.VERIFICATION_REMINDER_DAYS)
+    return bool(
+        VerificationReminder.objects.filter(account=account, reminded_on__lte=due_since).update(reminded_on=today)
+    )
 
 
 def send_reminders(today: date) -> int:

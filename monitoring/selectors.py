@@ -3,10 +3,11 @@
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from accounts.models import AccountStatus, OfficialAccount
-from accounts.selectors import accounts_visible_to
+from accounts.selectors import PANEL_LIMIT, Panel, accounts_visible_to
+from org.roles import Role, has_role
 from platforms.redact import scrub
 
-from .models import StatusCheck
+from .models import PlatformProposal, StatusCheck
 
 
 def with_last_check(accounts: QuerySet[OfficialAccount]) -> QuerySet[OfficialAccount]:
@@ -47,4 +48,25 @@ def accounts_not_checkable(*, user, limit: int = 50) -> list[OfficialAccount]:
         qs.filter(last_outcome=StatusCheck.Outcome.ERROR)
         .select_related("platform", "department")
         .order_by("platform__sort_order", "department__sort_order", "handle_key")[:limit]
+    )
+
+
+def platform_proposal_panel(*, user):
+    """G-4-3-カ, P-7-3: the 課長's dashboard box of their 課's accounts with a reading of the platform to
+    register (a permanent ID, 認証済), as the box of public changes waiting for them (accounts.selectors)."""
+    if not has_role(user, Role.SECTION_HEAD) or user.department_id is None:
+        return None
+    qs = (
+        OfficialAccount.objects.filter(
+            department_id=user.department_id, platform_proposals__status=PlatformProposal.Status.PENDING
+        )
+        .distinct()
+        .select_related("platform", "department")
+    )
+    return Panel(
+        "SNSの読み取りから登録を待っている内容（固有ID・認証）",
+        "G-4-3-カ",
+        list(qs[:PANEL_LIMIT]),
+        qs.count(),
+        "登録を待っている読み取りはありません。",
     )

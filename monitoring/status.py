@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from accounts.models import AccountStatus, OfficialAccount
+from accounts.services import account_record_platform_verification
 from core.audit import Job, audit_record
 from core.models import AuditEvent
 from core.notices import notify
@@ -19,6 +20,7 @@ from platforms import checks
 
 from .incidents import ensure_steps
 from .models import ANOMALIES, Incident, StatusCheck
+from .proposals import good_reading, proposals_from_reading
 
 User = get_user_model()
 
@@ -118,11 +120,22 @@ def status_check_record(*, account_id: int, state: checks.ProfileState, run_key:
                 anomalies=found,
                 error=state.error.removeprefix("確認できず：")[:200],  # the outcome says 確認できず already
                 adapter=state.adapter[:200],
+                verified=state.verified if state.reachable else None,
+                verification_note=state.verification_note[:200] if state.reachable else "",
             )
     except IntegrityError:
         return StatusCheck.objects.get(run_key=run_key)
     for anomaly in found:
         _open_incident(account, anomaly, check)
+    if state.verified is not None and good_reading(account, state):  # P-7-3: the badge, for the registry
+        account_record_platform_verification(
+            account_id=account.pk,
+            verified=state.verified,
+            note=state.verification_note,
+            read_on=timezone.localdate(check.checked_at),
+            actor=Job.STATUS_CHECK,
+        )
+    proposals_from_reading(account, state, check)  # G-4-3-カ: the permanent ID; P-7-3: 認証済
     return check
 
 

@@ -14,4 +14,10 @@ urlpatterns = [
     path("content-check/<int:account_pk>/", views.content_check, name="content_check"),
     path("check-now/<int:account_pk>/", views.check_now, name="check_now"),
     path("check-now/<int:account_pk>/<uuid:run>/", views.check_result, name="check_result"),
+    # G-4-3-カ, P-7-3: what a status check read on the platform, registered or dismissed by the 課長.
+    path(
+        "platform-proposal/<int:account_pk>/<int:pk>/<slug:action>/",
+        views.platform_proposal,
+        name="platform_proposal",
+    ),
 ]

@@ -21,13 +21,14 @@ from core.errors import TransitionError
 from core.pdf import DocumentFontMissing
 from core.uploads import size_label
 
-from . import incidents, reminders
+from . import incidents, proposals, reminders
 from .evidence_sources import page_sections
 from .forms import IncidentForm
-from .models import Evidence, Incident
+from .models import Evidence, Incident, PlatformProposal
 from .permissions import (
     can_see_check_interface,
     can_work_on_incident,
+    ensure_can_decide_platform_proposal,
     ensure_can_log_content_check,
     ensure_can_request_check,
     ensure_can_work_on_incident,
@@ -216,4 +217,30 @@ def content_check(request, account_pk: int):
         messages.error(request, str(exc))
     else:
         messages.success(request, "発言内容の確認を記録しました。")
+    return redirect("accounts:detail", pk=account.pk)
+
+
+@login_required
+@require_POST
+def platform_proposal(request, account_pk: int, pk: int, action: str):
+    """G-4-3-カ, P-7-3: the 課長 registers what a status check read on the platform, or dismisses it."""
+    account = get_object_or_404(accounts_visible_to(user=request.user), pk=account_pk)
+    proposal = get_object_or_404(account.platform_proposals, pk=pk)
+    if action not in ("confirm", "dismiss"):
+        raise Http404
+    ensure_can_decide_platform_proposal(request.user, account)
+    what = proposal.get_field_display()
+    try:
+        decided = proposals.platform_proposal_decide(
+            proposal_id=proposal.pk, actor=request.user, confirm=action == "confirm"
+        )
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        if decided.status == PlatformProposal.Status.SUPERSEDED:
+            messages.warning(request, f"{what}の登録内容が先に変わっていたため、この提案は取り消しました。")
+        elif decided.status == PlatformProposal.Status.CONFIRMED:
+            messages.success(request, f"{what}を「{decided.value_label}」として登録しました。")
+        else:
+            messages.success(request, f"{what}の提案を見送りました。同じ値は再び提案しません。")
     return redirect("accounts:detail", pk=account.pk)

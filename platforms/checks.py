@@ -66,6 +66,14 @@ class ProfileState:
     # False when the interface does not show the profile text and links (a feed alone): P-3's facts
     # are then unknown, neither stated nor missing.
     profile_seen: bool = True
+    # P-7-3: the platform's verification badge as its interface states it (X's verified_type, a Bluesky
+    # domain handle or verification): True or False; None when the platform or this interface does not
+    # say. The note says what was read, in plain words (「政府・自治体の認証（X：government）」).
+    verified: bool | None = None
+    verification_note: str = ""
+    # The registered handle the reading asked about (check_profile sets it): a permanent ID read for
+    # another handle than the account's now is never proposed for it (G-4-3-カ).
+    handle: str = ""
 
 
 class _PageReader(HTMLParser):
@@ -172,7 +180,7 @@ def scrubbed(state: "ProfileState", secrets=()) -> "ProfileState":
     """The reading with no credential of ours in any field, before it is stored, shown or logged."""
     state.error = scrub(state.error, secrets, error=True)
     if secrets:
-        for name in ("display_name", "platform_account_id", "last_post", "profile_text"):
+        for name in ("display_name", "platform_account_id", "last_post", "profile_text", "verification_note"):
             setattr(state, name, scrub(getattr(state, name), secrets))
         state.links = [scrub(link, secrets) for link in state.links]
     return state
@@ -692,7 +700,9 @@ def fetch(
 def check_profile(account, *, client: httpx.Client) -> ProfileState:
     """Read one account's profile through its platform's adapter."""
     adapter = adapter_for(account.platform.code)
-    return _check_one(adapter.target(account), adapter, client=client)
+    state = _check_one(adapter.target(account), adapter, client=client)
+    state.handle = account.handle
+    return state
 
 
 def check_target(target: Target, adapter: GenericAdapter, *, client: httpx.Client) -> ProfileState:
@@ -743,6 +753,8 @@ def check_profiles(accounts: list, *, concurrency: int = 16) -> list[tuple[objec
     jobs = [(adapter.target(a), adapter) for adapter, a in jobs]
     with new_client() as client, ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         states = list(pool.map(lambda job: _check_one(*job, client=client), jobs))
+    for account, state in zip(accounts, states, strict=True):
+        state.handle = account.handle  # the handle each target was made from
     return list(zip(accounts, states, strict=True))
 
 

@@ -19,7 +19,7 @@ from discovery.models import Candidate
 from discovery.permissions import can_judge
 from discovery.platforms import platform_search_states
 from monitoring.permissions import can_see_unchecked_accounts
-from monitoring.selectors import accounts_not_checkable
+from monitoring.selectors import accounts_not_checkable, platform_proposal_panel
 from org import lockouts
 from org.permissions import can_view_lockouts
 from org.roles import sees_all
@@ -42,7 +42,7 @@ def dashboard(request):
         request,
         "portal/dashboard.html",
         {
-            "panels": account_panels(user=request.user),
+            "panels": _panels(request.user),
             "waiting_requests": list(requests_waiting_for(user=request.user)[:20]),
             "reviews_due": _reviews_due(request.user),
             "review_year": current_fiscal_year(),
@@ -73,6 +73,12 @@ def _lookalikes(user) -> dict | None:
         "waiting": Candidate.objects.filter(state=Candidate.State.NEW).count(),
         "unsearchable": [s for s in platform_search_states() if not s.can_search],
     }
+
+
+def _panels(user) -> list:
+    """The boxes of what waits: the accounts' own, and monitoring's readings to register (G-4-3-カ, P-7-3)."""
+    proposals = platform_proposal_panel(user=user)
+    return account_panels(user=user) + ([proposals] if proposals is not None else [])
 
 
 def _reviews_due(user) -> list:

@@ -795,3 +795,39 @@ def profile_page(name, description, *, identifier="", links=("https://www.city.k
         f'<script type="application/ld+json">{_json.dumps(data, ensure_ascii=False)}</script>'
         f"</head><body>{anchors}</body></html>"
     )
+
+# --- verification badges (P-7-3, issue 23): the fields the platforms' references document, added to the
+# answers above (kept apart from them so that the answers without a badge stay exactly as they were).
+
+
+def bluesky_verification(verified_status, issuer="did:plc:inventedtrustedverifier0"):
+    """app.bsky.actor.defs#verificationState: one trusted verifier's verification, and the status the
+    AppView derives from it (valid, invalid or none)."""
+    return {
+        "verifications": [
+            {
+                "issuer": issuer,
+                "uri": f"at://{issuer}/app.bsky.graph.verification/3linventedver2a",
+                "isValid": verified_status == "valid",
+                "createdAt": "2026-05-01T00:00:00.000Z",
+            }
+        ],
+        "verifiedStatus": verified_status,
+        "trustedVerifierStatus": "none",
+    }
+
+
+def bluesky_profile_with_badge(verified_status=None, **profile):
+    """bluesky_profile(**profile) with its `verification` when `verified_status` is given."""
+    answer = bluesky_profile(**profile)
+    if verified_status is not None:
+        answer["verification"] = bluesky_verification(verified_status)
+    return answer
+
+
+def x_user_with_badge(verified_type, **user):
+    """x_user(**user) with `verified_type` (blue, business, government, none), as user.fields=verified_type
+    returns it."""
+    answer = x_user(**user)
+    answer["data"]["verified_type"] = verified_type
+    return answer

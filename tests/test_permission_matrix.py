@@ -31,8 +31,10 @@ from archive.models import AccountArchive, Post, PostVersion, Retention
 from discovery.models import Candidate
 from komae_sns.celery import app
 from monitoring import incidents as monitoring_incidents
+from monitoring import status as monitoring_status
 from org.roles import Role
 from platforms import credentials as monitoring_credentials
+from platforms.checks import ProfileState
 from policies import services as policy_services
 from policies.models import PolicyDraft
 from reviews import services as reviews_services
@@ -344,6 +346,13 @@ POSTS = {
             contractor=403,
         ),
     ),
+    # Issue 23 (G-4-3-カ, P-7-3): what a status check read on the platform, registered by the account's 課長
+    # alone — not the sysadmin, not the 担当職員 (403); another 課 does not see the account (404).
+    "monitoring:platform_proposal": (
+        "platform_proposal",
+        "empty",
+        _rule(404, **{**SEES_A_403, **_acting(302, "head_a"), "contractor": 403}),
+    ),
     # The API tokens of the status checks (issue 13): the sysadmin alone.
     "platforms:credential_register": (None, "credential", _rule(403, admin=Acts(302))),
     "platforms:credential_retire": ("credential", "comment", _rule(403, admin=Acts(302))),
@@ -617,9 +626,22 @@ def _build_world(account_a, preparing_a, contractor, head_a, staff_a, pr_account
         imitates=account_a,
         actor=admin,
     )
+    # Issue 23: a status check that read 課A's account's permanent ID, proposed to its 課長.
+    monitoring_status.status_check_record(
+        account_id=account_a.pk,
+        state=ProfileState(
+            reachable=True,
+            display_name=account_a.display_name,
+            platform_account_id="1500000000000000099",
+            profile_text=f"{account_a.profile_operator} の公式アカウントです。{settings.CITY_HOMEPAGE_URL}",
+            handle=account_a.handle,
+        ),
+    )
+    id_proposal = account_a.platform_proposals.get()
     return {
         "candidate": {"pk": candidate.pk},
         "warning": {"pk": warning.pk},
+        "platform_proposal": {"account_pk": account_a.pk, "pk": id_proposal.pk, "action": "confirm"},
         "archived_post": {"pk": archived.pk},
         "archive_account": {"account_pk": account_a.pk},
         "line_account": {"account_pk": line.pk},

@@ -52,7 +52,12 @@ def _row(entry: dict, suspended: bool) -> str:
         )
         cells.append(f'<td role="cell">{successor or "—"}</td>')
     else:
-        cells.append(f'<td role="cell" class="text-nowrap">{escape(entry["verification_label"])}</td>')
+        badge = entry["platform_verification"]  # P-7-3: what the platform itself showed, beside the city's record
+        cells.append(
+            f'<td role="cell" class="text-nowrap">{escape(entry["verification_label"])}'
+            + (f'<br><span class="small registry-platform-badge">{escape(badge)}</span>' if badge else "")
+            + "</td>"
+        )
     return '<tr role="row">\n' + "\n".join(cells) + "\n</tr>"
 
 

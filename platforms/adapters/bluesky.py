@@ -3,6 +3,11 @@ app.bsky.actor.searchActors).
 
 The DID is the account's permanent ID: another DID behind the registered handle means the handle
 now belongs to someone else (なりすまし) or was moved (乗っ取り) — G-4-3-カ.
+
+Verification (P-7-3) is read from the profile itself: a handle that is a domain of the account's own (not
+a name under the hosting service's bsky.social) is Bluesky's domain verification — the domain's DNS or
+web server names the DID — and the profile view's `verification` (app.bsky.actor.defs#verificationState)
+says `verifiedStatus: "valid"` when a trusted verifier has verified the account (the blue check).
 """
 
 import re
@@ -34,6 +39,9 @@ GONE_ERRORS = {
     "RepoSuspended": "一時停止されています（RepoSuspended）",
 }
 _URL = re.compile(r"https?://[^\s　）)」]+")
+# Handles under the hosting service's own domain prove nothing of who runs the account (P-7-3).
+HOSTED_SUFFIXES = (".bsky.social",)
+INVALID_HANDLE = "handle.invalid"  # what the AppView shows when the handle's domain no longer names the DID
 
 
 @register("bluesky")
@@ -174,6 +182,7 @@ def _profile_actor(url: str) -> str:
 def _state(status: int, profile: dict, latest: str) -> ProfileState:
     """A profile (app.bsky.actor.defs#profileViewDetailed) as a reading."""
     description = text_of(profile.get("description"), 2000)
+    verified, note = _verification(profile)
     return ProfileState(
         reachable=True,
         http_status=status,
@@ -182,7 +191,27 @@ def _state(status: int, profile: dict, latest: str) -> ProfileState:
         last_post=str(latest or "")[:100],
         profile_text=description,
         links=_URL.findall(description)[:50],
+        verified=verified,
+        verification_note=note,
     )
+
+
+def _verification(profile: dict) -> tuple[bool | None, str]:
+    """P-7-3: what the profile view says of the account's verification (see the module's docstring)."""
+    state = profile.get("verification") if isinstance(profile.get("verification"), dict) else {}
+    status = state.get("verifiedStatus")
+    if status == "valid":
+        return True, "Blueskyの認証（青いチェックマーク：verifiedStatus valid）"
+    handle = _str(profile.get("handle")).lower()
+    if handle == INVALID_HANDLE:
+        return False, "ハンドルのドメイン確認が切れています（handle.invalid）"
+    if not handle:
+        return None, ""
+    if not handle.endswith(HOSTED_SUFFIXES):
+        return True, f"ドメインによる確認（ハンドル {short_code(handle, limit=253) or '（読み取れません）'}）"
+    if status == "invalid":
+        return False, "Blueskyの認証が無効になっています（verifiedStatus invalid）"
+    return False, "認証なし（bsky.socialのハンドル）"
 
 
 def _str(value) -> str:

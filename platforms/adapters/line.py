@@ -8,6 +8,10 @@ messages: `last_post` stays empty, so dormancy and posts while 運用停止 cann
 operator, purpose and city link are read from the public profile page (page.line.me, Open Graph),
 asked without the token.
 
+Whether the account is 認証済 (P-7-3) is read nowhere: the bot info has no such field, and the public
+page shows the badge as an image only, in markup LINE does not document — nothing reliable to read. The
+reading says so (`verified` None), and the city records it by hand from LINE Official Account Manager.
+
 An invalid or expired token (401) is 確認できず: the city must issue a new one (a deleted official
 account also invalidates its tokens, which the API cannot tell apart).
 
@@ -30,6 +34,7 @@ from ..checks import (
 from ._credential import bearer, body_of, same_handle
 
 NEED = "LINE公式アカウントのチャネルアクセストークン（Messaging API）"
+NO_BADGE_READ = "LINEのAPI・公開ページは認証済アカウントかどうかを示しません（LINE Official Account Managerで確認）"
 
 
 @register("line")
@@ -73,6 +78,7 @@ class LineAdapter(ApiAdapter):
             platform_account_id=str(bot["userId"])[:100],
             profile_text=page.profile_text,
             links=page.links,
+            verification_note=NO_BADGE_READ,
         )
 
     @staticmethod

@@ -165,7 +165,7 @@ def test_json_and_csv_carry_the_same_list(client, registry):
     assert sorted("@" + r[3] for r in rows[1:]) == handles
     assert any(r[8] == "市公式アカウントに集約したため" for r in rows[1:])
     gomi_row = next(r for r in rows[1:] if r[3] == "komae_gomi")
-    assert gomi_row[9:] == ["狛江市（X @komae_city）", "https://x.com/komae_city"]
+    assert gomi_row[9:11] == ["狛江市（X @komae_city）", "https://x.com/komae_city"]
 
 
 class _Links(HTMLParser):

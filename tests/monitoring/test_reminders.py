@@ -7,9 +7,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from accounts.models import AccountStatus, OfficialAccount
+from accounts.models import AccountStatus, OfficialAccount, Platform, VerificationStatus
 from monitoring import reminders
 from monitoring.models import ContentCheck
+from tests.factories import AccountFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +106,48 @@ def test_reminders_read_the_accounts_in_a_constant_number_of_queries(dept_a, hea
         return len(ctx.captured_queries)
 
     assert count(2) == count(20)
+
+
+# --- P-7-3: the 課長 is reminded to apply for verification, not every day (issue 23) -------------------
+
+
+@pytest.fixture
+def kept_by_staff(dept_a, staff_a):
+    """課A's account on X (which has a verification program), 未申請, its 管理者 a 担当職員."""
+    return AccountFactory(department=dept_a, manager=staff_a, handle="komae_kosodate", display_name="こまえ子育て")
+
+
+def _verification_lines(lines, account):
+    return [line for line in lines if str(account) in line and "認証" in line]
+
+
+def test_the_section_head_is_reminded_of_verification_once_a_period(kept_by_staff, head_a, settings):
+    settings.VERIFICATION_REMINDER_DAYS = 30
+    first = date(2026, 11, 24)
+    lines = _verification_lines(reminders.reminders_due(first)[head_a], kept_by_staff)
+    assert lines and "Xの認証を申請してください（P-7-3：未申請）" in lines[0]
+    # The same day again (a second run, a mail that failed): the same lines, the mail complete.
+    assert _verification_lines(reminders.reminders_due(first)[head_a], kept_by_staff) == lines
+    for later in (first + timedelta(days=1), first + timedelta(days=29)):
+        assert _verification_lines(reminders.reminders_due(later).get(head_a, []), kept_by_staff) == []
+    assert _verification_lines(reminders.reminders_due(first + timedelta(days=30))[head_a], kept_by_staff)
+
+
+def test_no_verification_reminder_where_there_is_no_program_or_the_account_is_verified(kept_by_staff, head_a, settings):
+    Platform.objects.filter(pk=kept_by_staff.platform_id).update(verification_available=False)
+    assert not _verification_lines(reminders.reminders_due(date(2026, 11, 24)).get(head_a, []), kept_by_staff)
+    Platform.objects.filter(pk=kept_by_staff.platform_id).update(verification_available=True)
+    OfficialAccount.objects.filter(pk=kept_by_staff.pk).update(verification_status=VerificationStatus.VERIFIED)
+    assert not _verification_lines(reminders.reminders_due(date(2026, 11, 25)).get(head_a, []), kept_by_staff)
+
+
+def test_a_record_of_verified_the_platform_no_longer_shows_is_said(kept_by_staff, head_a, staff_a):
+    OfficialAccount.objects.filter(pk=kept_by_staff.pk).update(
+        verification_status=VerificationStatus.VERIFIED,
+        platform_verified=False,
+        platform_verification_read_on=date(2026, 11, 20),
+    )
+    [line] = _verification_lines(reminders.reminders_due(date(2026, 11, 24))[head_a], kept_by_staff)
+    assert "登録は認証済ですが、SNS上の認証表示なし（令和8年11月20日）" in line
+    # The 管理者's daily line is about applying: not for a record that says 認証済.
+    assert not _verification_lines(reminders.reminders_due(date(2026, 11, 24))[staff_a], kept_by_staff)
