@@ -4,7 +4,7 @@ the queue's page and the dashboard say it, with the last pass's result."""
 from dataclasses import dataclass
 
 from accounts.models import Platform
-from platforms.checks import Capability, adapter_for
+from platforms.reads import can_search, search_alternative
 
 from .models import SearchRun
 
@@ -25,9 +25,8 @@ def platform_search_states() -> list[SearchState]:
     platforms = list(Platform.objects.order_by("sort_order", "pk"))
     states = []
     for platform in platforms:
-        adapter = adapter_for(platform.code)
-        answer = adapter.can(Capability.SEARCH_ACCOUNTS)
-        alternative = getattr(adapter, "search_alternative", "") or DEFAULT_ALTERNATIVE
+        answer = can_search(platform)
+        alternative = search_alternative(platform) or DEFAULT_ALTERNATIVE
         last = SearchRun.objects.filter(platform=platform).order_by("-started_at", "-pk").first()  # about ten platforms
         states.append(SearchState(platform, bool(answer), answer.reason, alternative, last))
     return states

@@ -9,7 +9,6 @@ queue. The security officer and the 広報 office judge each candidate; なり�
 the impersonator's profile captured as evidence and puts it on the public warning list (P-7-2).
 """
 
-import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,7 +27,6 @@ from core.errors import TransitionError
 from core.models import AuditEvent
 from monitoring.incidents import incident_open_by_judgement
 from platforms import reads
-from platforms.checks import Capability, adapter_for
 
 from . import scoring
 from .models import Candidate, ProfileCapture, SearchRun
@@ -191,7 +189,7 @@ def _keep(platform: Platform, found, score, job: Job) -> tuple[Candidate, bool]:
 def search_platform(platform: Platform, scorer, words, *, job: Job = Job.DISCOVERY) -> PassResult:
     """One platform's part of a pass; a refusal or a failure is recorded with why, never raised."""
     result = PassResult(platform)
-    answer = adapter_for(platform.code).can(Capability.SEARCH_ACCOUNTS)
+    answer = reads.can_search(platform)
     run = SearchRun.objects.create(platform=platform)
     if not answer:
         result.problem = answer.reason
@@ -199,11 +197,14 @@ def search_platform(platform: Platform, scorer, words, *, job: Job = Job.DISCOVE
         result.searched = True
         seen: set[str] = set()
         for word in words:
+            stop = False
             try:
                 found_list = reads.search_accounts(platform, word, limit=settings.DISCOVERY_RESULTS_PER_QUERY)
             except reads.ReadFailed as exc:
+                # A quota or budget refusal, a platform down, pages that loop: what was found before it
+                # stopped is scored; the rest waits for the next pass.
                 result.problem = f"「{word[:30]}」の検索：{exc}"[:1000]
-                break  # a quota or budget refusal, a platform down: the rest waits for the next pass
+                found_list, stop = list(exc.partial), True
             run.queries += 1
             for found in found_list:
                 identity = identity_of(found.platform_account_id, found.handle)
@@ -217,6 +218,8 @@ def search_platform(platform: Platform, scorer, words, *, job: Job = Job.DISCOVE
                 candidate, new = _keep(platform, found, score, job)
                 if new:
                     result.new.append(candidate)
+            if stop:
+                break
     run.finished_at = timezone.now()
     run.new_candidates = len(result.new)
     run.problem = result.problem
@@ -358,42 +361,65 @@ def candidate_judge(
     return candidate
 
 
+def _summary(capture) -> dict:
+    """What the officer and the evidence PDF read of the capture (the answers themselves are kept whole)."""
+    state = capture.state
+    return {
+        "display_name": state.display_name,
+        "description": state.profile_text,
+        "platform_account_id": state.platform_account_id,
+        "gone": bool(state.gone),
+        "posts": [
+            {"id": p.post_id[:300], "url": p.url[:2000], "published": p.published[:40], "text": p.text[:2000]}
+            for p in capture.posts[:20]
+        ],
+    }
+
+
 def capture_profile(*, candidate_id: int, actor) -> list[ProfileCapture]:
     """Keep the impersonator's profile and recent posts as the platform answers them now, as evidence of
     the candidate's incident; what cannot be read is kept as why (never raised)."""
     candidate = Candidate.objects.select_related("platform").get(pk=candidate_id)
     try:
-        answers = reads.capture_found(candidate.platform, candidate.profile_url or candidate.handle)
+        found = reads.FoundAccount(
+            handle=candidate.handle,
+            display_name=candidate.display_name,
+            platform_account_id=candidate.platform_account_id,  # a renamed handle is still the same account
+            profile_url=candidate.profile_url or candidate.platform.profile_url_for(candidate.handle),
+        )
+        capture = reads.capture_found(candidate.platform, found)
         problem = ""
     except reads.ReadFailed as exc:
-        answers, problem = [], str(exc)
+        capture, problem = None, str(exc)
     except Exception:  # the evidence is kept as far as it can be; the judgement stands
         log.exception("profile capture of candidate %s failed", candidate_id)
-        answers, problem = [], "読み取り中に予期しないエラーが起きました"
+        capture, problem = None, "読み取り中に予期しないエラーが起きました"
     with transaction.atomic():
         kept = []
-        for answer in answers:
+        for index, answer in enumerate(capture.answers if capture else ()):
             body = bytes(answer.raw or b"")
             kept.append(
                 ProfileCapture.objects.create(
                     candidate=candidate,
                     incident_id=candidate.incident_id,
-                    captured_at=answer.captured_at or timezone.now(),
-                    what=answer.what[:20],
+                    captured_at=answer.captured_at,
+                    what="プロフィール" if index == 0 else "投稿・その他",
                     url=answer.url[:2000],
                     status=answer.status,
                     content_type=answer.content_type[:200],
                     body=body,
-                    sha256=hashlib.sha256(body).hexdigest(),
-                    summary=answer.summary,
+                    sha256=answer.sha256,
+                    summary=_summary(capture) if index == 0 else {},
                 )
             )
+        if capture is not None and capture.note:
+            problem = capture.note
         if problem:
             kept.append(
                 ProfileCapture.objects.create(
                     candidate=candidate,
                     incident_id=candidate.incident_id,
-                    what="プロフィール",
+                    what="取得できなかったもの",
                     url=candidate.profile_url[:2000],
                     body=b"",
                     problem=problem[:500],
@@ -420,9 +446,21 @@ def recheck_warnings(*, job: Job = Job.DISCOVERY) -> list[str]:
     entries = impersonations.warning_list().filter(gone_at__isnull=True)
     for entry in entries:
         try:
-            reads.capture_found(entry.platform, entry.profile_url or entry.handle, posts=False)
+            found = reads.FoundAccount(
+                handle=entry.handle,
+                display_name=entry.display_name,
+                platform_account_id=entry.platform_account_id,
+                profile_url=entry.profile_url or entry.platform.profile_url_for(entry.handle),
+            )
+            capture = reads.capture_found(entry.platform, found, posts=1)
         except reads.ReadFailed as exc:
-            if getattr(exc, "gone", False):
-                impersonations.impersonation_gone(entry_id=entry.pk, actor=job, how=str(exc)[:150])
-                lines.append(f"{entry.platform.name} @{entry.handle}：削除を確認（{exc}）")
+            if not exc.gone:
+                continue
+            how = str(exc)
+        else:
+            if not capture.state.gone:
+                continue
+            how = capture.state.error or "SNSがアカウントの削除・凍結を示しました"
+        impersonations.impersonation_gone(entry_id=entry.pk, actor=job, how=how[:150])
+        lines.append(f"{entry.platform.name} @{entry.handle}：削除を確認（{how}）")
     return lines

@@ -10,7 +10,7 @@ from accounts.models import Platform
 from core.audit import Job
 from discovery.platforms import DEFAULT_ALTERNATIVE
 from discovery.services import discover, recheck_warnings
-from platforms.checks import adapter_for
+from platforms.reads import search_alternative
 
 
 def _one_line(text: str, limit: int = 80) -> str:
@@ -43,11 +43,11 @@ class Command(BaseCommand):
                     f"\t類似度{c.score}：{_one_line(why, 200)}"
                 )
             if result.problem:
-                alternative = (
-                    getattr(adapter_for(result.platform.code), "search_alternative", "") or DEFAULT_ALTERNATIVE
-                )
-                where = "検索できません" if not result.searched else "検索を中断しました"
-                self.stderr.write(f"{result.platform.name}：{where}：{result.problem}（代わりに：{alternative}）")
+                if result.searched:
+                    self.stderr.write(f"{result.platform.name}：検索を中断しました：{result.problem}")
+                else:
+                    alternative = search_alternative(result.platform) or DEFAULT_ALTERNATIVE
+                    self.stderr.write(f"{result.platform.name}：{result.problem}（代わりに：{alternative}）")
         if not platform:
             for line in recheck_warnings(job=Job.DISCOVERY_COMMAND):
                 self.stderr.write(line)
