@@ -150,3 +150,22 @@ class SearchRun(UndeletableModel):
         verbose_name_plural = "なりすましの検索"
         ordering = ["-started_at", "-pk"]
         triggers = [keep_forever()]
+
+
+class OfficialAvatar(models.Model):
+    """The perceptual hash of an official account's profile picture, as a search last showed it: a
+    lookalike that reuses the picture is found by it (issue 23). Refreshed when the picture changes."""
+
+    account = models.OneToOneField(
+        OfficialAccount, verbose_name="公式アカウント", on_delete=models.PROTECT, related_name="+"
+    )
+    avatar_url = models.URLField("アイコン画像のURL", max_length=2000)
+    avatar_hash = models.BigIntegerField("アイコン画像の知覚ハッシュ")
+    read_at = models.DateTimeField("読み取った日時")
+
+    class Meta:
+        verbose_name = "公式アカウントのアイコン画像"
+        verbose_name_plural = "公式アカウントのアイコン画像"
+
+    def __str__(self):
+        return f"{self.account} {self.avatar_hash:x}"

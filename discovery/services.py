@@ -10,7 +10,7 @@ the impersonator's profile captured as evidence and puts it on the public warnin
 """
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.conf import settings
@@ -29,7 +29,7 @@ from monitoring.incidents import incident_open_by_judgement
 from platforms import reads
 
 from . import scoring
-from .models import Candidate, ProfileCapture, SearchRun
+from .models import Candidate, OfficialAvatar, ProfileCapture, SearchRun
 from .permissions import can_judge
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 # Accounts an impersonator imitates: the ones residents may meet on the platforms.
 WATCHED_STATUSES = (AccountStatus.ACTIVE, AccountStatus.NOTICE, AccountStatus.SUSPENDED)
 MAX_NOTE = 2000
+# A result scoring at least this before its picture is compared has its picture fetched and compared.
+AVATAR_CHECK_SCORE = 10
 
 
 def watched_accounts():
@@ -82,13 +84,17 @@ def city_names() -> list[str]:
 
 
 def scorer_for(accounts) -> scoring.Scorer:
+    avatars = {
+        pk: _unsigned(value)
+        for pk, value in OfficialAvatar.objects.filter(account__in=accounts).values_list("account_id", "avatar_hash")
+    }
     officials = [
         scoring.Official(
             key=account.pk,
             platform=account.platform.code,
             handle=account.handle,
             display_name=account.display_name,
-            avatar_hash=None,
+            avatar_hash=avatars.get(account.pk),
             platform_account_id=account.platform_account_id,
             platform_name=account.platform.name,
         )
@@ -98,12 +104,12 @@ def scorer_for(accounts) -> scoring.Scorer:
     return scoring.Scorer(officials, city_names=city_names(), department_names=departments, today=timezone.localdate())
 
 
-def _own(platform: Platform, found) -> bool:
-    """One of the city's own accounts (any status, those being prepared too)."""
+def _own(platform: Platform, found) -> OfficialAccount | None:
+    """The city's own account a result is (any status, those being prepared too), or None."""
     cond = Q(handle_key=normalize_handle(found.handle))
     if found.platform_account_id:
         cond |= Q(platform_account_id__iexact=found.platform_account_id)
-    return OfficialAccount.objects.filter(cond, platform=platform).exists()
+    return OfficialAccount.objects.filter(cond, platform=platform).first()
 
 
 def _created(found) -> datetime | None:
@@ -141,7 +147,7 @@ def _reasons(score) -> list[dict]:
 
 
 @transaction.atomic
-def _keep(platform: Platform, found, score, job: Job) -> tuple[Candidate, bool]:
+def _keep(platform: Platform, found, score, job: Job, *, avatar_hash: int | None = None) -> tuple[Candidate, bool]:
     """Record a scored lookalike; True when the queue has it anew (first seen, or renamed since judged)."""
     identity = identity_of(found.platform_account_id, found.handle)
     now = timezone.now()
@@ -152,6 +158,7 @@ def _keep(platform: Platform, found, score, job: Job) -> tuple[Candidate, bool]:
         "profile_url": found.profile_url[:2000],
         "platform_account_id": found.platform_account_id[:100],
         "avatar_url": (getattr(found, "avatar_url", "") or "")[:2000],
+        "avatar_hash": _signed(avatar_hash),
         "created_on_platform": _created(found),
         "score": max(0, min(100, score.value)),
         "reasons": _reasons(score),
@@ -186,7 +193,72 @@ def _keep(platform: Platform, found, score, job: Job) -> tuple[Candidate, bool]:
     return candidate, reopened
 
 
-def search_platform(platform: Platform, scorer, words, *, job: Job = Job.DISCOVERY) -> PassResult:
+def _signed(value: int | None) -> int | None:
+    """A 64-bit hash as PostgreSQL's bigint keeps it (two's complement), and back (`_unsigned`)."""
+    return None if value is None else value - (1 << 64) if value >= 1 << 63 else value
+
+
+def _unsigned(value: int | None) -> int | None:
+    return None if value is None else value + (1 << 64) if value < 0 else value
+
+
+def _avatar_of(platform: Platform, url: str) -> int | None:
+    """The perceptual hash of a profile picture the platform serves, or None when it cannot be read."""
+    if not url:
+        return None
+    try:
+        return scoring.avatar_hash(reads.fetch_avatar(platform, url).content)
+    except reads.ReadFailed:
+        return None
+
+
+def _remember_own_avatar(platform: Platform, found) -> None:
+    """A search that finds one of the city's own accounts shows its picture: keep its hash, so that a
+    lookalike reusing it is found (on any platform) from the next comparison on."""
+    account = _own(platform, found)
+    url = (getattr(found, "avatar_url", "") or "")[:2000]
+    if account is None or not url:
+        return
+    kept = OfficialAvatar.objects.filter(account=account).first()
+    if kept is not None and kept.avatar_url == url:
+        return
+    value = _avatar_of(platform, url)
+    if value is not None:
+        OfficialAvatar.objects.update_or_create(
+            account=account, defaults={"avatar_url": url, "avatar_hash": _signed(value), "read_at": timezone.now()}
+        )
+
+
+def _search(platform: Platform, words, run: SearchRun, result: PassResult) -> list:
+    """Every account the words find on the platform, each once; the city's own are set apart."""
+    seen: dict[str, object] = {}
+    for word in words:
+        stop = False
+        try:
+            found_list = reads.search_accounts(platform, word, limit=settings.DISCOVERY_RESULTS_PER_QUERY)
+        except reads.ReadFailed as exc:
+            # A quota or budget refusal, a platform down, pages that loop: what was found before it
+            # stopped is scored; the rest waits for the next pass.
+            result.problem = f"「{word[:30]}」の検索：{exc}"[:1000]
+            found_list, stop = list(exc.partial), True
+        run.queries += 1
+        for found in found_list:
+            identity = identity_of(found.platform_account_id, found.handle)
+            if identity in seen:
+                continue
+            seen[identity] = found
+        if stop:
+            break
+    others = []
+    for found in seen.values():
+        if _own(platform, found) is not None:
+            _remember_own_avatar(platform, found)
+        else:
+            others.append(found)
+    return others
+
+
+def search_platform(platform: Platform, words, *, job: Job = Job.DISCOVERY) -> PassResult:
     """One platform's part of a pass; a refusal or a failure is recorded with why, never raised."""
     result = PassResult(platform)
     answer = reads.can_search(platform)
@@ -195,31 +267,26 @@ def search_platform(platform: Platform, scorer, words, *, job: Job = Job.DISCOVE
         result.problem = answer.reason
     else:
         result.searched = True
-        seen: set[str] = set()
-        for word in words:
-            stop = False
-            try:
-                found_list = reads.search_accounts(platform, word, limit=settings.DISCOVERY_RESULTS_PER_QUERY)
-            except reads.ReadFailed as exc:
-                # A quota or budget refusal, a platform down, pages that loop: what was found before it
-                # stopped is scored; the rest waits for the next pass.
-                result.problem = f"「{word[:30]}」の検索：{exc}"[:1000]
-                found_list, stop = list(exc.partial), True
-            run.queries += 1
-            for found in found_list:
-                identity = identity_of(found.platform_account_id, found.handle)
-                if identity in seen or _own(platform, found):
-                    continue
-                seen.add(identity)
-                run.results += 1
-                score = scorer.score(_as_scored(platform, found))
-                if score.value < scoring.CANDIDATE_SCORE:
-                    continue
-                candidate, new = _keep(platform, found, score, job)
-                if new:
-                    result.new.append(candidate)
-            if stop:
-                break
+        found_list = _search(platform, words, run, result)
+        run.results = len(found_list)
+        scorer = scorer_for(list(watched_accounts()))  # with the pictures this search has just read
+        avatars_left = settings.DISCOVERY_AVATARS_PER_PASS
+        for found in found_list:
+            scored = _as_scored(platform, found)
+            score = scorer.score(scored)
+            # A result that already looks somewhat like an official account has its picture compared
+            # too (bounded per pass: each is one more request to the platform).
+            if score.value >= AVATAR_CHECK_SCORE and avatars_left > 0 and getattr(found, "avatar_url", ""):
+                avatars_left -= 1
+                value = _avatar_of(platform, found.avatar_url)
+                if value is not None:
+                    scored = replace(scored, avatar_hash=value)
+                    score = scorer.score(scored)
+            if score.value < scoring.CANDIDATE_SCORE:
+                continue
+            candidate, new = _keep(platform, found, score, job, avatar_hash=scored.avatar_hash)
+            if new:
+                result.new.append(candidate)
     run.finished_at = timezone.now()
     run.new_candidates = len(result.new)
     run.problem = result.problem
@@ -229,13 +296,11 @@ def search_platform(platform: Platform, scorer, words, *, job: Job = Job.DISCOVE
 
 def discover(*, platform_code: str | None = None, job: Job = Job.DISCOVERY) -> list[PassResult]:
     """A pass over every platform (or one): what it found new, and what could not be searched and why."""
-    accounts = list(watched_accounts())
-    scorer = scorer_for(accounts)
-    words = search_words(accounts)
+    words = search_words(list(watched_accounts()))
     platforms = Platform.objects.order_by("sort_order", "pk")
     if platform_code:
         platforms = platforms.filter(code=platform_code)
-    return [search_platform(platform, scorer, words, job=job) for platform in platforms]
+    return [search_platform(platform, words, job=job) for platform in platforms]
 
 
 # --- residents' reports join the queue ------------------------------------------------------------

@@ -417,6 +417,8 @@ DISCOVERY_HOUR = env.int("DISCOVERY_HOUR", default=5)
 DISCOVERY_MINUTE = env.int("DISCOVERY_MINUTE", default=40)
 DISCOVERY_MAX_QUERIES = env.int("DISCOVERY_MAX_QUERIES", default=60)
 DISCOVERY_RESULTS_PER_QUERY = env.int("DISCOVERY_RESULTS_PER_QUERY", default=25)
+# Profile pictures of results that look somewhat like an official account, compared per platform and pass.
+DISCOVERY_AVATARS_PER_PASS = env.int("DISCOVERY_AVATARS_PER_PASS", default=100)
 if DISCOVERY_MAX_QUERIES < 1 or not 1 <= DISCOVERY_RESULTS_PER_QUERY <= 100:
     raise ImproperlyConfigured(
         "DISCOVERY_MAX_QUERIES は1以上、DISCOVERY_RESULTS_PER_QUERY は1〜100で指定してください。"

@@ -117,3 +117,46 @@ def test_every_platform_is_passed_over_without_a_platform_given(bsky, account):
     search_answers(bsky, FAKE)
     results = discover()
     assert {r.platform.code for r in results} == set(Platform.objects.values_list("code", flat=True))
+
+
+def _picture(shade: int) -> bytes:
+    """A profile picture with something in it (a plain one has no hash): a gradient and a block."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (120, 120))
+    draw = ImageDraw.Draw(image)
+    for x in range(120):
+        draw.line([(x, 0), (x, 119)], fill=((x * 2 + shade) % 256, x % 256, 200))
+    draw.rectangle([30, 30, 70, 90], fill=(shade, 0, 0))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_a_lookalike_that_reuses_the_official_picture_is_found_by_it(bsky, account):
+    from tests.platform_fixtures import bluesky_actor
+
+    own_picture, other_picture = _picture(0), _picture(128)
+    own = bluesky_actor(BSKY_DID, HANDLE, "狛江市", avatar=f"{bsky.url}/img/own.png")
+    # A name like the city's, a handle unlike any official one: only the picture tells the copy apart.
+    copy = bluesky_actor(
+        "did:plc:copy0000000000000000000",
+        "tamagawa-news.bsky.social",
+        "狛江のお知らせ",
+        avatar=f"{bsky.url}/img/copy.jpg",
+    )
+    other = bluesky_actor(
+        "did:plc:other000000000000000000",
+        "tamagawa-info.bsky.social",
+        "狛江のお知らせ",
+        avatar=f"{bsky.url}/img/other.png",
+    )
+    search_answers(bsky, own, copy, other)
+    bsky.answer("/img/own.png", body=own_picture, content_type="image/png")
+    bsky.answer("/img/copy.jpg", body=own_picture, content_type="image/png")  # the same picture, elsewhere
+    bsky.answer("/img/other.png", body=other_picture, content_type="image/png")
+    discover(platform_code="bluesky")
+    found = {c.handle: c for c in Candidate.objects.all()}
+    assert "tamagawa-news.bsky.social" in found and "tamagawa-info.bsky.social" not in found
+    assert any(r["code"] == "avatar" for r in found["tamagawa-news.bsky.social"].reasons)
+    assert found["tamagawa-news.bsky.social"].avatar_hash is not None
