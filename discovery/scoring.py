@@ -50,7 +50,7 @@ against 50 official accounts in well under a second).
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -108,13 +108,12 @@ HANDLE_SIGNALS = frozenset(
     ("handle_taken", "handle_same", "handle_confusable", "handle_decorated", "handle_similar", "handle_contains")
 )
 LOOKALIKE = NAME_SIGNALS | HANDLE_SIGNALS
-MENTIONS = ("city_in_name", "city_in_handle", "city_in_description")
 
 # Lookalikes for the city's own names that Unicode 15.0's confusables.txt lacks (checked against ICU 72):
 # 巿 (U+5DFF, "futsu", another character) is drawn as 市 in most fonts; 汀 (U+6C40) differs from 江 by
 # one short stroke at a display name's size. The data already has ロ/口, エ/工, カ/力, ニ/二, 一/ー,
 # so they are not repeated here (tests/discovery/test_scoring.py checks both).
-CJK_LOOKALIKES = str.maketrans({"巿": "市", "汀": "江"})
+CJK_LOOKALIKES = {"巿": "市", "汀": "江"}
 
 # How an account calls itself official: removed from a name's core, and a claim when found.
 NOT_CLAIMS = ("非公式", "unofficial", "not official")  # removed before looking for a claim
@@ -129,25 +128,25 @@ HIDING = frozenset("\u00ad\u061c\u115f\u1160\u180e\u200b\u200c\u200e\u200f\u2060
 
 
 class _Table(dict):
-    """A `str.translate` table for the characters of an ICU set (real Unicode properties): each
-    character looked up once, then kept. Faster than a regular expression of the set's ranges."""
+    """A `str.translate` table removing the characters of an ICU set (real Unicode properties), each
+    character looked up once and then kept: faster than a regular expression of the set's ranges, and
+    than a plain dict of the set (a character not in a plain dict costs an exception)."""
 
-    def __init__(self, pattern: str, to: str | None = None, also: dict[int, str | None] | None = None):
+    def __init__(self, pattern: str, also: dict[int, int | None] | None = None):
         super().__init__(also or {})
         self._set = icu.UnicodeSet(pattern)
-        self._to = to
 
-    def __missing__(self, code_point: int) -> str | int | None:
-        value = self._to if self._set.contains(chr(code_point)) else code_point
-        if len(self) < 65_536:  # every character of hostile text kept would be unbounded
+    def __missing__(self, code_point: int) -> int | None:
+        value = None if self._set.contains(chr(code_point)) else code_point
+        if len(self) < 65_536:  # mutmut: equivalent — a bound on the memory kept, not on any result
             self[code_point] = value
         return value
 
 
 # Removed before anything is compared; lone surrogates too (JSON may carry them): nothing shows them.
-_INVISIBLE = _Table(r"[[:Default_Ignorable_Code_Point:][:Cc:]-[\t\n\r\f\v]]", also=dict.fromkeys(range(0xD800, 0xE000)))
+_INVISIBLE = _Table(r"[[:Default_Ignorable_Code_Point:][:Cc:]-[\t\n\r\f\v]]", dict.fromkeys(range(0xD800, 0xE000)))
 # After NFKC: combining marks left over removed (nothing composed them), hiragana as katakana.
-_FOLD = _Table(r"[[:Mn:][:Me:]]", also={c: c + 0x60 for c in range(0x3041, 0x3097)} | {0x309D: 0x30FD, 0x309E: 0x30FE})
+_FOLD = _Table(r"[[:Mn:][:Me:]]", {c: c + 0x60 for c in range(0x3041, 0x3097)} | {0x309D: 0x30FD, 0x309E: 0x30FE})
 _NOT_CORE = _Table(r"[[:P:][:S:][:Z:][\t\n\r\f\v]]")
 # The default-ignorables that str.isprintable() lets through (variation selectors, fillers)
 _PRINTABLE_INVISIBLE = re.compile(
@@ -175,9 +174,11 @@ def visible(text: object, limit: int) -> str:
     if text.isprintable() and not _PRINTABLE_INVISIBLE.search(text):  # most text: nothing to remove
         return text[:limit]
     seen, start, size = "", 0, limit
-    while len(seen) < limit and start < len(text):  # a longer stretch only where invisible ones were
+    # a longer stretch only where invisible ones were, doubling (how fast it grows is no rule)
+    # mutmut: equivalent — one stretch more, past the limit or past the end, adds nothing kept
+    while len(seen) < limit and start < len(text):
         seen += text[start : start + size].translate(_INVISIBLE)
-        start, size = start + size, size * 2
+        start, size = start + size, size * 2  # mutmut: equivalent — a stretch's growth changes no result
     return seen[:limit]
 
 
@@ -196,7 +197,14 @@ def fold(seen: str) -> str:
 @lru_cache(maxsize=4096)
 def skeleton(folded: str) -> str:
     """The UTS #39 skeleton of a plain form, with the city's own lookalikes, case folded again."""
-    return _SPOOF.getSkeleton(0, folded.translate(CJK_LOOKALIKES)).casefold()
+    return _SPOOF.getSkeleton(0, _lookalikes(folded)).casefold()
+
+
+def _lookalikes(text: str) -> str:
+    """The city's own lookalikes (CJK_LOOKALIKES) as the characters they imitate."""
+    for lookalike, imitated in CJK_LOOKALIKES.items():
+        text = text.replace(lookalike, imitated)
+    return text
 
 
 def _without(text: str, words: Iterable[str]) -> str:
@@ -213,20 +221,35 @@ _NOT_CLAIMS_PLAIN = tuple(plain(w) for w in NOT_CLAIMS)
 
 def claims_official(folded_skeleton: str) -> bool:
     """Whether a text (its skeleton) calls its account official."""
-    text = _without(folded_skeleton, _NOT_CLAIMS_SKELETON)
-    return any(word in text for word in _CLAIMS_SKELETON)
+    return _claims(folded_skeleton, _CLAIMS_SKELETON, _NOT_CLAIMS_SKELETON)
 
 
-def name_core(folded: str, *, is_skeleton: bool) -> str:
-    """A name without its claims of being official, punctuation, symbols and spaces."""
-    if is_skeleton:
-        return _core(_without(_without(folded, _NOT_CLAIMS_SKELETON), _CLAIMS_SKELETON))
+def _claims(text: str, claims: tuple[str, ...], not_claims: tuple[str, ...]) -> bool:
+    text = _without(text, not_claims)
+    return any(word in text for word in claims)
+
+
+def plain_core(folded: str) -> str:
+    """A name's plain form without its claims of being official, punctuation, symbols and spaces."""
     return _core(_without(_without(folded, _NOT_CLAIMS_PLAIN), _CLAIMS_PLAIN))
+
+
+def skeleton_core(folded_skeleton: str) -> str:
+    """A name's skeleton without its claims of being official, punctuation, symbols and spaces."""
+    return _core(_without(_without(folded_skeleton, _NOT_CLAIMS_SKELETON), _CLAIMS_SKELETON))
+
+
+def _plain_name(name: str) -> str:
+    return plain_core(plain(name))
+
+
+def _skeleton_name(name: str) -> str:
+    return skeleton_core(skeleton(plain(name)))
 
 
 def handle_core(handle: object) -> str:
     """A handle as typed, without '@', a hosting suffix, width or case."""
-    core = plain(handle, MAX_HANDLE).lstrip("@").replace(" ", "")
+    core = plain(handle, MAX_HANDLE).removeprefix("@").replace(" ", "")
     for suffix in HOST_SUFFIXES:
         core = core.removesuffix(suffix)
     return core
@@ -252,13 +275,12 @@ def avatar_hash(image_bytes: bytes) -> int | None:
     try:
         with Image.open(io.BytesIO(image_bytes), formats=AVATAR_FORMATS) as image:
             width, height = image.size
-            if width * height > MAX_AVATAR_PIXELS or min(width, height) < 1:
+            if width * height > MAX_AVATAR_PIXELS:
                 return None
-            image.draft("RGB", (64, 64))  # JPEG: decode at a reduced size
             image = image.convert("RGBA")
-            flat = Image.new("RGBA", image.size, "white")
+            flat = Image.new("RGBA", image.size, "white")  # mutmut: equivalent — Pillow reads colour names in any case
             flat.alpha_composite(image)  # transparency over white, as a page shows it
-            grey = flat.convert("L").resize((9, 8), Image.Resampling.LANCZOS)
+            grey = flat.convert("L").resize((9, 8), Image.Resampling.BOX)  # the mean of each area
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, MemoryError):
         return None
     pixels = list(grey.get_flattened_data())
@@ -348,14 +370,25 @@ def _reason(code: str, words: str) -> Reason:
     return Reason(code, words, POINTS[code])
 
 
+def _alternatives(words: Iterable[str]) -> re.Pattern | None:
+    """A pattern finding any of the words, the longest where one begins another (reverse order puts a
+    word before its own beginnings); None for no words."""
+    words = sorted(set(words), reverse=True)
+    return re.compile("|".join(map(re.escape, words))) if words else None
+
+
 def _city_name(core: str, cities: dict[str, str], departments: dict[str, str]) -> str | None:
     """The city's or a 課's name that a name core is, as given: the whole of one, or a city's name and
     the start (two characters or more) of a 課's."""
     named = cities.get(core) or departments.get(core)
     if named is not None:
         return named
-    city = max((c for c in cities if core.startswith(c)), key=len, default=None)  # 狛江市民 is 狛江市 + 民
-    rest = core.removeprefix(city) if city else ""
+    # the longest city name it starts with (狛江市民 is 狛江市 + 民): of names that are each other's
+    # beginnings, the longest is also the greatest
+    city = max((c for c in cities if core.startswith(c)), default=None)
+    if city is None:
+        return None
+    rest = core.removeprefix(city)
     if len(rest) >= 2:
         for department, department_shown in departments.items():
             if department.startswith(rest):
@@ -367,7 +400,7 @@ def _confusable_words(found: str, official: str) -> str:
     """Which characters stand in for which, when a name has as many characters as the official's."""
     if len(found) != len(official):
         return "紛らわしい文字（rn と m など）を使っています"
-    pairs = [(f, o) for f, o in zip(found, official, strict=True) if f != o][:3]
+    pairs = [(f, official[k]) for k, f in enumerate(found) if f != official[k]][:3]
     shown = "、".join(f"「{f}」(U+{ord(f):04X}) を「{o}」の代わりに" for f, o in pairs)
     return f"紛らわしい文字を使っています：{shown}"
 
@@ -393,9 +426,9 @@ class Scorer:
                     official,
                     core,
                     handle_key(core),
-                    name_core(visible(official.display_name, MAX_NAME), is_skeleton=False),
-                    name_core(name_plain, is_skeleton=False),
-                    name_core(skeleton(name_plain), is_skeleton=True),
+                    plain_core(visible(official.display_name, MAX_NAME)),
+                    plain_core(name_plain),
+                    skeleton_core(skeleton(name_plain)),
                 )
             )
         self._by_handle_key = self._index(f.handle_key for f in self._officials)
@@ -411,30 +444,27 @@ class Scorer:
             (f.official.platform, f.handle_core): f.official for f in reversed(self._officials) if f.handle_core
         }
         self._handle_typed_keys = [_core(f.handle_core) for f in self._officials]
-        long_keys = sorted({k for k in self._handle_keys if len(k) >= HANDLE_MIN_KEY}, key=len, reverse=True)
-        self._contained = re.compile("|".join(map(re.escape, long_keys)) or "(?!)")
+        self._contained = _alternatives(k for k in self._handle_keys if len(k) >= HANDLE_MIN_KEY)
         # the names long enough to be similar (the others are compared as they are): None keeps indexes
         self._similar_names = [
             n if len(n) >= NAME_SIMILAR_MIN else None for n in (f.name_skeleton for f in self._officials)
         ]
         self._by_avatar = self._index(f.official.avatar_hash for f in self._officials)
         city_names, department_names = list(city_names), list(department_names)
-        self._city = self._names(city_names, is_skeleton=True)
-        self._departments = self._names(department_names, is_skeleton=True)
-        self._city_plain = self._names(city_names, is_skeleton=False)
-        self._departments_plain = self._names(department_names, is_skeleton=False)
-        self._mentions = sorted(self._city | self._departments, key=len, reverse=True)
-        self._mention_pattern = re.compile("|".join(map(re.escape, self._mentions)) or "(?!)")
-        # in a description, in hiragana too: a description's kana are not folded (see _support)
+        self._city = self._names(city_names, _skeleton_name)
+        self._departments = self._names(department_names, _skeleton_name)
+        self._city_plain = self._names(city_names, _plain_name)
+        self._departments_plain = self._names(department_names, _plain_name)
+        self._named = self._departments | self._city  # each name's core → the name as given
+        self._mention_pattern = _alternatives(self._named)
+        # in a description: plain, in hiragana too (see _support)
         self._in_description: dict[str, str] = {}
         for name in (*city_names, *department_names):
             hiragana = unicodedata.normalize("NFKC", name).casefold().translate(_TO_HIRAGANA)
             for form in (plain(name), hiragana):
-                if key := _core(skeleton(form)):
+                if key := _core(form):
                     self._in_description.setdefault(key, visible(name, MAX_NAME))
-        self._description_pattern = re.compile(
-            "|".join(map(re.escape, sorted(self._in_description, key=len, reverse=True))) or "(?!)"
-        )
+        self._description_pattern = _alternatives(self._in_description)
 
     @staticmethod
     def _index(values: Iterable) -> dict:
@@ -445,12 +475,11 @@ class Scorer:
         return index
 
     @staticmethod
-    def _names(names: Iterable[str], *, is_skeleton: bool) -> dict[str, str]:
+    def _names(names: Iterable[str], core_of: Callable[[str], str]) -> dict[str, str]:
         """Each name's core (plain or skeleton) → the name as given (for the words)."""
         folded = {}
         for name in names:
-            folded_name = skeleton(plain(name)) if is_skeleton else plain(name)
-            core = name_core(folded_name, is_skeleton=is_skeleton)
+            core = core_of(name)
             if core:
                 folded.setdefault(core, visible(name, MAX_NAME))
         return folded
@@ -465,8 +494,8 @@ class Scorer:
         name_visible = visible(found.display_name, MAX_NAME)
         name_plain_full = fold(name_visible)
         name_skeleton_full = skeleton(name_plain_full)
-        name_plain = name_core(name_plain_full, is_skeleton=False)
-        name_skeleton = name_core(name_skeleton_full, is_skeleton=True)
+        name_plain = plain_core(name_plain_full)
+        name_skeleton = skeleton_core(name_skeleton_full)
         key = handle_key(core)
 
         per_official: dict[int, list[Reason]] = {}
@@ -534,54 +563,54 @@ class Scorer:
                 into.setdefault(i, []).append(_reason("handle_same", f"ハンドルが{where}と同じです"))
         if key in self._by_handle_key:
             return
-        undecorated = _without(key, _DECORATION_KEYS)
-        for i in self._by_handle_key.get(undecorated, ()) if undecorated != key else ():
+        undecorated = _without(key, _DECORATION_KEYS)  # not `key` itself: that one returned above
+        for i in self._by_handle_key.get(undecorated, ()):
             where = self._where(self._officials[i].official, found.platform)
             into.setdefault(i, []).append(
                 _reason("handle_decorated", f"ハンドルが{where}に official などを付けたものです")
             )
-        if undecorated != key and undecorated in self._by_handle_key:
+        if undecorated in self._by_handle_key:
             return
         if len(key) >= HANDLE_MIN_KEY:
             # edits counted on the skeleton and on the letters as typed (a swap of m is a swap, not two edits)
             edits: dict[int, int] = {}
             for text, keys in ((key, self._handle_keys), (_core(core), self._handle_typed_keys)):
-                for _, n, i in process.extract(text, keys, scorer=OSA.distance, score_cutoff=2, limit=None):
+                for _, n, i in process.extract(text, keys, scorer=OSA.distance, score_cutoff=2):
                     edits[i] = min(n, edits.get(i, n))
             for i, n in sorted(edits.items()):
                 if n == 1 or min(len(key), len(self._handle_keys[i])) >= HANDLE_TWO_EDITS_MIN_KEY:
                     where = self._where(self._officials[i].official, found.platform)
                     into.setdefault(i, []).append(_reason("handle_similar", f"ハンドルが{where}と{n}文字違いです"))
-        if self._contained.search(key):
+        if self._contained and self._contained.search(key):
             for i, official_key in enumerate(self._handle_keys):
                 if i not in into and len(official_key) >= HANDLE_MIN_KEY and official_key in key:
                     where = self._where(self._officials[i].official, found.platform)
                     into.setdefault(i, []).append(_reason("handle_contains", f"ハンドルに{where}のハンドルを含みます"))
 
     def _name_signals(
-        self, found: Found, shown: str, plain_core: str, skeleton_core: str, into: dict[int, list[Reason]]
+        self, found: Found, shown: str, name_plain: str, name_skeleton: str, into: dict[int, list[Reason]]
     ) -> None:
-        if not skeleton_core:
+        if not name_skeleton:
             return
-        same = self._by_name_plain.get(plain_core, ())
+        same = self._by_name_plain.get(name_plain, ())
         for i in same:
             where = self._where(self._officials[i].official, found.platform)
-            if name_core(shown, is_skeleton=False) == self._officials[i].name_visible:
+            if plain_core(shown) == self._officials[i].name_visible:
                 into.setdefault(i, []).append(_reason("name_same", f"表示名が{where}と同じです"))
             else:
                 differs = "文字の幅・ひらがなとカタカナ・大文字小文字の違いしかありません"
                 into.setdefault(i, []).append(_reason("name_folded", f"表示名が{where}と、{differs}"))
-        confusable = [i for i in self._by_name_skeleton.get(skeleton_core, ()) if i not in same]
+        confusable = [i for i in self._by_name_skeleton.get(name_skeleton, ()) if i not in same]
         for i in confusable:
             where = self._where(self._officials[i].official, found.platform)
-            which = _confusable_words(plain_core, self._officials[i].name_plain)
+            which = _confusable_words(name_plain, self._officials[i].name_plain)
             into.setdefault(i, []).append(_reason("name_confusable", f"表示名が{where}に似せて、{which}"))
         if same or confusable:
             return
-        if len(skeleton_core) < NAME_SIMILAR_MIN:
+        if len(name_skeleton) < NAME_SIMILAR_MIN:
             return
         match = process.extractOne(
-            skeleton_core, self._similar_names, scorer=fuzz.ratio, score_cutoff=NAME_SIMILAR_RATIO
+            name_skeleton, self._similar_names, scorer=fuzz.ratio, score_cutoff=NAME_SIMILAR_RATIO
         )
         if match is not None:
             _, ratio, i = match
@@ -599,13 +628,13 @@ class Scorer:
                     words = f"アイコン画像が{where}のものとほぼ同じです（64ビット中 {bits} ビットの差）"
                     into.setdefault(i, []).append(_reason("avatar", words))
 
-    def _name_is_city(self, plain_core: str, skeleton_core: str) -> Reason | None:
+    def _name_is_city(self, name_plain: str, name_skeleton: str) -> Reason | None:
         """The display name is the city's or a 課's own name: 狛江市, 防災危機管理課, or the city's
         name followed by the start of a 課's (狛江市防災, こまえ子育て)."""
-        named = _city_name(plain_core, self._city_plain, self._departments_plain)
+        named = _city_name(name_plain, self._city_plain, self._departments_plain)
         if named is not None:
             return _reason("name_is_city", f"表示名が市の名前・課の名前（{named}）そのものです")
-        named = _city_name(skeleton_core, self._city, self._departments)
+        named = _city_name(name_skeleton, self._city, self._departments)
         if named is not None:
             return _reason("name_is_city", f"表示名が市の名前・課の名前（{named}）に紛らわしい文字を使ったものです")
         return None
@@ -617,40 +646,36 @@ class Scorer:
         lookalike_name = any(r.code in NAME_SIGNALS for r in reasons)
         if lookalike_name and (claims_official(name_skeleton_full) or claims_official(skeleton(core))):
             support.append(_reason("official_claim", "「公式」「official」などを名乗っています"))
-        # Only looked through for the city's names and 公式: its width and case folded, not its kana (the
-        # names are looked for in both), its spaces kept (狛江 市 is found as 狛江).
-        description = _SPOOF.getSkeleton(
-            0,
-            unicodedata.normalize("NFKC", visible(found.description, MAX_DESCRIPTION))
-            .casefold()
-            .translate(CJK_LOOKALIKES),
-        ).casefold()
-        mention = self._mention(name_skeleton, "city_in_name", "表示名")
-        mention = mention or self._mention(key, "city_in_handle", "ハンドル")
-        mention = mention or self._mention(description, "city_in_description", "自己紹介", in_description=True)
+        # Only looked through for the city's names and 公式, cheaply (descriptions are the longest texts):
+        # width and case folded and the city's own lookalikes (狛江巿), not Unicode's confusables nor kana
+        # (the names are looked for in hiragana and katakana), its spaces kept (狛江 市 is found as 狛江).
+        description = _lookalikes(unicodedata.normalize("NFKC", visible(found.description, MAX_DESCRIPTION)).casefold())
+        names, pattern = self._named, self._mention_pattern
+        mention = self._mention(name_skeleton, pattern, names, "city_in_name", "表示名")
+        mention = mention or self._mention(key, pattern, names, "city_in_handle", "ハンドル")
+        mention = mention or self._mention(
+            description, self._description_pattern, self._in_description, "city_in_description", "自己紹介"
+        )
         if mention:
             support.append(mention)
-        if claims_official(description) and self._description_pattern.search(description):
+        named_in_description = self._description_pattern and self._description_pattern.search(description)
+        if named_in_description and _claims(description, _CLAIMS_PLAIN, _NOT_CLAIMS_PLAIN):
             support.append(_reason("description_claim", "自己紹介で市の公式を名乗っています"))
         if found.created_at is not None:
             days = (self.today - found.created_at.date()).days
             if 0 <= days <= NEW_ACCOUNT_DAYS:
                 support.append(_reason("new_account", f"作成から{days}日の新しいアカウントです"))
         if not (
-            HIDING.isdisjoint(str(found.display_name or "")[:MAX_RAW])
-            and HIDING.isdisjoint(str(found.handle or "")[:MAX_RAW])
+            HIDING.isdisjoint(str(found.display_name)[:MAX_RAW]) and HIDING.isdisjoint(str(found.handle)[:MAX_RAW])
         ):
             support.append(
                 _reason("hidden_characters", "表示名やハンドルに見えない文字・書字方向を変える制御文字があります")
             )
         return support
 
-    def _mention(self, text: str, code: str, where: str, in_description: bool = False) -> Reason | None:
-        match = (self._description_pattern if in_description else self._mention_pattern).search(text)
+    @staticmethod
+    def _mention(text: str, pattern: re.Pattern | None, names: dict[str, str], code: str, where: str) -> Reason | None:
+        match = pattern.search(text) if pattern else None
         if match is None:
             return None
-        if in_description:
-            name = self._in_description[match.group()]
-        else:
-            name = self._city.get(match.group()) or self._departments.get(match.group())
-        return _reason(code, f"{where}に「{name}」の名前があります")
+        return _reason(code, f"{where}に「{names[match.group()]}」の名前があります")

@@ -45,7 +45,7 @@ from tests.discovery.lookalike_set import (
 pytestmark = pytest.mark.rules
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # made for each test (a few ms): `make mutate` must see every test reach Scorer()
 def scorer():
     return Scorer(OFFICIALS, city_names=CITY_NAMES, department_names=DEPARTMENT_NAMES, today=TODAY)
 
@@ -98,7 +98,7 @@ def test_the_official_account_itself_is_never_a_candidate(scorer):
     by_id = scorer.score(Found("x", "komae_city_renamed", "狛江市", platform_account_id="1000001"))
     by_handle = scorer.score(Found("instagram", "@Komae_Kouhou", "狛江市広報"))  # no ID known for it
     for score, key in ((by_id, 1), (by_handle, 6)):
-        assert (score.value, score.imitates, score.codes) == (0, key, ("own",))
+        assert (score.value, score.imitates, score.codes, score.reasons[0].points) == (0, key, ("own",), 0)
         assert score.reasons[0].words == "市の公式アカウントそのものです"
 
 
@@ -296,6 +296,10 @@ def test_folding_width_kana_case_and_lookalikes():
     assert plain("  狛江\n\t市  ") == "狛江 市"
     assert plain("ゝゞ") == "ヽヾ"
     assert plain("ガ") != plain("カ")
+    assert scoring.handle_core("@Komae City") == "komaecity"
+    assert scoring.handle_core("komae-city.bsky.social") == "komae-city"
+    assert scoring.handle_core("@@komae") == "@komae"
+    assert scoring.handle_core("a" * 150) == "a" * 100
     assert skeleton(plain("k0mae")) == skeleton(plain("KOMAE")) == skeleton(plain("kоmае")) == "kornae"
     assert skeleton(plain("狛江巿")) == skeleton(plain("狛汀市")) == skeleton(plain("狛江市")) == "狛江市"
     assert skeleton(plain("狛池市")) != "狛江市"
@@ -312,6 +316,7 @@ def test_nothing_invisible_hides_a_match():
     assert visible("a\ud800b", 10) == "ab"
     assert visible(None, 10) == visible("", 10) == ""
     assert visible("狛江市", 2) == "狛江"
+    assert visible("狛" + "\u200b" * 300 + "江市", 200) == "狛江市"  # what was seen before the padding kept
     assert plain("狛̶江̶市̶") == "狛江市"  # strike-through marks laid over it
 
 
@@ -401,3 +406,96 @@ def test_a_scorer_without_names_or_avatars():
     assert empty.score(Found("x", "komae_city", "狛江市")).codes == ("name_is_city", "city_in_name")
     assert empty.score(Found("x", "komae_city", "狛江市")).imitates is None
     assert (date(2026, 1, 1) - timedelta(days=1)).year == 2025
+
+
+def sized_png(width: int, height: int, *, pad_to: int = 0) -> bytes:
+    """A two-colour PNG of a size (left half dark), padded after its end to `pad_to` bytes."""
+    image = Image.new("L", (width, height), 200)
+    image.paste(40, (0, 0, width // 2, height))
+    data = encoded(image)
+    return data + b"\0" * max(0, pad_to - len(data))
+
+
+def test_the_avatar_bounds_are_where_they_say():
+    assert avatar_hash(sized_png(400, 400, pad_to=scoring.MAX_AVATAR_BYTES)) is not None
+    assert avatar_hash(sized_png(400, 400, pad_to=scoring.MAX_AVATAR_BYTES + 1)) is None
+    assert avatar_hash(sized_png(2048, 2048)) is not None
+    assert avatar_hash(sized_png(2049, 2048)) is None
+    assert avatar_hash(sized_png(2048, 2049)) is None
+
+
+@pytest.mark.parametrize(("dark", "plain_picture"), [(192, False), (193, True)])
+def test_a_picture_of_two_close_greys_is_plain(dark, plain_picture):
+    image = Image.new("L", (90, 80), 200)
+    image.paste(dark, (0, 0, 45, 80))  # the area means: 200 and the dark grey, 8 or 7 levels apart
+    assert (avatar_hash(encoded(image)) is None) is plain_picture
+
+
+def test_which_name_a_mention_shows(scorer):
+    def shown(name, handle="someone", description=""):
+        return [r.words for r in scorer.score(Found("x", handle, name, description)).reasons]
+
+    assert shown("狛江市のたろう") == ["表示名に「狛江市」の名前があります"]
+    assert shown("防災危機管理課のファン") == ["表示名に「防災危機管理課」の名前があります"]
+    assert shown("たろう", description="狛江巿に住んでいます") == ["自己紹介に「狛江市」の名前があります"]
+    assert shown("たろう", handle="komae\u200btaro") == [
+        "ハンドルに「komae」の名前があります",
+        "表示名やハンドルに見えない文字・書字方向を変える制御文字があります",
+    ]
+
+
+def test_handle_lengths_at_their_bounds():
+    officials = [
+        Official(1, "x", "abcde", ""),
+        Official(2, "x", "bcdefghi", ""),
+        Official(3, "bluesky", "vwxyzvw", ""),
+    ]
+    scorer = Scorer(officials, city_names=["狛江市"], today=TODAY)
+    contains = scorer.score(Found("x", "xxabcdexx", ""))
+    assert contains.codes == ("handle_contains",)
+    assert words(contains)["handle_contains"] == "ハンドルに公式アカウント「」(@abcde)のハンドルを含みます"
+    elsewhere = scorer.score(Found("threads", "xxabcdexx", ""))
+    assert words(elsewhere)["handle_contains"] == "ハンドルにx の公式アカウント「」(@abcde)のハンドルを含みます"
+    assert scorer.score(Found("x", "abcdf", "")).codes == ("handle_similar",)  # five letters, one edit
+    assert scorer.score(Found("x", "bcdefgxy", "")).imitates == 2  # eight letters, two edits
+    assert scorer.score(Found("x", "vwxyzab", "")).codes == ()  # seven letters, two edits
+    confusable = scorer.score(Found("x", "a.b.c.d.e", ""))
+    assert words(confusable)["handle_confusable"] == (
+        "ハンドルが公式アカウント「」(@abcde)と、紛らわしい文字・大文字小文字・記号の違いしかありません"
+    )
+    # counted on the skeleton (0 is O, 1 is l) and as typed: the fewer edits
+    komae = Scorer(OFFICIALS, city_names=CITY_NAMES, today=TODAY)
+    assert words(komae.score(Found("x", "k0mae_c1ty", "")))["handle_similar"] == (
+        "ハンドルが公式アカウント「狛江市」(@komae_city)と1文字違いです"
+    )
+
+
+def test_which_confusable_characters_the_words_name():
+    officials = [Official(1, "x", "p", "paoce"), Official(2, "x", "k", "Komae Info")]
+    scorer = Scorer(officials, city_names=["狛江市"], today=TODAY)
+    cyrillic = scorer.score(Found("x", "someone", "раосе"))
+    assert words(cyrillic)["name_confusable"] == (
+        "表示名が公式アカウント「paoce」(@p)に似せて、紛らわしい文字を使っています："
+        "「р」(U+0440) を「p」の代わりに、「а」(U+0430) を「a」の代わりに、「о」(U+043E) を「o」の代わりに"
+    )
+    rn = scorer.score(Found("x", "someone", "Kornae Info"))
+    assert words(rn)["name_confusable"] == (
+        "表示名が公式アカウント「Komae Info」(@k)に似せて、紛らわしい文字（rn と m など）を使っています"
+    )
+
+
+def test_a_five_character_name_can_be_similar(scorer):
+    score = scorer.score(Found("x", "someone", "こまえ子育"))
+    assert score.codes[0] == "name_similar"
+    assert score.imitates == 5
+    assert "name_is_city" not in score.codes
+
+
+def test_a_translate_table_of_an_icu_set():
+    """The tables the folding uses, fresh: a character of the set removed, every other one kept, each
+    looked up once and then kept as it was decided."""
+    table = scoring._Table(r"[[:P:]]", {ord("あ"): ord("ア")})
+    assert "a.b!a.bあ".translate(table) == "abab" + "ア"
+    assert table[ord("a")] == ord("a")
+    assert table[ord(".")] is None
+    assert "a.b".translate(scoring._Table(r"[[:P:]]")) == "ab"
