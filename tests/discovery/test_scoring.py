@@ -499,3 +499,25 @@ def test_a_translate_table_of_an_icu_set():
     assert table[ord("a")] == ord("a")
     assert table[ord(".")] is None
     assert "a.b".translate(scoring._Table(r"[[:P:]]")) == "ab"
+
+
+def test_a_name_containing_an_officials_is_not_similar_to_it(scorer):
+    assert scorer.score(Found("x", "someone", "狛江市防災危機管理課のお知らせ")).codes == ("city_in_name",)
+
+
+def test_similar_names_need_five_characters_on_both_sides():
+    officials = [Official(1, "x", "one", "abcd"), Official(2, "x", "two", "vwxyz")]
+    scorer = Scorer(officials, city_names=["狛江市"], today=TODAY)
+    assert scorer.score(Found("x", "someone", "abcde")).codes == ()  # 89 % like a four-letter name
+    assert scorer.score(Found("x", "someone", "vwxyzq")).codes == ("name_similar",)  # 91 % like a five-letter one
+
+
+def test_long_names_are_compared_and_shown_to_their_bound():
+    long = "狛" * 250
+    scorer = Scorer([Official(1, "x", "one", long)], city_names=[long + "市"], department_names=[], today=TODAY)
+    same = scorer.score(Found("x", "someone", long))
+    assert same.codes[0] == "name_same"  # both read to 200 characters
+    city = Scorer([], city_names=[long], today=TODAY).score(Found("x", "someone", long))
+    assert words(city)["name_is_city"] == f"表示名が市の名前・課の名前（{'狛' * 200}）そのものです"
+    described = Scorer([], city_names=[long], today=TODAY).score(Found("x", "someone", "", long))
+    assert words(described)["city_in_description"] == f"自己紹介に「{'狛' * 200}」の名前があります"
