@@ -14,14 +14,15 @@ PORT ?= 8000
 # faster), venv for the virtualenv; gcc and the
 # LDAP/SASL headers build python-ldap (directory sign-in), slapd is the directory of its tests; nginx
 # puts the public pages' worker pool beside the staff's in `make run` and bench/rush.py (scripts/serve.sh);
-# wrk loads the public pages in bench/public.py, which `make test` runs too (bench-small).
+# wrk loads the public pages in bench/public.py, which `make test` runs too (bench-small); libicu-dev,
+# pkg-config and g++ build PyICU (Unicode's confusables skeleton in discovery/scoring.py).
 APT_PACKAGES := python3-venv python3-dev fonts-ipaexfont-mincho fonts-ipaexfont-gothic libharfbuzz-subset0 \
 	libpango-1.0-0 libpangoft2-1.0-0 gettext chromium chromium-headless-shell postgresql-client redis-tools \
-	gcc libldap2-dev libsasl2-dev slapd nginx wrk
+	gcc libldap2-dev libsasl2-dev slapd nginx wrk libicu-dev pkg-config g++
 # Every benchmark: `make bench` prints their figures; `make bench-small` (part of `make test`) runs each
 # at a size of a few seconds (--small, bench/small.py), three at a time, the longest first, and fails if
 # one does not work.
-BENCHES := rush archive public pages pdf checks screening
+BENCHES := rush archive public pages pdf checks screening discovery
 
 # The suite runs against real PostgreSQL and Redis (given, or the local services).
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)
@@ -99,6 +100,7 @@ bench: setup services
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) bench/pdf.py
 	$(PY) bench/checks.py
 	$(PY) bench/screening.py
+	$(PY) bench/discovery.py
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) bench/public.py
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) bench/rush.py
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) bench/archive.py
