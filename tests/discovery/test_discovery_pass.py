@@ -119,15 +119,22 @@ def test_every_platform_is_passed_over_without_a_platform_given(bsky, account):
     assert {r.platform.code for r in results} == set(Platform.objects.values_list("code", flat=True))
 
 
-def _picture(shade: int) -> bytes:
-    """A profile picture with something in it (a plain one has no hash): a gradient and a block."""
+def _picture(kind: int) -> bytes:
+    """A profile picture with something in it (a plain one has no hash): 0 a gradient with a block on
+    the left, 1 a checkerboard — pictures nobody would take for each other."""
     from PIL import Image, ImageDraw
 
-    image = Image.new("RGB", (120, 120))
+    image = Image.new("RGB", (120, 120), (255, 255, 255))
     draw = ImageDraw.Draw(image)
-    for x in range(120):
-        draw.line([(x, 0), (x, 119)], fill=((x * 2 + shade) % 256, x % 256, 200))
-    draw.rectangle([30, 30, 70, 90], fill=(shade, 0, 0))
+    if kind == 0:
+        for x in range(120):
+            draw.line([(x, 0), (x, 119)], fill=(x * 2, x * 2, 200))
+        draw.rectangle([10, 30, 50, 90], fill=(0, 0, 0))
+    else:
+        for x in range(0, 120, 15):
+            for y in range(0, 120, 15):
+                if (x + y) // 15 % 2:
+                    draw.rectangle([x, y, x + 14, y + 14], fill=(0, 0, 0))
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
@@ -136,7 +143,7 @@ def _picture(shade: int) -> bytes:
 def test_a_lookalike_that_reuses_the_official_picture_is_found_by_it(bsky, account):
     from tests.platform_fixtures import bluesky_actor
 
-    own_picture, other_picture = _picture(0), _picture(128)
+    own_picture, other_picture = _picture(0), _picture(1)
     own = bluesky_actor(BSKY_DID, HANDLE, "狛江市", avatar=f"{bsky.url}/img/own.png")
     # A name like the city's, a handle unlike any official one: only the picture tells the copy apart.
     copy = bluesky_actor(
