@@ -796,6 +796,7 @@ def profile_page(name, description, *, identifier="", links=("https://www.city.k
         f"</head><body>{anchors}</body></html>"
     )
 
+
 # --- verification badges (P-7-3, issue 23): the fields the platforms' references document, added to the
 # answers above (kept apart from them so that the answers without a badge stay exactly as they were).
 

@@ -9,69 +9,155 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0010_record_contractor_changes'),
+        ("accounts", "0010_record_contractor_changes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ResidentReport',
+            name="ResidentReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.CharField(max_length=500, verbose_name='通報されたURL・ユーザー名')),
-                ('note', models.TextField(blank=True, verbose_name='気づいたこと')),
-                ('handle', models.CharField(blank=True, max_length=300, verbose_name='ユーザー名')),
-                ('platform_account_id', models.CharField(blank=True, max_length=100, verbose_name='SNS上の固有ID')),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='受付日時')),
-                ('outcome', models.CharField(choices=[('official', '公式アカウントと回答'), ('warned', '確認済みのなりすましと回答'), ('queued', '確認待ち')], max_length=10, verbose_name='回答')),
-                ('platform', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.platform', verbose_name='SNS')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.CharField(max_length=500, verbose_name="通報されたURL・ユーザー名")),
+                ("note", models.TextField(blank=True, verbose_name="気づいたこと")),
+                ("handle", models.CharField(blank=True, max_length=300, verbose_name="ユーザー名")),
+                ("platform_account_id", models.CharField(blank=True, max_length=100, verbose_name="SNS上の固有ID")),
+                ("received_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="受付日時")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("official", "公式アカウントと回答"),
+                            ("warned", "確認済みのなりすましと回答"),
+                            ("queued", "確認待ち"),
+                        ],
+                        max_length=10,
+                        verbose_name="回答",
+                    ),
+                ),
+                (
+                    "platform",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.platform",
+                        verbose_name="SNS",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '住民からの通報',
-                'verbose_name_plural': '住民からの通報',
-                'ordering': ['-received_at', '-pk'],
+                "verbose_name": "住民からの通報",
+                "verbose_name_plural": "住民からの通報",
+                "ordering": ["-received_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Impersonation',
+            name="Impersonation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('handle', models.CharField(max_length=300, verbose_name='ユーザー名')),
-                ('handle_key', models.CharField(editable=False, max_length=300)),
-                ('display_name', models.CharField(blank=True, max_length=200, verbose_name='表示名')),
-                ('profile_url', models.URLField(blank=True, max_length=2000, verbose_name='プロフィールURL')),
-                ('platform_account_id', models.CharField(blank=True, max_length=100, verbose_name='SNS上の固有ID')),
-                ('confirmed_on', models.DateField(verbose_name='市が確認した日')),
-                ('gone_at', models.DateTimeField(blank=True, null=True, verbose_name='削除を確認した日時')),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='取り消した日時')),
-                ('withdrawn_reason', models.TextField(blank=True, verbose_name='取り消した理由')),
-                ('confirmed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='確認した人')),
-                ('imitates', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='impersonations', to='accounts.officialaccount', verbose_name='まねている公式アカウント')),
-                ('platform', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.platform', verbose_name='SNS')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("handle", models.CharField(max_length=300, verbose_name="ユーザー名")),
+                ("handle_key", models.CharField(editable=False, max_length=300)),
+                ("display_name", models.CharField(blank=True, max_length=200, verbose_name="表示名")),
+                ("profile_url", models.URLField(blank=True, max_length=2000, verbose_name="プロフィールURL")),
+                ("platform_account_id", models.CharField(blank=True, max_length=100, verbose_name="SNS上の固有ID")),
+                ("confirmed_on", models.DateField(verbose_name="市が確認した日")),
+                ("gone_at", models.DateTimeField(blank=True, null=True, verbose_name="削除を確認した日時")),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True, verbose_name="取り消した日時")),
+                ("withdrawn_reason", models.TextField(blank=True, verbose_name="取り消した理由")),
+                (
+                    "confirmed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="確認した人",
+                    ),
+                ),
+                (
+                    "imitates",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="impersonations",
+                        to="accounts.officialaccount",
+                        verbose_name="まねている公式アカウント",
+                    ),
+                ),
+                (
+                    "platform",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.platform",
+                        verbose_name="SNS",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'なりすましアカウント',
-                'verbose_name_plural': 'なりすましアカウント',
-                'ordering': ['-confirmed_on', '-pk'],
-                'indexes': [models.Index(fields=['handle_key'], name='impersonation_handle_key')],
+                "verbose_name": "なりすましアカウント",
+                "verbose_name_plural": "なりすましアカウント",
+                "ordering": ["-confirmed_on", "-pk"],
+                "indexes": [models.Index(fields=["handle_key"], name="impersonation_handle_key")],
             },
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='impersonation',
-            trigger=pgtrigger.compiler.Trigger(name='keep_forever', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'a record kept by the city cannot be deleted (%.keep_forever)', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';", hash='1b0e0849d5ba1fb1ae52ea6850b65a89e8e3cd21', operation='DELETE', pgid='pgtrigger_keep_forever_cd73b', table='accounts_impersonation', when='BEFORE')),
+            model_name="impersonation",
+            trigger=pgtrigger.compiler.Trigger(
+                name="keep_forever",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'a record kept by the city cannot be deleted (%.keep_forever)', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';",
+                    hash="1b0e0849d5ba1fb1ae52ea6850b65a89e8e3cd21",
+                    operation="DELETE",
+                    pgid="pgtrigger_keep_forever_cd73b",
+                    table="accounts_impersonation",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='impersonation',
-            trigger=pgtrigger.compiler.Trigger(name='confirmed_stays', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.platform_id IS DISTINCT FROM NEW.platform_id OR OLD.handle IS DISTINCT FROM NEW.handle OR OLD.handle_key IS DISTINCT FROM NEW.handle_key OR OLD.imitates_id IS DISTINCT FROM NEW.imitates_id OR OLD.confirmed_on IS DISTINCT FROM NEW.confirmed_on OR OLD.confirmed_by_id IS DISTINCT FROM NEW.confirmed_by_id OR (OLD.gone_at IS NOT NULL AND OLD.gone_at IS DISTINCT FROM NEW.gone_at) OR (OLD.withdrawn_at IS NOT NULL AND (OLD.withdrawn_at IS DISTINCT FROM NEW.withdrawn_at OR OLD.withdrawn_reason IS DISTINCT FROM NEW.withdrawn_reason)))', func="RAISE EXCEPTION 'a record kept by the city cannot be changed (%.confirmed_stays)', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';", hash='d31eabef4b9c4ef94029395e843d96d64de2f14d', operation='UPDATE', pgid='pgtrigger_confirmed_stays_f1fae', table='accounts_impersonation', when='BEFORE')),
+            model_name="impersonation",
+            trigger=pgtrigger.compiler.Trigger(
+                name="confirmed_stays",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.platform_id IS DISTINCT FROM NEW.platform_id OR OLD.handle IS DISTINCT FROM NEW.handle OR OLD.handle_key IS DISTINCT FROM NEW.handle_key OR OLD.imitates_id IS DISTINCT FROM NEW.imitates_id OR OLD.confirmed_on IS DISTINCT FROM NEW.confirmed_on OR OLD.confirmed_by_id IS DISTINCT FROM NEW.confirmed_by_id OR (OLD.gone_at IS NOT NULL AND OLD.gone_at IS DISTINCT FROM NEW.gone_at) OR (OLD.withdrawn_at IS NOT NULL AND (OLD.withdrawn_at IS DISTINCT FROM NEW.withdrawn_at OR OLD.withdrawn_reason IS DISTINCT FROM NEW.withdrawn_reason)))",
+                    func="RAISE EXCEPTION 'a record kept by the city cannot be changed (%.confirmed_stays)', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';",
+                    hash="d31eabef4b9c4ef94029395e843d96d64de2f14d",
+                    operation="UPDATE",
+                    pgid="pgtrigger_confirmed_stays_f1fae",
+                    table="accounts_impersonation",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='residentreport',
-            trigger=pgtrigger.compiler.Trigger(name='keep_forever', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'a record kept by the city cannot be deleted (%.keep_forever)', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';", hash='e82c40677c25eb0bdd79b015894d9220dfd2757e', operation='DELETE', pgid='pgtrigger_keep_forever_12f92', table='accounts_residentreport', when='BEFORE')),
+            model_name="residentreport",
+            trigger=pgtrigger.compiler.Trigger(
+                name="keep_forever",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'a record kept by the city cannot be deleted (%.keep_forever)', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';",
+                    hash="e82c40677c25eb0bdd79b015894d9220dfd2757e",
+                    operation="DELETE",
+                    pgid="pgtrigger_keep_forever_12f92",
+                    table="accounts_residentreport",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='residentreport',
-            trigger=pgtrigger.compiler.Trigger(name='fixed', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func="RAISE EXCEPTION 'a record kept by the city cannot be changed (%.fixed)', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';", hash='b3207b5ebedb3143865c4fffc7767db7a9d5db62', operation='UPDATE', pgid='pgtrigger_fixed_e8329', table='accounts_residentreport', when='BEFORE')),
+            model_name="residentreport",
+            trigger=pgtrigger.compiler.Trigger(
+                name="fixed",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func="RAISE EXCEPTION 'a record kept by the city cannot be changed (%.fixed)', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';",
+                    hash="b3207b5ebedb3143865c4fffc7767db7a9d5db62",
+                    operation="UPDATE",
+                    pgid="pgtrigger_fixed_e8329",
+                    table="accounts_residentreport",
+                    when="BEFORE",
+                ),
+            ),
         ),
     ]
