@@ -78,6 +78,7 @@ def test_the_citys_own_registry_always_wins(client, fake, pr_account):
     assert verify_json(client, pr_account.profile_url)["result"] == "official"
 
 
+@pytest.mark.smoke  # also on the embedded defaults (SQLite)
 def test_the_registry_json_csv_and_feed_carry_the_warning_list(client, fake):
     page = client.get(reverse("registry:list")).content.decode()
     assert "なりすましにご注意ください" in page and "komae_c1ty" in page

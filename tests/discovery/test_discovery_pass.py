@@ -45,6 +45,7 @@ def run(*args) -> tuple[str, str]:
     return out.getvalue(), err.getvalue()
 
 
+@pytest.mark.smoke  # also on the embedded defaults (SQLite)
 def test_a_pass_keeps_the_lookalike_and_neither_the_city_nor_a_shop_that_mentions_it(bsky, account):
     search_answers(bsky, OWN, FAKE, RAMEN)
     out, _ = run("--platform", "bluesky")

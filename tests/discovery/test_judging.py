@@ -62,6 +62,7 @@ def test_the_queue_shows_the_strongest_first_with_its_reasons(client, candidate,
     assert "LINE" in page and "代わりに" in page  # a platform that cannot search says what to do instead
 
 
+@pytest.mark.smoke  # also on the embedded defaults (SQLite)
 def test_judging_impersonation_opens_an_incident_with_the_profile_and_warns_residents(
     client, bsky, candidate, account, pr_officer, django_capture_on_commit_callbacks
 ):
@@ -112,6 +113,7 @@ def test_impersonation_without_the_account_it_imitates_is_refused_in_japanese(cl
     assert response.status_code == 200 and Candidate.objects.get().state == Candidate.State.NEW
 
 
+@pytest.mark.smoke  # also on the embedded defaults (SQLite)
 def test_a_residents_report_joins_the_queue(client, account, dept_b):
     response = client.post(
         reverse("registry:report"), {"text": "https://bsky.app/profile/komae-fake.bsky.social", "note": "DMが来た"}
