@@ -40,7 +40,7 @@ def disposed_only(columns: tuple[str, ...], emptied: str) -> Refuse:
     return fixed_when(f"NOT ({allowed}) AND OLD.* IS DISTINCT FROM NEW.*", name="disposal_only")
 
 
-class AccountArchive(models.Model):
+class AccountArchive(UndeletableModel):
     """One account's place in the archive: its retention and where the capture stands."""
 
     class Outcome(models.TextChoices):
@@ -65,6 +65,7 @@ class AccountArchive(models.Model):
     class Meta:
         verbose_name = "投稿の保存設定"
         verbose_name_plural = "投稿の保存設定"
+        triggers = [keep_forever()]  # its retention is the record of what the city decided (公文書管理)
 
     def __str__(self):
         return f"{self.account}（{self.get_retention_display()}）"

@@ -152,7 +152,7 @@ class SearchRun(UndeletableModel):
         triggers = [keep_forever()]
 
 
-class OfficialAvatar(models.Model):
+class OfficialAvatar(UndeletableModel):
     """The perceptual hash of an official account's profile picture, as a search last showed it: a
     lookalike that reuses the picture is found by it (issue 23). Refreshed when the picture changes."""
 
@@ -166,6 +166,7 @@ class OfficialAvatar(models.Model):
     class Meta:
         verbose_name = "公式アカウントのアイコン画像"
         verbose_name_plural = "公式アカウントのアイコン画像"
+        triggers = [keep_forever()]  # refreshed when the picture changes, never deleted
 
     def __str__(self):
         return f"{self.account} {self.avatar_hash:x}"

@@ -35,7 +35,19 @@ pytestmark = pytest.mark.django_db
 # state is kept as a TemplateRevision). Their every change is recorded by the database (TableChange),
 # as is every change of a many-to-many table of ours (who holds which role, an account's contractors).
 DELETABLE = {"policies.TemplateArticle"}
-OUR_APPS = {"core", "org", "accounts", "platforms", "approvals", "policies", "monitoring", "reviews", "screening"}
+OUR_APPS = {
+    "core",
+    "org",
+    "accounts",
+    "platforms",
+    "approvals",
+    "policies",
+    "monitoring",
+    "reviews",
+    "screening",
+    "archive",
+    "discovery",
+}
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the database's own rules")
 
 
