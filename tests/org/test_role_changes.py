@@ -219,7 +219,7 @@ def test_an_accounts_manager_moved_to_another_ka_is_its_manager_no_more(
     assert any("発言内容の定期確認" in line for line in asked)  # the 管理者's reminders reach the 課長 meanwhile
 
     earlier = list(Notice.objects.values_list("pk", flat=True))
-    status._notify(account_a, incident)
+    status.notify_incident(account_a, incident)
     told = set(Notice.objects.exclude(pk__in=earlier).values_list("recipient__username", flat=True))
     assert moved.username not in told and successor.username in told
 
