@@ -30,6 +30,8 @@ RECORDED = (
     "org_user_user_permissions",
     "accounts_officialaccount_contractors",
     "policies_templatearticle",
+    "archive_retentiondecision_posts",  # which posts a 延長・廃棄 holds (issue 22)
+    "discovery_candidate_reports",  # which residents' reports a lookalike candidate holds (issue 23)
 )
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="the database's own roles and rules")
