@@ -30,7 +30,7 @@ from platforms import reads
 
 from . import scoring
 from .models import Candidate, OfficialAvatar, ProfileCapture, SearchRun
-from .permissions import can_judge
+from .permissions import ensure_can_judge
 
 log = logging.getLogger(__name__)
 
@@ -367,8 +367,7 @@ def candidate_judge(
     incident on the account it imitates (G-4-3-カ), keeps the impersonator's profile as its evidence and
     puts it on the public warning list (P-7-2). Audited; a judged candidate can be judged again (a
     mistake corrected), but a warning once published is withdrawn only on its own page."""
-    if not can_judge(actor):
-        raise TransitionError("なりすまし候補を判断する権限がありません。")
+    ensure_can_judge(actor)
     if verdict not in (Candidate.State.IMPERSONATION, Candidate.State.UNRELATED, Candidate.State.OTHER_BODY):
         raise TransitionError("判断を選んでください。")
     note = (note or "").strip()

@@ -92,3 +92,15 @@ def test_who_reports_to_the_ciso_and_who_sees_the_unchecked_accounts(people):
 
 def test_the_check_interfaces_technical_name_is_the_sysadmins(people):
     assert who_may(people, can_see_check_interface) == {"admin"}
+
+
+def test_only_the_accounts_own_section_head_decides_what_a_reading_proposes(people, account_a, pr_account):
+    """Issue 23 (G-4-3-カ, P-7-3): the permanent ID or 認証済 a status check read is registered by the 課長
+    who answers for the account; not its staff, another 課's 課長, the officers or the sysadmin."""
+    from monitoring.permissions import can_decide_platform_proposal, ensure_can_decide_platform_proposal
+
+    assert who_may(people, lambda user: can_decide_platform_proposal(user, account_a)) == {"head_a"}
+    assert who_may(people, lambda user: can_decide_platform_proposal(user, pr_account)) == {"head_b"}
+    assert refused(people, lambda user: ensure_can_decide_platform_proposal(user, account_a)) == dict.fromkeys(
+        set(people) - {"head_a"}, "SNSの読み取りからの登録の提案を確認できるのは、所管課の課長です。"
+    )
