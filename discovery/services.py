@@ -166,6 +166,12 @@ def _keep(platform: Platform, found, score, job: Job, *, avatar_hash: int | None
         "last_seen_at": now,
     }
     candidate = Candidate.objects.select_for_update().filter(platform=platform, identity=identity).first()
+    if candidate is None and found.platform_account_id:
+        # A resident reported it by its handle before a search read its permanent ID: the same account.
+        by_handle = identity_of("", found.handle)
+        candidate = Candidate.objects.select_for_update().filter(platform=platform, identity=by_handle).first()
+        if candidate is not None:
+            candidate.identity = identity
     if candidate is None:
         candidate = Candidate.objects.create(
             platform=platform, identity=identity, source=Candidate.Source.SEARCH, first_seen_at=now, **values

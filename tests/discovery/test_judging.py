@@ -165,3 +165,12 @@ def test_all_addresses_together_are_bounded_too(client, account, settings):
         reverse("registry:report"), {"text": "https://bsky.app/profile/f9.bsky.social"}, REMOTE_ADDR="192.0.2.99"
     )
     assert response.status_code == 429 and ResidentReport.objects.count() == 2
+
+
+def test_a_reported_account_found_later_by_a_search_stays_one_candidate(client, bsky, account):
+    client.post(reverse("registry:report"), {"text": f"https://bsky.app/profile/{FAKE_HANDLE}"})
+    bsky.answer(SEARCH, json=bluesky_actors((FAKE_DID, FAKE_HANDLE, "狛江市【公式】", "狛江市からのお知らせ")))
+    discover(platform_code="bluesky")
+    candidate = Candidate.objects.get()
+    assert candidate.identity == f"id:{FAKE_DID}" and candidate.reports.count() == 1
+    assert candidate.display_name == "狛江市【公式】"
