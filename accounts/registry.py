@@ -66,8 +66,22 @@ def registry_row(account: OfficialAccount) -> dict:
 
 @dataclass
 class Verdict:
+    # What `kind` (the JSON's "result") may be. Issue 24 adds a peer municipality's account ("other_body")
+    # and an account two peers both claim ("disputed", 要確認): the API documents this list.
+    KINDS = (
+        "official",
+        "notice",
+        "suspended",
+        "closed",
+        "impersonation",
+        "other_body",
+        "disputed",
+        "not_found",
+        "unrecognized",
+    )
+
     query: str
-    kind: str  # official | notice | suspended | closed | impersonation | not_found | unrecognized
+    kind: str  # one of KINDS
     message: str
     recognized: lookup.ProfileRef | None = None
     accounts: list = field(default_factory=list)
