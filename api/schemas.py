@@ -58,9 +58,9 @@ class RegistryList(_Open):
 
 
 class Recognized(_Open):
-    platform: str
-    handle: str
-    account_id: str
+    platform: str | None
+    handle: str | None
+    account_id: str | None
 
 
 class Verification(_Open):
