@@ -65,7 +65,9 @@ class Recognized(_Open):
 
 class Verification(_Open):
     query: str
-    result: Literal[Verdict.KINDS] = Field(description="official, notice, suspended, closed, … （増えることがあります）")
+    result: Literal[Verdict.KINDS] = Field(
+        description="official, notice, suspended, closed, … （増えることがあります）"
+    )
     official: bool
     message: str
     recognized: Recognized | None
@@ -81,7 +83,9 @@ class ScreeningIn(Schema):
 
     text: str = Field(min_length=1, max_length=MAX_DRAFT_LENGTH, description="下書き")
     account: int | None = Field(
-        None, ge=1, description="投稿するアカウントのID（そのSNSの文字数と、同じアカウントの過去の下書きとの重複も見ます）"
+        None,
+        ge=1,
+        description="投稿するアカウントのID（そのSNSの文字数と、同じアカウントの過去の下書きとの重複も見ます）",
     )
     platform: str | None = Field(
         None, max_length=20, description="accountがないとき、文字数を見るSNSのコード（x, instagram など）"

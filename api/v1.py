@@ -22,8 +22,8 @@ from accounts.models import OfficialAccount, Platform
 from accounts.registry import registry_row, verify
 from accounts.selectors import accounts_public, accounts_visible_to
 from archive.exports import CONTENT_TYPES, PDF_PAGE_MAX_POSTS, Selection, posts_export
-from archive.permissions import can_see_archive, ensure_can_export_archive, ensure_can_use_archive
 from archive.models import Post
+from archive.permissions import can_see_archive, ensure_can_export_archive, ensure_can_use_archive
 from archive.search import MAX_WORDS, PAGE_SIZE, SearchRefused, in_period, run_search, words_of
 from core.errors import TransitionError
 from core.pdf import DocumentFontMissing
@@ -81,9 +81,7 @@ def _error(request, status: int, message: str, **extra):
 @api.exception_handler(NotAuthenticated)
 @api.exception_handler(AuthenticationError)
 def _no_credentials(request, exc):
-    response = _error(
-        request, 401, "APIトークンが必要です。Authorization: Bearer <トークン> を付けて送ってください。"
-    )
+    response = _error(request, 401, "APIトークンが必要です。Authorization: Bearer <トークン> を付けて送ってください。")
     response["WWW-Authenticate"] = REALM
     return response
 
@@ -229,9 +227,7 @@ def _platform_codes() -> list[str]:
     return list(Platform.objects.order_by("sort_order").values_list("code", flat=True))
 
 
-@screening_router.get(
-    "/accounts", response={200: s.ScreenableAccounts, **REFUSALS}, summary="チェックできるアカウント"
-)
+@screening_router.get("/accounts", response={200: s.ScreenableAccounts, **REFUSALS}, summary="チェックできるアカウント")
 def screening_accounts(request):
     """The accounts the caller may screen drafts for (their `id` is the check's `account`)."""
     caller = need(request, Scope.SCREENING)
@@ -239,7 +235,13 @@ def screening_accounts(request):
     rows = accounts_to_screen(caller.user).order_by("platform__sort_order", "display_name")
     return {
         "accounts": [
-            {"id": a.pk, "display_name": a.display_name, "platform": a.platform.code, "handle": a.handle, "status": a.status}
+            {
+                "id": a.pk,
+                "display_name": a.display_name,
+                "platform": a.platform.code,
+                "handle": a.handle,
+                "status": a.status,
+            }
             for a in rows
         ]
     }
@@ -461,4 +463,3 @@ api.add_router("/registry", registry)
 api.add_router("/screening", screening_router)
 api.add_router("/archive", archive)
 api.add_router("/incidents", incidents)
-

@@ -351,6 +351,7 @@ API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
 if not 1 <= API_TOKEN_MAX_DAYS <= 3650:
     raise ImproperlyConfigured("API_TOKEN_MAX_DAYS must be 1 to 3650 (days).")
 
+
 # Residents' reports of a fake account (/registry/report/, issue 23): no sign-in and no CAPTCHA, so
 # bounded per client address (REPORT_RATE, reports per seconds) and in total (REPORT_TOTAL_RATE) — a
 # flood is refused with a clear message and Retry-After, and never fills the security officer's queue.

@@ -9,7 +9,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,40 +17,125 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='用途')),
-                ('scopes', models.JSONField(default=list, verbose_name='範囲')),
-                ('prefix', models.CharField(editable=False, max_length=16, unique=True, verbose_name='識別子')),
-                ('digest', models.CharField(editable=False, max_length=64, verbose_name='SHA-256')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='作成日時')),
-                ('expires_at', models.DateTimeField(verbose_name='有効期限')),
-                ('status', models.CharField(choices=[('active', '有効'), ('revoked', '失効')], default='active', editable=False, max_length=10, verbose_name='状態')),
-                ('revoked_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='失効日時')),
-                ('last_used_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='最終使用日時')),
-                ('last_used_from', models.GenericIPAddressField(blank=True, editable=False, null=True, verbose_name='最終使用元')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='作成者')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='利用者（この人として動く）')),
-                ('revoked_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='失効させた人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="用途")),
+                ("scopes", models.JSONField(default=list, verbose_name="範囲")),
+                ("prefix", models.CharField(editable=False, max_length=16, unique=True, verbose_name="識別子")),
+                ("digest", models.CharField(editable=False, max_length=64, verbose_name="SHA-256")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="作成日時")),
+                ("expires_at", models.DateTimeField(verbose_name="有効期限")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "有効"), ("revoked", "失効")],
+                        default="active",
+                        editable=False,
+                        max_length=10,
+                        verbose_name="状態",
+                    ),
+                ),
+                ("revoked_at", models.DateTimeField(blank=True, editable=False, null=True, verbose_name="失効日時")),
+                (
+                    "last_used_at",
+                    models.DateTimeField(blank=True, editable=False, null=True, verbose_name="最終使用日時"),
+                ),
+                (
+                    "last_used_from",
+                    models.GenericIPAddressField(blank=True, editable=False, null=True, verbose_name="最終使用元"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="作成者",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="利用者（この人として動く）",
+                    ),
+                ),
+                (
+                    "revoked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="失効させた人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'APIトークン（外部ツール用）',
-                'verbose_name_plural': 'APIトークン（外部ツール用）',
-                'ordering': ['-created_at', '-pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('revoked_at__isnull', True), ('status', 'active')), models.Q(('revoked_at__isnull', False), ('status', 'revoked')), _connector='OR'), name='api_token_revoked_when_its_status_says')],
+                "verbose_name": "APIトークン（外部ツール用）",
+                "verbose_name_plural": "APIトークン（外部ツール用）",
+                "ordering": ["-created_at", "-pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("revoked_at__isnull", True), ("status", "active")),
+                            models.Q(("revoked_at__isnull", False), ("status", "revoked")),
+                            _connector="OR",
+                        ),
+                        name="api_token_revoked_when_its_status_says",
+                    )
+                ],
             },
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='apitoken',
-            trigger=pgtrigger.compiler.Trigger(name='keep_forever', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'a record kept by the city cannot be deleted (%.keep_forever)', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';", hash='9fba398721dbefeb9fef0d9eb1e14b8bde130097', operation='DELETE', pgid='pgtrigger_keep_forever_226bb', table='api_apitoken', when='BEFORE')),
+            model_name="apitoken",
+            trigger=pgtrigger.compiler.Trigger(
+                name="keep_forever",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'a record kept by the city cannot be deleted (%.keep_forever)', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';",
+                    hash="9fba398721dbefeb9fef0d9eb1e14b8bde130097",
+                    operation="DELETE",
+                    pgid="pgtrigger_keep_forever_226bb",
+                    table="api_apitoken",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='apitoken',
-            trigger=pgtrigger.compiler.Trigger(name='identity_fixed', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."created_by_id" IS DISTINCT FROM (NEW."created_by_id") OR OLD."digest" IS DISTINCT FROM (NEW."digest") OR OLD."expires_at" IS DISTINCT FROM (NEW."expires_at") OR OLD."name" IS DISTINCT FROM (NEW."name") OR OLD."owner_id" IS DISTINCT FROM (NEW."owner_id") OR OLD."prefix" IS DISTINCT FROM (NEW."prefix") OR OLD."scopes" IS DISTINCT FROM (NEW."scopes"))', func="RAISE EXCEPTION 'a record kept by the city cannot be changed (%.identity_fixed)', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';", hash='68dc2b6c1a14b806f08472a6c497cfccb7abe33e', operation='UPDATE', pgid='pgtrigger_identity_fixed_3ac0c', table='api_apitoken', when='BEFORE')),
+            model_name="apitoken",
+            trigger=pgtrigger.compiler.Trigger(
+                name="identity_fixed",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition='WHEN (OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."created_by_id" IS DISTINCT FROM (NEW."created_by_id") OR OLD."digest" IS DISTINCT FROM (NEW."digest") OR OLD."expires_at" IS DISTINCT FROM (NEW."expires_at") OR OLD."name" IS DISTINCT FROM (NEW."name") OR OLD."owner_id" IS DISTINCT FROM (NEW."owner_id") OR OLD."prefix" IS DISTINCT FROM (NEW."prefix") OR OLD."scopes" IS DISTINCT FROM (NEW."scopes"))',
+                    func="RAISE EXCEPTION 'a record kept by the city cannot be changed (%.identity_fixed)', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';",
+                    hash="68dc2b6c1a14b806f08472a6c497cfccb7abe33e",
+                    operation="UPDATE",
+                    pgid="pgtrigger_identity_fixed_3ac0c",
+                    table="api_apitoken",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='apitoken',
-            trigger=pgtrigger.compiler.Trigger(name='fixed_once_final', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.revoked_at IS NOT NULL)', func="RAISE EXCEPTION 'a record kept by the city cannot be changed (%.fixed_once_final)', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';", hash='5f9b608c0598697a321da2b854fbed85172c79f3', operation='UPDATE', pgid='pgtrigger_fixed_once_final_95744', table='api_apitoken', when='BEFORE')),
+            model_name="apitoken",
+            trigger=pgtrigger.compiler.Trigger(
+                name="fixed_once_final",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.revoked_at IS NOT NULL)",
+                    func="RAISE EXCEPTION 'a record kept by the city cannot be changed (%.fixed_once_final)', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';",
+                    hash="5f9b608c0598697a321da2b854fbed85172c79f3",
+                    operation="UPDATE",
+                    pgid="pgtrigger_fixed_once_final_95744",
+                    table="api_apitoken",
+                    when="BEFORE",
+                ),
+            ),
         ),
     ]

@@ -4,15 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0011_alter_auditevent_action_alter_auditevent_actor_job'),
+        ("core", "0011_alter_auditevent_action_alter_auditevent_actor_job"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='actor_job',
-            field=models.CharField(blank=True, choices=[('token_renewal', '自動処理（トークン更新）'), ('status_check', '自動処理（状態確認）'), ('nightly_backup', '自動処理（夜間バックアップ）'), ('directory', '自動処理（ディレクトリからのサインイン）'), ('role_withdrawn', '自動処理（役割の解除に伴う整理）'), ('backup_command', 'サーバーのコマンド（バックアップ）'), ('restore_command', 'サーバーのコマンド（復元）'), ('unlock_login', 'サーバーのコマンド（ログインのロック解除）'), ('rotate_credentials', 'サーバーのコマンド（暗号鍵の更新）'), ('city_profile', 'サーバーのコマンド（プロファイルの反映）'), ('archive_capture', '自動処理（投稿の保存）'), ('archive_posts', 'サーバーのコマンド（投稿の保存）'), ('export_posts', 'サーバーのコマンド（投稿の書き出し）'), ('discovery', '自動処理（なりすましの発見）'), ('discover_lookalikes', 'サーバーのコマンド（なりすましの発見）'), ('create_api_token', 'サーバーのコマンド（APIトークンの作成）'), ('unknown', 'システム（記録なし）')], max_length=30, verbose_name='自動処理・コマンド'),
+            model_name="auditevent",
+            name="actor_job",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("token_renewal", "自動処理（トークン更新）"),
+                    ("status_check", "自動処理（状態確認）"),
+                    ("nightly_backup", "自動処理（夜間バックアップ）"),
+                    ("directory", "自動処理（ディレクトリからのサインイン）"),
+                    ("role_withdrawn", "自動処理（役割の解除に伴う整理）"),
+                    ("backup_command", "サーバーのコマンド（バックアップ）"),
+                    ("restore_command", "サーバーのコマンド（復元）"),
+                    ("unlock_login", "サーバーのコマンド（ログインのロック解除）"),
+                    ("rotate_credentials", "サーバーのコマンド（暗号鍵の更新）"),
+                    ("city_profile", "サーバーのコマンド（プロファイルの反映）"),
+                    ("archive_capture", "自動処理（投稿の保存）"),
+                    ("archive_posts", "サーバーのコマンド（投稿の保存）"),
+                    ("export_posts", "サーバーのコマンド（投稿の書き出し）"),
+                    ("discovery", "自動処理（なりすましの発見）"),
+                    ("discover_lookalikes", "サーバーのコマンド（なりすましの発見）"),
+                    ("create_api_token", "サーバーのコマンド（APIトークンの作成）"),
+                    ("unknown", "システム（記録なし）"),
+                ],
+                max_length=30,
+                verbose_name="自動処理・コマンド",
+            ),
         ),
     ]

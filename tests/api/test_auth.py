@@ -72,7 +72,10 @@ def test_a_token_without_the_scope_is_403_and_changes_nothing(api_client, head_a
     _, text = make_token(head_a, scopes=["registry"])
     before = AuditEvent.objects.count()
     response = api_client.post(
-        "/api/v1/archive/export", {"account": account_a.pk, "format": "csv"}, content_type="application/json", **bearer(text)
+        "/api/v1/archive/export",
+        {"account": account_a.pk, "format": "csv"},
+        content_type="application/json",
+        **bearer(text),
     )
     assert "範囲「archive」" in _refusal(response, 403)
     assert 'error="insufficient_scope"' in response["WWW-Authenticate"]
@@ -84,7 +87,9 @@ def test_a_token_without_the_scope_is_403_and_changes_nothing(api_client, head_a
 def test_a_token_acts_within_its_owners_rights(api_client, member, account_a):
     """The committee sees every account but posts on none: its token cannot screen, whatever its scopes."""
     _, text = make_token(member)
-    response = api_client.post("/api/v1/screening", {"text": "こんにちは"}, content_type="application/json", **bearer(text))
+    response = api_client.post(
+        "/api/v1/screening", {"text": "こんにちは"}, content_type="application/json", **bearer(text)
+    )
     assert "投稿前チェックを使えるのは" in _refusal(response, 403)
 
 
@@ -142,7 +147,10 @@ def test_bad_query_parameters_name_the_field(api_client, staff_a):
 def test_a_token_post_needs_no_csrf_token(api_client, staff_a, account_a):
     _, text = make_token(staff_a)
     response = api_client.post(
-        "/api/v1/screening", {"text": "お知らせ", "account": account_a.pk}, content_type="application/json", **bearer(text)
+        "/api/v1/screening",
+        {"text": "お知らせ", "account": account_a.pk},
+        content_type="application/json",
+        **bearer(text),
     )
     assert response.status_code == 200
 
@@ -193,7 +201,10 @@ def test_a_revoked_token_changes_nothing(api_client, admin, head_a, account_a):
     tokens.token_revoke(actor=admin, token_id=token.pk)
     before = AuditEvent.objects.count()
     response = api_client.post(
-        "/api/v1/archive/export", {"account": account_a.pk, "format": "csv"}, content_type="application/json", **bearer(text)
+        "/api/v1/archive/export",
+        {"account": account_a.pk, "format": "csv"},
+        content_type="application/json",
+        **bearer(text),
     )
     assert _refusal(response, 401) == "このトークンは失効しています。"
     assert AuditEvent.objects.count() == before

@@ -30,7 +30,10 @@ def test_the_screening_gives_the_pages_findings(api_client, staff_a, account_a):
 def test_the_screening_of_another_sections_account_is_refused(api_client, staff_b, account_a):
     _, text = make_token(staff_b, scopes=["screening"])
     response = api_client.post(
-        "/api/v1/screening", {"text": "お知らせ", "account": account_a.pk}, content_type="application/json", **bearer(text)
+        "/api/v1/screening",
+        {"text": "お知らせ", "account": account_a.pk},
+        content_type="application/json",
+        **bearer(text),
     )
     assert response.status_code == 403
     response = api_client.post(
@@ -54,7 +57,9 @@ def _incident(account, actor):
     return incidents.incident_open(account_id=account.pk, actor=actor, kind="hijack", title="心当たりのない投稿")
 
 
-def test_a_person_of_another_section_cannot_read_its_incidents(api_client, head_a, staff_b, account_a, security_officer):
+def test_a_person_of_another_section_cannot_read_its_incidents(
+    api_client, head_a, staff_b, account_a, security_officer
+):
     incident = _incident(account_a, head_a)
     _, own = make_token(head_a, scopes=["incidents:read"])
     _, other = make_token(staff_b, scopes=["incidents:read"])

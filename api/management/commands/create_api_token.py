@@ -19,7 +19,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--user", required=True, help="トークンが代わりに動く利用者の利用者名")
-        parser.add_argument("--scopes", required=True, help="範囲をカンマ区切りで（registry,screening,archive,incidents:read）")
+        parser.add_argument(
+            "--scopes", required=True, help="範囲をカンマ区切りで（registry,screening,archive,incidents:read）"
+        )
         parser.add_argument("--days", type=int, default=DEFAULT_DAYS, help=f"有効期間（日、既定 {DEFAULT_DAYS}）")
         parser.add_argument("--name", default="", help="用途（既定：コマンドで作成）")
 
