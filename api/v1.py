@@ -171,7 +171,7 @@ registry = Router(tags=["registry"])
 
 @registry.get("/accounts", response={200: s.RegistryList, **REFUSALS}, summary="公式アカウントの一覧")
 def registry_accounts(request):
-    """The public registry's list (P-7, P-8): the same rows as /registry/accounts.json."""
+    """公開一覧に載る公式アカウント（運用中・停止予告中・運用停止）。/registry/accounts.json と同じ項目です。"""
     need(request, Scope.REGISTRY)
     rows = [registry_row(a) for a in accounts_public()]
     return {"publisher": settings.CITY_NAME, "count": len(rows), "accounts": rows}
@@ -179,7 +179,7 @@ def registry_accounts(request):
 
 @registry.get("/verify", response={200: s.Verification, 400: s.Error, **REFUSALS}, summary="公式アカウントかの確認")
 def registry_verify(request, q: str = Query(..., min_length=1, max_length=MAX_QUERY_LENGTH)):
-    """Is this URL or @handle an official account? (P-7) The same answer as /registry/verify."""
+    """貼り付けたURLや@ハンドルが公式アカウントかどうか。/registry/verify と同じ答えです。"""
     need(request, Scope.REGISTRY)
     return verify(q).as_json()
 
@@ -191,9 +191,9 @@ screening_router = Router(tags=["screening"])
 
 @screening_router.post("", response={200: s.ScreeningOut, 400: s.Error, **REFUSALS}, summary="投稿前チェック")
 def screening_run(request, payload: s.ScreeningIn):
-    """The findings the 投稿前チェック page shows for the draft (SPEC §6). With `account`, for that account
-    (its SNS's length, its earlier drafts), which the caller must be allowed to screen; without it, the
-    rules that hold for every account, and the length of `platform` if given. Nothing is kept."""
+    """投稿前チェックの画面と同じ指摘を返します（何も記録しません）。account を指定すると、そのアカウントの
+    SNSの文字数と過去の下書きとの重複も見ます（チェックできるアカウントに限ります）。account がないときは
+    すべてのアカウントに共通のルールと、platform を指定すればそのSNSの文字数を見ます。"""
     caller = need(request, Scope.SCREENING)
     user = caller.user
     ensure_can_use_screening(user)
@@ -229,7 +229,7 @@ def _platform_codes() -> list[str]:
 
 @screening_router.get("/accounts", response={200: s.ScreenableAccounts, **REFUSALS}, summary="チェックできるアカウント")
 def screening_accounts(request):
-    """The accounts the caller may screen drafts for (their `id` is the check's `account`)."""
+    """この利用者が下書きをチェックできるアカウント（id を投稿前チェックの account に使います）。"""
     caller = need(request, Scope.SCREENING)
     ensure_can_use_screening(caller.user)
     rows = accounts_to_screen(caller.user).order_by("platform__sort_order", "display_name")
@@ -277,7 +277,7 @@ def archive_posts(
     to: str | None = Query(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD"),
     page: int = Query(1, ge=1, le=1000),
 ):
-    """The archive's search (issue 22) over the accounts the caller sees, newest first, 50 a page."""
+    """この利用者が見られるアカウントの保存した投稿を、新しい順に50件ずつ探します（保存した投稿の画面と同じ検索）。"""
     caller = need(request, Scope.ARCHIVE)
     user = caller.user
     ensure_can_use_archive(user)
@@ -351,9 +351,9 @@ EXPORT_RESPONSES = {
     openapi_extra={"responses": EXPORT_RESPONSES},
 )
 def archive_export(request, payload: s.ExportIn):
-    """One account's posts of a period as a file (CSV, PDF or WARC; 情報公開請求), recorded in the audit
-    trail as handed over — by the token, for its owner. A POST: it writes that record. The city's
-    staff who see the account's archive; not a contractor."""
+    """1つのアカウントの期間の投稿をファイル（CSV・PDF・WARC）で書き出します（情報公開請求）。書き出しは
+    監査記録に残ります（トークンと、その利用者の名前で）。書き出せるのは、そのアカウントの保存した投稿を
+    見られる市の職員です（委託業者は書き出せません）。"""
     caller = need(request, Scope.ARCHIVE)
     user = caller.user
     ensure_can_use_archive(user)
@@ -409,7 +409,7 @@ def incident_list(
     status: str = Query("open", pattern="^(open|closed|all)$", description="open（対応中）, closed（完了）, all"),
     page: int = Query(1, ge=1, le=100000),
 ):
-    """The incidents of the accounts the caller sees (G-4-3-オ/カ), newest first, 50 a page."""
+    """この利用者が見られるアカウントのインシデントを、新しい順に50件ずつ返します。"""
     caller = need(request, Scope.INCIDENTS_READ)
     qs = monitoring_incidents.incidents_visible_to(user=caller.user)
     if status != "all":
@@ -428,7 +428,7 @@ def incident_list(
 
 @incidents.get("/{int:incident_id}", response={200: s.Incident, 404: s.Error, **REFUSALS}, summary="インシデント")
 def incident_detail(request, incident_id: int):
-    """One incident with its steps and its evidence's files (names and hashes), as its page shows them."""
+    """インシデント1件と、その手順・証拠ファイル（名前とハッシュ）。"""
     caller = need(request, Scope.INCIDENTS_READ)
     incident = get_object_or_404(monitoring_incidents.incidents_visible_to(user=caller.user), pk=incident_id)
     return {
