@@ -111,6 +111,7 @@ class AuditEvent(models.Model):
         EXPORT_COMMAND = "export_posts", "サーバーのコマンド（投稿の書き出し）"
         DISCOVERY = "discovery", "自動処理（なりすましの発見）"
         DISCOVERY_COMMAND = "discover_lookalikes", "サーバーのコマンド（なりすましの発見）"
+        API_TOKEN_COMMAND = "create_api_token", "サーバーのコマンド（APIトークンの作成）"  # issue 24
         # Rows written before issue 21 without a person, by a process the row does not name.
         UNKNOWN = "unknown", "システム（記録なし）"
 

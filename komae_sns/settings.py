@@ -180,6 +180,8 @@ INSTALLED_APPS = [
     "archive",
     "screening",
     "portal",
+    "api",  # issue 24: /api/v1/ for other tools, beside the portal
+    "ninja",  # django-ninja's own static files: the API's docs (Swagger UI) are served from here, no CDN
 ]
 
 MIDDLEWARE = [
@@ -337,6 +339,17 @@ except ValueError:
     raise ImproperlyConfigured(
         f"LOOKUP_RATE must be <lookups>/<seconds> with both at least 1, e.g. 60/60 (got {LOOKUP_RATE!r})"
     ) from None
+
+
+# The API for other tools (/api/v1/, issue 24): requests one token (or one signed-in person) may make
+# per window; beyond it a Japanese 429 with Retry-After. A token lives API_TOKEN_MAX_DAYS at most.
+API_RATE_LIMIT = env.int("API_RATE_LIMIT", default=600)
+API_RATE_SECONDS = env.int("API_RATE_SECONDS", default=60)
+if API_RATE_LIMIT < 1 or API_RATE_SECONDS < 1:
+    raise ImproperlyConfigured("API_RATE_LIMIT and API_RATE_SECONDS must be at least 1.")
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
+if not 1 <= API_TOKEN_MAX_DAYS <= 3650:
+    raise ImproperlyConfigured("API_TOKEN_MAX_DAYS must be 1 to 3650 (days).")
 
 
 # Residents' reports of a fake account (/registry/report/, issue 23): no sign-in and no CAPTCHA, so

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
+from api.v1 import api as api_v1
 from core import views as core_views
 from org.forms import AdminLoginForm
 from org.views import LoginView, PasswordChangeView
@@ -57,6 +58,10 @@ urlpatterns = [
     path("screening/", include("screening.urls")),
     path("registry/", include("accounts.registry_urls")),
     path("security/", include("org.urls")),
+    # Issue 24: the API for other tools (django-ninja; its OpenAPI document and docs under it), and the
+    # sysadmin's pages of its tokens.
+    path("api/v1/", api_v1.urls),
+    path("api-tokens/", include("api.urls")),
     re_path(  # issue 21: the admin's pages of the API tokens moved with the model
         r"^admin/monitoring/apicredential/(?P<rest>.*)$",
         RedirectView.as_view(url="/admin/platforms/apicredential/%(rest)s", permanent=True, query_string=True),

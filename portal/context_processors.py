@@ -22,7 +22,11 @@ def _menu_section(match) -> str:
         return "credentials"
     if namespace == "registry":
         return {"list": "registry", "verify": "verify"}.get(name, "")
-    return namespace if namespace in ("accounts", "screening", "approvals", "reviews", "archive", "discovery") else ""
+    return (
+        namespace
+        if namespace in ("accounts", "screening", "approvals", "reviews", "archive", "discovery", "api")
+        else ""
+    )
 
 
 def menu(request):

@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from accounts.models import OfficialAccount
+from accounts.models import OfficialAccount, Platform
 from core.errors import TransitionError
 
 from . import rules
@@ -22,12 +22,29 @@ def dictionary_terms() -> list[tuple[str, str, str]]:
     ]
 
 
-def screen_draft(*, account: OfficialAccount, text: str, terms=None) -> list[rules.Finding]:
-    """Findings for a draft on this account: earlier screened drafts count as posted before."""
+def _check_text(text: str) -> None:
     if not text.strip():
         raise TransitionError("下書きを入力してください。")
     if len(text) > MAX_DRAFT_LENGTH:
         raise TransitionError(f"下書きが長すぎます（{MAX_DRAFT_LENGTH:,}文字まで）。")
+
+
+def screen_text(*, text: str, platform: Platform | None = None, terms=None) -> list[rules.Finding]:
+    """Findings for a draft not tied to an account (issue 24's API): the rules of `platform` (its
+    length and its own rules) if given, and no earlier drafts to compare it with."""
+    _check_text(text)
+    return rules.screen(
+        text,
+        platform_code=platform.code if platform else "",
+        max_length=platform.max_post_length if platform else None,
+        terms=dictionary_terms() if terms is None else terms,
+        earlier=[],
+    )
+
+
+def screen_draft(*, account: OfficialAccount, text: str, terms=None) -> list[rules.Finding]:
+    """Findings for a draft on this account: earlier screened drafts count as posted before."""
+    _check_text(text)
     earlier = list(account.screened_drafts.values_list("text", flat=True)[:EARLIER_DRAFTS])
     return rules.screen(
         text,
