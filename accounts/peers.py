@@ -319,6 +319,7 @@ def parse_registry(body: bytes, *, max_accounts: int) -> Parsed:
         if not isinstance(imitates, dict):
             raise PeerProblem(f"{where}の imitates がオブジェクトではありません")
         row["imitates"] = {k: _text(imitates, k, where) for k in ("platform", "display_name", "handle", "profile_url")}
+        _http_url(row["imitates"]["profile_url"], where, "imitates.profile_url")
         row["confirmed_on"] = _date(item.get("confirmed_on"), where)
         gone_at = item.get("gone_at")
         row["gone_at"] = parse_datetime(gone_at) if isinstance(gone_at, str) and len(gone_at) <= 40 else None
@@ -647,11 +648,19 @@ def body_of(peer: PeerRegistry) -> dict:
     }
 
 
+def wareki(day: date) -> str:
+    """A date a peer gave, in 和暦 (a date before 明治 as written: a peer's list may say anything)."""
+    try:
+        return to_wareki(day)
+    except ValueError:
+        return day.isoformat()
+
+
 def read_words(peer: PeerRegistry) -> str:
     """「令和7年4月1日 10:00に確認」, with the staleness when the list could not be read since."""
     read = timezone.localtime(peer.last_ok_at) if peer.last_ok_at else None
-    words = f"{to_wareki(read.date())} {read:%H:%M}に確認" if read else "未確認"
+    words = f"{wareki(read.date())} {read:%H:%M}に確認" if read else "未確認"
     if peer.stale_since:
         since = timezone.localtime(peer.stale_since)
-        words += f"。{to_wareki(since.date())} {since:%H:%M}から一覧を読み取れていないため、その前の内容です"
+        words += f"。{wareki(since.date())} {since:%H:%M}から一覧を読み取れていないため、その前の内容です"
     return words
