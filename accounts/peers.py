@@ -189,6 +189,8 @@ def download(
         check_url(url, hosts=(), bases=[base])
         for _ in range(MAX_REDIRECTS + 1):
             with client.stream("GET", url, headers=headers, follow_redirects=False) as response:
+                if response.status_code == 304:  # httpx counts every 3xx as a redirect: this one is not
+                    return Download("not_modified")
                 if response.is_redirect:
                     try:
                         location = urljoin(url, response.headers.get("location", ""))
@@ -203,8 +205,6 @@ def download(
                         )
                     url = location
                     continue
-                if response.status_code == 304:
-                    return Download("not_modified")
                 if response.status_code != 200:
                     return Download("failed", error=f"HTTP {response.status_code} が返りました")
                 too_large = f"大きすぎます（上限 {max_bytes // 1024:,} KB）"
