@@ -39,8 +39,8 @@ from core.audit import audit_record
 from core.dates import to_wareki
 from core.errors import TransitionError
 from core.models import AuditEvent
+from core.municipal import municipality_code_problem, peer_url_problem
 from core.outbound import OutboundRefused, check_url, guarded_client, origin_of
-from komae_sns.city import municipality_code_problem, peer_url_problem
 
 from . import lookup
 from .models import OfficialAccount, PeerAccount, PeerImpersonation, PeerRegistry, Platform

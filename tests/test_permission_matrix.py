@@ -21,6 +21,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from accounts import peers as account_peers
 from accounts import services as account_services
 from accounts.impersonations import impersonation_confirm
 from accounts.models import AccountStatus
@@ -141,6 +142,8 @@ RULES = {
     "archive:incident_posts": ("incident", _rule(404, **WORKS_ON_A, member=403, chair=403, contractor=403)),
     # The API tokens of the status checks (issue 13): the sysadmin alone.
     "platforms:credentials": (None, _rule(403, admin=200)),
+    # Issue 24: the other municipalities' registries this one reads: the sysadmin alone.
+    "accounts:peers": (None, _rule(403, admin=200)),
     # SPEC §6: for who posts on accounts; a person who posts on none is offered no form.
     "screening:screen": (None, _rule(403, staff_a=200, head_a=200, staff_b=200, head_b=200, contractor=200, admin=200)),
     "screening:records": (None, ANY_USER),
@@ -356,6 +359,12 @@ POSTS = {
     # The API tokens of the status checks (issue 13): the sysadmin alone.
     "platforms:credential_register": (None, "credential", _rule(403, admin=Acts(302))),
     "platforms:credential_retire": ("credential", "comment", _rule(403, admin=Acts(302))),
+    # Issue 24: a peer added (and read at once: it fails, which is recorded), read now, all read now
+    # (the task), removed — the sysadmin alone.
+    "accounts:peer_add": (None, "peer", _rule(403, admin=Acts(302))),
+    "accounts:peer_fetch": ("peer", "empty", _rule(403, admin=Acts(302))),
+    "accounts:peer_fetch_all": (None, "empty", _rule(403, admin=Acts(302))),
+    "accounts:peer_remove": ("peer", "empty", _rule(403, admin=Acts(302))),
     # A draft kept with its result (SPEC §6).
     # Another 課's staff: 課A's account is not among the form's choices (the form again, 200).
     "screening:screen": (
@@ -511,6 +520,8 @@ def _bodies(account_a, preparing_a, pr_account, draft_request):
         "plan": lambda user: {"reason": "集約のため", "notice_starts_on": next_week.isoformat()},
         "incident": lambda user: {"kind": "hijack", "title": "身に覚えのないログイン通知"},
         "content_check": lambda user: {"note": "過去1か月の投稿を確認しました。"},
+        # Issue 24: a port on this machine where nothing listens: the fetch fails at once, and says so.
+        "peer": lambda user: {"url": "http://127.0.0.1:9/other/registry/accounts.json"},
         "credential": lambda user: {
             "platform": str(account_a.platform_id),
             "kind": "bearer_token",
@@ -572,6 +583,7 @@ def _build_world(account_a, preparing_a, contractor, head_a, staff_a, pr_account
     credential = monitoring_credentials.credential_register(
         actor=admin, platform_id=account_a.platform_id, token="matrix-" + "t" * 40, kind="bearer_token", expires_on=None
     )
+    peer = account_peers.peer_add(url="http://127.0.0.1:9/registry/accounts.json", actor=admin)
     # What the POSTs act on where the records above no longer allow it: a policy draft that differs
     # from its version, a draft request, a review still in draft, a signed review that asks for a
     # plan, and failed sign-ins to release.
@@ -647,6 +659,7 @@ def _build_world(account_a, preparing_a, contractor, head_a, staff_a, pr_account
         "line_account": {"account_pk": line.pk},
         "decision": {"pk": decision.pk},
         "credential": {"pk": credential.pk},
+        "peer": {"pk": peer.pk},
         "incident": {"pk": incident.pk},
         "notice": {"pk": head_a.notices.first().pk},
         "public_change": {"pk": account_a.pk, "change_pk": proposal.pk, "action": "approve"},

@@ -62,7 +62,7 @@ def peer(url) -> PeerRegistry:
 
 
 def test_the_municipality_code_check_digit_is_checked():
-    from komae_sns.city import municipality_code_problem
+    from core.municipal import municipality_code_problem
 
     assert municipality_code_problem("132195") == ""  # 狛江市
     assert municipality_code_problem("130001") == ""  # 東京都
