@@ -22,7 +22,7 @@ APT_PACKAGES := python3-venv python3-dev fonts-ipaexfont-mincho fonts-ipaexfont-
 # Every benchmark: `make bench` prints their figures; `make bench-small` (part of `make test`) runs each
 # at a size of a few seconds (--small, bench/small.py), three at a time, the longest first, and fails if
 # one does not work.
-BENCHES := rush archive public pages pdf checks screening discovery
+BENCHES := rush archive public pages pdf checks screening discovery federation
 
 # The suite runs against real PostgreSQL and Redis (given, or the local services).
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)
@@ -104,6 +104,7 @@ bench: setup services
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) bench/public.py
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) bench/rush.py
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) bench/archive.py
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) bench/federation.py
 
 # Each bench has its own throwaway database (<name>_bench_<bench>), so they run side by side.
 bench-small: setup services

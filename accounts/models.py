@@ -562,3 +562,137 @@ class ResidentReport(UndeletableModel):
 
     def __str__(self):
         return self.text
+
+
+# --- issue 24: the registries of other municipalities (peers) ----------------------------------------
+
+
+class PeerRegistry(UndeletableModel):
+    """Another municipality's /registry/accounts.json that this instance reads (issue 24).
+
+    Configured in the city profile ([registry] peers) or by REGISTRY_PEERS (those are synced from the
+    configuration and shown read-only), or added by the sysadmin on the peers' page (removable: the
+    row is deactivated, its history kept). What was read last is in PeerAccount / PeerImpersonation."""
+
+    class Source(models.TextChoices):
+        PROFILE = "profile", "プロファイル"
+        ENV = "env", "環境変数（REGISTRY_PEERS）"
+        PAGE = "page", "管理画面で追加"
+
+    class Result(models.TextChoices):
+        UPDATED = "updated", "更新"
+        NOT_MODIFIED = "not_modified", "変更なし(304)"
+        UNCHANGED = "unchanged", "変更なし"
+        FAILED = "failed", "失敗"
+
+    url = models.CharField("一覧のURL（accounts.json）", max_length=500, unique=True)
+    source = models.CharField("設定元", max_length=10, choices=Source.choices)
+    active = models.BooleanField("読み取る", default=True)
+    # What the peer says of itself (format 2; a format-1 list names its body by "publisher" only).
+    body_name = models.CharField("団体名", max_length=100, blank=True)
+    body_code = models.CharField("全国地方公共団体コード", max_length=6, blank=True)
+    site = models.CharField("団体のサイト", max_length=500, blank=True)
+    format = models.PositiveSmallIntegerField("形式の版", null=True, blank=True)
+    # HTTP validators of the last good answer, sent back as If-None-Match / If-Modified-Since.
+    etag = models.CharField(max_length=300, blank=True, editable=False)
+    last_modified = models.CharField(max_length=100, blank=True, editable=False)
+    content_digest = models.CharField(max_length=64, blank=True, editable=False)
+    last_fetched_at = models.DateTimeField("最後に取得を試みた日時", null=True, blank=True)
+    last_ok_at = models.DateTimeField("最後に読み取れた日時", null=True, blank=True)
+    last_changed_at = models.DateTimeField("内容が変わった日時", null=True, blank=True)
+    stale_since = models.DateTimeField("読み取れなくなった日時", null=True, blank=True)
+    last_result = models.CharField("最後の結果", max_length=15, choices=Result.choices, blank=True)
+    last_error = models.TextField("最後の失敗の理由", blank=True)
+    last_notes = models.TextField("無視した掲載", blank=True)  # 名乗り: entries claiming this city's accounts
+    account_count = models.PositiveIntegerField("アカウント数", default=0)
+    added_at = models.DateTimeField("追加日時", default=timezone.now)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="追加した人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    deactivated_at = models.DateTimeField("外した日時", null=True, blank=True)
+    deactivated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="外した人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "他団体の公式アカウント一覧"
+        verbose_name_plural = "他団体の公式アカウント一覧"
+        ordering = ["body_code", "url"]
+        triggers = [keep_forever()]
+
+    def __str__(self):
+        return self.body_name or self.url
+
+    @property
+    def name(self) -> str:
+        """The body as residents read it: its name, or its list's address before one was read."""
+        return self.body_name or self.url
+
+    @property
+    def configured(self) -> bool:
+        return self.source != self.Source.PAGE
+
+    @property
+    def insecure(self) -> bool:
+        return self.url.lower().startswith("http://")
+
+
+class PeerAccount(models.Model):
+    """One official account as a peer's list published it when last read (a cached copy, replaced
+    whole on every changed answer; not a record of this city: tests/core/test_kept_records.CACHED)."""
+
+    peer = models.ForeignKey(PeerRegistry, on_delete=models.CASCADE, related_name="accounts")
+    platform_code = models.CharField(max_length=30, blank=True)  # ours, read from the URL or the name
+    platform_name = models.CharField(max_length=50)
+    handle = models.CharField(max_length=300)
+    handle_key = models.CharField(max_length=300)  # lookup.normalize_handle, as /registry/verify compares
+    account_id_key = models.CharField(max_length=100, blank=True)  # lower-cased permanent ID
+    profile_url = models.CharField(max_length=2000, blank=True)
+    display_name = models.CharField(max_length=200, blank=True)
+    department = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=20, blank=True)
+    status_label = models.CharField(max_length=50, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["handle_key"], name="peeraccount_handle_key"),
+            models.Index(fields=["account_id_key"], name="peeraccount_account_id"),
+        ]
+
+    def __str__(self):
+        return f"{self.platform_name} @{self.handle}"
+
+
+class PeerImpersonation(models.Model):
+    """One impersonator a peer confirmed (its "impersonations"), as read last (a cached copy)."""
+
+    peer = models.ForeignKey(PeerRegistry, on_delete=models.CASCADE, related_name="impersonations")
+    platform_code = models.CharField(max_length=30, blank=True)
+    platform_name = models.CharField(max_length=50)
+    handle = models.CharField(max_length=300)
+    handle_key = models.CharField(max_length=300)
+    account_id_key = models.CharField(max_length=100, blank=True)
+    profile_url = models.CharField(max_length=2000, blank=True)
+    display_name = models.CharField(max_length=200, blank=True)
+    imitates = models.JSONField(default=dict)  # the peer's official account it imitates, as published
+    confirmed_on = models.DateField(null=True, blank=True)
+    gone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["handle_key"], name="peerimpersonation_handle_key"),
+            models.Index(fields=["account_id_key"], name="peerimpersonation_account_id"),
+        ]
+
+    def __str__(self):
+        return f"{self.platform_name} @{self.handle}"

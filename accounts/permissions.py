@@ -8,7 +8,7 @@ a form is shown) asks first.
 
 from django.core.exceptions import PermissionDenied
 
-from org.roles import Role, has_role, roles_of
+from org.roles import Role, has_role, is_sysadmin, roles_of
 
 
 def can_edit_account(user, account) -> bool:
@@ -101,3 +101,13 @@ def can_backdate_notice(user) -> bool:
 def can_suspend_during_notice(user) -> bool:
     """G-4-5-ウ: only the sysadmin stops an account before its notice period ends, recording why."""
     return has_role(user, Role.SYSADMIN)
+
+
+def can_manage_peers(user) -> bool:
+    """Issue 24: which other municipalities' registries this instance reads: the sysadmin alone."""
+    return is_sysadmin(user)
+
+
+def ensure_can_manage_peers(user) -> None:
+    if not can_manage_peers(user):
+        raise PermissionDenied("他の団体の一覧を扱えるのはシステム管理者です。")

@@ -19,7 +19,7 @@ from core.dates import to_wareki
 from core.exports import csv_response
 from core.ratelimit import spend
 
-from . import lookup
+from . import lookup, peers
 from .forms import SearchForm
 from .impersonations import impersonations_matching, warning_list, warning_row
 from .models import PUBLIC_STATUSES, AccountStatus, OfficialAccount
@@ -86,6 +86,10 @@ class Verdict:
     recognized: lookup.ProfileRef | None = None
     accounts: list = field(default_factory=list)
     impersonations: list = field(default_factory=list)  # the city's confirmed なりすまし it points at (P-7-2)
+    # Issue 24: the peers (other municipalities) the answer rests on, and their rows it points at.
+    bodies: list = field(default_factory=list)  # peers.body_of(peer) of each body named
+    peer_accounts: list = field(default_factory=list)  # PeerAccount
+    peer_impersonations: list = field(default_factory=list)  # PeerImpersonation
 
     @property
     def is_official(self) -> bool:
@@ -99,7 +103,12 @@ class Verdict:
         if self.kind in ("suspended", "closed"):
             return "確認結果：運用を停止した公式アカウントです"
         if self.kind == "impersonation":
-            return f"確認結果：{settings.CITY_NAME}が確認したなりすましアカウントです"
+            who = self.bodies[0]["name"] if self.bodies and not self.impersonations else settings.CITY_NAME
+            return f"確認結果：{who}が確認したなりすましアカウントです"
+        if self.kind == "other_body":
+            return f"確認結果：{self.bodies[0]['name']}の公式アカウントです（{settings.CITY_NAME}のものではありません）"
+        if self.kind == "disputed":
+            return "確認結果：要確認"
         if self.kind == "not_found":
             return "確認結果：公式アカウントではありません"
         return "確認結果：読み取れませんでした"
@@ -114,9 +123,45 @@ class Verdict:
             "recognized": {"platform": ref.platform, "handle": ref.handle, "account_id": ref.account_id}
             if ref
             else None,
-            "accounts": [registry_row(a) for a in self.accounts],
-            "impersonations": [warning_row(e) for e in self.impersonations],
+            "accounts": [registry_row(a) for a in self.accounts] + [peer_row(a) for a in self.peer_accounts],
+            "impersonations": [warning_row(e) for e in self.impersonations]
+            + [peer_warning_row(e) for e in self.peer_impersonations],
+            # Issue 24: who answers for an account of another municipality, and when its list was read.
+            "bodies": self.bodies,
         }
+
+
+def _body_ref(peer) -> dict:
+    return {"name": peer.name, "code": peer.body_code}
+
+
+def peer_row(account) -> dict:
+    """A peer's official account: registry_row's keys the peer's list gives, and the body it is of."""
+    return {
+        "body": _body_ref(account.peer),
+        "department": account.department,
+        "platform": account.platform_name,
+        "display_name": account.display_name,
+        "handle": f"@{account.handle}",
+        "profile_url": account.profile_url,
+        "status": account.status,
+        "status_label": account.status_label,
+    }
+
+
+def peer_warning_row(entry) -> dict:
+    """A peer's confirmed impersonator: warning_row's keys, and the body that confirmed it."""
+    return {
+        "body": _body_ref(entry.peer),
+        "platform": entry.platform_name,
+        "handle": f"@{entry.handle}",
+        "display_name": entry.display_name,
+        "profile_url": entry.profile_url,
+        "imitates": entry.imitates,
+        "confirmed_on": entry.confirmed_on,
+        "gone": entry.gone_at is not None,
+        "gone_at": timezone.localtime(entry.gone_at) if entry.gone_at else None,
+    }
 
 
 def verify(query: str) -> Verdict:
@@ -133,6 +178,8 @@ def verify(query: str) -> Verdict:
     found = [a for a in accounts_matching_reference(ref) if a.status != AccountStatus.PREPARING]
     if not found and (fakes := impersonations_matching(ref)):
         return _impersonation_verdict(query, ref, fakes)  # the city's own registry always wins
+    if not found and (answer := _peer_verdict(query, ref)):
+        return answer  # issue 24: another municipality's list names it
     if not found:
         return Verdict(
             query,
@@ -181,6 +228,67 @@ def _impersonation_verdict(query: str, ref, fakes: list) -> Verdict:
         gone = to_wareki(timezone.localdate(fake.gone_at))
         message += f"このアカウントは{gone}にSNS上から削除されたことを確認しています。"
     return Verdict(query, "impersonation", message, ref, impersonations=fakes)
+
+
+def _bodies(rows) -> dict:
+    """{body key: peer} of the rows' peers; a body is its code, or its list where it gives none."""
+    bodies = {}
+    for row in rows:
+        bodies.setdefault(row.peer.body_code or row.peer.url, row.peer)
+    return bodies
+
+
+def _peer_verdict(query: str, ref) -> Verdict | None:
+    """Issue 24: what the peers' lists say of an account this city's registry does not know.
+
+    Exactly one body lists it as its official account: "other_body", naming the body and when its list
+    was read — never "official", which is this city's answer alone. One or more bodies confirmed it as
+    an impersonator (and none lists it as official): "impersonation", naming the body. Two bodies
+    claiming it, or one claiming and another warning: "disputed" (要確認), no answer either way."""
+    accounts = peers.peer_accounts_matching(ref)
+    fakes = peers.peer_impersonations_matching(ref)
+    if not accounts and not fakes:
+        return None
+    claiming, warning = _bodies(accounts), _bodies(fakes)
+    everyone = {**warning, **claiming}
+    bodies = [peers.body_of(p) for p in everyone.values()]
+    if len(claiming) > 1 or (claiming and set(warning) - set(claiming)):
+        names = "・".join(p.name for p in everyone.values())
+        message = (
+            f"{names}の公式アカウント一覧の内容が食い違っているため、この画面では判断できません。"
+            f"それぞれの団体のホームページで確かめてください。{settings.CITY_NAME}の公式アカウントではありません。"
+        )
+        return Verdict(
+            query, "disputed", message, ref, bodies=bodies, peer_accounts=accounts, peer_impersonations=fakes
+        )
+    if claiming:
+        peer = next(iter(claiming.values()))
+        mine = [a for a in accounts if a.peer_id == peer.pk]
+        best = mine[0]
+        status = f"（{best.status_label}）" if best.status not in ("", "active") and best.status_label else ""
+        message = (
+            f"このアカウントは{peer.name}の公式アカウント{status}として、{peer.name}の一覧に掲載されています"
+            f"（{peers.read_words(peer)}）。{settings.CITY_NAME}の公式アカウントではありません。"
+        )
+        if best.department:
+            message = message.replace("として、", f"（{best.department}）として、", 1)
+        return Verdict(query, "other_body", message, ref, bodies=bodies, peer_accounts=mine)
+    peer = next(iter(warning.values()))
+    fake = fakes[0]
+    official = fake.imitates or {}
+    imitates = ""
+    if official.get("display_name") or official.get("handle"):
+        imitates = (
+            f"{peer.name}の公式アカウント「{official.get('display_name', '')}」"
+            f"（{official.get('platform', '')} {official.get('handle', '')}）をまねています。"
+        )
+    confirmed = f"{peers.wareki(fake.confirmed_on)}に" if fake.confirmed_on else ""
+    message = (
+        f"{peer.name}が{confirmed}確認し、{peer.name}の一覧で知らせている、なりすましアカウントです"
+        f"（{peers.read_words(peer)}）。{imitates}"
+        "フォローやメッセージへの返信、リンクの閲覧、個人情報の入力はしないでください。"
+    )
+    return Verdict(query, "impersonation", message, ref, bodies=bodies, peer_impersonations=fakes)
 
 
 def _wants_json(request) -> bool:
@@ -265,11 +373,22 @@ def _too_many_lookups(request, wait: int) -> HttpResponse:
 @kept_until_changed(_everyone)
 def registry_json(request):
     payload = {
+        # Issue 24: the shape's version (peers read format 1, without this key, too), the city's
+        # 全国地方公共団体コード and site; each row adds its platform's code and permanent ID.
+        "format": peers.FORMAT,
         "publisher": settings.CITY_NAME,
+        "publisher_code": settings.CITY_CODE,
+        "site": settings.CITY_HOMEPAGE_URL,
         "generated_at": timezone.now(),
-        "accounts": [registry_row(a) for a in accounts_public()],
+        "accounts": [
+            {**registry_row(a), "platform_code": a.platform.code, "platform_account_id": a.platform_account_id}
+            for a in accounts_public()
+        ],
         # Issue 23 (P-7-2): the accounts the city confirmed as impersonating its own.
-        "impersonations": [warning_row(e) for e in warning_list()],
+        "impersonations": [
+            {**warning_row(e), "platform_code": e.platform.code, "platform_account_id": e.platform_account_id}
+            for e in warning_list()
+        ],
     }
     body = json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
     return HttpResponse(body, content_type="application/json; charset=utf-8")

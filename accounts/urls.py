@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import peer_views, views
 
 app_name = "accounts"
 
@@ -12,4 +12,10 @@ urlpatterns = [
     path("<int:pk>/followers/", views.account_record_followers, name="followers"),
     path("<int:pk>/transition/<slug:action>/", views.account_transition, name="transition"),
     path("<int:pk>/public-change/<int:change_pk>/<slug:action>/", views.public_change_act, name="public_change"),
+    # Issue 24: the other municipalities' registries this one reads (the sysadmin's page).
+    path("peers/", peer_views.peer_list, name="peers"),
+    path("peers/add/", peer_views.peer_add, name="peer_add"),
+    path("peers/fetch/", peer_views.peer_fetch_all, name="peer_fetch_all"),
+    path("peers/<int:pk>/fetch/", peer_views.peer_fetch, name="peer_fetch"),
+    path("peers/<int:pk>/remove/", peer_views.peer_remove, name="peer_remove"),
 ]

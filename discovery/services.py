@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from accounts import impersonations
+from accounts import impersonations, peers
 from accounts.lookup import normalize_handle
 from accounts.models import AccountStatus, OfficialAccount, Platform, ResidentReport
 from core.audit import Job, audit_record
@@ -256,9 +256,15 @@ def _search(platform: Platform, words, run: SearchRun, result: PassResult) -> li
         if stop:
             break
     others = []
+    # Issue 24: another municipality's official account (its list, read as a peer) is never a candidate.
+    peer_handles, peer_ids = peers.peer_official_keys(platform.code)
     for found in seen.values():
         if _own(platform, found) is not None:
             _remember_own_avatar(platform, found)
+        elif normalize_handle(found.handle or "") in peer_handles or (
+            found.platform_account_id and found.platform_account_id.lower() in peer_ids
+        ):
+            continue
         else:
             others.append(found)
     return others

@@ -45,5 +45,10 @@ app.conf.beat_schedule = {
         "task": "discovery.tasks.discover_lookalikes",
         "schedule": crontab(minute=settings.DISCOVERY_MINUTE, hour=settings.DISCOVERY_HOUR),
     },
+    # Issue 24: the peers' registries (other municipalities' accounts.json), hourly.
+    "fetch-peer-registries": {
+        "task": "accounts.tasks.fetch_peer_registries",
+        "schedule": crontab(minute=settings.PEER_FETCH_MINUTE),
+    },
     "backup-nightly": {"task": "core.tasks.nightly_backup", "schedule": crontab(minute=0, hour=settings.BACKUP_HOUR)},
 }

@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
+from core.municipal import municipality_code_problem, peer_url_problem
+
 BUNDLED = Path(__file__).resolve().parent / "profiles" / "komae.toml"
 # Every file a profile names (the profile, its policy template, its demo file) is a regular file of
 # at most this size, nested at most this deep (arrays and tables): the bundled ones are under 8 KiB
@@ -89,7 +91,7 @@ class CityProfile:
     name: str  # 狛江市
     kind: str  # 市, 町, 村 or 区: what the screens call the municipality (市公式ホームページ, 町民 …)
     reading: str  # こまえし
-    homepage_url: str  # the city's own site (P-3: a profile links to it)
+    homepage_url: str  # the city's own site (P-3: a profile links to it; issue 24: accounts.json's "site")
     email_domain: str  # P-4: registered addresses are on it
     guideline_name: str  # the guideline users read about (狛江市ソーシャルメディア活用ガイドライン)
     committee_name: str  # G-4-2: the committee that approves new accounts (行政情報化推進委員会)
@@ -111,6 +113,10 @@ class CityProfile:
     # Issue 22: how long a new account's posts are kept in the archive (archive.models.Retention value:
     # "1", "3", "5", "10", "30" years or "permanent", 常用), where the account does not say otherwise.
     archive_retention: str = "5"
+    # Issue 24: the city's 全国地方公共団体コード (6 digits with its check digit), published in its
+    # accounts.json, and the accounts.json URLs of the peers whose registries it reads.
+    code: str = ""
+    registry_peers: tuple = ()
 
     def __post_init__(self):
         # Left out (tests build profiles by hand): Komae's words.
@@ -167,6 +173,7 @@ SCHEMA = {
         "homepage_url": (str, True),
         "email_domain": (str, True),
         "kind": (str, False),
+        "code": (str, False),
     },
     "guideline": {"name": (str, True)},
     "committee": {"name": (str, True), "chair_title": (str, True), "member_title": (str, True)},
@@ -189,10 +196,11 @@ SCHEMA = {
     },
     "demo": {"file": (str, False)},
     "archive": {"retention": (str, False)},
+    "registry": {"peers": (list, False)},
     "platforms": {},  # an array of tables, checked by _platforms
 }
 LEVEL_KEYS = {"below": int, "label": str, "notice_days": int}
-OPTIONAL_SECTIONS = {"demo", "platforms", "roles", "accounts", "screening", "archive"}
+OPTIONAL_SECTIONS = {"demo", "platforms", "roles", "accounts", "screening", "archive", "registry"}
 RETENTIONS = ("1", "3", "5", "10", "30", "permanent")  # archive.models.Retention
 
 # The clauses the screens, messages and documents cite, by their ID in the code: G-… the guideline,
@@ -309,7 +317,20 @@ def load_profile(path: str | Path | None = None) -> CityProfile:
         policy_name=values.get("policy.name", POLICY_NAME),
         fields=_fields(values.get("accounts.fields"), where),
         screening={**SCREENING, **_screening(values, where)},
+        code=values.get("city.code", ""),
+        registry_peers=_peers(values.get("registry.peers", []), where),
     )
+
+
+def _peers(items: list, where: str) -> tuple:
+    peers = []
+    for number, item in enumerate(items, start=1):
+        problem = peer_url_problem(item) if isinstance(item, str) else "文字列ではありません"
+        if problem:
+            raise ProfileError(f"{where}：[registry] peers の{number}番目：{problem}。")
+        if item.strip() not in peers:
+            peers.append(item.strip())
+    return tuple(peers)
 
 
 def _fields(table, where: str) -> dict:
@@ -581,6 +602,8 @@ def _checked(data: dict, where: str) -> dict:
         raise ProfileError(f"{where}：[city] email_domain はメールアドレスのドメイン（例：city.example.lg.jp）です。")
     if not 1 <= values["review.opens_month"] <= 12:
         raise ProfileError(f"{where}：[review] opens_month は1〜12の月で指定してください。")
+    if "city.code" in values and (problem := municipality_code_problem(values["city.code"])):
+        raise ProfileError(f"{where}：[city] code：{problem}。")
     if values.get("archive.retention", "5") not in RETENTIONS:
         raise ProfileError(
             f"{where}：[archive] retention は {'・'.join(RETENTIONS[:-1])}（年）"

@@ -19,7 +19,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from komae_sns import __version__ as VERSION  # noqa: F401 - the release: footer (sysadmin), /healthz
 from komae_sns.city import BUNDLED as BUNDLED_PROFILE
-from komae_sns.city import load_profile
+from komae_sns.city import load_profile, municipality_code_problem, peer_url_problem
 from komae_sns.directory import BACKEND as DIRECTORY_BACKEND
 from komae_sns.directory import directory_settings
 
@@ -54,6 +54,32 @@ CITY_NAME = env.str("CITY_NAME", default=CITY.name)
 # P-4: the registered e-mail address of an official account must be on the city's own domain.
 CITY_EMAIL_DOMAIN = env.str("CITY_EMAIL_DOMAIN", default=CITY.email_domain).lower()
 CITY_HOMEPAGE_URL = env.str("CITY_HOMEPAGE_URL", default=CITY.homepage_url)
+# Issue 24: the city's 全国地方公共団体コード, published in its /registry/accounts.json ("publisher_code").
+CITY_CODE = env.str("CITY_CODE", default=CITY.code)
+if CITY_CODE and (_problem := municipality_code_problem(CITY_CODE)):
+    raise ImproperlyConfigured(f"CITY_CODE: {_problem}")
+# Issue 24: the peers' accounts.json URLs this instance reads (other municipalities' registries);
+# REGISTRY_PEERS (comma-separated) overrides the profile's [registry] peers, as CITY_NAME does its name.
+REGISTRY_PEERS = list(CITY.registry_peers)
+if os.environ.get("REGISTRY_PEERS") is not None:
+    REGISTRY_PEERS = list(dict.fromkeys(u.strip() for u in os.environ["REGISTRY_PEERS"].split(",") if u.strip()))
+for _peer in REGISTRY_PEERS:
+    if _problem := peer_url_problem(_peer):
+        raise ImproperlyConfigured(f"REGISTRY_PEERS: {_problem}")
+# How the peers are read: each answer within PEER_FETCH_TIMEOUT seconds (the whole answer, not only each
+# read) and PEER_MAX_BYTES, at most PEER_MAX_ACCOUNTS accounts a peer, PEER_FETCH_CONCURRENCY at a time,
+# hourly at PEER_FETCH_MINUTE past (Asia/Tokyo).
+PEER_FETCH_TIMEOUT = env.float("PEER_FETCH_TIMEOUT", default=10.0)
+PEER_MAX_BYTES = env.int("PEER_MAX_BYTES", default=5 * 1024 * 1024)
+PEER_MAX_ACCOUNTS = env.int("PEER_MAX_ACCOUNTS", default=2000)
+PEER_FETCH_CONCURRENCY = env.int("PEER_FETCH_CONCURRENCY", default=32)
+PEER_FETCH_MINUTE = env.int("PEER_FETCH_MINUTE", default=20)
+if PEER_FETCH_TIMEOUT <= 0 or PEER_MAX_BYTES < 1024 or PEER_MAX_ACCOUNTS < 1 or PEER_FETCH_CONCURRENCY < 1:
+    raise ImproperlyConfigured(
+        "PEER_FETCH_TIMEOUT, PEER_MAX_BYTES (≥ 1024), PEER_MAX_ACCOUNTS and PEER_FETCH_CONCURRENCY must be positive."
+    )
+if not 0 <= PEER_FETCH_MINUTE <= 59:
+    raise ImproperlyConfigured("PEER_FETCH_MINUTE must be a minute, 0 to 59.")
 # Where staff open this app: mail links are absolute (a mail client cannot open "/requests/2/").
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "")
 if not SITE_URL.startswith(("http://", "https://")):

@@ -20,6 +20,8 @@ def _menu_section(match) -> str:
         return "incidents" if name.startswith("incident") or name == "evidence" else ""
     if namespace == "platforms":
         return "credentials"
+    if namespace == "accounts" and name.startswith("peer"):
+        return "peers"  # issue 24: the sysadmin's page of the other municipalities' registries
     if namespace == "registry":
         return {"list": "registry", "verify": "verify"}.get(name, "")
     return (

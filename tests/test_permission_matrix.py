@@ -21,6 +21,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from accounts import peers as account_peers
 from accounts import services as account_services
 from accounts.impersonations import impersonation_confirm
 from accounts.models import AccountStatus
@@ -146,6 +147,8 @@ RULES = {
     "api:tokens": (None, _rule(403, admin=200)),
     "api:token_create": (None, _rule(403, admin=200)),
     "api:token_revoke": ("api_token", _rule(403, admin=200)),
+    # Issue 24: the other municipalities' registries this one reads: the sysadmin alone.
+    "accounts:peers": (None, _rule(403, admin=200)),
     # SPEC §6: for who posts on accounts; a person who posts on none is offered no form.
     "screening:screen": (None, _rule(403, staff_a=200, head_a=200, staff_b=200, head_b=200, contractor=200, admin=200)),
     "screening:records": (None, ANY_USER),
@@ -364,6 +367,12 @@ POSTS = {
     # Issue 24: a token of the API created (its page shows it once: 200) and revoked, by the sysadmin alone.
     "api:token_create": (None, "api_token", _rule(403, admin=Acts(200))),
     "api:token_revoke": ("api_token", "comment", _rule(403, admin=Acts(302))),
+    # Issue 24: a peer added (and read at once: it fails, which is recorded), read now, all read now
+    # (the task), removed — the sysadmin alone.
+    "accounts:peer_add": (None, "peer", _rule(403, admin=Acts(302))),
+    "accounts:peer_fetch": ("peer", "empty", _rule(403, admin=Acts(302))),
+    "accounts:peer_fetch_all": (None, "empty", _rule(403, admin=Acts(302))),
+    "accounts:peer_remove": ("peer", "empty", _rule(403, admin=Acts(302))),
     # A draft kept with its result (SPEC §6).
     # Another 課's staff: 課A's account is not among the form's choices (the form again, 200).
     "screening:screen": (
@@ -527,6 +536,8 @@ def _bodies(account_a, preparing_a, pr_account, draft_request):
             "scopes": ["registry", "archive"],
             "days": "30",
         },
+        # Issue 24: a port on this machine where nothing listens: the fetch fails at once, and says so.
+        "peer": lambda user: {"url": "http://127.0.0.1:9/other/registry/accounts.json"},
         "credential": lambda user: {
             "platform": str(account_a.platform_id),
             "kind": "bearer_token",
@@ -588,6 +599,7 @@ def _build_world(account_a, preparing_a, contractor, head_a, staff_a, pr_account
     credential = monitoring_credentials.credential_register(
         actor=admin, platform_id=account_a.platform_id, token="matrix-" + "t" * 40, kind="bearer_token", expires_on=None
     )
+    peer = account_peers.peer_add(url="http://127.0.0.1:9/registry/accounts.json", actor=admin)
     # What the POSTs act on where the records above no longer allow it: a policy draft that differs
     # from its version, a draft request, a review still in draft, a signed review that asks for a
     # plan, and failed sign-ins to release.
@@ -667,6 +679,7 @@ def _build_world(account_a, preparing_a, contractor, head_a, staff_a, pr_account
         "decision": {"pk": decision.pk},
         "credential": {"pk": credential.pk},
         "api_token": {"pk": api_token.pk},
+        "peer": {"pk": peer.pk},
         "incident": {"pk": incident.pk},
         "notice": {"pk": head_a.notices.first().pk},
         "public_change": {"pk": account_a.pk, "change_pk": proposal.pk, "action": "approve"},
