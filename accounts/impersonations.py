@@ -47,7 +47,7 @@ def warning_row(entry: Impersonation) -> dict:
     }
 
 
-def impersonations_matching(ref) -> list[Impersonation]:
+def warned_matching(ref) -> QuerySet[Impersonation]:
     """The warned entries a parsed URL or @handle points at (by the platform's permanent ID or handle)."""
     cond = Q()
     if ref.account_id:
@@ -55,11 +55,15 @@ def impersonations_matching(ref) -> list[Impersonation]:
     if ref.handle:
         cond |= Q(handle_key=ref.handle)
     if not cond:
-        return []
+        return warning_list().none()
     qs = warning_list().filter(cond)
     if ref.platform:
         qs = qs.filter(platform__code=ref.platform)
-    return list(qs[:10])
+    return qs
+
+
+def impersonations_matching(ref) -> list[Impersonation]:
+    return list(warned_matching(ref)[:10])
 
 
 def _lock(entry_id: int) -> Impersonation:

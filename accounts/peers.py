@@ -591,17 +591,23 @@ def fetch_peers(peers: list[PeerRegistry] | None = None) -> list[FetchResult]:
 # --- what /registry/verify reads ----------------------------------------------------------------------
 
 
-def _match(model, ref):
+def matching(model, ref):
+    """The rows of `model` (PeerAccount or PeerImpersonation) of active peers that a reference names."""
     cond = Q()
     if ref.account_id:
         cond |= Q(account_id_key=ref.account_id.lower())
     if ref.handle:
         cond |= Q(handle_key=ref.handle)
     if not cond:
-        return []
-    qs = model.objects.filter(cond, peer__active=True).select_related("peer")
+        return model.objects.none()
+    qs = model.objects.filter(cond, peer__active=True)
     if ref.platform:
         qs = qs.filter(platform_code=ref.platform)
+    return qs
+
+
+def _match(model, ref):
+    qs = matching(model, ref).select_related("peer")
     # Sorted here, not by the database: the lookup is on the indexes alone, and compiling an ORDER BY
     # across the join costs more than sorting the few rows found (bench/federation.py).
     rows = list(qs.order_by()[:20])

@@ -19,7 +19,7 @@ from core.dates import to_wareki
 from core.exports import csv_response
 from core.ratelimit import spend
 
-from . import lookup, peers
+from . import lookup, peers, probe
 from .forms import SearchForm
 from .impersonations import impersonations_matching, warning_list, warning_row
 from .models import PUBLIC_STATUSES, AccountStatus, OfficialAccount
@@ -175,10 +175,14 @@ def verify(query: str) -> Verdict:
             "URL または @ユーザー名 として読み取れませんでした。アカウントのプロフィールURLを貼り付けてください。",
             ref,
         )
-    found = [a for a in accounts_matching_reference(ref) if a.status != AccountStatus.PREPARING]
-    if not found and (fakes := impersonations_matching(ref)):
+    # Issue 24: one query first says which lists name it at all; only those are read (accounts/probe.py).
+    named = probe.lists_naming(ref)
+    found = []
+    if probe.OWN in named:
+        found = [a for a in accounts_matching_reference(ref) if a.status != AccountStatus.PREPARING]
+    if not found and probe.OWN_WARNING in named and (fakes := impersonations_matching(ref)):
         return _impersonation_verdict(query, ref, fakes)  # the city's own registry always wins
-    if not found and (answer := _peer_verdict(query, ref)):
+    if not found and named & {probe.PEER, probe.PEER_WARNING} and (answer := _peer_verdict(query, ref, named)):
         return answer  # issue 24: another municipality's list names it
     if not found:
         return Verdict(
@@ -238,15 +242,15 @@ def _bodies(rows) -> dict:
     return bodies
 
 
-def _peer_verdict(query: str, ref) -> Verdict | None:
+def _peer_verdict(query: str, ref, named: set[str]) -> Verdict | None:
     """Issue 24: what the peers' lists say of an account this city's registry does not know.
 
     Exactly one body lists it as its official account: "other_body", naming the body and when its list
     was read — never "official", which is this city's answer alone. One or more bodies confirmed it as
     an impersonator (and none lists it as official): "impersonation", naming the body. Two bodies
     claiming it, or one claiming and another warning: "disputed" (要確認), no answer either way."""
-    accounts = peers.peer_accounts_matching(ref)
-    fakes = peers.peer_impersonations_matching(ref)
+    accounts = peers.peer_accounts_matching(ref) if probe.PEER in named else []
+    fakes = peers.peer_impersonations_matching(ref) if probe.PEER_WARNING in named else []
     if not accounts and not fakes:
         return None
     claiming, warning = _bodies(accounts), _bodies(fakes)
