@@ -5,13 +5,13 @@ accounts on /registry/verify and reads which municipality it belongs to — neve
 import pytest
 from playwright.sync_api import expect
 
-from e2e.steps import assert_accessible, assert_fits_the_width, login
+from e2e.steps import BOTH_WIDTHS, assert_accessible, assert_fits_the_width, login
 from tests.peer_server import PeerServer, peer_account, peer_payload
 
 pytestmark = pytest.mark.browser
 
 
-# PC width only for now: at 390 px the sysadmin's peers page runs a few pixels off the edge (to fix).
+@BOTH_WIDTHS
 def test_a_sysadmin_adds_a_peer_and_a_resident_reads_whose_account_it_is(page, live_server, admin, settings):
     settings.CITY_CODE = "132195"
     settings.PEER_FETCH_TIMEOUT = 5.0
