@@ -76,7 +76,7 @@ test-suite:
 test-beside:
 	@{ $(MAKE) --no-print-directory smoke \
 	  && $(MAKE) --no-print-directory bench-small BENCH_JOBS=2 TEST_REDIS_URL=$(BESIDE_REDIS_URL) \
-	  && $(MAKE) --no-print-directory mutate MUTATE_ARGS="--sample 10"; } >var/beside.log 2>&1
+	  && $(MAKE) --no-print-directory mutate MUTATE_ARGS="--sample 10" TEST_REDIS_URL=$(BESIDE_REDIS_URL); } >var/beside.log 2>&1
 
 # SQLite files, the filesystem broker and cache under var/ (var/kakuuno/ for the second city): nothing
 # that the suite, on PostgreSQL and Redis, uses.
