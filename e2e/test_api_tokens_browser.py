@@ -15,6 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 def test_the_sysadmin_creates_a_token_sees_it_once_and_revokes_it(page, live_server, admin, staff_a):
     login(page, live_server, admin)
     page.goto("/")
+    page.get_by_role("navigation", name="メインメニュー").get_by_role("link", name="システム管理").click()
     page.get_by_role("link", name="外部ツール用トークン").click()
     page.get_by_role("link", name="トークンを作成する").click()
     page.get_by_role("combobox", name=re.compile(r"^利用者")).select_option(label=f"{staff_a.display_name}（staff_a）")

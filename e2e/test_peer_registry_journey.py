@@ -26,7 +26,8 @@ def test_a_sysadmin_adds_a_peer_and_a_resident_reads_whose_account_it_is(page, l
             ),
         )
         login(page, live_server, admin)
-        page.get_by_role("navigation", name="メインメニュー").get_by_role("link", name="他団体の一覧").click()
+        page.get_by_role("navigation", name="メインメニュー").get_by_role("link", name="システム管理").click()
+        page.get_by_role("link", name="他団体の一覧").click()
         expect(page.get_by_role("heading", name="他の団体の公式アカウント一覧")).to_be_visible()
         assert_accessible(page)
         page.get_by_label("一覧のURL").fill(url)

@@ -26,7 +26,8 @@ def _current(page):
         ("/", "ダッシュボード"),
         ("/reviews/dashboard/", "効果測定"),
         ("/monitoring/incidents/", "インシデント"),
-        ("/platforms/credentials/", "APIトークン"),
+        ("/platforms/credentials/", "システム管理"),  # issue 24: the sysadmin's pages, one entry
+        ("/accounts/peers/", "システム管理"),
         ("/accounts/", "公式アカウント"),
         ("/archive/", "保存した投稿"),  # issue 22
     ],

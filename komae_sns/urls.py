@@ -9,6 +9,8 @@ from org.forms import AdminLoginForm
 from org.views import LoginView, PasswordChangeView
 from portal import views as portal_views
 
+from . import views
+
 # Issue 21: year-end reviews and suspension plans moved from /monitoring/ to /reviews/ (their app);
 # a bookmark of an old page is redirected to its new address, with its number and query.
 MOVED_TO_REVIEWS = (
@@ -27,6 +29,7 @@ admin.site.login_form = AdminLoginForm
 urlpatterns = [
     path("", portal_views.dashboard, name="dashboard"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("system/", views.system, name="system"),  # issue 24: the sysadmin's pages, one menu entry
     path("notices/", portal_views.notice_list, name="notices"),
     path("notices/read-all/", portal_views.notice_read_all, name="notices_read_all"),
     path("notices/<int:pk>/", portal_views.notice_open, name="notice"),

@@ -18,17 +18,15 @@ def _menu_section(match) -> str:
         return "dashboard"
     if namespace == "monitoring":
         return "incidents" if name.startswith("incident") or name == "evidence" else ""
-    if namespace == "platforms":
-        return "credentials"
+    # The sysadmin's pages, under one menu entry (issue 24): the platforms' credentials, the API's tokens,
+    # the peers' registries, the sign-in lockouts and the page that lists them.
+    if namespace in ("platforms", "api") or match.view_name in ("system", "org:lockouts"):
+        return "system"
     if namespace == "accounts" and name.startswith("peer"):
-        return "peers"  # issue 24: the sysadmin's page of the other municipalities' registries
+        return "system"
     if namespace == "registry":
         return {"list": "registry", "verify": "verify"}.get(name, "")
-    return (
-        namespace
-        if namespace in ("accounts", "screening", "approvals", "reviews", "archive", "discovery", "api")
-        else ""
-    )
+    return namespace if namespace in ("accounts", "screening", "approvals", "reviews", "archive", "discovery") else ""
 
 
 def menu(request):

@@ -81,6 +81,7 @@ WORKS_ON_A = dict.fromkeys(("staff_a", "head_a", "security_officer", "admin"), 2
 RULES = {
     "dashboard": (None, ANY_USER),
     "healthz": (None, PUBLIC),
+    "system": (None, _rule(403, admin=200)),  # issue 24: the list of the sysadmin's pages
     "notices": (None, ANY_USER),
     "notice": ("notice", _rule(404, head_a=302)),
     "login": (None, {"anonymous": 200, **dict.fromkeys(PEOPLE[1:], 302)}),
