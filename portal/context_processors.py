@@ -22,6 +22,8 @@ def _menu_section(match) -> str:
         return "credentials"
     if namespace == "accounts" and name.startswith("peer"):
         return "peers"  # issue 24: the sysadmin's page of the other municipalities' registries
+    if namespace == "screening" and (name.startswith("draft") or name == "deputy"):
+        return "drafts"  # issue 25: 投稿の決裁
     if namespace == "registry":
         return {"list": "registry", "verify": "verify"}.get(name, "")
     return (
