@@ -15,3 +15,10 @@ class ArchiveConfig(AppConfig):
         from .page import contribute
 
         contribute()
+
+        # --- Posts matched to their 決裁 (issue 25): the 課長's daily reminder of unanswered posts.
+        from monitoring.reminders import add_reminder_source
+
+        from .matching import reminder_lines
+
+        add_reminder_source(reminder_lines)

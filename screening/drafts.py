@@ -248,7 +248,7 @@ def drafts_waiting_for(user):
     """The drafts waiting for this user's 決裁 (課長 of their 課, or deputy), never their own."""
     if not getattr(user, "department_id", None):
         return PostDraft.objects.none()
-    deputy_of = [account_id for account_id, deputy in _deputies_in_force().items() if deputy == user.pk]
+    deputy_of = [account_id for account_id, deputy in deputies_in_force().items() if deputy == user.pk]
     cond = Q(account_id__in=deputy_of)
     if has_role(user, Role.SECTION_HEAD):
         cond |= Q(account__department_id=user.department_id)
@@ -259,7 +259,7 @@ def drafts_waiting_for(user):
     )
 
 
-def _deputies_in_force() -> dict[int, int | None]:
+def deputies_in_force() -> dict[int, int | None]:
     latest = {}
     for account_id, deputy_id in DraftDeputy.objects.order_by("account_id", "-named_at", "-pk").values_list(
         "account_id", "deputy_id"

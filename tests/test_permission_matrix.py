@@ -156,6 +156,8 @@ RULES = {
     # Issue 25 (G-4-3-ア): 決裁 before posting. The list shows each person the drafts of the accounts they
     # see; a draft and its images, whoever sees the account; the deputy is named by the 課長 alone.
     "screening:drafts": (None, ANY_USER),
+    # Issue 25: the queue of posts nobody approved, for a 課's staff and 課長 (each sees what they answer).
+    "archive:unconfirmed": (None, _rule(403, staff_a=200, head_a=200, staff_b=200, head_b=200)),
     "screening:draft_new": (
         None,
         _rule(403, staff_a=200, head_a=200, staff_b=200, head_b=200, contractor=200, admin=200),
@@ -417,6 +419,8 @@ POSTS = {
         "deputy",
         _rule(404, **{**SEES_A_403, **_acting(302, "head_a")}, contractor=403),
     ),
+    # Issue 25: 「この投稿に心当たりはありますか」 answered by the account's 管理者 (head_a here), its 課長 or deputy.
+    "archive:answer": ("stray_post", "answer_post", _rule(403, head_a=Acts(302))),
     "org:lockout_release": (None, "lockout_release", _rule(403, admin=Acts(302))),
     # Issue 22: an archived post of the incident's account attached as its evidence.
     "archive:incident_posts": (
@@ -614,6 +618,7 @@ def _bodies(account_a, preparing_a, pr_account, draft_request):
         },
         "decide_draft": lambda user: {"decision": "approve", "comment": ""},
         "link_draft": lambda user: {"url": "https://x.com/komae_kodomo/status/1234"},
+        "answer_post": lambda user: {"answer": "confirm", "reason": "災害対応のため決裁前に投稿"},
         "deputy": lambda user: {"deputy": str(account_a.department.members.get(username="staff_a").pk)},
     }
 
@@ -723,6 +728,9 @@ def _build_world(account_a, preparing_a, contractor, head_a, staff_a, pr_account
         account_id=account_a.pk, actor=staff_a, text="本日は休館日です。", planned_at=timezone.now()
     )
     post_drafts.draft_decide(draft_id=approved.pk, actor=head_a, approve=True)
+    stray = Post.objects.create(
+        account=account_a, post_id="matrix-stray", text="心当たりのない投稿", published_at=timezone.now()
+    )
     api_token = api_tokens.token_create(
         actor=admin, owner_id=staff_a.pk, name="matrix", scopes=["registry"], days=30
     ).token  # issue 24
@@ -730,6 +738,7 @@ def _build_world(account_a, preparing_a, contractor, head_a, staff_a, pr_account
         "post_draft": {"pk": waiting.pk},
         "draft_image": {"pk": waiting.pk, "image_pk": waiting.images.get().pk},
         "approved_draft": {"pk": approved.pk},
+        "stray_post": {"pk": stray.pk},
         "candidate": {"pk": candidate.pk},
         "warning": {"pk": warning.pk},
         "platform_proposal": {"account_pk": account_a.pk, "pk": id_proposal.pk, "action": "confirm"},
