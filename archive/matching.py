@@ -280,8 +280,9 @@ def post_report(*, post_id: int, actor, note: str = "") -> Incident:
         actor=actor,
         kind=Incident.Kind.HIJACK,
         title=f"心当たりのない投稿（{when}）",
+        # The post itself is attached below (its URL is in the evidence, which a phone's width wraps).
         description=f"決裁も事後確認もない投稿を、{actor.display_name}さんが心当たりなしとして報告しました。"
-        f"\n{post.url}\n{note}".strip(),
+        f"\n{note}".strip(),
     )
     posts_attach_found(incident=incident, posts=[post], actor=actor)
     PostMatch.objects.create(post=post, how=PostMatch.How.REPORTED, reason=note, by=actor, incident=incident)

@@ -29,6 +29,7 @@ from .permissions import (
     can_decide_draft,
     can_draft,
     can_link_post,
+    can_name_deputy,
     can_use_screening,
     current_deputy_id,
     ensure_can_decide_draft,
@@ -184,6 +185,12 @@ def drafts(request):
             "states": PostDraft.State.choices,
             "state": state,
             "can_draft": can_use_screening(request.user),
+            # The 課長 names each account's deputy (G-4-3-ア).
+            "deputy_accounts": [
+                a
+                for a in accounts_visible_to(user=request.user).filter(approval_required=True)
+                if can_name_deputy(request.user, a)
+            ],
         },
     )
 
