@@ -87,23 +87,35 @@ def window() -> tuple[timedelta, timedelta]:
     return timedelta(hours=settings.POST_MATCH_BEFORE_HOURS), timedelta(hours=settings.POST_MATCH_AFTER_HOURS)
 
 
+# A post published before its draft was decided went out without 決裁, whatever was approved later: it
+# stays 未確認, for the 管理者 to confirm after the fact. The platform's clock and ours may differ a little.
+DECISION_SLACK = timedelta(minutes=5)
+
+
 @dataclass
 class _Draft:
     pk: int
     planned_at: datetime
+    decided_at: datetime
     used: bool = False
+
+    def precedes(self, published_at: datetime | None) -> bool:
+        """The draft was decided before the post was published (a post of unknown time: not known)."""
+        return published_at is not None and published_at >= self.decided_at - DECISION_SLACK
 
 
 def pair(posts, drafts, *, hosts: list[str]) -> list[tuple[int, int, str]]:
     """(post pk, draft pk, how) for unmatched posts and unmatched decided drafts of one account: by URL,
-    then by text within the window; each draft once, posts in the order published. Pure: the bench times it.
+    then by text within the window; each draft once, posts in the order published, never a post published
+    before the draft was decided. Pure: the bench times it.
 
-    `posts`: (pk, url, text, published_at) in published order; `drafts`: (pk, post_url, text, planned_at)."""
+    `posts`: (pk, url, text, published_at) in published order; `drafts`: (pk, post_url, text, planned_at,
+    decided_at)."""
     before, after = window()
     by_url: dict[str, _Draft] = {}
     by_text: dict[str, list[_Draft]] = defaultdict(list)
-    for pk, post_url, text, planned_at in drafts:
-        entry = _Draft(pk, planned_at)
+    for pk, post_url, text, planned_at, decided_at in drafts:
+        entry = _Draft(pk, planned_at, decided_at)
         if post_url:
             key = canonical_url(post_url, hosts)
             if key:
@@ -116,7 +128,7 @@ def pair(posts, drafts, *, hosts: list[str]) -> list[tuple[int, int, str]]:
     for post in posts:
         pk, url, text, published_at = post
         entry = by_url.get(canonical_url(url, hosts)) if url else None
-        if entry is not None and not entry.used:
+        if entry is not None and not entry.used and entry.precedes(published_at):
             entry.used = True
             pairs.append((pk, entry.pk, PostMatch.How.URL))
         else:
@@ -125,7 +137,11 @@ def pair(posts, drafts, *, hosts: list[str]) -> list[tuple[int, int, str]]:
         if published_at is None:
             continue
         for entry in by_text.get(normalise_text(text), ()):
-            if not entry.used and entry.planned_at - before <= published_at <= entry.planned_at + after:
+            if (
+                not entry.used
+                and entry.planned_at - before <= published_at <= entry.planned_at + after
+                and entry.precedes(published_at)
+            ):
                 entry.used = True
                 pairs.append((pk, entry.pk, PostMatch.How.TEXT))
                 break
@@ -148,7 +164,7 @@ def match_account(account_id: int, *, actor=Job.ARCHIVE_CAPTURE) -> int:
         drafts = list(
             PostDraft.objects.filter(account=account, state__in=PostDraft.DECIDED)
             .exclude(Exists(PostMatch.objects.filter(draft=OuterRef("pk"))))
-            .values_list("pk", "post_url", "text", "planned_at")
+            .values_list("pk", "post_url", "text", "planned_at", "decided_at")
         )
         if not drafts:
             return 0
@@ -164,6 +180,11 @@ def match_account(account_id: int, *, actor=Job.ARCHIVE_CAPTURE) -> int:
             summary=f"保存した投稿を決裁と照合（{len(pairs)}件）",
         )
         return len(pairs)
+
+
+def link_pasted(account_id: int, actor) -> None:
+    """A post's URL pasted on its draft (screening): the post is matched at once if the archive holds it."""
+    match_account(account_id, actor=actor)
 
 
 # --- the states shown --------------------------------------------------------------------------------

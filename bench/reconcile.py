@@ -53,11 +53,11 @@ def make(n_drafts: int, n_posts: int, seed: int = 25):
         text = f"{rng.choice(SENTENCES)}{rng.choice(SENTENCES)}（第{pk}号）"
         planned = start + timedelta(minutes=rng.randrange(365 * 24 * 60))
         url = f"https://twitter.com/komae/status/{pk}" if pk % 10 == 1 else ""
-        drafts.append((pk, url, text, planned))
+        drafts.append((pk, url, text, planned, planned - timedelta(hours=rng.randrange(1, 48))))
     posts = []
     for pk in range(1, n_posts + 1):
         if pk % 10 and pk <= n_drafts:
-            _, url, text, planned = drafts[pk - 1]
+            _, url, text, planned, _decided = drafts[pk - 1]
             text = text.translate(WIDE).replace(
                 "https://www.city.komae.tokyo.jp/index.cfm/1,2,3.html", "https://t.co/x1"
             )

@@ -9,6 +9,7 @@ publishes nothing and stores no SNS password) and may paste the post's URL.
 """
 
 import hashlib
+from collections.abc import Callable
 from datetime import datetime
 
 from django.conf import settings
@@ -188,6 +189,18 @@ def draft_decide(*, draft_id: int, actor, approve: bool, comment: str = "") -> P
     return draft
 
 
+# What an app above screening does once a post's URL is pasted (the archive: match it at once), registered
+# from that app's AppConfig.ready() so that screening never imports it (the layers contract). Each is
+# called after commit with the account's id and the person who pasted.
+LinkListener = Callable[[int, object], None]
+_link_listeners: list[LinkListener] = []
+
+
+def add_link_listener(listener: LinkListener) -> None:
+    if listener not in _link_listeners:
+        _link_listeners.append(listener)
+
+
 def _canonical(url: str) -> str:
     return url.strip()
 
@@ -211,6 +224,9 @@ def draft_link_post(*, draft_id: int, actor, url: str) -> PostDraft:
     draft.post_url, draft.post_url_by = url, actor
     draft.save(update_fields=["post_url", "post_url_by"])
     audit_record(target=draft, actor=actor, action=AuditEvent.Action.UPDATED, summary="投稿のURLを記録", comment=url)
+    for listener in _link_listeners:
+        # robust: the URL is recorded whatever the listener does; the next capture or command matches.
+        transaction.on_commit(lambda fn=listener: fn(draft.account_id, actor), robust=True)
     return draft
 
 

@@ -53,7 +53,8 @@ def test_urls_are_compared_on_the_platforms_first_host():
 
 def test_pairing_by_url_then_text_within_the_window_each_draft_once():
     t0 = when(2026, 10, 1, 9)
-    drafts_ = [(1, "", "お知らせ", t0), (2, "https://twitter.com/k/status/9", "別の本文", t0)]
+    decided = t0 - timedelta(days=3)
+    drafts_ = [(1, "", "お知らせ", t0, decided), (2, "https://twitter.com/k/status/9", "別の本文", t0, decided)]
     posts = [
         (10, "https://x.com/k/status/8", "お知らせ", t0 - timedelta(days=2)),  # too early for draft 1
         (11, "https://x.com/k/status/9", "編集された本文", t0 + timedelta(days=10)),  # the URL pasted
@@ -64,6 +65,15 @@ def test_pairing_by_url_then_text_within_the_window_each_draft_once():
         (11, 2, PostMatch.How.URL),
         (12, 1, PostMatch.How.TEXT),
     ]
+
+
+def test_a_post_published_before_its_draft_was_decided_stays_unconfirmed():
+    t0 = when(2026, 10, 1, 9)
+    drafts_ = [(1, "https://x.com/k/status/1", "お知らせ", t0, t0 + timedelta(hours=2))]
+    early = [(10, "https://x.com/k/status/1", "お知らせ", t0), (11, "", "お知らせ", t0 + timedelta(hours=1))]
+    assert matching.pair(early, drafts_, hosts=["x.com"]) == []
+    late = [(12, "", "お知らせ", t0 + timedelta(hours=2, minutes=-1))]  # within the clocks' slack
+    assert matching.pair(late, drafts_, hosts=["x.com"]) == [(12, 1, PostMatch.How.TEXT)]
 
 
 def test_the_command_matches_and_prints_counts_and_each_unconfirmed_url(account_a, staff_a, head_a):
@@ -90,6 +100,7 @@ def test_the_managers_queue_confirms_with_a_reason_or_reports_a_takeover(client,
     client.force_login(head_a)  # head_a is account_a's 管理者 (and its 課長)
     page = client.get(reverse("archive:unconfirmed")).content.decode()
     assert "この投稿に心当たりはありますか" in page and first.text in page and before.text not in page
+    assert "決裁のない投稿（心当たりの確認）：2件" in client.get(reverse("dashboard")).content.decode()
     with pytest.raises(TransitionError, match="理由"):
         matching.post_confirm(post_id=first.pk, actor=head_a, reason=" ")
     with pytest.raises(PermissionDenied):
@@ -130,3 +141,16 @@ def test_a_post_of_an_account_that_needs_no_approval_is_never_queued(account_a, 
     assert matching.states_of([post])[post.pk] == matching.State.CONFIRMED
     assert list(matching.unconfirmed_posts()) == []
     assert matching.states_of([stray])[stray.pk] == matching.State.UNCONFIRMED
+
+
+def test_a_pasted_url_links_a_post_already_kept_at_once(account_a, staff_a, head_a, django_capture_on_commit_callbacks):
+    draft = _approved(account_a, staff_a, head_a, "市民まつりを開催します。", timezone.now())
+    edited = _post(account_a, "77", "市民まつりを開催します（雨天中止）", timezone.now() + timedelta(minutes=1))
+    matching.match_account(account_a.pk)
+    assert matching.states_of([edited])[edited.pk] == matching.State.UNCONFIRMED  # its text was changed
+    with django_capture_on_commit_callbacks(execute=True):
+        drafts.draft_link_post(
+            draft_id=draft.pk, actor=staff_a, url=f"https://twitter.com/{account_a.handle}/status/77"
+        )
+    match = PostMatch.objects.get(post=edited)
+    assert (match.draft, match.how) == (draft, PostMatch.How.URL)
