@@ -33,6 +33,7 @@ from .models import DraftDeputy, DraftImage, PostDraft
 from .permissions import (
     SCREENABLE,
     current_deputy_id,
+    deputy_candidates,
     ensure_can_decide_draft,
     ensure_can_draft,
     ensure_can_link_post,
@@ -237,8 +238,8 @@ def deputy_name(*, account_id: int, actor, deputy_id: int | None) -> DraftDeputy
     ensure_can_name_deputy(actor, account)
     deputy = None
     if deputy_id is not None:
-        deputy = User.objects.filter(pk=deputy_id, is_active=True, department_id=account.department_id).first()
-        if deputy is None or not has_role(deputy, Role.STAFF, Role.SECTION_HEAD) or deputy.pk == actor.pk:
+        deputy = deputy_candidates(actor, account).filter(pk=deputy_id).first()
+        if deputy is None:
             raise TransitionError("代決者には所管課の職員を選んでください。")
     if current_deputy_id(account) == (deputy.pk if deputy else None):
         raise TransitionError("その代決者は既に指名されています。" if deputy else "代決者は指名されていません。")

@@ -124,3 +124,18 @@ def can_name_deputy(user, account) -> bool:
 def ensure_can_name_deputy(user, account) -> None:
     if not can_name_deputy(user, account):
         raise PermissionDenied("代決者を指名できるのは、所管課の課長です。")
+
+
+def deputy_candidates(user, account):
+    """Whom the 課長 (`user`) may name: the active staff and 課長 of the account's 課, not themself."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True, department_id=account.department_id, groups__name__in=[Role.STAFF, Role.SECTION_HEAD]
+        )
+        .exclude(pk=user.pk)
+        .distinct()
+        .order_by("username")
+    )

@@ -4,7 +4,6 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
@@ -18,7 +17,6 @@ from accounts.models import OfficialAccount
 from accounts.selectors import accounts_visible_to
 from core.audit import timeline_of
 from core.errors import TransitionError
-from org.roles import Role
 
 from . import rules, services
 from .drafts import deputy_name, draft_decide, draft_link_post, draft_submit, drafts_waiting_for
@@ -32,14 +30,13 @@ from .permissions import (
     can_name_deputy,
     can_use_screening,
     current_deputy_id,
+    deputy_candidates,
     ensure_can_decide_draft,
     ensure_can_draft,
     ensure_can_link_post,
     ensure_can_name_deputy,
     ensure_can_use_screening,
 )
-
-User = get_user_model()
 
 WHOLE_TEXT = ("length", "repeat")
 
@@ -358,14 +355,7 @@ def draft_image(request, pk: int, image_pk: int):
 def deputy(request, account_pk: int):
     account = get_object_or_404(accounts_visible_to(user=request.user), pk=account_pk)
     ensure_can_name_deputy(request.user, account)
-    candidates = (
-        User.objects.filter(
-            is_active=True, department_id=account.department_id, groups__name__in=[Role.STAFF, Role.SECTION_HEAD]
-        )
-        .exclude(pk=request.user.pk)
-        .distinct()
-        .order_by("username")
-    )
+    candidates = deputy_candidates(request.user, account)
     current = current_deputy_id(account)
     form = DeputyForm(request.POST or None, candidates=candidates, initial={"deputy": current})
     if request.method == "POST" and form.is_valid():
