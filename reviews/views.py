@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.models import Platform
 from accounts.selectors import accounts_visible_to
-from archive.matching import counts_for
+from archive.matching import counts_for, figures_of
 from core.audit import timeline_of
 from core.dates import TOKYO, current_fiscal_year, fiscal_year_label, fiscal_year_range
 from core.errors import TransitionError
@@ -206,6 +206,12 @@ def dashboard(request):
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     accounts = list(page.object_list)
     trends = follower_trends(accounts, last_year=fy)
+    first, last = fiscal_year_range(fy)
+    figures = figures_of(
+        [a.pk for a in accounts],
+        start=datetime.combine(first, time.min, tzinfo=TOKYO),
+        end=datetime.combine(last + timedelta(days=1), time.min, tzinfo=TOKYO),
+    )
     return render(
         request,
         "reviews/dashboard.html",
@@ -219,7 +225,7 @@ def dashboard(request):
             "department": department,
             "platform": platform,
             "page": page,
-            "rows": [(a, trends[a.pk]) for a in accounts],
+            "rows": [(a, trends[a.pk], figures[a.pk]) for a in accounts],
             "trend_years": [fiscal_year_label(y) for y in trends[accounts[0].pk].years] if accounts else [],
             "suspended_checks": suspended_accounts_checked(user=request.user),
         },

@@ -37,3 +37,6 @@ def test_the_review_counts_posts_with_approval_confirmed_afterwards_and_never_co
     assert 'data-figure="after">1件' in figures
     assert 'data-figure="unconfirmed">1件' in figures
     assert 'data-figure="before">1件' in figures  # the post of 2025年度 is not this year's
+    dashboard = client.get(reverse("reviews:dashboard"), {"fy": 2026}).content.decode()
+    row = dashboard.split(f'data-approval-row="{account_a.pk}">', 1)[1].split("</td>", 1)[0]
+    assert row == "決裁・確認済み 1件<br>事後確認 1件<br>未確認 1件"
