@@ -22,7 +22,7 @@ APT_PACKAGES := python3-venv python3-dev fonts-ipaexfont-mincho fonts-ipaexfont-
 # Every benchmark: `make bench` prints their figures; `make bench-small` (part of `make test`) runs each
 # at a size of a few seconds (--small, bench/small.py), three at a time, the longest first, and fails if
 # one does not work.
-BENCHES := rush archive public pages pdf checks screening discovery federation
+BENCHES := rush archive public pages pdf checks screening discovery federation reconcile
 
 # The suite runs against real PostgreSQL and Redis (given, or the local services).
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)

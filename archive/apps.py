@@ -15,3 +15,13 @@ class ArchiveConfig(AppConfig):
         from .page import contribute
 
         contribute()
+
+        # --- Posts matched to their 決裁 (issue 25): the 課長's daily reminder of unanswered posts.
+        from monitoring.reminders import add_reminder_source
+        from screening.drafts import add_link_listener
+
+        from .matching import link_pasted, reminder_lines
+
+        add_reminder_source(reminder_lines)
+        # A post's URL pasted on its draft links the post at once when the archive holds it already.
+        add_link_listener(link_pasted)

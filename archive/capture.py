@@ -31,6 +31,7 @@ from core.models import AuditEvent
 from platforms.checks import Capability, adapter_for, can
 from platforms.reads import PostPage, ReadFailed, fetch_media, read_posts
 
+from .matching import match_account
 from .models import AccountArchive, MediaFile, Post, PostVersion, RawAnswer, content_sha256
 from .search import index_fields
 from .signals import signal_new_posts
@@ -155,7 +156,18 @@ def capture_account(account_id: int, *, job: Job = Job.ARCHIVE_CAPTURE) -> Outco
         cache.delete(lock)
     _finish(state, outcome, job)
     _signal(account, outcome, job)
+    _match(account, outcome, job)
     return outcome
+
+
+def _match(account: OfficialAccount, outcome: Outcome, job: Job) -> None:
+    """The run's new posts matched to their 決裁 (archive/matching.py, issue 25)."""
+    if not outcome.new_post_ids:
+        return
+    try:
+        match_account(account.pk, actor=job)
+    except Exception:  # the posts are kept whatever the matching does; the command matches again
+        log.exception("archive matching of account %s failed", account.pk)
 
 
 def _signal(account: OfficialAccount, outcome: Outcome, job: Job) -> None:

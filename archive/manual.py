@@ -20,6 +20,7 @@ from monitoring.incidents import evidence_too_large_message, sniff
 from platforms.checks import Capability, can
 
 from .capture import archive_of, clean_text
+from .matching import match_account
 from .models import AccountArchive, MediaFile, Post, PostVersion, content_sha256
 from .permissions import ensure_can_record_by_hand
 from .search import index_fields
@@ -109,4 +110,6 @@ def post_record_by_hand(*, account_id: int, actor, text: str, posted_at: datetim
         + ("・添付あり" if data else "")
         + "）",
     )
+    # Issue 25: matched to its 決裁 as a captured post is (robust: the record stands whatever it does).
+    transaction.on_commit(lambda: match_account(account.pk, actor=actor), robust=True)
     return post

@@ -334,3 +334,58 @@ class Tombstone(UndeletableModel):
         verbose_name = "廃棄の記録"
         verbose_name_plural = "廃棄の記録"
         triggers = [keep_forever(), fixed()]
+
+
+class PostMatch(UndeletableModel):
+    """What a post on the platform answers to (issue 25, G-4-3-ア/カ): the decided draft it was matched to
+    (by the URL pasted, or by its text within the draft's planned window), or the 管理者's answer to a post
+    nobody drafted — confirmed after the fact with a reason, or reported, which opened a 乗っ取り incident.
+    A post without a row is 未確認. Made once and kept as made."""
+
+    class How(models.TextChoices):
+        URL = "url", "URLで照合"
+        TEXT = "text", "本文で照合"
+        CONFIRMED = "confirmed", "事後確認"
+        REPORTED = "reported", "報告（乗っ取りの疑い）"
+
+    post = models.OneToOneField(Post, verbose_name="投稿", on_delete=models.PROTECT, related_name="match")
+    draft = models.ForeignKey(
+        "screening.PostDraft",
+        verbose_name="決裁",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="matches",
+    )
+    how = models.CharField("照合の方法", max_length=10, choices=How.choices)
+    reason = models.TextField("理由", blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="確認した職員",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )  # empty: matched by the system
+    incident = models.ForeignKey(
+        "monitoring.Incident",
+        verbose_name="インシデント",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField("日時", default=timezone.now)
+
+    class Meta:
+        verbose_name = "投稿と決裁の照合"
+        verbose_name_plural = "投稿と決裁の照合"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["draft"], condition=models.Q(draft__isnull=False), name="archive_match_draft_once"
+            ),
+        ]
+        triggers = [keep_forever(), fixed()]
+
+    def __str__(self):
+        return f"{self.post_id}：{self.get_how_display()}"

@@ -1,12 +1,13 @@
 """What the archive contributes to an account's page (accounts/page.py): 「保存した投稿」."""
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 
 from accounts.page import Section, add_section
 
 from .manual import why_by_hand
+from .matching import states_of
 from .models import AccountArchive, Post, Retention
 from .permissions import can_propose_disposal, can_record_by_hand, can_see_archive, can_set_retention
 
@@ -39,7 +40,19 @@ def _context(request, account) -> dict:
         "archive_can_record": bool(why) and can_record_by_hand(user, account),
         "archive_can_set_retention": can_set_retention(user, account),
         "archive_can_decide": can_propose_disposal(user, account),
+        # Issue 25: the newest posts and how each stands against its 決裁.
+        "archive_latest": _latest(account),
     }
+
+
+def _latest(account, n: int = 10) -> list[dict]:
+    posts = list(
+        Post.objects.filter(account=account, disposed_at__isnull=True)
+        .only("pk", "account_id", "published_at", "text", "url")
+        .order_by(F("published_at").desc(nulls_last=True), "-pk")[:n]
+    )
+    states = states_of(posts)
+    return [{"post": p, "state": states[p.pk]} for p in posts]
 
 
 def contribute() -> None:

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from accounts.selectors import accounts_visible_to
 from monitoring.permissions import is_manager
 from org.roles import DEPARTMENT_ROLES, Role, has_role, is_sysadmin, role_label, sees_all
+from screening.permissions import can_decide_drafts
 
 
 def can_see_archive(user, account) -> bool:
@@ -146,3 +147,29 @@ def can_record_by_hand(user, account) -> bool:
 def ensure_can_record_by_hand(user, account) -> None:
     if not can_record_by_hand(user, account):
         raise PermissionDenied("投稿を手動で記録できるのは、アカウントの管理者と所管課の職員・課長です。")
+
+
+# --- Posts matched to their 決裁 (issue 25, G-4-3-ア/カ) ----------------------------------------------
+
+
+def can_answer_unmatched(user, account) -> bool:
+    """「この投稿に心当たりはありますか」: the account's 管理者, the 課長 of its 課, or the deputy the 課長 named
+    — for an account whose posts need 決裁."""
+    if not account.approval_required:
+        return False
+    return is_manager(user, account) or can_decide_drafts(user, account)
+
+
+def ensure_can_answer_unmatched(user, account) -> None:
+    if not can_answer_unmatched(user, account):
+        raise PermissionDenied("決裁のない投稿に回答できるのは、アカウントの管理者・所管課の課長と代決者です。")
+
+
+def can_see_unconfirmed_queue(user) -> bool:
+    """The queue page and its menu entry: whoever may be a 管理者, 課長 or deputy (a 課's staff and 課長)."""
+    return has_role(user, Role.STAFF, Role.SECTION_HEAD) and bool(getattr(user, "department_id", None))
+
+
+def ensure_can_see_unconfirmed_queue(user) -> None:
+    if not can_see_unconfirmed_queue(user):
+        raise PermissionDenied("決裁のない投稿の確認は、アカウントの管理者・所管課の課長と代決者が行います。")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import incident_views, retention_views, views
+from . import incident_views, match_views, retention_views, views
 
 app_name = "archive"
 
@@ -24,4 +24,10 @@ urlpatterns += [
     path("retention/decision/<int:pk>/decide/", retention_views.decision_decide, name="decide"),
     path("account/<int:account_pk>/retention/", retention_views.retention_set, name="retention_set"),
     path("account/<int:account_pk>/record/", retention_views.record_by_hand, name="record"),
+]
+
+# --- posts matched to their 決裁 (issue 25, G-4-3-ア/カ): the 管理者's queue and its answers -------------
+urlpatterns += [
+    path("unconfirmed/", match_views.unconfirmed, name="unconfirmed"),
+    path("posts/<int:pk>/answer/", match_views.answer, name="answer"),
 ]

@@ -14,8 +14,15 @@ from core.pdf import DocumentFontMissing
 
 from .exports import CONTENT_TYPES, PDF_PAGE_MAX_POSTS, Selection, posts_export
 from .forms import ExportForm, SearchForm
-from .models import MediaFile, Post
-from .permissions import ensure_can_export_archive, ensure_can_see_archive, ensure_can_use_archive
+from .matching import accounts_to_answer, states_of, unconfirmed_posts
+from .models import MediaFile, Post, PostMatch
+from .permissions import (
+    can_answer_unmatched,
+    can_see_unconfirmed_queue,
+    ensure_can_export_archive,
+    ensure_can_see_archive,
+    ensure_can_use_archive,
+)
 from .search import SearchRefused, excerpt, in_period, run_search, words_of
 
 EXPORT_PREFIX = "export"
@@ -47,7 +54,9 @@ def _search_page(request, *, export_form=None, status=200):
             result = run_search(base, words, scan_allowed=account is not None, page=_page_number(request))
         except SearchRefused as exc:
             form.add_error("q", str(exc))
-    rows = [{"post": p, "excerpt": excerpt(p.text, words)} for p in result.posts] if result else []
+    posts = list(result.posts) if result else []
+    states = states_of(posts)  # issue 25: 決裁済み / 確認済み / 未確認
+    rows = [{"post": p, "excerpt": excerpt(p.text, words), "state": states[p.pk]} for p in posts]
     if export_form is None:
         initial = {}
         if form.is_bound and form.is_valid():
@@ -56,9 +65,23 @@ def _search_page(request, *, export_form=None, status=200):
     return render(
         request,
         "archive/search.html",
-        {"form": form, "result": result, "rows": rows, "words": words, "export_form": export_form},
+        {
+            "form": form,
+            "result": result,
+            "rows": rows,
+            "words": words,
+            "export_form": export_form,
+            **_queue_link(user),
+        },
         status=status,
     )
+
+
+def _queue_link(user) -> dict:
+    """Issue 25: the link to the queue of posts nobody approved, with how many wait for this user."""
+    if not can_see_unconfirmed_queue(user):
+        return {"may_see_queue": False}
+    return {"may_see_queue": True, "unconfirmed_count": unconfirmed_posts(accounts_to_answer(user)).count()}
 
 
 @login_required
@@ -84,7 +107,15 @@ def post_detail(request, pk: int):
         .prefetch_related(Prefetch("media", queryset=MediaFile.objects.order_by("pk")))
         .order_by("-number")
     )
-    return render(request, "archive/post.html", {"post": post, "versions": versions})
+    match = PostMatch.objects.filter(post=post).select_related("draft", "by", "incident").first()
+    context = {
+        "post": post,
+        "versions": versions,
+        "match": match,
+        "match_state": states_of([post])[post.pk],
+        "may_answer": match is None and can_answer_unmatched(request.user, post.account),
+    }
+    return render(request, "archive/post.html", context)
 
 
 @login_required

@@ -86,6 +86,10 @@ class AuditEvent(models.Model):
         WARNING_GONE = "warning_gone", "なりすましの削除を確認"
         WARNING_WITHDRAWN = "warning_withdrawn", "なりすましの公表の取消し"
         PROFILE_CAPTURED = "profile_captured", "なりすましのプロフィールの保存"
+        # Issue 25: what appeared on the platform matched to its 決裁 (G-4-3-ア, カ).
+        POSTS_MATCHED = "posts_matched", "投稿と決裁の照合"
+        POST_CONFIRMED = "post_confirmed", "投稿の事後確認"
+        POST_REPORTED = "post_reported", "心当たりのない投稿の報告"
 
     class ActorKind(models.TextChoices):
         PERSON = "person", "職員"
@@ -112,6 +116,7 @@ class AuditEvent(models.Model):
         DISCOVERY = "discovery", "自動処理（なりすましの発見）"
         DISCOVERY_COMMAND = "discover_lookalikes", "サーバーのコマンド（なりすましの発見）"
         API_TOKEN_COMMAND = "create_api_token", "サーバーのコマンド（APIトークンの作成）"  # issue 24
+        RECONCILE_COMMAND = "reconcile_posts", "サーバーのコマンド（投稿と決裁の照合）"  # issue 25
         # Rows written before issue 21 without a person, by a process the row does not name.
         UNKNOWN = "unknown", "システム（記録なし）"
 

@@ -442,6 +442,11 @@ ARCHIVE_MEDIA_MAX_BYTES = env.int("ARCHIVE_MEDIA_MAX_BYTES", default=20 * 1024 *
 ARCHIVE_MEDIA_PER_RUN = env.int("ARCHIVE_MEDIA_PER_RUN", default=50)
 ARCHIVE_BURST_POSTS = env.int("ARCHIVE_BURST_POSTS", default=10)
 ARCHIVE_BURST_MINUTES = env.int("ARCHIVE_BURST_MINUTES", default=60)
+# Issue 25: a post is matched by its text to a decided draft when published from POST_MATCH_BEFORE_HOURS
+# before the draft's planned time to POST_MATCH_AFTER_HOURS after it (archive/matching.py): a day early,
+# three days late.
+POST_MATCH_BEFORE_HOURS = env.int("POST_MATCH_BEFORE_HOURS", default=24)
+POST_MATCH_AFTER_HOURS = env.int("POST_MATCH_AFTER_HOURS", default=72)
 if not 1 <= ARCHIVE_PAGE_SIZE <= 100:
     raise ImproperlyConfigured("ARCHIVE_PAGE_SIZE は1〜100で指定してください。")
 if ARCHIVE_PAGES_PER_RUN < 1 or ARCHIVE_BURST_POSTS < 2 or ARCHIVE_BURST_MINUTES < 1:

@@ -24,6 +24,8 @@ def _menu_section(match) -> str:
         return "system"
     if namespace == "accounts" and name.startswith("peer"):
         return "system"
+    if namespace == "screening" and (name.startswith("draft") or name == "deputy"):
+        return "drafts"  # issue 25: 投稿の決裁
     if namespace == "registry":
         return {"list": "registry", "verify": "verify"}.get(name, "")
     return namespace if namespace in ("accounts", "screening", "approvals", "reviews", "archive", "discovery") else ""

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.models import AccountStatus
 from accounts.selectors import account_panels, account_status_counts, accounts_visible_to
 from approvals.selectors import requests_waiting_for
+from archive.matching import accounts_to_answer, unconfirmed_posts
+from archive.permissions import can_see_unconfirmed_queue
 from core.backup import backup_status
 from core.dates import current_fiscal_year
 from core.models import Notice
@@ -28,6 +30,7 @@ from platforms.permissions import can_manage_credentials
 from reviews.models import YearEndReview
 from reviews.permissions import drafts_reviews
 from reviews.selectors import review_targets, reviews_open
+from screening.drafts import drafts_waiting_for
 
 from .permissions import can_see_backups
 
@@ -62,8 +65,18 @@ def dashboard(request):
             # The security officer's and the 広報 office's: lookalikes waiting, and the platforms that
             # cannot be searched with what to do instead (issue 23).
             "lookalikes": _lookalikes(request.user),
+            # Issue 25 (G-4-3-ア/カ): drafts waiting for this user's 決裁, posts nobody approved to answer.
+            "kessai": _kessai(request.user),
         },
     )
+
+
+def _kessai(user) -> dict | None:
+    if not can_see_unconfirmed_queue(user):
+        return None
+    waiting = drafts_waiting_for(user).count()
+    unconfirmed = unconfirmed_posts(accounts_to_answer(user)).count()
+    return {"waiting": waiting, "unconfirmed": unconfirmed} if waiting or unconfirmed else None
 
 
 def _lookalikes(user) -> dict | None:

@@ -1,5 +1,6 @@
 """Year-end reviews, the 年度 dashboard and suspension plans (G-4-5-ア〜ウ)."""
 
+from datetime import datetime, time, timedelta
 from urllib.parse import quote
 
 from django.conf import settings
@@ -14,8 +15,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.models import Platform
 from accounts.selectors import accounts_visible_to
+from archive.matching import counts_for, figures_of
 from core.audit import timeline_of
-from core.dates import current_fiscal_year, fiscal_year_label
+from core.dates import TOKYO, current_fiscal_year, fiscal_year_label, fiscal_year_range
 from core.errors import TransitionError
 from core.exports import csv_response
 from core.forms import show_refusal
@@ -133,6 +135,7 @@ def review_detail(request, pk: int):
             "fy_label": fiscal_year_label(review.fiscal_year),
             "can_sign": editable and can_sign_review(user, review),
             "plan": getattr(review, "plan", None),
+            "approval_figures": approval_figures(review.account, review.fiscal_year),
             **timeline_of(review),
             "can_plan": review.status == YearEndReview.Status.SIGNED
             and review.decision == "consider_suspension"
@@ -203,6 +206,12 @@ def dashboard(request):
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     accounts = list(page.object_list)
     trends = follower_trends(accounts, last_year=fy)
+    first, last = fiscal_year_range(fy)
+    figures = figures_of(
+        [a.pk for a in accounts],
+        start=datetime.combine(first, time.min, tzinfo=TOKYO),
+        end=datetime.combine(last + timedelta(days=1), time.min, tzinfo=TOKYO),
+    )
     return render(
         request,
         "reviews/dashboard.html",
@@ -216,7 +225,7 @@ def dashboard(request):
             "department": department,
             "platform": platform,
             "page": page,
-            "rows": [(a, trends[a.pk]) for a in accounts],
+            "rows": [(a, trends[a.pk], figures[a.pk]) for a in accounts],
             "trend_years": [fiscal_year_label(y) for y in trends[accounts[0].pk].years] if accounts else [],
             "suspended_checks": suspended_accounts_checked(user=request.user),
         },
@@ -277,3 +286,12 @@ def _dashboard_csv(qs, fy: int) -> HttpResponse:
         header=["年度", "所管課", "SNS", "アカウント", "ユーザー名", "効果測定", "結論"],
         rows=rows,
     )
+
+
+def approval_figures(account, fiscal_year: int):
+    """Issue 25 (G-4-3-ア 「管理者は、定期的に発言内容を確認」 as a figure): the account's posts published in
+    the 年度, by how they stand against their 決裁 (archive/matching.py)."""
+    first, last = fiscal_year_range(fiscal_year)
+    start = datetime.combine(first, time.min, tzinfo=TOKYO)
+    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=TOKYO)
+    return counts_for(account, start=start, end=end)

@@ -40,6 +40,7 @@ from platforms.checks import ProfileState
 from policies import services as policy_services
 from policies.models import PolicyDraft
 from reviews import services as reviews_services
+from screening import drafts as post_drafts
 from tests.archive.kept import kept_post, when
 from tests.archive.made import at, keep_post
 from tests.conftest import _user, enact_policy
@@ -153,6 +154,18 @@ RULES = {
     # SPEC §6: for who posts on accounts; a person who posts on none is offered no form.
     "screening:screen": (None, _rule(403, staff_a=200, head_a=200, staff_b=200, head_b=200, contractor=200, admin=200)),
     "screening:records": (None, ANY_USER),
+    # Issue 25 (G-4-3-ア): 決裁 before posting. The list shows each person the drafts of the accounts they
+    # see; a draft and its images, whoever sees the account; the deputy is named by the 課長 alone.
+    "screening:drafts": (None, ANY_USER),
+    # Issue 25: the queue of posts nobody approved, for a 課's staff and 課長 (each sees what they answer).
+    "archive:unconfirmed": (None, _rule(403, staff_a=200, head_a=200, staff_b=200, head_b=200)),
+    "screening:draft_new": (
+        None,
+        _rule(403, staff_a=200, head_a=200, staff_b=200, head_b=200, contractor=200, admin=200),
+    ),
+    "screening:draft": ("post_draft", _rule(404, **SEES_A, contractor=200)),
+    "screening:draft_image": ("draft_image", _rule(404, **SEES_A, contractor=200)),
+    "screening:deputy": ("archive_account", _rule(404, **{**SEES_A_403, "head_a": 200}, contractor=403)),
     "org:lockouts": (None, _rule(403, security_officer=200, admin=200)),
     # Issue 22, retention (公文書管理): the 年度末 list for the 課長 and the security officer; an account's
     # period for its 課長 and the sysadmin; a post recorded by hand by the 管理者 and the 課's staff and 課長.
@@ -204,7 +217,8 @@ def _acting(status, *people):
 # (403/404/login), a form sent back with its errors (200), a state that no longer allows it — must
 # leave everything as it was: no row, no audit row, no task queued, no mail.
 POSTS = {
-    "notices_read_all": (None, "empty", _rule(302, head_a=Acts(302))),
+    # head_a has notices (a request, a draft waiting); staff_a too (issue 25: its draft approved).
+    "notices_read_all": (None, "empty", _rule(302, head_a=Acts(302), staff_a=Acts(302))),
     # Signing out is written in axes' access log.
     "logout": (None, "empty", {"anonymous": 302, **_acting(302, *PEOPLE[1:])}),
     # Signed in already: sent on to the dashboard, the form not read.
@@ -383,6 +397,31 @@ POSTS = {
     ),
     # Read-only JSON: an account the caller may not screen is answered like one that does not exist.
     "screening:api": (None, "screen_api", _rule(400, staff_a=200, head_a=200, admin=200, contractor=200)),
+    # Issue 25: a draft sent for 決裁 (another 課 meets the form again: 課A's account is not a choice); decided
+    # by the 課長 alone (its author, 課A's 担当職員, may not); the post's URL pasted by whoever posts on the
+    # account; the deputy named by the 課長.
+    "screening:draft_new": (
+        None,
+        "post_draft",
+        _rule(403, **_acting(302, "staff_a", "head_a", "admin", "contractor"), staff_b=200, head_b=200),
+    ),
+    "screening:draft_decide": (
+        "post_draft",
+        "decide_draft",
+        _rule(404, **{**SEES_A_403, **_acting(302, "head_a")}, contractor=403),
+    ),
+    "screening:draft_link": (
+        "approved_draft",
+        "link_draft",
+        _rule(404, **{**SEES_A_403, **_acting(302, "staff_a", "head_a", "admin", "contractor")}),
+    ),
+    "screening:deputy": (
+        "archive_account",
+        "deputy",
+        _rule(404, **{**SEES_A_403, **_acting(302, "head_a")}, contractor=403),
+    ),
+    # Issue 25: 「この投稿に心当たりはありますか」 answered by the account's 管理者 (head_a here), its 課長 or deputy.
+    "archive:answer": ("stray_post", "answer_post", _rule(403, head_a=Acts(302))),
     "org:lockout_release": (None, "lockout_release", _rule(403, admin=Acts(302))),
     # Issue 22: an archived post of the incident's account attached as its evidence.
     "archive:incident_posts": (
@@ -571,6 +610,17 @@ def _bodies(account_a, preparing_a, pr_account, draft_request):
         "judge": lambda user: {"verdict": "unrelated", "note": "市民団体のアカウント"},
         "withdraw": lambda user: {"reason": "他団体の公式と判明"},
         "report": lambda user: {"text": "https://x.com/komae_c1ty_fake", "note": "DMが届いた"},
+        "post_draft": lambda user: {
+            "account": str(account_a.pk),
+            "text": "図書館は今週土曜に開館します。",
+            "planned_on": "2026-12-01",
+            "planned_time": "9:00",
+            "submit": "1",
+        },
+        "decide_draft": lambda user: {"decision": "approve", "comment": ""},
+        "link_draft": lambda user: {"url": "https://x.com/komae_kodomo/status/1234"},
+        "answer_post": lambda user: {"answer": "confirm", "reason": "災害対応のため決裁前に投稿"},
+        "deputy": lambda user: {"deputy": str(account_a.department.members.get(username="staff_a").pk)},
     }
 
 
@@ -667,10 +717,29 @@ def _build_world(account_a, preparing_a, contractor, head_a, staff_a, pr_account
         ),
     )
     id_proposal = account_a.platform_proposals.get()
+    # Issue 25: a draft of 課A's 担当職員 waiting for the 課長, with an image; another one approved.
+    waiting = post_drafts.draft_submit(
+        account_id=account_a.pk,
+        actor=staff_a,
+        text="市民まつりを開催します。",
+        planned_at=timezone.now(),
+        images=[SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n" + b"0" * 32)],
+    )
+    approved = post_drafts.draft_submit(
+        account_id=account_a.pk, actor=staff_a, text="本日は休館日です。", planned_at=timezone.now()
+    )
+    post_drafts.draft_decide(draft_id=approved.pk, actor=head_a, approve=True)
+    stray = Post.objects.create(
+        account=account_a, post_id="matrix-stray", text="心当たりのない投稿", published_at=timezone.now()
+    )
     api_token = api_tokens.token_create(
         actor=admin, owner_id=staff_a.pk, name="matrix", scopes=["registry"], days=30
     ).token  # issue 24
     return {
+        "post_draft": {"pk": waiting.pk},
+        "draft_image": {"pk": waiting.pk, "image_pk": waiting.images.get().pk},
+        "approved_draft": {"pk": approved.pk},
+        "stray_post": {"pk": stray.pk},
         "candidate": {"pk": candidate.pk},
         "warning": {"pk": warning.pk},
         "platform_proposal": {"account_pk": account_a.pk, "pk": id_proposal.pk, "action": "confirm"},
