@@ -6,14 +6,12 @@ list of them, so that the sysadmin's menu still fits one line at a PC's width.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from accounts.permissions import can_manage_peers
 from api.permissions import can_manage_api_tokens
-from org.permissions import can_view_lockouts
-from org.roles import is_sysadmin
+from org.permissions import can_view_lockouts, ensure_can_use_system_page
 from platforms.permissions import can_manage_credentials
 
 
@@ -21,8 +19,7 @@ from platforms.permissions import can_manage_credentials
 @require_safe
 def system(request):
     user = request.user
-    if not is_sysadmin(user):
-        raise PermissionDenied("システム管理の画面はシステム管理者が使えます。")
+    ensure_can_use_system_page(user)
     return render(
         request,
         "system.html",

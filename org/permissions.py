@@ -3,7 +3,7 @@ and the service; the `ensure_…` beside it raises PermissionDenied (403) with t
 
 from django.core.exceptions import PermissionDenied
 
-from .roles import Role, has_role, role_label
+from .roles import Role, has_role, is_sysadmin, role_label
 
 
 def can_view_lockouts(user) -> bool:
@@ -25,3 +25,13 @@ def can_release_lockouts(user) -> bool:
 def ensure_can_release_lockouts(user) -> None:
     if not can_release_lockouts(user):
         raise PermissionDenied("ロックを解除できるのはシステム管理者です。")
+
+
+def can_use_system_page(user) -> bool:
+    """The list of the sysadmin's pages (/system/, the menu's システム管理; issue 24): the sysadmin alone."""
+    return is_sysadmin(user)
+
+
+def ensure_can_use_system_page(user) -> None:
+    if not can_use_system_page(user):
+        raise PermissionDenied(f"システム管理の画面は{role_label(Role.SYSADMIN)}が使えます。")

@@ -18,7 +18,7 @@ def test_the_old_page_of_the_tokens_redirects_to_the_new_one(client, admin):
     assert response.status_code == 301 and response["Location"] == "/platforms/credentials/?page=2"
     page = client.get(response["Location"])
     assert page.status_code == 200
-    assert 'aria-current="page" href="/platforms/credentials/"' in page.content.decode()  # the menu entry
+    assert 'aria-current="page" href="/system/"' in page.content.decode()  # the menu entry (issue 24: システム管理)
 
 
 def test_the_old_admin_pages_redirect(client, admin):
