@@ -12,9 +12,9 @@ draft answers one post at most: the first published. Matching is idempotent (a m
 A post still unmatched is 未確認. For an account whose posts need 決裁, published after the account
 started using 決裁 in the system (its first draft), it waits in the queue of its 管理者 (and its 課長, and
 the 課長's deputy): 「この投稿に心当たりはありますか」— confirmed after the fact with a reason, or reported,
-which opens a 乗っ取り incident holding the post. One not answered within a working day (Mon–Fri; the
-Japanese holidays are not known to the system) is in the 課長's daily reminder mail. A post published
-before the account's first draft is 対象外 and never queued.
+which opens a 乗っ取り incident holding the post. One not answered within a working day (開庁日: not a
+weekend, national holiday or 12/29–1/3; core.dates.working_days_after) is in the 課長's daily reminder
+mail. A post published before the account's first draft is 対象外 and never queued.
 """
 
 import re
@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from accounts.models import OfficialAccount
 from core.audit import Job, audit_record
+from core.dates import working_days_after
 from core.errors import TransitionError
 from core.models import AuditEvent
 from monitoring.incidents import incident_open
@@ -319,16 +320,6 @@ def post_report(*, post_id: int, actor, note: str = "") -> Incident:
 
 
 # --- the daily reminder (monitoring.reminders) ------------------------------------------------------
-
-
-def working_days_after(start: date, days: int) -> date:
-    """The day `days` working days after `start` (Mon–Fri; holidays are not known to the system)."""
-    day = start
-    while days > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            days -= 1
-    return day
 
 
 def reminder_lines(today: date, heads: dict) -> list[tuple]:

@@ -1,6 +1,7 @@
 """和暦 and 年度 (April 1 – March 31) for dates shown, printed and typed in the app.
 
-Pure Python: nothing here needs Django except the optional lookup of ``settings.NENDO_2019_ERA``.
+Pure Python (and jpholiday's table of the national holidays, for the 開庁日): nothing here needs Django
+except the optional lookup of ``settings.NENDO_2019_ERA``.
 Every ValueError a user can provoke (parse_date, dates outside the eras) carries a Japanese message
 that a form can show as is.
 """
@@ -11,6 +12,8 @@ import unicodedata
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
+
+import jpholiday
 
 __all__ = [
     "ERAS",
@@ -135,6 +138,28 @@ def current_fiscal_year() -> int:
 def fiscal_year_range(fy: int) -> tuple[date, date]:
     """Return the first and last day of a 年度: (fy-04-01, fy+1-03-31)."""
     return date(fy, 4, 1), date(fy + 1, 3, 31)
+
+
+def is_office_closed(d: date) -> bool:
+    """Whether the city's offices are closed on `d` (閉庁日): Saturdays, Sundays, the national holidays
+    (国民の祝日に関する法律, with 振替休日 and 国民の休日, as jpholiday computes them) and the year-end
+    holidays of 12/29–1/3 that municipalities' 休日条例 name (地方自治法第4条の2)."""
+    if d.weekday() >= 5 or (d.month, d.day) in _YEAR_END or (d.month == 1 and d.day <= 3):
+        return True
+    return jpholiday.is_holiday(d)
+
+
+_YEAR_END = {(12, 29), (12, 30), (12, 31)}
+
+
+def working_days_after(start: date, days: int) -> date:
+    """The day `days` working days (開庁日) after `start`."""
+    day = start
+    while days > 0:
+        day += timedelta(days=1)
+        if not is_office_closed(day):
+            days -= 1
+    return day
 
 
 def _nendo_2019_era_setting() -> str:

@@ -131,6 +131,20 @@ def test_an_unanswered_post_reminds_the_section_head_after_a_working_day(account
     assert lines(date(2026, 12, 8)) and "1件" in lines(date(2026, 12, 8))[0]
 
 
+def test_the_working_day_skips_the_year_end_and_the_national_holidays(account_a, staff_a, head_a):
+    _approved(account_a, staff_a, head_a, "お知らせ", timezone.now())
+    _post(account_a, "1", "年末の心当たりのない投稿", timezone.now(), captured=when(2026, 12, 28, 10))  # Monday
+    _post(account_a, "2", "連休前の心当たりのない投稿", timezone.now(), captured=when(2027, 4, 28, 10))  # Wednesday
+    lines = lambda day: [line for line in reminders_due(day).get(head_a, []) if "決裁のない投稿" in line]  # noqa: E731
+    # 12/29–1/3 the offices are closed: the working day after 12/28 is 1/4, so 1/5 reminds.
+    assert lines(date(2027, 1, 4)) == []
+    assert lines(date(2027, 1, 5)) and "1件" in lines(date(2027, 1, 5))[0]
+    # 4/29 昭和の日: the working day after 4/28 is 4/30, so the reminder comes on 5/6 (after the
+    # weekend, 5/3 憲法記念日, 5/4 みどりの日 and 5/5 こどもの日), with both posts.
+    assert "1件" in lines(date(2027, 4, 30))[0]
+    assert "2件" in lines(date(2027, 5, 6))[0]
+
+
 def test_a_post_of_an_account_that_needs_no_approval_is_never_queued(account_a, staff_a):
     type(account_a).objects.filter(pk=account_a.pk).update(approval_required=False)
     account_a.refresh_from_db()

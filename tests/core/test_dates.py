@@ -16,11 +16,13 @@ from core.dates import (
     fiscal_year,
     fiscal_year_label,
     fiscal_year_range,
+    is_office_closed,
     local_date,
     parse_date,
     to_wareki,
     to_wareki_month,
     to_zenkaku_digits,
+    working_days_after,
 )
 
 JST = timezone(timedelta(hours=9))
@@ -534,3 +536,27 @@ def test_every_sweep_date_falls_in_the_fiscal_year_its_range_covers():
 
 def test_module_exports_what_it_promises():
     assert set(dates.__all__) <= set(dir(dates))
+
+
+@pytest.mark.parametrize(
+    ("day", "closed"),
+    [
+        (date(2026, 12, 4), False),  # a Friday
+        (date(2026, 12, 5), True),  # a Saturday
+        (date(2026, 12, 28), False),  # 仕事納め
+        (date(2026, 12, 29), True),
+        (date(2027, 1, 3), True),
+        (date(2027, 1, 4), False),  # 仕事始め
+        (date(2027, 1, 11), True),  # 成人の日 (the second Monday of January)
+        (date(2026, 9, 22), True),  # 国民の休日, between 敬老の日 and 秋分の日
+        (date(2027, 4, 29), True),  # 昭和の日
+    ],
+)
+def test_the_offices_are_closed_on_weekends_national_holidays_and_the_year_end(day, closed):
+    assert is_office_closed(day) is closed
+
+
+def test_working_days_after_count_only_the_days_the_offices_open():
+    assert working_days_after(date(2026, 12, 4), 1) == date(2026, 12, 7)
+    assert working_days_after(date(2026, 12, 28), 1) == date(2027, 1, 4)
+    assert working_days_after(date(2027, 4, 28), 2) == date(2027, 5, 6)
