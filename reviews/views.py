@@ -248,10 +248,23 @@ def report_pdf(request):
         )
         .order_by("account__department__sort_order")
     )
+    # Issue 25 (G-4-3-ア): each account's posts of the 年度 against their 決裁, as the dashboard shows them.
+    accounts = list(
+        review_targets(user=request.user, fiscal_year=fy)
+        .select_related("platform", "department")
+        .order_by("department__sort_order", "handle_key")
+    )
+    first, last = fiscal_year_range(fy)
+    figures = figures_of(
+        [a.pk for a in accounts],
+        start=datetime.combine(first, time.min, tzinfo=TOKYO),
+        end=datetime.combine(last + timedelta(days=1), time.min, tzinfo=TOKYO),
+    )
     context = {
         "data": data,
         "fy_label": fiscal_year_label(fy),
         "considered": considered,
+        "approvals": [(a, figures[a.pk]) for a in accounts],
         "today": timezone.localdate(),
     }
     try:

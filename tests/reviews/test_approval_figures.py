@@ -1,11 +1,13 @@
 """The 年度末 review shows how the account's posts stood against their 決裁 (issue 25; G-4-3-ア: the
 管理者's 「定期的に発言内容を確認」 as a figure)."""
 
+import io
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from archive import matching
 from reviews import services
@@ -40,3 +42,9 @@ def test_the_review_counts_posts_with_approval_confirmed_afterwards_and_never_co
     dashboard = client.get(reverse("reviews:dashboard"), {"fy": 2026}).content.decode()
     row = dashboard.split(f'data-approval-row="{account_a.pk}">', 1)[1].split("</td>", 1)[0]
     assert row == "決裁・確認済み 1件<br>事後確認 1件<br>未確認 1件"
+    # The committee's report of the 年度 prints the same figures.
+    report = client.get(reverse("reviews:report_pdf"), {"fy": 2026})
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(report.content)).pages)
+    assert "投稿の決裁と事後の確認" in text
+    line = " ".join(text.split(account_a.display_name, 2)[-1].split()[:8])
+    assert "1件 1件 1件 1件" in line, line

@@ -260,7 +260,10 @@ def test_the_year_end_report_is_a_tagged_pdfa_whose_cells_are_read_with_their_co
             assert [list(cell.attrs["/Headers"]) for cell in cells] == [[column.id] for column in columns]
             rows.append({column.text: cell.text for column, cell in zip(columns, cells, strict=True)})
         tables.append(rows)
-    by_department, by_platform, considered = tables
+    by_department, by_platform, considered, approvals = tables
+    # Issue 25: the posts of the 年度 against their 決裁, one row per account reviewed.
+    assert {row["アカウント"] for row in approvals} >= {f"{account_a.display_name}（X）"}
+    assert list(approvals[0]) == ["アカウント", "所管課", "決裁・確認済み", "事後確認", "未確認", "対象外"]
     assert {"課": "子ども政策課", "対象": "1", "確認済": "1", "未了": "0", "停止検討": "1"} in by_department
     assert {"SNS": "X", "対象": "2", "確認済": "1", "未了": "1", "停止検討": "1"} in by_platform
     (row,) = considered
