@@ -148,7 +148,7 @@ def draft_submit(
         notify(
             [p for p in deciders_of(account) if p.pk != actor.pk],
             subject=f"投稿の決裁をお願いします：{account.display_name}",
-            body=f"{actor.display_name}さんが投稿を起案しました（G-4-3-ア）。\n\n{text[:200]}",
+            body=f"{actor.display_name}さんが投稿を起案しました（{settings.CITY.clause('G-4-3-ア')}）。\n\n{text[:200]}",
             path=reverse("screening:draft", args=[draft.pk]),
         )
     return draft
