@@ -167,6 +167,7 @@ def ensure_can_answer_unmatched(user, account) -> None:
 
 def can_see_unconfirmed_queue(user) -> bool:
     """The queue page and its menu entry: whoever may be a 管理者, 課長 or deputy (a 課's staff and 課長)."""
+    # mutmut: equivalent — no default for getattr: only a User has these roles, and a User has department_id.
     return has_role(user, Role.STAFF, Role.SECTION_HEAD) and bool(getattr(user, "department_id", None))
 
 

@@ -61,6 +61,8 @@ def current_deputy_id(account) -> int | None:
 
     return (
         DraftDeputy.objects.filter(account_id=account.pk)
+        # mutmut: equivalent — "-pk" alone, or "-named_at" alone: namings are written one after another
+        # (named_at is the time of the write), so the latest has the highest pk and no two share a time.
         .order_by("-named_at", "-pk")
         .values_list("deputy_id", flat=True)
         .first()
@@ -70,6 +72,7 @@ def current_deputy_id(account) -> int | None:
 def is_deputy_of(user, account) -> bool:
     """The deputy the 課長 named, while still one of the account's 課 (a 人事異動 ends it, as for the 管理者)."""
     return (
+        # mutmut: equivalent — another falsy default (None) for an object without is_authenticated.
         bool(getattr(user, "is_authenticated", False))
         and _in_section(user, account)
         and current_deputy_id(account) == user.pk

@@ -2,7 +2,12 @@
 
 import pytest
 
-from archive.permissions import can_answer_unmatched, can_see_unconfirmed_queue, ensure_can_answer_unmatched
+from archive.permissions import (
+    can_answer_unmatched,
+    can_see_unconfirmed_queue,
+    ensure_can_answer_unmatched,
+    ensure_can_see_unconfirmed_queue,
+)
 from screening import drafts
 from tests.conftest import refused, who_may
 
@@ -16,7 +21,10 @@ def test_the_manager_the_section_head_and_the_deputy_answer(people, account_a, d
     account_a.manager = people["head_a"]
     drafts.deputy_name(account_id=account_a.pk, actor=people["head_a"], deputy_id=people["staff_a"].pk)
     assert who_may(people, lambda u: can_answer_unmatched(u, account_a)) == {"head_a", "staff_a"}
-    assert "admin" in refused(people, lambda u: ensure_can_answer_unmatched(u, account_a))
+    why = "決裁のない投稿に回答できるのは、アカウントの管理者・所管課の課長と代決者です。"
+    assert refused(people, lambda u: ensure_can_answer_unmatched(u, account_a)) == dict.fromkeys(
+        set(people) - {"head_a", "staff_a"}, why
+    )
 
 
 def test_nothing_to_answer_for_an_account_that_needs_no_approval(people, account_a):
@@ -26,3 +34,7 @@ def test_nothing_to_answer_for_an_account_that_needs_no_approval(people, account
 
 def test_the_queue_page_is_for_a_sections_staff_and_head(people):
     assert who_may(people, can_see_unconfirmed_queue) == {"staff_a", "head_a", "staff_b", "head_b"}
+    assert refused(people, ensure_can_see_unconfirmed_queue) == dict.fromkeys(
+        set(people) - {"staff_a", "head_a", "staff_b", "head_b"},
+        "決裁のない投稿の確認は、アカウントの管理者・所管課の課長と代決者が行います。",
+    )
