@@ -14,6 +14,7 @@ from accounts.permissions import (
     can_change_public_fields,
     can_decide_public_change,
     can_edit_account,
+    can_manage_peers,
     can_record_followers,
     can_register_accounts,
     can_register_for_any_section,
@@ -21,6 +22,7 @@ from accounts.permissions import (
     can_transition,
     can_vouch_official,
     ensure_can_edit_account,
+    ensure_can_manage_peers,
     ensure_can_record_followers,
     ensure_can_register_accounts,
     ensure_can_transition,
@@ -100,3 +102,11 @@ def test_a_notice_is_corrected_or_cut_short_by_the_sysadmin_alone(people):
     """G-4-5-ウ."""
     assert who_may(people, can_backdate_notice) == {"admin"}
     assert who_may(people, can_suspend_during_notice) == {"admin"}
+
+
+def test_the_registries_of_other_bodies_are_the_sysadmins_alone(people):
+    # Issue 24: which other municipalities' lists this registry reads, and so answers for.
+    assert who_may(people, can_manage_peers) == {"admin"}
+    assert refused(people, ensure_can_manage_peers) == dict.fromkeys(
+        set(people) - {"admin"}, "他の団体の一覧を扱えるのはシステム管理者です。"
+    )
