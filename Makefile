@@ -32,6 +32,7 @@ TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/15)
 BESIDE_REDIS_URL ?= $(shell python3 -c "import sys; url, _, n = sys.argv[1].rpartition('/'); \
 	print(f'{url}/{int(n) - 1 if int(n) else 1}' if n.isdigit() else sys.argv[1].rstrip('/') + '/14')" '$(TEST_REDIS_URL)')
 BENCH_JOBS ?= 3
+TEST_WORKERS ?= 3
 
 .PHONY: setup run test test-suite test-smoke smoke test-fast lint bench bench-small services clean mutate
 
@@ -72,8 +73,11 @@ test: setup services
 
 # The parts of `make test` that run side by side. Branch coverage of our apps, printed and held
 # ([tool.coverage] in pyproject.toml: fail_under).
+# The suite runs in TEST_WORKERS processes (pytest-xdist; each its own test database and Redis database,
+# tests/xdist_redis.py), a test file whole on one of them (its module's fixtures are made once).
 test-suite:
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest --cov --cov-report=term
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile \
+	  --cov --cov-report=term
 
 test-smoke:
 	@$(MAKE) --no-print-directory smoke >var/smoke.log 2>&1
