@@ -74,9 +74,12 @@ test: setup services
 # The parts of `make test` that run side by side. Branch coverage of our apps, printed and held
 # ([tool.coverage] in pyproject.toml: fail_under).
 # The suite runs in TEST_WORKERS processes (pytest-xdist; each its own test database and Redis database,
-# tests/xdist_redis.py), a test file whole on one of them (its module's fixtures are made once).
+# tests/xdist_redis.py), handed out test by test in the collected order (--dist load): within a worker
+# pytest-django's order holds (transactional tests after the others). Not a file at a time (loadfile):
+# a file's transactional tests then run before other files' plain ones, whose migrations' rows the
+# flush has taken.
 test-suite:
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile \
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist load \
 	  --cov --cov-report=term
 
 test-smoke:
