@@ -399,7 +399,9 @@ def pdf_parts(selection: Selection, *, made_by: str) -> Iterator[dict]:
 
 
 def write_pdf(selection: Selection, out, *, made_by: str = "") -> None:
-    out.write(render_pdf_parts("archive/pdf/posts.html", pdf_parts(selection, made_by=made_by), extra_css=PDF_CSS))
+    parts = max(1, -(-selection.posts().count() // PDF_POSTS_PER_PART))  # as pdf_parts yields them
+    contexts = pdf_parts(selection, made_by=made_by)
+    out.write(render_pdf_parts("archive/pdf/posts.html", contexts, extra_css=PDF_CSS, count=parts))
 
 
 # --- the service ----------------------------------------------------------------------------------

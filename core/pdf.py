@@ -14,13 +14,18 @@
 
 import base64
 import functools
+import multiprocessing
+import os
+import queue
 import shutil
 import subprocess
 import threading
 from pathlib import Path
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from weasyprint import CSS, HTML
+from weasyprint.formatting_structure.boxes import MarginBox
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
@@ -164,7 +169,20 @@ def _memoised_page_references() -> None:
 _memoised_page_references()
 
 
-def render_pdf_parts(template_name: str, contexts, *, extra_css: str = "") -> bytes:
+def _stylesheets(extra_css: str) -> list[CSS]:
+    stylesheets = [_base_css()]
+    if extra_css:
+        stylesheets.append(CSS(string=extra_css, url_fetcher=_fetcher(), font_config=_font_config()))
+    return stylesheets
+
+
+def _numbering(first_page: int) -> CSS:
+    """The page counter of a part whose first page is `first_page` (the page numbers run on)."""
+    rule = f"@page :first {{ counter-reset: page {first_page} }}"
+    return CSS(string=rule, url_fetcher=_fetcher(), font_config=_font_config())
+
+
+def render_pdf_parts(template_name: str, contexts, *, extra_css: str = "", count: int | None = None) -> bytes:
     """Render a long document as `render_pdf` does, one part per context, into one PDF.
 
     WeasyPrint's layout grows faster than the length of a document (a 5,000-post document took three
@@ -173,22 +191,24 @@ def render_pdf_parts(template_name: str, contexts, *, extra_css: str = "") -> by
     The parts share the fonts, the stylesheets and the image cache (an image used twice is read once).
     The document's title, language and metadata are the first part's. `contexts` may be a generator:
     each part's context is built when it is laid out.
+
+    Given the `count` of parts, a document of several parts is laid out by several processes at once
+    (`PDF_PROCESSES`, one per CPU by default): see `_render_in_processes`.
     """
     _fonts_checked()
-    stylesheets = [_base_css()]
-    if extra_css:
-        stylesheets.append(CSS(string=extra_css, url_fetcher=_fetcher(), font_config=_font_config()))
+    processes = _processes_for(count)
+    if processes > 1:
+        return _render_in_processes(template_name, contexts, extra_css=extra_css, count=count, processes=processes)
+    stylesheets = _stylesheets(extra_css)
     documents, pages, images = [], 0, {}
     with _render_lock:
         for context in contexts:
             html = render_to_string(template_name, {**city_context(), **context})
-            numbering = CSS(
-                string=f"@page :first {{ counter-reset: page {pages + 1} }}",
-                url_fetcher=_fetcher(),
-                font_config=_font_config(),
-            )
             document = HTML(string=html, url_fetcher=_fetcher(), base_url=None).render(
-                stylesheets=[*stylesheets, numbering], font_config=_font_config(), cache=images, **PDF_OPTIONS
+                stylesheets=[*stylesheets, _numbering(pages + 1)],
+                font_config=_font_config(),
+                cache=images,
+                **PDF_OPTIONS,
             )
             documents.append(document)
             pages += len(document.pages)
@@ -196,3 +216,192 @@ def render_pdf_parts(template_name: str, contexts, *, extra_css: str = "") -> by
             raise ValueError("render_pdf_parts needs at least one part")
         joined = documents[0].copy([page for document in documents for page in document.pages])
         return joined.write_pdf(**PDF_OPTIONS)
+
+
+# --- a long document in several processes (issue 22: a year of 5,000 posts in < 20 s) ---------------
+# WeasyPrint lays out and paints in one thread, and a year's posts are 600 pages of it. The parts are
+# shared out in order: the first shares go to worker processes (spawned: a fresh interpreter that imports
+# this module and WeasyPrint, no Django settings, no database, no threads of ours), the last share stays
+# here. This process builds every part's HTML in order (the database, the templates, the numbering of
+# things across parts, as in one process) and hands each to its share's process as it is built, so the
+# first process starts while the others' parts are still being read.
+# A share's page numbers depend on the pages of the shares before it, known only when those are laid
+# out: every share but the first is laid out without page numbers, tells its number of pages, waits for
+# those of the shares before it, and then lays out its page numbers alone (empty pages under the same
+# stylesheets) and puts them on its pages. Each share is written as a PDF of its own and
+# core.pdf_join makes them one, with one structure tree.
+# A Celery prefork worker's processes may not have children: there the document is laid out here alone.
+
+PDF_PROCESSES_MAX = 4  # beyond it the parts' share of the work left here (HTML, joining) dominates
+_NO_PAGE_NUMBERS = "@page { @bottom-center { content: none } }"  # document.css's one margin box
+_SHARE_WAIT_SECONDS = 600  # a share's process that has not answered in this time is taken as lost
+
+
+@functools.cache
+def _no_page_numbers() -> CSS:
+    return CSS(string=_NO_PAGE_NUMBERS, url_fetcher=_fetcher(), font_config=_font_config())
+
+
+def _processes_for(count: int | None) -> int:
+    wanted = getattr(settings, "PDF_PROCESSES", 0)
+    if not wanted:
+        wanted = min(len(os.sched_getaffinity(0)), PDF_PROCESSES_MAX)
+    if count is None or count < 2 or multiprocessing.current_process().daemon:
+        return 1
+    return max(1, min(wanted, count))
+
+
+def _shares(count: int, processes: int) -> list[int]:
+    """The number of parts of each share, in order. The last one is this process's: it builds every
+    part's HTML and, at the end, joins the shares, but the others first start their interpreter; it
+    takes its even share, rounded down."""
+    own = count // processes
+    rest, others = count - own, processes - 1
+    return [rest // others + (1 if i < rest % others else 0) for i in range(others)] + [own]
+
+
+def _page_numbers_on(pages, stylesheets, first_page: int) -> None:
+    """Put the page numbers from `first_page` on `pages` (laid out without them): the margin boxes of
+    as many empty pages laid out under the same stylesheets."""
+    blank = "<div style='break-after: page'></div>" * (len(pages) - 1)
+    numbers = HTML(string=f"<html lang='ja'><body>{blank}<div></div></body></html>", url_fetcher=_fetcher()).render(
+        stylesheets=[*stylesheets, _numbering(first_page)], font_config=_font_config(), **PDF_OPTIONS
+    )
+    for page, numbered in zip(pages, numbers.pages, strict=True):
+        box = page._page_box  # WeasyPrint 70: the laid-out page that paint() draws
+        box.children = [
+            *(child for child in box.children if not isinstance(child, MarginBox)),
+            *(child for child in numbered._page_box.children if isinstance(child, MarginBox)),
+        ]
+
+
+class ShareLost(RuntimeError):
+    """A process laying out an earlier share of the document ended without telling its pages."""
+
+
+class _Share:
+    """One share's layout, in whichever process lays it out: its parts come one by one, its number of
+    pages goes into `counts[index]`, and it waits for the counts of the shares before it."""
+
+    def __init__(self, index: int, extra_css: str, counts, changed):
+        self.index, self.counts, self.changed = index, counts, changed
+        self.stylesheets = _stylesheets(extra_css)
+        self.documents, self.pages, self.images = [], 0, {}
+
+    def add(self, html: str) -> None:
+        # The first share numbers its pages as it goes; the others learn their first page later.
+        numbering = _numbering(self.pages + 1) if self.index == 0 else _no_page_numbers()
+        document = HTML(string=html, url_fetcher=_fetcher(), base_url=None).render(
+            stylesheets=[*self.stylesheets, numbering], font_config=_font_config(), cache=self.images, **PDF_OPTIONS
+        )
+        self.documents.append(document)
+        self.pages += len(document.pages)
+
+    def first_page(self, *, alive=lambda: True) -> int:
+        """Tell this share's number of pages; wait for those of the shares before it; its first page."""
+        with self.changed:
+            self.counts[self.index] = self.pages
+            self.changed.notify_all()
+            before = range(self.index)
+            while not all(self.counts[i] >= 0 for i in before):
+                self.changed.wait(timeout=1)
+                if not alive():
+                    raise ShareLost("PDFの作成を分担したプロセスが途中で終了しました。")
+            return sum(self.counts[i] for i in before) + 1
+
+    def write(self, *, alive=lambda: True) -> bytes | None:
+        first_page = self.first_page(alive=alive)
+        if not self.documents:
+            return None
+        pages = [page for document in self.documents for page in document.pages]
+        if self.index:
+            _page_numbers_on(pages, self.stylesheets, first_page)
+        return self.documents[0].copy(pages).write_pdf(**PDF_OPTIONS)
+
+
+def _lay_out_share(index: int, extra_css: str, counts, changed, parts, results) -> None:
+    """A share's process: lay out the HTML that comes on `parts` until None, then write its PDF to `results`."""
+    try:
+        share = _Share(index, extra_css, counts, changed)
+        while (html := parts.get()) is not None:
+            share.add(html)
+        results.put((index, "pdf", share.write()))
+    except BaseException:  # whatever ends the share is told, then the process ends
+        import traceback
+
+        results.put((index, "error", traceback.format_exc()))
+
+
+def _render_in_processes(template_name: str, contexts, *, extra_css: str, count: int, processes: int) -> bytes:
+    from core.pdf_join import join_pdfs
+
+    spawn = multiprocessing.get_context("spawn")
+    sizes = _shares(count, processes)
+    counts = spawn.Array("q", [-1] * processes, lock=False)
+    changed = spawn.Condition()
+    results = spawn.Queue()
+    workers = []
+    try:
+        for index in range(processes - 1):
+            parts = spawn.Queue()
+            worker = spawn.Process(
+                target=_lay_out_share, args=(index, extra_css, counts, changed, parts, results), daemon=True
+            )
+            worker.start()
+            workers.append((worker, parts))
+
+        def alive() -> bool:
+            return all(worker.is_alive() or counts[i] >= 0 for i, (worker, _) in enumerate(workers))
+
+        def failed(message: str) -> RuntimeError:
+            told = []
+            while True:
+                try:
+                    _, kind, payload = results.get(timeout=1)
+                except queue.Empty:
+                    break
+                if kind == "error":
+                    told.append(payload)
+            return RuntimeError("\n".join([message, *told]))
+
+        own = _Share(processes - 1, extra_css, counts, changed)
+        index, given, parts_built = 0, 0, 0
+        with _render_lock:
+            for context in contexts:
+                html = render_to_string(template_name, {**city_context(), **context})
+                parts_built += 1
+                while index < len(workers) and given == sizes[index]:
+                    workers[index][1].put(None)
+                    index, given = index + 1, 0
+                if index < len(workers):
+                    workers[index][1].put(html)
+                    given += 1
+                else:
+                    own.add(html)  # the last share, and any part beyond the count foreseen
+            for _, parts in workers[index:]:
+                parts.put(None)
+            if not parts_built:
+                raise ValueError("render_pdf_parts needs at least one part")
+            try:
+                mine = own.write(alive=alive)
+            except ShareLost as lost:
+                raise failed(str(lost)) from None
+        shares: dict[int, bytes | None] = {}
+        while len(shares) < len(workers):
+            share, kind, payload = results.get(timeout=_SHARE_WAIT_SECONDS)
+            if kind == "error":
+                raise RuntimeError(f"PDFの作成を分担したプロセスで失敗しました。\n{payload}")
+            shares[share] = payload
+        documents = [shares[i] for i in range(len(workers))] + [mine]
+        return join_pdfs([document for document in documents if document is not None])
+    finally:
+        for worker, parts in workers:
+            # A part put for a process that is gone would keep this one from ending (the queue's
+            # feeder thread waits to write it): what was not read is dropped.
+            parts.cancel_join_thread()
+            parts.close()
+            if worker.is_alive():
+                worker.join(timeout=5)
+            if worker.is_alive():
+                worker.kill()
+                worker.join()

@@ -528,6 +528,9 @@ else:
 # The embedded defaults keep their files here; create the folders so a fresh checkout just runs.
 for _folder in (VAR_DIR / "broker", VAR_DIR / "cache", Path(STATIC_ROOT)):
     _folder.mkdir(parents=True, exist_ok=True)
+# Issue 22: a long PDF (a year's posts) is laid out by this many processes at once (core.pdf); 0: one per
+# CPU, at most core.pdf.PDF_PROCESSES_MAX; 1: in the process that was asked, alone.
+PDF_PROCESSES = env.int("PDF_PROCESSES", default=0)
 CELERY_TIMEZONE = TIME_ZONE  # PITFALLS: crontab entries otherwise run in UTC in some setups
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
