@@ -6,10 +6,11 @@ same bytes. `posts_export` writes the file and then the audit row (AuditEvent PO
 export that failed half-way is not recorded as handed over.
 
 - CSV: UTF-8 with a BOM, one row per version of a post, every cell formula-safe (core.exports).
-- PDF: through the one PDF service (core.pdf: IPAex明朝, tagged PDF/A-2a, a fetcher that allows only
-  `data:`), laid out in parts of PDF_POSTS_PER_PART posts; each post with its time, URL, content hash,
-  capture time and its images — the kept files, read from storage and embedded as `data:` URIs, never
-  fetched from the network — and the platform's answers (URL, SHA-256) listed once at the end.
+- PDF: through the one PDF service (core.pdf: IPAex明朝, tagged PDF/A-2a, a fetcher that fetches
+  nothing), laid out in parts of PDF_POSTS_PER_PART posts; each post with its time, URL, content hash,
+  capture time and its images — the kept files, read from storage and handed to the layout with their
+  part (core.pdf.DocumentImages), never fetched from the network — and the platform's answers (URL,
+  SHA-256) listed once at the end.
 - WARC 1.1 (warcio, gzipped per record): per platform answer a response and a request record (the body
   exactly as kept, its SHA-256 as the payload digest), and a resource record per kept media file. Every
   record names its WARC-Target-URI and carries a payload digest (PITFALLS), so it reads back with
@@ -22,10 +23,12 @@ import csv
 import hashlib
 import io
 import re
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from http import HTTPStatus
+from itertools import islice
 from urllib.parse import urlsplit
 
 from django.core.files.storage import default_storage
@@ -40,7 +43,7 @@ from accounts.models import OfficialAccount
 from core.audit import audit_record
 from core.exports import safe_cell
 from core.models import AuditEvent
-from core.pdf import render_pdf_parts
+from core.pdf import EMBED_MAX_BYTES, PART_IMAGES, DocumentImages, render_pdf_parts
 
 from .capture import archive_of
 from .models import MediaFile, Post, PostVersion, RawAnswer
@@ -53,9 +56,8 @@ EXTENSIONS = {"csv": "csv", "pdf": "pdf", "warc": "warc.gz"}
 
 PDF_POSTS_PER_PART = 200  # core.pdf.render_pdf_parts: a part's layout stays short
 # The archive page makes a PDF within its request (gunicorn's timeout: 60 s); 5,000 posts (a busy
-# account's year) take ~25 s. Longer: the command, or the period in parts.
+# account's year) take ~12 s on two CPUs. Longer: the command, or the period in parts.
 PDF_PAGE_MAX_POSTS = 5_000
-PDF_IMAGE_MAX_BYTES = 10 * 1024 * 1024  # a larger kept file is listed with its hash, not drawn
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 
 
@@ -288,83 +290,74 @@ html { font-size: 9.5pt; line-height: 1.55; }
 .cover p { margin: 0; }
 .cover { margin: 0 0 4mm; }
 .note { font-size: 8pt; margin: 2mm 0 5mm; }
-article.post { margin: 0 0 2.5mm; padding-top: 1mm; border-top: .4pt solid #000; }
-h2.post-head { font-size: 9.5pt; margin: 0; font-weight: normal; bookmark-level: none; overflow-wrap: anywhere; }
+h2.post-head { font-size: 9.5pt; margin: 0; padding-top: 1mm; border-top: .4pt solid #000; font-weight: normal;
+  bookmark-level: none; overflow-wrap: anywhere; }
 /* 明朝 has no bold; a long URL breaks anywhere rather than leave the page */
 p { margin: 0; }
 .text { white-space: pre-wrap; overflow-wrap: break-word; }
-.meta { font-size: 7.5pt; line-height: 1.4; overflow-wrap: break-word; word-break: break-all; }
+.meta { font-size: 7.5pt; line-height: 1.4; overflow-wrap: break-word; word-break: break-all; margin-bottom: 2.5mm; }
 img.post-image { display: block; max-width: 70mm; max-height: 50mm; margin: .5mm 0; }
-table.answers { width: 100%; border-collapse: collapse; font-size: 7.5pt; line-height: 1.4; }
+table.answers { width: 100%; border-collapse: collapse; font-size: 7.5pt; line-height: 1.4; table-layout: fixed; }
+table.answers th:nth-child(1) { width: 12mm; }
+table.answers th:nth-child(2) { width: 34mm; }
 table.answers th, table.answers td { border: .4pt solid #000; padding: .5mm 1mm; text-align: left; vertical-align: top;
   word-break: break-all; }
 table.answers th { font-weight: normal; }
 table.answers tr { break-inside: avoid; }
 """
 
-_IMAGE_TYPES = (
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-)
 
-
-def _image_type(head: bytes) -> str:
-    """The image type the bytes are, whatever the platform said (media that is not what it says)."""
-    for magic, kind in _IMAGE_TYPES:
-        if head.startswith(magic):
-            return kind
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    return ""
-
-
-def _image_uri(media: MediaFile) -> str:
-    """A kept image as a `data:` URI for the PDF (read from storage, never fetched); "" for anything
-    else (a video, a document, a file too large to draw, or one that is not an image)."""
-    if media.state != MediaFile.State.KEPT or media.disposed_at or not media.file or media.size > PDF_IMAGE_MAX_BYTES:
+def _image_src(media: MediaFile, images: DocumentImages) -> str:
+    """A kept image put in the part's `images` (read from storage, never fetched): its `src`; "" for
+    anything else (a video, a document, a file too large to draw, or one that is not an image — by its
+    bytes, whatever the platform said)."""
+    if media.state != MediaFile.State.KEPT or media.disposed_at or not media.file or media.size > EMBED_MAX_BYTES:
         return ""
     try:
         with default_storage.open(media.file.name, "rb") as handle:
-            data = handle.read(PDF_IMAGE_MAX_BYTES + 1)
+            data = handle.read(EMBED_MAX_BYTES + 1)
     except OSError:
         return ""
-    kind = _image_type(data[:16])
-    if not kind or len(data) > PDF_IMAGE_MAX_BYTES:
-        return ""
-    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
+    return images.add(data) or ""
 
 
 def _pdf_posts(selection: Selection) -> QuerySet[Post]:
-    versions = (
-        PostVersion.objects.select_related("answer")
-        .defer("answer__body")
-        .prefetch_related(Prefetch("media", queryset=MediaFile.objects.order_by("pk")))
-        .order_by("number")
-    )
-    return (
-        selection.posts()
-        .select_related("recorded_by")
-        .defer("search_text", "grams")
-        .prefetch_related(Prefetch("versions", queryset=versions))
-    )
+    return selection.posts().select_related("recorded_by").defer("search_text", "grams")
 
 
-def _pdf_item(number: int, post: Post, answers: dict) -> dict:
-    """A post as the PDF shows it; `answers` numbers the platform answers in order of first use."""
-    versions = []
-    for version in post.versions.all():
-        media = [{"file": m, "uri": _image_uri(m)} for m in version.media.all()]
+def _chunks(posts: Iterator[Post], size: int) -> Iterator[list[Post]]:
+    while chunk := list(islice(posts, size)):
+        yield chunk
+
+
+def _versions_of(posts: list[Post]) -> dict[int, list[tuple[PostVersion, list[MediaFile]]]]:
+    """The versions of `posts` in order, each with its files: two queries for a part's posts, read by
+    hand — Django's prefetch builds a queryset per post, a third of the HTML's time at 5,000 posts."""
+    versions = list(PostVersion.objects.filter(post__in=[post.pk for post in posts]).order_by("post_id", "number"))
+    media: dict[int, list[MediaFile]] = defaultdict(list)
+    for file in MediaFile.objects.filter(version__in=[version.pk for version in versions]).order_by("pk"):
+        media[file.version_id].append(file)
+    by_post: dict[int, list[tuple[PostVersion, list[MediaFile]]]] = defaultdict(list)
+    for version in versions:
+        by_post[version.post_id].append((version, media[version.pk]))
+    return by_post
+
+
+def _pdf_item(number: int, post: Post, versions: list, answers: dict, images: DocumentImages) -> dict:
+    """A post as the PDF shows it, with its `versions` (_versions_of); `answers` numbers the platform
+    answers in order of first use, its images go into the part's `images`."""
+    items = []
+    for version, files in versions:
+        media = [{"file": m, "uri": _image_src(m, images)} for m in files]
         answer = answers.setdefault(version.answer_id, len(answers) + 1) if version.answer_id else None
-        versions.append({"version": version, "media": media, "answer": answer})
+        items.append({"version": version, "media": media, "answer": answer})
     return {
         "number": number,
         "post": post,
         "published": _local(post.published_at)[:16] if post.published_at else "",
         "state": state_of(post),
         "recorded": recorded_how(post),
-        "versions": versions,
+        "versions": items,
         "post_id_in_url": bool(post.post_id) and post.post_id in post.url,
     }
 
@@ -388,14 +381,19 @@ def pdf_parts(selection: Selection, *, made_by: str) -> Iterator[dict]:
         "made_at": _local(timezone.now())[:16],
     }
     answers: dict[int, int] = {}  # RawAnswer pk → its number in the document
-    batch, first = [], True
-    for number, post in enumerate(posts.iterator(chunk_size=PDF_POSTS_PER_PART), start=1):
-        batch.append(_pdf_item(number, post, answers))
-        if len(batch) == PDF_POSTS_PER_PART and number < total:
-            yield {**common, "first": first, "items": batch}
-            batch, first = [], False
+    batch, images, first = [], DocumentImages(), True
+    number = 0
+    for chunk in _chunks(posts.iterator(chunk_size=PDF_POSTS_PER_PART), PDF_POSTS_PER_PART):
+        versions = _versions_of(chunk)
+        for post in chunk:
+            number += 1
+            batch.append(_pdf_item(number, post, versions[post.pk], answers, images))
+            if len(batch) == PDF_POSTS_PER_PART and number < total:
+                yield {**common, "first": first, "items": batch, PART_IMAGES: images}
+                batch, images, first = [], DocumentImages(), False
     # The last part (the cover alone when there is no post) and the answers the posts came in.
-    yield {**common, "first": first, "items": batch, "last": True, "answers": _answer_rows(answers)}
+    last = {"last": True, "answers": _answer_rows(answers), PART_IMAGES: images}
+    yield {**common, "first": first, "items": batch, **last}
 
 
 def write_pdf(selection: Selection, out, *, made_by: str = "") -> None:

@@ -4,7 +4,8 @@
 - Japanese text in IPAex明朝, found by fontconfig and embedded as a subset; without it we refuse to
   print rather than produce boxes (tofu).
 - Nothing is ever fetched: user text is escaped by the templates, and WeasyPrint gets a fetcher that
-  allows `data:` URLs only, without redirects, for the HTML and for every stylesheet (PITFALLS).
+  allows `data:` URLs only, without redirects, for the HTML and for every stylesheet (PITFALLS); a long
+  document's images are handed over in memory with its parts (`DocumentImages`).
 - One FontConfiguration and the parsed base stylesheet are reused across renders in a process.
 - Every document is issued as tagged PDF/A-2a (`PDF_OPTIONS`): the city keeps its documents for years
   (行政文書) and publishes them to everyone (JIS X 8341-3), so each claims its archival form and carries
@@ -14,12 +15,16 @@
 
 import base64
 import functools
+import gc
+import hashlib
 import multiprocessing
 import os
 import queue
 import shutil
 import subprocess
 import threading
+import time
+import zlib
 from pathlib import Path
 
 from django.conf import settings
@@ -27,7 +32,7 @@ from django.template.loader import render_to_string
 from weasyprint import CSS, HTML
 from weasyprint.formatting_structure.boxes import MarginBox
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from core.context_processors import city_context
 
@@ -141,6 +146,49 @@ def image_data_url(data: bytes) -> str | None:
     return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
 
 
+# A long document's images are not put in its HTML as `data:` URLs (a year's 500 photos are 20 MB of
+# base64 that the HTML parser reads, and that are decoded again: a second of the work): each part of
+# render_pdf_parts hands its images over beside its HTML (its context's PART_IMAGES), named by the SHA-256
+# of their bytes, and its <img> asks for `komae-image:<sha256>`. The parts' fetcher serves those names
+# from memory, and still fetches nothing: no file, no network.
+IMAGE_SCHEME = "komae-image"
+PART_IMAGES = "document_images"
+
+
+class DocumentImages(dict):
+    """The images of a part of a long document (render_pdf_parts), by the SHA-256 of their bytes."""
+
+    def add(self, data: bytes) -> str | None:
+        """The `src` that draws `data`, or None when it is no image we draw or too large."""
+        if image_type(data[:16]) is None or len(data) > EMBED_MAX_BYTES:
+            return None
+        name = hashlib.sha256(data).hexdigest()
+        self[name] = data
+        return f"{IMAGE_SCHEME}:{name}"
+
+
+class _PartsFetcher(URLFetcher):
+    """The fetcher of a long document's parts: `data:` URLs, and the images the parts handed over."""
+
+    def __init__(self):
+        super().__init__(allowed_protocols=("data",), allow_redirects=False, timeout=2)
+        self.images: dict[str, bytes] = {}
+
+    def fetch(self, url, headers=None):
+        scheme, _, name = url.partition(":")
+        if scheme.lower() != IMAGE_SCHEME:
+            return super().fetch(url, headers)
+        if (data := self.images.get(name)) is None:  # WeasyPrint leaves the image out, as a broken data: URL
+            raise ValueError(f"no such image in the document: {url}")
+        return URLFetcherResponse(url, data, {"Content-Type": image_type(data[:16])})
+
+
+def _part(template_name: str, context: dict) -> tuple[str, dict[str, bytes]]:
+    """A part's HTML and the images it names."""
+    html = render_to_string(template_name, {**city_context(), **context})
+    return html, dict(context.get(PART_IMAGES) or {})
+
+
 # --- long documents (issue 22: a year of an account's posts, hundreds of pages) ---------------------
 
 
@@ -169,6 +217,56 @@ def _memoised_page_references() -> None:
 _memoised_page_references()
 
 
+class _ZlibAtDefaultLevel:
+    """zlib as pydyf sees it, with its streams compressed at zlib's default level (6) instead of 9."""
+
+    level = zlib.Z_DEFAULT_COMPRESSION
+
+    def __getattr__(self, name):
+        return getattr(zlib, name)
+
+    def compressobj(self, level=None, *args, **kwargs):
+        return zlib.compressobj(self.level, *args, **kwargs)
+
+
+def _default_compression_level() -> None:
+    """pydyf 0.13 compresses every stream (pages, fonts, images) at level 9: a year of posts spent a
+    sixth of its writing in zlib (0.5 s of each share's 3 s), for a file 0.2 % smaller than at level 6
+    (measured on the 5,000 posts of bench/archive.py)."""
+    import pydyf
+
+    if not isinstance(pydyf.zlib, _ZlibAtDefaultLevel):
+        pydyf.zlib = _ZlibAtDefaultLevel()
+
+
+_default_compression_level()
+
+
+class _LaidOutKept:
+    """Keeps the parts already laid out out of the garbage collector's way.
+
+    A long document keeps every part's pages (millions of objects) until it is written, and Python's
+    collector walks all of them again and again as the next parts make new ones: a year's parts took
+    0.4 s each at first and 0.7–1.0 s by the twentieth. After each part the collector gathers that
+    part's garbage once and then leaves what is still alive alone (gc.freeze): every part costs the
+    same (16 s → 12 s for 5,000 posts in one process, measured), and no garbage is kept. `release()`
+    gives the objects back to the collector. A process that froze objects of its own (a server that
+    forks workers) is left as it is."""
+
+    def __init__(self):
+        self.active = gc.get_freeze_count() == 0
+
+    def part_done(self) -> None:
+        if self.active:
+            gc.collect()
+            gc.freeze()
+
+    def release(self) -> None:
+        if self.active:
+            self.active = False
+            gc.unfreeze()
+
+
 def _stylesheets(extra_css: str) -> list[CSS]:
     stylesheets = [_base_css()]
     if extra_css:
@@ -186,8 +284,9 @@ def render_pdf_parts(template_name: str, contexts, *, extra_css: str = "", count
     """Render a long document as `render_pdf` does, one part per context, into one PDF.
 
     WeasyPrint's layout grows faster than the length of a document (a 5,000-post document took three
-    times as long as five of 1,000), so each part is laid out as a document of its own and their pages
-    are joined; the page numbers run on (each part's first page is numbered after the last part's).
+    times as long as five of 1,000), so each part is laid out as a document of its own, out of the
+    garbage collector's way once laid out (`_LaidOutKept`), and their pages are joined; the page
+    numbers run on (each part's first page is numbered after the last part's).
     The parts share the fonts, the stylesheets and the image cache (an image used twice is read once).
     The document's title, language and metadata are the first part's. `contexts` may be a generator:
     each part's context is built when it is laid out.
@@ -200,36 +299,42 @@ def render_pdf_parts(template_name: str, contexts, *, extra_css: str = "", count
     if processes > 1:
         return _render_in_processes(template_name, contexts, extra_css=extra_css, count=count, processes=processes)
     stylesheets = _stylesheets(extra_css)
-    documents, pages, images = [], 0, {}
+    documents, pages, images, fetcher, kept = [], 0, {}, _PartsFetcher(), _LaidOutKept()
     with _render_lock:
-        for context in contexts:
-            html = render_to_string(template_name, {**city_context(), **context})
-            document = HTML(string=html, url_fetcher=_fetcher(), base_url=None).render(
-                stylesheets=[*stylesheets, _numbering(pages + 1)],
-                font_config=_font_config(),
-                cache=images,
-                **PDF_OPTIONS,
-            )
-            documents.append(document)
-            pages += len(document.pages)
-        if not documents:
-            raise ValueError("render_pdf_parts needs at least one part")
-        joined = documents[0].copy([page for document in documents for page in document.pages])
-        return joined.write_pdf(**PDF_OPTIONS)
+        try:
+            for context in contexts:
+                html, part_images = _part(template_name, context)
+                fetcher.images.update(part_images)
+                document = HTML(string=html, url_fetcher=fetcher, base_url=None).render(
+                    stylesheets=[*stylesheets, _numbering(pages + 1)],
+                    font_config=_font_config(),
+                    cache=images,
+                    **PDF_OPTIONS,
+                )
+                documents.append(document)
+                pages += len(document.pages)
+                kept.part_done()
+            if not documents:
+                raise ValueError("render_pdf_parts needs at least one part")
+            joined = documents[0].copy([page for document in documents for page in document.pages])
+            return joined.write_pdf(**PDF_OPTIONS)
+        finally:
+            kept.release()
 
 
 # --- a long document in several processes (issue 22: a year of 5,000 posts in < 20 s) ---------------
 # WeasyPrint lays out and paints in one thread, and a year's posts are 600 pages of it. The parts are
-# shared out in order: the first shares go to worker processes (spawned: a fresh interpreter that imports
-# this module and WeasyPrint, no Django settings, no database, no threads of ours), the last share stays
-# here. This process builds every part's HTML in order (the database, the templates, the numbering of
-# things across parts, as in one process) and hands each to its share's process as it is built, so the
-# first process starts while the others' parts are still being read.
+# shared out in order: the first share stays here, the others go to worker processes (spawned: a fresh
+# interpreter that imports this module and WeasyPrint, no Django settings, no database, no threads of
+# ours). This process builds every part's HTML in order (the database, the templates, the numbering of
+# things across parts, as in one process): its own share's first, kept, then the others', each handed
+# to its share's process as it is built; then it lays out its own.
 # A share's page numbers depend on the pages of the shares before it, known only when those are laid
-# out: every share but the first is laid out without page numbers, tells its number of pages, waits for
-# those of the shares before it, and then lays out its page numbers alone (empty pages under the same
-# stylesheets) and puts them on its pages. Each share is written as a PDF of its own and
-# core.pdf_join makes them one, with one structure tree.
+# out: the first share (this process's) numbers its pages as it lays them out and never waits; every
+# other share is laid out without page numbers, tells its number of pages, waits for those of the
+# shares before it, and then lays out its page numbers alone (empty pages under the same stylesheets)
+# and puts them on its pages. Each share is written as a PDF of its own and core.pdf_join makes them
+# one, with one structure tree.
 # A Celery prefork worker's processes may not have children: there the document is laid out here alone.
 
 PDF_PROCESSES_MAX = 4  # beyond it the parts' share of the work left here (HTML, joining) dominates
@@ -252,12 +357,13 @@ def _processes_for(count: int | None) -> int:
 
 
 def _shares(count: int, processes: int) -> list[int]:
-    """The number of parts of each share, in order. The last one is this process's: it builds every
-    part's HTML and, at the end, joins the shares, but the others first start their interpreter; it
-    takes its even share, rounded down."""
+    """The number of parts of each share, in order. The first one is this process's: it builds every
+    part's HTML and, at the end, joins the shares, but the others first start their interpreter and
+    lay out their page numbers apart; it takes its even share, rounded down (measured: the two
+    processes of a 5,000-post year end within a second of each other)."""
     own = count // processes
     rest, others = count - own, processes - 1
-    return [rest // others + (1 if i < rest % others else 0) for i in range(others)] + [own]
+    return [own] + [rest // others + (1 if i < rest % others else 0) for i in range(others)]
 
 
 def _page_numbers_on(pages, stylesheets, first_page: int) -> None:
@@ -286,16 +392,19 @@ class _Share:
     def __init__(self, index: int, extra_css: str, counts, changed):
         self.index, self.counts, self.changed = index, counts, changed
         self.stylesheets = _stylesheets(extra_css)
-        self.documents, self.pages, self.images = [], 0, {}
+        self.documents, self.pages, self.images, self.fetcher = [], 0, {}, _PartsFetcher()
+        self.kept = _LaidOutKept()
 
-    def add(self, html: str) -> None:
+    def add(self, html: str, images: dict[str, bytes]) -> None:
         # The first share numbers its pages as it goes; the others learn their first page later.
         numbering = _numbering(self.pages + 1) if self.index == 0 else _no_page_numbers()
-        document = HTML(string=html, url_fetcher=_fetcher(), base_url=None).render(
+        self.fetcher.images.update(images)
+        document = HTML(string=html, url_fetcher=self.fetcher, base_url=None).render(
             stylesheets=[*self.stylesheets, numbering], font_config=_font_config(), cache=self.images, **PDF_OPTIONS
         )
         self.documents.append(document)
         self.pages += len(document.pages)
+        self.kept.part_done()
 
     def first_page(self, *, alive=lambda: True) -> int:
         """Tell this share's number of pages; wait for those of the shares before it; its first page."""
@@ -310,22 +419,26 @@ class _Share:
             return sum(self.counts[i] for i in before) + 1
 
     def write(self, *, alive=lambda: True) -> bytes | None:
-        first_page = self.first_page(alive=alive)
-        if not self.documents:
-            return None
-        pages = [page for document in self.documents for page in document.pages]
-        if self.index:
-            _page_numbers_on(pages, self.stylesheets, first_page)
-        return self.documents[0].copy(pages).write_pdf(**PDF_OPTIONS)
+        try:
+            first_page = self.first_page(alive=alive)
+            if not self.documents:
+                return None
+            pages = [page for document in self.documents for page in document.pages]
+            if self.index:
+                _page_numbers_on(pages, self.stylesheets, first_page)
+            return self.documents[0].copy(pages).write_pdf(**PDF_OPTIONS)
+        finally:
+            self.kept.release()
 
 
-def _lay_out_share(index: int, extra_css: str, counts, changed, parts, results) -> None:
-    """A share's process: lay out the HTML that comes on `parts` until None, then write its PDF to `results`."""
+def _lay_out_share(index: int, extra_css: str, counts, changed, parts, results, parent: int) -> None:
+    """A share's process: lay out the parts (HTML, images) that come on `parts` until None, then write
+    its PDF to `results`. It gives up when the process that started it (`parent`) is gone."""
     try:
         share = _Share(index, extra_css, counts, changed)
-        while (html := parts.get()) is not None:
-            share.add(html)
-        results.put((index, "pdf", share.write()))
+        while (part := parts.get()) is not None:
+            share.add(*part)
+        results.put((index, "pdf", share.write(alive=lambda: os.getppid() == parent)))
     except BaseException:  # whatever ends the share is told, then the process ends
         import traceback
 
@@ -340,60 +453,28 @@ def _render_in_processes(template_name: str, contexts, *, extra_css: str, count:
     counts = spawn.Array("q", [-1] * processes, lock=False)
     changed = spawn.Condition()
     results = spawn.Queue()
-    workers = []
+    workers = []  # share 1, 2, …: (process, its parts' queue)
     try:
-        for index in range(processes - 1):
+        for index in range(1, processes):
             parts = spawn.Queue()
             worker = spawn.Process(
-                target=_lay_out_share, args=(index, extra_css, counts, changed, parts, results), daemon=True
+                target=_lay_out_share,
+                args=(index, extra_css, counts, changed, parts, results, os.getpid()),
+                daemon=True,
             )
             worker.start()
             workers.append((worker, parts))
-
-        def alive() -> bool:
-            return all(worker.is_alive() or counts[i] >= 0 for i, (worker, _) in enumerate(workers))
-
-        def failed(message: str) -> RuntimeError:
-            told = []
-            while True:
-                try:
-                    _, kind, payload = results.get(timeout=1)
-                except queue.Empty:
-                    break
-                if kind == "error":
-                    told.append(payload)
-            return RuntimeError("\n".join([message, *told]))
-
-        own = _Share(processes - 1, extra_css, counts, changed)
-        index, given, parts_built = 0, 0, 0
         with _render_lock:
-            for context in contexts:
-                html = render_to_string(template_name, {**city_context(), **context})
-                parts_built += 1
-                while index < len(workers) and given == sizes[index]:
-                    workers[index][1].put(None)
-                    index, given = index + 1, 0
-                if index < len(workers):
-                    workers[index][1].put(html)
-                    given += 1
-                else:
-                    own.add(html)  # the last share, and any part beyond the count foreseen
-            for _, parts in workers[index:]:
-                parts.put(None)
-            if not parts_built:
-                raise ValueError("render_pdf_parts needs at least one part")
+            mine = _hand_out(template_name, contexts, sizes, [parts for _, parts in workers])
+            own = _Share(0, extra_css, counts, changed)
             try:
-                mine = own.write(alive=alive)
-            except ShareLost as lost:
-                raise failed(str(lost)) from None
-        shares: dict[int, bytes | None] = {}
-        while len(shares) < len(workers):
-            share, kind, payload = results.get(timeout=_SHARE_WAIT_SECONDS)
-            if kind == "error":
-                raise RuntimeError(f"PDFの作成を分担したプロセスで失敗しました。\n{payload}")
-            shares[share] = payload
-        documents = [shares[i] for i in range(len(workers))] + [mine]
-        return join_pdfs([document for document in documents if document is not None])
+                while mine:
+                    own.add(*mine.pop(0))
+                first = own.write()
+            finally:
+                own.kept.release()
+        shares = _shares_written(workers, results)
+        return join_pdfs([document for document in [first, *shares] if document is not None])
     finally:
         for worker, parts in workers:
             # A part put for a process that is gone would keep this one from ending (the queue's
@@ -405,3 +486,48 @@ def _render_in_processes(template_name: str, contexts, *, extra_css: str, count:
             if worker.is_alive():
                 worker.kill()
                 worker.join()
+
+
+def _hand_out(template_name: str, contexts, sizes: list[int], queues: list) -> list:
+    """Build every part in order: the first share's are kept and returned, each later share's parts go
+    to its process's queue as they are built (any part beyond the count foreseen with the last)."""
+    mine, share, given, built = [], 0, 0, 0
+    for context in contexts:
+        part = _part(template_name, context)
+        built += 1
+        while share < len(queues) and given == sizes[share]:
+            if share:
+                queues[share - 1].put(None)
+            share, given = share + 1, 0
+        if share:
+            queues[share - 1].put(part)
+        else:
+            mine.append(part)
+        given += 1
+    for parts in queues[max(share - 1, 0) :]:
+        parts.put(None)
+    if not built:
+        raise ValueError("render_pdf_parts needs at least one part")
+    return mine
+
+
+def _shares_written(workers, results) -> list[bytes | None]:
+    """The PDFs of the shares laid out by `workers`, in order, as they put them on `results`. A process
+    that ended without a word fails the document (after a second's grace for its last words), as does
+    one that has not answered within _SHARE_WAIT_SECONDS."""
+    written: dict[int, bytes | None] = {}
+    silent: set[int] = set()
+    deadline = time.monotonic() + _SHARE_WAIT_SECONDS
+    while len(written) < len(workers):
+        try:
+            share, kind, payload = results.get(timeout=1)
+        except queue.Empty:
+            gone = {i for i, (worker, _) in enumerate(workers, start=1) if i not in written and not worker.is_alive()}
+            if gone & silent or time.monotonic() > deadline:
+                raise ShareLost("PDFの作成を分担したプロセスが途中で終了しました。") from None
+            silent |= gone
+            continue
+        if kind == "error":
+            raise RuntimeError(f"PDFの作成を分担したプロセスで失敗しました。\n{payload}")
+        written[share] = payload
+    return [written[i] for i in range(1, len(workers) + 1)]

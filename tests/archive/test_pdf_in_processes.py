@@ -4,6 +4,7 @@ What the reader of the PDF must not be able to tell: the pages, their numbers, t
 reads in order and the bookmarks are those of the document laid out in one process.
 """
 
+import gc
 import io
 import multiprocessing
 import os
@@ -85,7 +86,7 @@ def test_a_share_whose_process_dies_fails_the_pdf_in_words_and_leaves_no_process
 
     def killing():
         for number, context in enumerate(contexts):
-            if number == 3:  # the first share's parts have been handed over; its process dies
+            if number == 3:  # the second share (parts 3–5) has its first part; its process dies
                 for child in multiprocessing.active_children():
                     child.kill()
             yield context
@@ -106,11 +107,30 @@ def test_a_share_whose_process_dies_fails_the_pdf_in_words_and_leaves_no_process
     assert not [child for child in multiprocessing.active_children() if child.is_alive()]
 
 
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_long_pdf_gives_what_it_laid_out_back_to_the_garbage_collector(long_year, head_a, settings, processes):
+    """Laid-out parts are kept out of the collector's way while the document is made (core.pdf
+    _LaidOutKept), and given back when it is done: a server's process does not keep them for ever."""
+    assert gc.get_freeze_count() == 0
+    laid_out(long_year, head_a, settings, processes)
+    assert gc.get_freeze_count() == 0
+
+    kept_by_the_server = [object()]  # a server that froze its own objects before forking its workers
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        laid_out(long_year, head_a, settings, processes)
+        assert 0 < gc.get_freeze_count() <= frozen  # neither thawed nor added to (some were freed)
+    finally:
+        gc.unfreeze()
+    assert kept_by_the_server
+
+
 @pytest.mark.parametrize(("count", "processes"), [(25, 2), (25, 4), (2, 2), (7, 3)])
 def test_the_shares_cover_every_part_in_order_and_leave_this_process_the_smallest(count, processes):
     shares = pdf._shares(count, processes)
     assert sum(shares) == count and len(shares) == processes and all(shares)
-    assert shares[-1] == min(shares)
+    assert shares[0] == min(shares)  # this process's: it builds the parts and joins the shares too
 
 
 def test_a_short_document_is_laid_out_here_alone(settings):

@@ -347,6 +347,31 @@ def test_the_fetcher_refuses_files_and_http_even_in_raw_html(trap):
     assert b"root:x:0:0" not in data and b"/EmbeddedFile" not in data
 
 
+def test_a_long_documents_images_are_drawn_from_memory_and_nothing_else_is_fetched(trap):
+    """The parts of a long document (render_pdf_parts) hand their images over beside their HTML; their
+    fetcher draws those by name and still reads no file and asks no server."""
+    from weasyprint import HTML
+
+    from tests.archive.made import png
+
+    images = pdf_module.DocumentImages()
+    drawn = images.add(png(rgb=(10, 200, 10)))
+    assert drawn.startswith("komae-image:")
+    assert images.add(b"%PDF-1.7 not an image") is None  # typed by its bytes, whatever it is called
+    assert images.add(b"\x89PNG\r\n\x1a\n" + bytes(pdf_module.EMBED_MAX_BYTES)) is None  # too large to draw
+    fetcher = pdf_module._PartsFetcher()
+    fetcher.images.update(images)
+    raw = (
+        f'<html><body><img src="{drawn}"><img src="komae-image:{"0" * 64}">'
+        f'<img src="file:///etc/passwd"><img src="{trap}/b.png"><p>本文</p></body></html>'
+    )
+    data = HTML(string=raw, url_fetcher=fetcher).write_pdf()
+    (page,) = PdfReader(io.BytesIO(data)).pages
+    (image,) = page.images  # the handed-over one; the unknown name, the file and the server are left out
+    assert image.image.getpixel((0, 0)) == (10, 200, 10)
+    assert _Recorder.requests == [] and b"root:x:0:0" not in data
+
+
 def test_without_a_japanese_font_printing_stops_with_a_clear_message(monkeypatch, client, account_a, head_a):
     services.policy_draft_start(account_id=account_a.pk, actor=head_a)
     monkeypatch.setattr(pdf_module.shutil, "which", lambda name: None)
