@@ -126,7 +126,7 @@ def status_check_record(*, account_id: int, state: checks.ProfileState, run_key:
     except IntegrityError:
         return StatusCheck.objects.get(run_key=run_key)
     for anomaly in found:
-        _open_incident(account, anomaly, check)
+        _open_incident(account, anomaly, check, actor=Job.STATUS_CHECK)
     if state.verified is not None and good_reading(account, state):  # P-7-3: the badge, for the registry
         account_record_platform_verification(
             account_id=account.pk,
@@ -140,9 +140,16 @@ def status_check_record(*, account_id: int, state: checks.ProfileState, run_key:
 
 
 def _open_incident(
-    account: OfficialAccount, anomaly: str, check: StatusCheck, *, found_by: str = "状態確認", detail: str = ""
+    account: OfficialAccount,
+    anomaly: str,
+    check: StatusCheck,
+    *,
+    actor: Job,
+    found_by: str = "状態確認",
+    detail: str = "",
 ) -> Incident | None:
-    """One open incident per account and anomaly: a repeated finding adds nothing new."""
+    """One open incident per account and anomaly: a repeated finding adds nothing new. The incident and
+    the audit row that opens its timeline (who found it: `actor`) are written together."""
     if Incident.objects.filter(account=account, anomaly=anomaly, status=Incident.Status.OPEN).exists():
         return None
     _, kind, text = ANOMALIES[anomaly]
@@ -157,6 +164,12 @@ def _open_incident(
                 description=f"{description}\n{detail}" if detail else description,
                 anomaly=anomaly,
                 source_check=check,
+            )
+            audit_record(
+                target=incident,
+                actor=actor,
+                action=AuditEvent.Action.CREATED,
+                summary=f"起票（{incident.get_kind_display()}・{ANOMALIES[anomaly][0]}を{found_by}で検知）",
             )
     except IntegrityError:
         return None
@@ -194,15 +207,8 @@ def record_anomaly(
             anomalies=[anomaly],
             adapter=f"{FOUND_BY}{found_by}"[:200],
         )
-    incident = _open_incident(account, anomaly, check, found_by=found_by, detail=detail)
-    if incident is not None:
-        audit_record(
-            target=incident,
-            actor=actor,
-            action=AuditEvent.Action.CREATED,
-            summary=f"起票（{incident.get_kind_display()}・{ANOMALIES[anomaly][0]}を{found_by}で検知）",
-        )
-    else:  # G-4-3-カ: one open incident per account and anomaly; the account's lock keeps it so
+    incident = _open_incident(account, anomaly, check, actor=actor, found_by=found_by, detail=detail)
+    if incident is None:  # G-4-3-カ: one open incident per account and anomaly; the account's lock keeps it so
         incident = Incident.objects.select_for_update().get(
             account=account, anomaly=anomaly, status=Incident.Status.OPEN
         )

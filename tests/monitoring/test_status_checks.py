@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import AccountStatus, OfficialAccount
+from core.models import AuditEvent
 from monitoring import status
 from monitoring.models import Incident, StatusCheck
 from platforms import checks
@@ -89,6 +90,10 @@ def test_a_gone_profile_opens_one_incident_and_emails_the_chain(
     assert (incident.kind, incident.status) == (Incident.Kind.HIJACK, Incident.Status.OPEN)
     assert {address for m in mailoutbox for address in m.to} == {"head@city.komae.lg.jp", "ciso@city.komae.lg.jp"}
     assert len(mailoutbox) == 2  # one each, once
+    # Its timeline starts with who opened it: the status check, as the archive's capture does.
+    (opened,) = AuditEvent.objects.filter(object_id=incident.pk, action=AuditEvent.Action.CREATED)
+    assert opened.target == incident and opened.actor_job == AuditEvent.Job.STATUS_CHECK
+    assert "起票" in opened.summary and "状態確認" in opened.summary
 
 
 def test_a_renamed_account_and_a_changed_id_are_anomalies(platform, account_a):
