@@ -12,6 +12,7 @@ import re
 import threading
 
 import pytest
+import time_machine
 from pypdf import PdfReader
 
 from archive import exports
@@ -43,8 +44,11 @@ def long_year(account_a, monkeypatch):
 
 
 def laid_out(selection, head, settings, processes: int) -> bytes:
+    """The export as made at one instant (its cover says when, to the minute): two exports compared
+    must not straddle a minute."""
     settings.PDF_PROCESSES = processes
-    return export_bytes(selection, "pdf", head)
+    with time_machine.travel("2026-12-04 09:00:05 +0900", tick=True):
+        return export_bytes(selection, "pdf", head)
 
 
 def page_texts(data: bytes) -> list[str]:
